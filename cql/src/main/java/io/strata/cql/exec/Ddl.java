@@ -1,0 +1,371 @@
+package io.strata.cql.exec;
+
+import com.datastax.oss.protocol.internal.response.event.SchemaChangeEvent;
+import io.strata.cql.ast.ColumnDefinition;
+import io.strata.cql.ast.CreateKeyspace;
+import io.strata.cql.ast.CreateTable;
+import io.strata.cql.ast.DropKeyspace;
+import io.strata.cql.ast.DropTable;
+import io.strata.cql.ast.PropertyNumber;
+import io.strata.cql.ast.QualifiedName;
+import io.strata.cql.ast.TypeRef;
+import io.strata.cql.schema.ColumnMetadata;
+import io.strata.cql.schema.KeyspaceMetadata;
+import io.strata.cql.schema.Schema;
+import io.strata.cql.schema.TableMetadata;
+import io.strata.cql.system.SystemKeyspaces;
+import io.strata.cql.types.CollectionType;
+import io.strata.cql.types.DataType;
+import io.strata.cql.types.NativeType;
+import io.strata.cql.types.TupleType;
+import io.strata.cql.types.UserType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Turns DDL statements into schema changes: validation with Cassandra's error codes and messages, and the
+ * SCHEMA_CHANGE event each change announces. Pure functions of (statement, current schema). Thread-safe.
+ */
+final class Ddl {
+    private static final Pattern NAME = Pattern.compile("\\w{1,48}");
+    private static final Set<String> TABLE_OPTIONS = Set.of("comment", "default_time_to_live", "gc_grace_seconds",
+            "bloom_filter_fp_chance", "caching", "compaction", "compression", "crc_check_chance",
+            "memtable_flush_period_in_ms", "read_repair", "read_repair_chance", "dclocal_read_repair_chance",
+            "speculative_retry", "additional_write_policy", "cdc", "custom_properties", "tags", "min_index_interval",
+            "max_index_interval", "extensions", "id");
+    /** Keyspaces caps TTLs at 20 years, as Cassandra does. */
+    static final int MAX_TTL = 630_720_000;
+
+    private Ddl() {}
+
+    static SchemaService.Change createKeyspace(CreateKeyspace s, Schema schema) {
+        validateName("keyspace", s.name());
+        if (schema.keyspace(s.name()).isPresent() || SystemKeyspaces.isSystemKeyspace(s.name())) {
+            if (s.ifNotExists()) {
+                return SchemaService.Change.none();
+            }
+            throw new CqlException.AlreadyExistsException(s.name(), "");
+        }
+        Map<String, String> replication = replication(s.properties());
+        boolean durable = booleanProperty(s.properties(), "durable_writes", true);
+        for (String key : s.properties().keySet()) {
+            if (!key.equals("replication") && !key.equals("durable_writes")) {
+                throw CqlException.syntax("Unknown property '" + key + "'");
+            }
+        }
+        KeyspaceMetadata ks = new KeyspaceMetadata(s.name(), replication, durable, Map.of(), Map.of());
+        return new SchemaService.Change(Optional.of(schema.with(ks, SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("CREATED", "KEYSPACE", s.name(), null, List.of()));
+    }
+
+    static SchemaService.Change dropKeyspace(DropKeyspace s, Schema schema) {
+        if (SystemKeyspaces.isSystemKeyspace(s.name())) {
+            throw CqlException.unauthorized("Cannot DROP <keyspace " + s.name() + ">: system keyspaces are not modifiable");
+        }
+        if (schema.keyspace(s.name()).isEmpty()) {
+            if (s.ifExists()) {
+                return SchemaService.Change.none();
+            }
+            throw CqlException.config("Cannot drop non existing keyspace '" + s.name() + "'.");
+        }
+        return new SchemaService.Change(Optional.of(schema.without(s.name(), SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("DROPPED", "KEYSPACE", s.name(), null, List.of()));
+    }
+
+    static SchemaService.Change createTable(CreateTable s, String keyspace, Schema schema) {
+        if (SystemKeyspaces.isSystemKeyspace(keyspace)) {
+            throw CqlException.unauthorized("Cannot CREATE TABLE in system keyspace " + keyspace);
+        }
+        KeyspaceMetadata ks = schema.keyspace(keyspace)
+                .orElseThrow(() -> CqlException.invalid("Keyspace '" + keyspace + "' doesn't exist"));
+        validateName("table", s.name().name());
+        if (ks.tables().containsKey(s.name().name())) {
+            if (s.ifNotExists()) {
+                return SchemaService.Change.none();
+            }
+            throw new CqlException.AlreadyExistsException(keyspace, s.name().name());
+        }
+        if (s.compactStorage()) {
+            throw CqlException.invalid("COMPACT STORAGE tables are not supported (deprecated since Cassandra 4.0)");
+        }
+        Map<String, DataType> types = new LinkedHashMap<>();
+        Set<String> statics = new HashSet<>();
+        for (ColumnDefinition c : s.columns()) {
+            if (types.put(c.name(), resolveType(c.type(), ks)) != null) {
+                throw CqlException.invalid("Duplicate column '" + c.name() + "' declaration for table " + keyspace + "." + s.name().name());
+            }
+            if (c.isStatic()) {
+                statics.add(c.name());
+            }
+        }
+        if (s.partitionKey().isEmpty()) {
+            throw CqlException.invalid("No PRIMARY KEY specified for table '" + s.name().name() + "' (exactly one required)");
+        }
+        List<ColumnMetadata> cols = new ArrayList<>();
+        Set<String> keyCols = new HashSet<>();
+        for (int i = 0; i < s.partitionKey().size(); i++) {
+            String n = s.partitionKey().get(i);
+            DataType t = keyColumnType(types, n, "PRIMARY KEY", keyCols);
+            if (statics.contains(n)) {
+                throw CqlException.invalid("Static column " + n + " cannot be part of the PRIMARY KEY");
+            }
+            cols.add(new ColumnMetadata(n, t, ColumnMetadata.Kind.PARTITION_KEY, i, false));
+        }
+        for (String orderCol : s.clusteringOrderDescending().keySet()) {
+            if (!s.clusteringColumns().contains(orderCol)) {
+                throw CqlException.invalid("Only clustering key columns can be defined in CLUSTERING ORDER directive: "
+                        + orderCol + " is not a clustering column");
+            }
+        }
+        List<String> ordered = new ArrayList<>(s.clusteringOrderDescending().keySet());
+        if (!ordered.isEmpty() && !s.clusteringColumns().subList(0, ordered.size()).equals(ordered)) {
+            throw CqlException.invalid("The order of columns in the CLUSTERING ORDER directive must match that of the "
+                    + "clustering columns (" + String.join(", ", s.clusteringColumns()) + ")");
+        }
+        for (int i = 0; i < s.clusteringColumns().size(); i++) {
+            String n = s.clusteringColumns().get(i);
+            DataType t = keyColumnType(types, n, "PRIMARY KEY", keyCols);
+            if (statics.contains(n)) {
+                throw CqlException.invalid("Static column " + n + " cannot be part of the PRIMARY KEY");
+            }
+            boolean desc = Boolean.TRUE.equals(s.clusteringOrderDescending().get(n));
+            cols.add(new ColumnMetadata(n, t, ColumnMetadata.Kind.CLUSTERING, i, desc));
+        }
+        boolean hasCounter = false;
+        boolean hasNonCounter = false;
+        for (Map.Entry<String, DataType> e : types.entrySet()) {
+            if (keyCols.contains(e.getKey())) {
+                continue;
+            }
+            boolean isStatic = statics.contains(e.getKey());
+            if (isStatic && s.clusteringColumns().isEmpty()) {
+                throw CqlException.invalid("Static columns are only useful (and thus allowed) if the table has at least "
+                        + "one clustering column");
+            }
+            if (e.getValue() == NativeType.COUNTER) {
+                hasCounter = true;
+            } else {
+                hasNonCounter = true;
+            }
+            cols.add(new ColumnMetadata(e.getKey(), e.getValue(), isStatic ? ColumnMetadata.Kind.STATIC
+                    : ColumnMetadata.Kind.REGULAR, -1, false));
+        }
+        if (hasCounter && hasNonCounter) {
+            throw CqlException.invalid("Cannot mix counter and non counter columns in the same table");
+        }
+        Map<String, Object> options = tableOptions(s.properties());
+        TableMetadata table = new TableMetadata(keyspace, s.name().name(), UUID.randomUUID(), cols, options);
+        return new SchemaService.Change(
+                Optional.of(schema.with(ks.withTable(table), SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("CREATED", "TABLE", keyspace, s.name().name(), List.of()));
+    }
+
+    static SchemaService.Change dropTable(DropTable s, String keyspace, Schema schema) {
+        if (SystemKeyspaces.isSystemKeyspace(keyspace)) {
+            throw CqlException.unauthorized("Cannot DROP TABLE in system keyspace " + keyspace);
+        }
+        Optional<KeyspaceMetadata> ks = schema.keyspace(keyspace);
+        if (ks.isEmpty() || !ks.get().tables().containsKey(s.name().name())) {
+            if (s.ifExists()) {
+                return SchemaService.Change.none();
+            }
+            if (ks.isEmpty()) {
+                throw CqlException.invalid("Keyspace '" + keyspace + "' doesn't exist");
+            }
+            throw CqlException.invalid("Table '" + keyspace + "." + s.name().name() + "' doesn't exist");
+        }
+        return new SchemaService.Change(
+                Optional.of(schema.with(ks.get().withoutTable(s.name().name()), SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("DROPPED", "TABLE", keyspace, s.name().name(), List.of()));
+    }
+
+    private static DataType keyColumnType(Map<String, DataType> types, String n, String where, Set<String> keyCols) {
+        DataType t = types.get(n);
+        if (t == null) {
+            throw CqlException.invalid("Unknown definition " + n + " referenced in " + where);
+        }
+        if (!keyCols.add(n)) {
+            throw CqlException.invalid("Duplicate definition for " + n + " in " + where);
+        }
+        if (t == NativeType.COUNTER) {
+            throw CqlException.invalid("counter type is not supported for PRIMARY KEY column '" + n + "'");
+        }
+        if (t == NativeType.DURATION) {
+            throw CqlException.invalid("duration type is not supported for PRIMARY KEY column '" + n + "'");
+        }
+        if (!t.isFrozen()) {
+            throw CqlException.invalid("Invalid non-frozen collection type " + t.cql() + " for PRIMARY KEY column '" + n + "'");
+        }
+        return t;
+    }
+
+    static DataType resolveType(TypeRef ref, KeyspaceMetadata ks) {
+        return resolveType(ref, ks, false);
+    }
+
+    private static DataType resolveType(TypeRef ref, KeyspaceMetadata ks, boolean frozen) {
+        if (ref instanceof TypeRef.Native n) {
+            NativeType t = NativeType.byName(n.name());
+            if (t == null) {
+                throw CqlException.invalid("Unknown type " + n.name());
+            }
+            return t;
+        }
+        if (ref instanceof TypeRef.Frozen f) {
+            return resolveType(f.inner(), ks, true);
+        }
+        if (ref instanceof TypeRef.Collection c) {
+            CollectionType.Kind kind = CollectionType.Kind.valueOf(c.kind().name());
+            DataType first = resolveType(c.arguments().get(0), ks, false);
+            DataType second = kind == CollectionType.Kind.MAP ? resolveType(c.arguments().get(1), ks, false) : null;
+            for (DataType sub : second == null ? List.of(first) : List.of(first, second)) {
+                if (!sub.isFrozen()) {
+                    throw CqlException.invalid("Non-frozen collections are not allowed inside collections: " + ref);
+                }
+                if (sub == NativeType.COUNTER) {
+                    throw CqlException.invalid("Counters are not allowed inside collections: " + ref);
+                }
+            }
+            return new CollectionType(kind, first, second, frozen);
+        }
+        if (ref instanceof TypeRef.Tuple t) {
+            List<DataType> els = new ArrayList<>();
+            for (TypeRef e : t.elements()) {
+                els.add(resolveType(e, ks, true));
+            }
+            return new TupleType(els);
+        }
+        if (ref instanceof TypeRef.UserType u) {
+            UserType ut = ks.types().get(u.name().name());
+            if (ut == null) {
+                throw CqlException.invalid("Unknown type " + ks.name() + "." + u.name().name());
+            }
+            return new UserType(ut.keyspace(), ut.name(), ut.fieldNames(), ut.fieldTypes(), frozen);
+        }
+        throw CqlException.invalid("Unsupported type " + ref);
+    }
+
+    private static Map<String, String> replication(Map<String, Object> props) {
+        Object r = props.get("replication");
+        if (!(r instanceof Map<?, ?> m)) {
+            throw CqlException.syntax("Missing mandatory option 'replication'");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        String cls = out.get("class");
+        if (cls == null) {
+            throw CqlException.config("Missing replication strategy class");
+        }
+        String shortName = cls.substring(cls.lastIndexOf('.') + 1);
+        switch (shortName) {
+            case "SimpleStrategy" -> {
+                if (!out.containsKey("replication_factor")) {
+                    throw CqlException.config("SimpleStrategy requires a replication_factor strategy option.");
+                }
+                out.put("class", "org.apache.cassandra.locator.SimpleStrategy");
+            }
+            case "NetworkTopologyStrategy" -> out.put("class", "org.apache.cassandra.locator.NetworkTopologyStrategy");
+            case "SingleRegionStrategy" -> out.put("class", "SingleRegionStrategy");
+            default -> throw CqlException.config("Unable to find replication strategy class '" + cls
+                    + "' (supported: SimpleStrategy, NetworkTopologyStrategy, SingleRegionStrategy)");
+        }
+        return out;
+    }
+
+    private static boolean booleanProperty(Map<String, Object> props, String name, boolean def) {
+        Object v = props.get(name);
+        if (v == null) {
+            return def;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        String s = String.valueOf(v);
+        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw CqlException.syntax("Invalid boolean value '" + s + "' for property '" + name + "'");
+    }
+
+    static Map<String, Object> tableOptions(Map<String, Object> props) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : props.entrySet()) {
+            String key = e.getKey();
+            if (!TABLE_OPTIONS.contains(key)) {
+                throw CqlException.syntax("Unknown property '" + key + "'");
+            }
+            Object v = e.getValue();
+            switch (key) {
+                case "default_time_to_live", "gc_grace_seconds", "memtable_flush_period_in_ms", "min_index_interval",
+                        "max_index_interval" -> {
+                    long n = integerOption(key, v);
+                    if (n < 0) {
+                        throw CqlException.config(key + " must be greater than or equal to 0 (got " + n + ")");
+                    }
+                    if (key.equals("default_time_to_live") && n > MAX_TTL) {
+                        throw CqlException.config("default_time_to_live must be less than or equal to " + MAX_TTL
+                                + " (got " + n + ")");
+                    }
+                    options.put(key, Long.toString(n));
+                }
+                case "bloom_filter_fp_chance", "crc_check_chance", "read_repair_chance", "dclocal_read_repair_chance" ->
+                        options.put(key, Double.toString(doubleOption(key, v)));
+                default -> options.put(key, normalize(v));
+            }
+        }
+        return options;
+    }
+
+    private static Object normalize(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, val) -> out.put(String.valueOf(k), normalize(val)));
+            return out;
+        }
+        return String.valueOf(v);
+    }
+
+    private static long integerOption(String key, Object v) {
+        try {
+            if (v instanceof PropertyNumber n) {
+                return n.longValue();
+            }
+            return Long.parseLong(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            throw CqlException.syntax("Invalid integer value '" + v + "' for property '" + key + "'");
+        }
+    }
+
+    private static double doubleOption(String key, Object v) {
+        try {
+            return v instanceof PropertyNumber n ? n.doubleValue() : Double.parseDouble(String.valueOf(v));
+        } catch (NumberFormatException e) {
+            throw CqlException.syntax("Invalid double value '" + v + "' for property '" + key + "'");
+        }
+    }
+
+    private static void validateName(String what, String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw CqlException.invalid(what.substring(0, 1).toUpperCase() + what.substring(1) + " name must not be "
+                    + "empty, more than 48 characters long, or contain non-alphanumeric-underscore characters (got \""
+                    + name + "\")");
+        }
+    }
+
+    static String resolveKeyspace(QualifiedName name, String sessionKeyspace) {
+        if (name.keyspace() != null) {
+            return name.keyspace();
+        }
+        if (sessionKeyspace == null) {
+            throw CqlException.invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename");
+        }
+        return sessionKeyspace;
+    }
+}

@@ -1,0 +1,45 @@
+package io.strata.cql.exec;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Generates version-1 (time-based) UUIDs and monotonic microsecond write timestamps from an injected
+ * clock. Timestamps never go backwards within a process, even when the clock does. Thread-safe.
+ */
+final class TimeUuids {
+    /** 100ns intervals between the UUID epoch (1582-10-15) and the Unix epoch. */
+    private static final long UUID_EPOCH_OFFSET = 0x01b21dd213814000L;
+
+    private final Clock clock;
+    private final AtomicLong lastTicks = new AtomicLong();
+    private final AtomicLong lastMicros = new AtomicLong();
+    private final long clockSeqAndNode;
+
+    TimeUuids(Clock clock) {
+        this.clock = clock;
+        SecureRandom r = new SecureRandom();
+        long node = r.nextLong() & 0x0000ffffffffffffL | 0x0000010000000000L; // multicast bit: not a MAC
+        long seq = r.nextInt(0x3fff);
+        this.clockSeqAndNode = (0x8000L | seq) << 48 | node;
+    }
+
+    long nowMillis() {
+        return clock.millis();
+    }
+
+    /** A strictly increasing microsecond timestamp close to the clock. */
+    long nextTimestampMicros() {
+        long now = clock.millis() * 1000;
+        return lastMicros.updateAndGet(prev -> Math.max(prev + 1, now));
+    }
+
+    UUID next() {
+        long ticks = clock.millis() * 10_000 + UUID_EPOCH_OFFSET;
+        long t = lastTicks.updateAndGet(prev -> Math.max(prev + 1, ticks));
+        long msb = (t << 32) | ((t >>> 16) & 0xffff0000L) | 0x1000L | ((t >>> 48) & 0x0fffL);
+        return new UUID(msb, clockSeqAndNode);
+    }
+}

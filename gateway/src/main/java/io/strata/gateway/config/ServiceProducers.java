@@ -1,0 +1,130 @@
+package io.strata.gateway.config;
+
+import io.quarkus.runtime.Startup;
+import io.strata.cql.exec.CqlRequestHandler;
+import io.strata.cql.exec.SchemaService;
+import io.strata.cql.server.LocalSchemaEvents;
+import io.strata.cql.server.RequestHandler;
+import io.strata.cql.server.SchemaEvents;
+import io.strata.cql.system.NodeInfo;
+import io.strata.cql.system.SystemKeyspaces;
+import io.strata.storage.local.LocalStorage;
+import io.strata.storage.spi.StorageEngine;
+import io.strata.tenancy.Authenticator;
+import io.strata.tenancy.DevTenantBootstrap;
+import io.strata.tenancy.JwtAuthenticator;
+import io.strata.tenancy.SigningKeys;
+import io.strata.tenancy.TokenSettings;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The only place that knows which implementation backs each core interface: it opens the storage engine
+ * chosen by {@code strata.storage.type}, builds the token authenticator (creating the dev tenant's token on
+ * first start), and assembles the CQL request handler. Core modules stay free of CDI.
+ */
+@Singleton
+public class ServiceProducers {
+    private static final Logger LOG = Logger.getLogger(ServiceProducers.class);
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    @Startup
+    StorageEngine storageEngine(StorageConfig config, Clock clock) {
+        switch (config.type()) {
+            case "local" -> {
+                Path path = config.local().path().toAbsolutePath().normalize();
+                LOG.infof("Opening local storage in %s", path);
+                return LocalStorage.open(path, clock);
+            }
+            case "s3" -> throw new IllegalStateException("strata.storage.type=s3 is not available in this build yet: "
+                    + "use strata.storage.type=local (the S3 backend arrives with the storage issue)");
+            default -> throw new IllegalStateException("unknown strata.storage.type '" + config.type() + "'");
+        }
+    }
+
+    void closeStorage(@Disposes StorageEngine engine) {
+        LOG.info("Closing storage");
+        engine.close();
+    }
+
+    @Produces
+    @Singleton
+    SchemaEvents schemaEvents() {
+        return new LocalSchemaEvents();
+    }
+
+    @Produces
+    @Singleton
+    SchemaService schemaService(StorageEngine engine, SchemaEvents events) {
+        return new SchemaService(engine, events);
+    }
+
+    @Produces
+    @Singleton
+    RequestHandler requestHandler(StorageEngine engine, SchemaService schemas, NodeConfig node, StorageConfig storage,
+            Clock clock, @ConfigProperty(name = "strata.cql.host", defaultValue = "0.0.0.0") String host,
+            @ConfigProperty(name = "strata.cql.port", defaultValue = "9042") int port) {
+        Path data = storage.local().path().toAbsolutePath().normalize();
+        NodeInfo info = new NodeInfo(node.clusterName(), node.datacenter(), node.rack(),
+                UUID.nameUUIDFromBytes(data.toString().getBytes(StandardCharsets.UTF_8)), advertised(host), port,
+                "4.0.11", List.of(Long.toString(Long.MIN_VALUE)));
+        return new CqlRequestHandler(engine, schemas, new SystemKeyspaces(info), clock, node.maxPreparedStatements());
+    }
+
+    @Produces
+    @Singleton
+    Authenticator authenticator(AuthConfig auth, StorageConfig storage, NodeConfig node, Clock clock,
+            @ConfigProperty(name = "strata.cql.host", defaultValue = "0.0.0.0") String host,
+            @ConfigProperty(name = "strata.cql.port", defaultValue = "9042") int port) {
+        TokenSettings settings = TokenSettings.defaults().withIssuer(auth.issuer());
+        if (auth.audience().isPresent()) {
+            settings = settings.withAudience(auth.audience().get());
+        }
+        Path data = storage.local().path().toAbsolutePath().normalize();
+        try {
+            SigningKeys keys;
+            if (auth.publicKey().isPresent()) {
+                keys = SigningKeys.verifyOnly(auth.publicKey().get());
+            } else if (auth.devTenant()) {
+                DevTenantBootstrap.Result dev = new DevTenantBootstrap(data, settings, clock)
+                        .ensure(advertised(host).getHostAddress(), port, node.datacenter());
+                LOG.info(dev.message());
+                keys = dev.keys();
+            } else {
+                keys = SigningKeys.loadOrGenerate(auth.keysPath().orElse(data.resolve(DevTenantBootstrap.KEYS_DIR)));
+            }
+            return new JwtAuthenticator(keys, settings, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set up token authentication: " + e.getMessage(), e);
+        }
+    }
+
+    /** The address drivers are told to use: the bound one, or loopback when bound to every interface. */
+    static InetAddress advertised(String host) {
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            return a.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : a;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("strata.cql.host '" + host + "' does not resolve", e);
+        }
+    }
+}

@@ -1,0 +1,625 @@
+package io.strata.gateway.transport;
+
+import com.datastax.oss.protocol.internal.Frame;
+import com.datastax.oss.protocol.internal.FrameCodec;
+import com.datastax.oss.protocol.internal.Message;
+import com.datastax.oss.protocol.internal.ProtocolConstants;
+import com.datastax.oss.protocol.internal.ProtocolConstants.ErrorCode;
+import com.datastax.oss.protocol.internal.ProtocolConstants.EventType;
+import com.datastax.oss.protocol.internal.ProtocolConstants.Opcode;
+import com.datastax.oss.protocol.internal.request.AuthResponse;
+import com.datastax.oss.protocol.internal.request.Register;
+import com.datastax.oss.protocol.internal.request.Startup;
+import com.datastax.oss.protocol.internal.response.AuthSuccess;
+import com.datastax.oss.protocol.internal.response.Authenticate;
+import com.datastax.oss.protocol.internal.response.Error;
+import com.datastax.oss.protocol.internal.response.Ready;
+import com.datastax.oss.protocol.internal.response.Supported;
+import com.datastax.oss.protocol.internal.response.event.SchemaChangeEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.strata.cql.server.ClientState;
+import io.strata.tenancy.AuthenticationException;
+import io.strata.tenancy.TenantContext;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * One client connection: byte framing in both directions, the handshake (OPTIONS, STARTUP, SASL
+ * PLAIN authentication), REGISTER and schema events, and the dispatch of QUERY, PREPARE, EXECUTE and
+ * BATCH to the {@link io.strata.cql.server.RequestHandler}.
+ *
+ * <p><b>Lifecycle.</b> The first frame fixes the protocol version. STARTUP negotiates compression and
+ * is answered with AUTHENTICATE; in v5 that answer is the last unframed message and both directions
+ * switch to segment framing right after it (spec section 2.3.1; the Java and Python drivers switch on
+ * AUTHENTICATE too). AUTH_RESPONSE runs the {@link io.strata.tenancy.Authenticator} on a worker
+ * thread and yields a {@link ClientState}; requests before that are protocol errors, as in
+ * Cassandra. A protocol violation is answered with a PROTOCOL_ERROR and the connection closes once
+ * that answer is written.
+ *
+ * <p><b>Flow control.</b> Requests run concurrently and complete in any order, on any thread; each
+ * completion is queued and the queue is drained once per event-loop turn into a single write, so
+ * responses finishing together share one flush (and, in v5, one segment). Reading stops while more
+ * than {@code maxRequestsPerConnection} requests are in flight (until half of them have completed),
+ * while authentication runs and while the socket's write queue is full; bytes already read stay
+ * buffered, at most one frame or one segment's worth. Every queue is thereby bounded: the response
+ * queue by the in-flight limit, and schema events by closing a connection that accumulates more
+ * than {@value #MAX_EVENTS_WHILE_BLOCKED} of them while not reading its socket.
+ *
+ * <p><b>Ignored request features.</b> The tracing flag is accepted and ignored (responses carry no
+ * tracing id), so are custom payloads and the v5 COMPRESSED envelope flag; responses carry no
+ * warnings.
+ *
+ * <p><b>Threading.</b> Everything except {@link #complete} and {@link #onSchemaChange} runs on the
+ * connection's event loop; those two only touch the concurrent outbound queue.
+ */
+final class CqlConnection {
+    private static final Logger LOG = Logger.getLogger(CqlConnection.class);
+
+    static final String PASSWORD_AUTHENTICATOR = "org.apache.cassandra.auth.PasswordAuthenticator";
+    static final String CQL_VERSION = "3.4.7";
+    static final int MAX_EVENTS_WHILE_BLOCKED = 1024;
+    private static final int MIN_CUMULATION_CAPACITY = 16 * 1024;
+    private static final Set<String> EVENT_TYPES =
+            Set.of(EventType.SCHEMA_CHANGE, EventType.TOPOLOGY_CHANGE, EventType.STATUS_CHANGE);
+    private static final Supported SUPPORTED = new Supported(supportedOptions());
+
+    private final NetSocket socket;
+    private final Context context;
+    private final ServerResources resources;
+    private final FrameReader frameReader;
+    private final OutboundEncoder encoder;
+    private final int maxInFlight;
+    private final int resumeInFlight;
+    private final Queue<Outbound> outbound = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final ArrayDeque<ByteBuf> envelopes = new ArrayDeque<>();
+
+    // event-loop state
+    private ByteBuf cumulation = Unpooled.EMPTY_BUFFER;
+    private boolean cumulationOwned;
+    private SegmentReader segmentReader;
+    private int version = -1;
+    private boolean started;
+    private boolean frameCompression;
+    private ClientState clientState;
+    private boolean authenticating;
+    private int inFlight;
+    private boolean inFlightPaused;
+    private boolean writePaused;
+    private boolean socketPaused;
+    private boolean processing;
+    private int eventsWhileBlocked;
+    private AutoCloseable schemaSubscription;
+    private boolean closing;
+    private boolean closeAfterFlush;
+    private volatile boolean closed;
+
+    CqlConnection(NetSocket socket, Context context, ServerResources resources) {
+        this.socket = socket;
+        this.context = context;
+        this.resources = resources;
+        this.frameReader = new FrameReader(resources.options().maxFrameSize());
+        this.encoder = new OutboundEncoder(resources.codecs());
+        this.maxInFlight = resources.options().maxRequestsPerConnection();
+        this.resumeInFlight = maxInFlight / 2;
+    }
+
+    /** Wires the socket's handlers; called once, on the event loop, when the connection is accepted. */
+    void start() {
+        socket.handler(this::onData);
+        socket.drainHandler(ignored -> onWritable());
+        socket.exceptionHandler(this::onException);
+        socket.closeHandler(ignored -> onClosed());
+        LOG.debugf("CQL connection from %s", socket.remoteAddress());
+    }
+
+    /** Closes the socket; safe from any thread. The future completes once it is closed. */
+    Future<Void> close() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(ignored -> {
+            closing = true;
+            socket.close().onComplete(done);
+        });
+        return done.future();
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    // Buffer.getByteBuf() and Buffer.buffer(ByteBuf) are Vert.x 4's only zero-copy bridges to Netty
+    // (deprecated in 4.5 ahead of Vert.x 5's BufferInternal), hence the suppressions here and in flush.
+    @SuppressWarnings("deprecation")
+    private void onData(Buffer data) {
+        if (closing) {
+            return;
+        }
+        append(data.getByteBuf());
+        process();
+    }
+
+    // Append-only: bytes already sliced into pending envelopes are never moved or overwritten.
+    private void append(ByteBuf chunk) {
+        if (!chunk.isReadable()) {
+            return;
+        }
+        if (!chunk.hasArray()) {
+            chunk = Unpooled.copiedBuffer(chunk); // keep the all-heap invariant of ByteBufPrimitiveCodec
+        }
+        if (!cumulation.isReadable()) {
+            cumulation = chunk;
+            cumulationOwned = false;
+            return;
+        }
+        if (cumulationOwned && cumulation.writableBytes() >= chunk.readableBytes()) {
+            cumulation.writeBytes(chunk);
+            return;
+        }
+        int needed = cumulation.readableBytes() + chunk.readableBytes();
+        int wanted = segmentReader != null ? segmentReader.bytesWanted() : frameReader.bytesWanted();
+        ByteBuf fresh = Unpooled.buffer(Math.max(needed, Math.max(wanted, MIN_CUMULATION_CAPACITY)));
+        fresh.writeBytes(cumulation, cumulation.readerIndex(), cumulation.readableBytes());
+        fresh.writeBytes(chunk);
+        cumulation = fresh;
+        cumulationOwned = true;
+    }
+
+    private void process() {
+        if (processing) {
+            return; // re-entered from a handler; the outer loop picks up where this call would
+        }
+        processing = true;
+        try {
+            while (!closing && !readBlocked()) {
+                ByteBuf envelope = nextEnvelope();
+                if (envelope == null) {
+                    break;
+                }
+                handle(envelope);
+            }
+        } catch (ProtocolViolation violation) {
+            fail(violation);
+        } catch (RuntimeException bug) {
+            LOG.errorf(bug, "Closing CQL connection from %s after an internal error", socket.remoteAddress());
+            closing = true;
+            socket.close();
+        } finally {
+            processing = false;
+        }
+        if (!cumulation.isReadable()) {
+            cumulation = Unpooled.EMPTY_BUFFER;
+            cumulationOwned = false;
+        }
+        updateReadInterest();
+    }
+
+    private ByteBuf nextEnvelope() {
+        if (segmentReader == null) {
+            return frameReader.next(cumulation);
+        }
+        while (envelopes.isEmpty()) {
+            if (!segmentReader.next(cumulation, envelopes)) {
+                return null;
+            }
+        }
+        return envelopes.poll();
+    }
+
+    private void handle(ByteBuf envelope) {
+        int start = envelope.readerIndex();
+        int versionByte = envelope.getUnsignedByte(start);
+        int flags = envelope.getUnsignedByte(start + 1);
+        int streamId = envelope.getShort(start + 2);
+        int frameVersion = versionByte & 0x7F;
+        if (version < 0) {
+            version = frameVersion; // FrameReader has vetted the first frame's version
+        } else if (frameVersion != version) {
+            throw new ProtocolViolation(streamId, "Invalid message version. Got " + frameVersion
+                    + " but previous messages on this connection had version " + version);
+        }
+        if ((versionByte & 0x80) != 0) {
+            throw new ProtocolViolation(streamId, "Received a response envelope from a client");
+        }
+        FrameCodec<ByteBuf> codec = resources.codecs().frames;
+        if (segmentReader == null && (flags & ProtocolConstants.FrameFlag.COMPRESSED) != 0) {
+            if (!frameCompression) {
+                throw new ProtocolViolation(streamId, "Received a compressed frame but no compression was negotiated");
+            }
+            codec = resources.codecs().lz4Frames;
+        }
+        Frame frame;
+        try {
+            frame = codec.decode(envelope);
+        } catch (RuntimeException e) {
+            throw new ProtocolViolation(streamId, "Invalid or malformed message (opcode 0x"
+                    + Integer.toHexString(envelope.getUnsignedByte(start + 4)) + "): " + e.getMessage());
+        }
+        dispatch(frame);
+    }
+
+    private void dispatch(Frame frame) {
+        Message message = frame.message;
+        int stream = frame.streamId;
+        switch (message.opcode) {
+            case Opcode.OPTIONS:
+                respond(stream, SUPPORTED);
+                break;
+            case Opcode.STARTUP:
+                onStartup(stream, (Startup) message);
+                break;
+            case Opcode.AUTH_RESPONSE:
+                onAuthResponse(stream, (AuthResponse) message);
+                break;
+            case Opcode.REGISTER:
+                requireAuthenticated(stream, "REGISTER");
+                onRegister(stream, (Register) message);
+                break;
+            case Opcode.QUERY:
+            case Opcode.PREPARE:
+            case Opcode.EXECUTE:
+            case Opcode.BATCH:
+                requireAuthenticated(stream, opcodeName(message.opcode));
+                execute(stream, message);
+                break;
+            default:
+                throw new ProtocolViolation(stream, "Unexpected message opcode 0x" + Integer.toHexString(message.opcode));
+        }
+    }
+
+    private void requireAuthenticated(int stream, String what) {
+        if (clientState == null) {
+            throw new ProtocolViolation(stream, "Unexpected message " + what
+                    + (started ? ", expecting AUTH_RESPONSE" : ", expecting STARTUP or OPTIONS"));
+        }
+    }
+
+    private void onStartup(int stream, Startup startup) {
+        if (started) {
+            throw new ProtocolViolation(stream, "Unexpected message STARTUP, the connection is already initialized");
+        }
+        String cqlVersion = startup.options.get(Startup.CQL_VERSION_KEY);
+        if (cqlVersion == null) {
+            throw new ProtocolViolation(stream, "Missing value CQL_VERSION in STARTUP message");
+        }
+        if (!cqlVersion.startsWith("3.")) {
+            throw new ProtocolViolation(stream, "Unsupported CQL_VERSION " + cqlVersion + "; supported: " + CQL_VERSION);
+        }
+        String compression = startup.options.get(Startup.COMPRESSION_KEY);
+        boolean lz4 = false;
+        if (compression != null && !compression.isEmpty()) {
+            if (!"lz4".equalsIgnoreCase(compression)) {
+                throw new ProtocolViolation(stream,
+                        "Unsupported compression algorithm: " + compression + "; supported: lz4");
+            }
+            lz4 = true;
+        }
+        started = true;
+        flush(); // anything answered before STARTUP keeps the pre-STARTUP encoding
+        Authenticate challenge = new Authenticate(PASSWORD_AUTHENTICATOR);
+        if (version >= ProtocolConstants.Version.V5) {
+            respond(stream, challenge);
+            flush(); // the STARTUP response is the last unframed message
+            encoder.useSegments(lz4);
+            segmentReader = new SegmentReader(
+                    lz4 ? resources.codecs().lz4Segments : resources.codecs().segments,
+                    resources.options().maxFrameSize());
+        } else {
+            if (lz4) {
+                frameCompression = true;
+                encoder.compressFrames();
+            }
+            respond(stream, challenge);
+        }
+    }
+
+    private void onAuthResponse(int stream, AuthResponse response) {
+        if (!started) {
+            throw new ProtocolViolation(stream, "Unexpected message AUTH_RESPONSE, expecting STARTUP or OPTIONS");
+        }
+        if (clientState != null) {
+            throw new ProtocolViolation(stream, "Unexpected message AUTH_RESPONSE, the connection is already authenticated");
+        }
+        SaslPlain credentials;
+        try {
+            credentials = SaslPlain.parse(response.token);
+        } catch (AuthenticationException e) {
+            respond(stream, new Error(ErrorCode.AUTH_ERROR, e.getMessage()));
+            return;
+        }
+        authenticating = true; // holds further input until the outcome is known
+        Future<TenantContext> outcome = context.executeBlocking(
+                () -> resources.authenticator().authenticate(credentials.username(), credentials.password()),
+                false);
+        outcome.onComplete(result -> onAuthenticated(stream, result));
+    }
+
+    private void onAuthenticated(int stream, AsyncResult<TenantContext> result) {
+        authenticating = false;
+        if (closing) {
+            return;
+        }
+        if (result.succeeded() && result.result() != null) {
+            clientState = new ClientState(result.result(), version);
+            LOG.debugf("CQL connection from %s authenticated for tenant %s", socket.remoteAddress(),
+                    result.result().tenantId());
+            respond(stream, new AuthSuccess(null));
+        } else if (result.cause() instanceof AuthenticationException) {
+            respond(stream, new Error(ErrorCode.AUTH_ERROR, result.cause().getMessage()));
+        } else {
+            LOG.errorf(result.cause(), "Authenticator failed unexpectedly for %s", socket.remoteAddress());
+            respond(stream, new Error(ErrorCode.SERVER_ERROR, "Authentication failed: internal server error"));
+        }
+        process();
+    }
+
+    private void onRegister(int stream, Register register) {
+        for (String type : register.eventTypes) {
+            if (!EVENT_TYPES.contains(type)) {
+                respond(stream, new Error(ErrorCode.PROTOCOL_ERROR, "Invalid event type: " + type));
+                return;
+            }
+        }
+        // topology and status never change in a single-endpoint cluster, so only schema events flow
+        if (register.eventTypes.contains(EventType.SCHEMA_CHANGE) && schemaSubscription == null) {
+            schemaSubscription = resources.schemaEvents()
+                    .subscribe(clientState.tenant().tenantId(), this::onSchemaChange);
+        }
+        respond(stream, new Ready());
+    }
+
+    private void execute(int stream, Message request) {
+        inFlight++;
+        if (inFlight >= maxInFlight) {
+            inFlightPaused = true;
+        }
+        CompletionStage<Message> stage;
+        try {
+            stage = resources.requestHandler().handle(clientState, request);
+        } catch (RuntimeException e) {
+            complete(stream, null, e);
+            return;
+        }
+        if (stage == null) {
+            complete(stream, null, new IllegalStateException("RequestHandler returned no stage"));
+            return;
+        }
+        stage.whenComplete((response, failure) -> complete(stream, response, failure));
+    }
+
+    /** Queues the answer to a request; any thread. */
+    private void complete(int stream, Message response, Throwable failure) {
+        Message answer;
+        if (failure != null) {
+            Throwable cause = unwrap(failure);
+            LOG.errorf(cause, "Request on stream %d failed", stream);
+            answer = new Error(ErrorCode.SERVER_ERROR, "Internal server error: " + describe(cause));
+        } else if (response == null || !response.isResponse) {
+            LOG.errorf("RequestHandler answered stream %d with %s", stream, response);
+            answer = new Error(ErrorCode.SERVER_ERROR, "Internal server error: no response produced");
+        } else {
+            answer = response;
+        }
+        enqueue(new Outbound(stream, answer, -1, true));
+    }
+
+    /** A schema change of this connection's tenant; any thread. */
+    private void onSchemaChange(SchemaChangeEvent event) {
+        if (!closed) {
+            enqueue(new Outbound(-1, event, -1, false));
+        }
+    }
+
+    private void respond(int stream, Message message) {
+        enqueue(new Outbound(stream, message, -1, false));
+    }
+
+    // ---------------------------------------------------------------- outbound
+
+    private void enqueue(Outbound item) {
+        outbound.add(item);
+        if (drainScheduled.compareAndSet(false, true)) {
+            context.runOnContext(ignored -> drain());
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        flush();
+        process(); // completions may have lifted the in-flight pause
+    }
+
+    /** Encodes and writes everything queued, as one buffer. */
+    @SuppressWarnings("deprecation")
+    private void flush() {
+        if (closed || (closing && !closeAfterFlush)) {
+            outbound.clear();
+            return;
+        }
+        List<ByteBuf> encoded = new ArrayList<>();
+        int completed = 0;
+        boolean eventOverflow = false;
+        Outbound item;
+        while ((item = outbound.poll()) != null) {
+            if (item.completesRequest()) {
+                completed++;
+            }
+            if (item.isEvent() && writePaused && ++eventsWhileBlocked > MAX_EVENTS_WHILE_BLOCKED) {
+                eventOverflow = true;
+                continue;
+            }
+            ByteBuf bytes = encode(item);
+            if (bytes != null) {
+                encoded.add(bytes);
+            }
+        }
+        inFlight -= completed;
+        if (inFlightPaused && inFlight <= resumeInFlight) {
+            inFlightPaused = false;
+        }
+        Future<Void> written = encoded.isEmpty() ? null : socket.write(Buffer.buffer(encoder.pack(encoded)));
+        if (closeAfterFlush) {
+            closeAfterFlush = false; // later completions are dropped: closing is set
+            if (written == null) {
+                socket.close();
+            } else {
+                written.onComplete(ignored -> socket.close());
+            }
+        } else if (eventOverflow) {
+            LOG.warnf("Closing CQL connection from %s: it stopped reading while %d schema events queued up",
+                    socket.remoteAddress(), eventsWhileBlocked);
+            closing = true;
+            socket.close();
+        } else if (written != null && socket.writeQueueFull()) {
+            writePaused = true;
+        }
+    }
+
+    private ByteBuf encode(Outbound item) {
+        int responseVersion = item.version() >= 0 ? item.version() : (version >= 0 ? version : ProtocolVersions.MAX);
+        if (ProtocolVersions.isObsolete(responseVersion)) {
+            Error error = (Error) item.message();
+            return ProtocolVersions.obsoleteErrorFrame(responseVersion, item.streamId(), error.code, error.message);
+        }
+        try {
+            return encoder.encode(response(responseVersion, item.streamId(), item.message()));
+        } catch (RuntimeException e) {
+            if (item.isEvent()) {
+                LOG.warnf(e, "Dropping an event that cannot be encoded in protocol v%d", responseVersion);
+                return null;
+            }
+            LOG.errorf(e, "Cannot encode the response to stream %d", item.streamId());
+            return encoder.encode(response(responseVersion, item.streamId(),
+                    new Error(ErrorCode.SERVER_ERROR, "Internal server error: cannot encode response: " + e.getMessage())));
+        }
+    }
+
+    private static Frame response(int version, int stream, Message message) {
+        return Frame.forResponse(version, stream, null, Frame.NO_PAYLOAD, Collections.emptyList(), message);
+    }
+
+    // ---------------------------------------------------------------- flow control and closing
+
+    private boolean readBlocked() {
+        return authenticating || inFlightPaused || writePaused;
+    }
+
+    private void updateReadInterest() {
+        boolean pause = closing || readBlocked();
+        if (pause != socketPaused) {
+            socketPaused = pause;
+            if (pause) {
+                socket.pause();
+            } else {
+                socket.resume();
+            }
+        }
+    }
+
+    private void onWritable() {
+        writePaused = false;
+        eventsWhileBlocked = 0;
+        process();
+    }
+
+    private void fail(ProtocolViolation violation) {
+        if (closing) {
+            return;
+        }
+        LOG.debugf("Closing CQL connection from %s: %s", socket.remoteAddress(), violation.getMessage());
+        closing = true;
+        closeAfterFlush = true;
+        outbound.add(new Outbound(violation.streamId(), new Error(ErrorCode.PROTOCOL_ERROR, violation.getMessage()),
+                violation.responseVersion(), false));
+        flush();
+    }
+
+    private void onException(Throwable error) {
+        LOG.debugf(error, "CQL connection from %s failed", socket.remoteAddress());
+        closing = true;
+        socket.close();
+    }
+
+    private void onClosed() {
+        closed = true;
+        closing = true;
+        outbound.clear();
+        envelopes.clear();
+        cumulation = Unpooled.EMPTY_BUFFER;
+        if (schemaSubscription != null) {
+            try {
+                schemaSubscription.close();
+            } catch (Exception e) {
+                LOG.debugf(e, "Failed to unsubscribe from schema events");
+            }
+            schemaSubscription = null;
+        }
+        resources.connections().remove(this);
+        LOG.debugf("CQL connection from %s closed", socket.remoteAddress());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String describe(Throwable cause) {
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    private static String opcodeName(int opcode) {
+        switch (opcode) {
+            case Opcode.QUERY:
+                return "QUERY";
+            case Opcode.PREPARE:
+                return "PREPARE";
+            case Opcode.EXECUTE:
+                return "EXECUTE";
+            case Opcode.BATCH:
+                return "BATCH";
+            default:
+                return "0x" + Integer.toHexString(opcode);
+        }
+    }
+
+    private static Map<String, List<String>> supportedOptions() {
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        options.put("CQL_VERSION", List.of(CQL_VERSION));
+        options.put("COMPRESSION", List.of("lz4"));
+        options.put("PROTOCOL_VERSIONS", List.of("3/v3", "4/v4", "5/v5"));
+        return Collections.unmodifiableMap(options);
+    }
+
+    /**
+     * A message waiting to be written.
+     *
+     * @param version the version to encode it in, or -1 for the connection's
+     * @param completesRequest whether writing it ends an in-flight request
+     */
+    private record Outbound(int streamId, Message message, int version, boolean completesRequest) {
+        boolean isEvent() {
+            return message.opcode == Opcode.EVENT;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.strata.gateway.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.cql.server.RequestHandler;
+import io.strata.cql.server.SchemaEvents;
+import io.strata.tenancy.Authenticator;
+import java.util.Set;
+
+/**
+ * What every connection of one {@link CqlServer} shares. The connection set is concurrent: a
+ * connection adds itself on accept and removes itself on close, on its own event loop, while
+ * {@link CqlServer#close()} iterates it from another thread.
+ */
+record ServerResources(
+        CqlServerOptions options,
+        Codecs codecs,
+        RequestHandler requestHandler,
+        Authenticator authenticator,
+        SchemaEvents schemaEvents,
+        Set<CqlConnection> connections) {
+    ServerResources {
+        requireNonNull(options, "options is null");
+        requireNonNull(codecs, "codecs is null");
+        requireNonNull(requestHandler, "requestHandler is null");
+        requireNonNull(authenticator, "authenticator is null");
+        requireNonNull(schemaEvents, "schemaEvents is null");
+        requireNonNull(connections, "connections is null");
+    }
+}

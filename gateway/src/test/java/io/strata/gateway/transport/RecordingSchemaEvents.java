@@ -1,0 +1,27 @@
+package io.strata.gateway.transport;
+
+import com.datastax.oss.protocol.internal.response.event.SchemaChangeEvent;
+import io.strata.cql.server.LocalSchemaEvents;
+import io.strata.cql.server.SchemaEvents;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** {@link LocalSchemaEvents} that counts live subscriptions. Thread-safe. */
+final class RecordingSchemaEvents implements SchemaEvents {
+    private final LocalSchemaEvents delegate = new LocalSchemaEvents();
+    final AtomicInteger subscriptions = new AtomicInteger();
+
+    @Override
+    public void publish(String tenantId, SchemaChangeEvent event) {
+        delegate.publish(tenantId, event);
+    }
+
+    @Override
+    public AutoCloseable subscribe(String tenantId, Listener listener) {
+        AutoCloseable subscription = delegate.subscribe(tenantId, listener);
+        subscriptions.incrementAndGet();
+        return () -> {
+            subscriptions.decrementAndGet();
+            subscription.close();
+        };
+    }
+}

@@ -1,0 +1,160 @@
+package io.strata.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Strata gateway running as a child process from the built {@code quarkus-run.jar}, on an ephemeral CQL
+ * port and a given data directory: what a user gets from the README's first command. Can be stopped
+ * gracefully, killed with SIGKILL (kill -9) and restarted on the same data.
+ */
+final class GatewayProcess implements AutoCloseable {
+    private final Path dataDir;
+    private final Map<String, String> extraConfig;
+    private final int cqlPort;
+    private final Path log;
+    private Process process;
+
+    GatewayProcess(Path dataDir, Map<String, String> extraConfig) {
+        this.dataDir = dataDir;
+        this.extraConfig = extraConfig;
+        this.cqlPort = freePort();
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-gateway.log");
+    }
+
+    static Path appJar() {
+        String jar = System.getProperty("strata.gateway.app");
+        if (jar == null) {
+            throw new IllegalStateException("system property strata.gateway.app is not set (run through Maven)");
+        }
+        Path p = Path.of(jar);
+        if (!Files.exists(p)) {
+            throw new IllegalStateException("gateway application not built: " + p + " (run mvn package first)");
+        }
+        return p;
+    }
+
+    int port() {
+        return cqlPort;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    GatewayProcess start() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx1g");
+        cmd.add("-Dstrata.cql.host=127.0.0.1");
+        cmd.add("-Dstrata.cql.port=" + cqlPort);
+        cmd.add("-Dquarkus.http.host=127.0.0.1");
+        cmd.add("-Dquarkus.http.port=0");
+        cmd.add("-Dstrata.storage.local.path=" + dataDir);
+        extraConfig.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(appJar().toString());
+        try {
+            Files.createDirectories(dataDir);
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitListening(Duration.ofSeconds(60));
+        return this;
+    }
+
+    private void awaitListening(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("gateway exited with " + process.exitValue() + "; log:\n" + logTail());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", cqlPort), 200);
+                return;
+            } catch (IOException e) {
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("gateway did not listen on " + cqlPort + " in " + timeout + "; log:\n" + logTail());
+    }
+
+    String devToken() {
+        try {
+            return Files.readString(dataDir.resolve("dev-token"), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Graceful stop (SIGTERM), as an operator would. */
+    void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitFor();
+        }
+    }
+
+    /** kill -9: no shutdown hooks, no flush. */
+    void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitFor();
+        }
+    }
+
+    private void waitFor() {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

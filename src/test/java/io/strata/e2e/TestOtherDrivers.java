@@ -1,0 +1,69 @@
+package io.strata.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Python driver (Debian's python3-cassandra) and the Node.js driver (npm cassandra-driver) against a
+ * gateway: connect with the dev token, DDL, prepared inserts, paged reads, errors, wrong token. The
+ * scripts live in src/test/python and src/test/node; .ci/run installs both drivers.
+ */
+class TestOtherDrivers {
+    @TempDir
+    static Path tmp;
+
+    static GatewayProcess gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = new GatewayProcess(tmp.resolve("data"), Map.of()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void pythonDriver() throws Exception {
+        Path script = e2eDir().resolve("python/e2e_driver.py");
+        run(List.of("/usr/bin/python3", script.toString(), "127.0.0.1", String.valueOf(gateway.port()),
+                gateway.devToken(), "py_app"));
+    }
+
+    @Test
+    void nodeDriver() throws Exception {
+        Path script = e2eDir().resolve("node/e2e_driver.js");
+        run(List.of("node", script.toString(), "127.0.0.1", String.valueOf(gateway.port()), gateway.devToken(), "node_app"));
+    }
+
+    private static Path e2eDir() {
+        return Path.of(System.getProperty("strata.e2e.dir", "src/test"));
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(tmp, "driver", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        boolean done = p.waitFor(180, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(done).as("driver script finished in time; output:\n%s\ngateway log:\n%s", output, gateway.logTail()).isTrue();
+        assertThat(p.exitValue()).as("exit code; output:\n%s\ngateway log:\n%s", output, gateway.logTail()).isZero();
+        assertThat(output).contains("OK");
+    }
+}

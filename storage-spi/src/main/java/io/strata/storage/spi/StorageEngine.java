@@ -1,0 +1,42 @@
+package io.strata.storage.spi;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The storage engine as the CQL layer sees it. Thread-safe; every operation may be called from any
+ * thread and never blocks the caller for I/O: stages complete on the engine's own threads, so callers
+ * must not block inside their continuations either (hop to their own executor if they need to).
+ *
+ * <p>Durability: when the stage of {@link #apply} completes normally, the updates survive a process
+ * crash and a power loss. Visibility: a read that starts after an apply completed sees it.
+ */
+public interface StorageEngine extends AutoCloseable {
+    /** Creates the table's storage; idempotent (creating an existing table succeeds). */
+    CompletionStage<Void> createTable(TableId table);
+
+    /** Drops the table and schedules its data for deletion; idempotent. */
+    CompletionStage<Void> dropTable(TableId table);
+
+    /** Removes every row of the table, durably; the table stays. */
+    CompletionStage<Void> truncate(TableId table);
+
+    /**
+     * Applies the updates atomically (all or none survive a crash) and durably. Updates may span
+     * tables and partitions of one tenant; updates to tables not created fail the whole call.
+     */
+    CompletionStage<Void> apply(List<PartitionUpdate> updates);
+
+    /** Reads reconciled, live data. */
+    CompletionStage<ReadResult> read(ReadQuery query);
+
+    /** Versioned documents (schemas, tenant registry) stored with the same durability as data. */
+    CatalogStore catalog();
+
+    Set<StorageCapability> capabilities();
+
+    /** Flushes memtables and closes files; acknowledged writes are already durable, so this only speeds restart. */
+    @Override
+    void close();
+}
