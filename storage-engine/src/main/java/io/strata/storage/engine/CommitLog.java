@@ -148,6 +148,10 @@ final class CommitLog implements AutoCloseable {
         Files.deleteIfExists(file(dir, n));
     }
 
+    void closeWithoutForce() throws IOException {
+        channel.close();
+    }
+
     @Override
     public void close() {
         try {
