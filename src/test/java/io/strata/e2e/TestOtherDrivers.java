@@ -39,6 +39,10 @@ class TestOtherDrivers {
 
     @Test
     void pythonDriver() throws Exception {
+        Process probe = new ProcessBuilder("/usr/bin/python3", "-c", "import cassandra").redirectErrorStream(true).start();
+        assertThat(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0)
+                .as("Debian's python3-cassandra is installed (apt-get install python3-cassandra, or run .ci/run)")
+                .isTrue();
         Path script = e2eDir().resolve("python/e2e_driver.py");
         run(List.of("/usr/bin/python3", script.toString(), "127.0.0.1", String.valueOf(gateway.port()),
                 gateway.devToken(), "py_app"));
@@ -47,6 +51,12 @@ class TestOtherDrivers {
     @Test
     void nodeDriver() throws Exception {
         Path script = e2eDir().resolve("node/e2e_driver.js");
+        if (!Files.isDirectory(e2eDir().resolve("node/node_modules/cassandra-driver"))) {
+            // The lock file pins the driver; npm ci installs exactly it from the npm registry.
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+                    .directory(e2eDir().resolve("node").toFile()).inheritIO().start();
+            assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0).as("npm ci in src/test/node").isTrue();
+        }
         run(List.of("node", script.toString(), "127.0.0.1", String.valueOf(gateway.port()), gateway.devToken(), "node_app"));
     }
 
