@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Python driver (Debian's python3-cassandra) and the Node.js driver (npm cassandra-driver) against a
- * gateway: connect with the dev token, DDL, prepared inserts, paged reads, errors, wrong token. The
- * scripts live in src/test/python and src/test/node; .ci/run installs both drivers.
+ * gateway, as the Java suite does: connect with the dev token, DDL, 10,000 prepared inserts, paged reads,
+ * a wrong token refused; then the gateway restarts (graceful, then kill -9) and every row is read back,
+ * and another tenant cannot see the keyspace. The scripts live in src/test/python and src/test/node;
+ * .ci/run installs both drivers.
  */
 class TestOtherDrivers {
     @TempDir
@@ -43,21 +47,36 @@ class TestOtherDrivers {
         assertThat(probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0)
                 .as("Debian's python3-cassandra is installed (apt-get install python3-cassandra, or run .ci/run)")
                 .isTrue();
-        Path script = e2eDir().resolve("python/e2e_driver.py");
-        run(List.of("/usr/bin/python3", script.toString(), "127.0.0.1", String.valueOf(gateway.port()),
-                gateway.devToken(), "py_app"));
+        loadRestartVerify(List.of("/usr/bin/python3", e2eDir().resolve("python/e2e_driver.py").toString()), "py_app");
     }
 
     @Test
     void nodeDriver() throws Exception {
-        Path script = e2eDir().resolve("node/e2e_driver.js");
         if (!Files.isDirectory(e2eDir().resolve("node/node_modules/cassandra-driver"))) {
             // The lock file pins the driver; npm ci installs exactly it from the npm registry.
             Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
                     .directory(e2eDir().resolve("node").toFile()).inheritIO().start();
             assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0).as("npm ci in src/test/node").isTrue();
         }
-        run(List.of("node", script.toString(), "127.0.0.1", String.valueOf(gateway.port()), gateway.devToken(), "node_app"));
+        loadRestartVerify(List.of("node", e2eDir().resolve("node/e2e_driver.js").toString()), "node_app");
+    }
+
+    private void loadRestartVerify(List<String> script, String keyspace) throws Exception {
+        run(args(script, keyspace, "load"));
+        gateway.stop();
+        gateway.start();
+        run(args(script, keyspace, "verify"));
+        gateway.kill();
+        gateway.start();
+        List<String> verify = args(script, keyspace, "verify");
+        verify.add(Tokens.mint(gateway.dataDir(), "other", "someone", Duration.ofHours(1)));
+        run(verify);
+    }
+
+    private List<String> args(List<String> script, String keyspace, String mode) {
+        List<String> cmd = new ArrayList<>(script);
+        cmd.addAll(List.of("127.0.0.1", String.valueOf(gateway.port()), gateway.devToken(), keyspace, mode));
+        return cmd;
     }
 
     private static Path e2eDir() {
@@ -67,13 +86,14 @@ class TestOtherDrivers {
     private static void run(List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile(tmp, "driver", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        boolean done = p.waitFor(180, TimeUnit.SECONDS);
+        boolean done = p.waitFor(300, TimeUnit.SECONDS);
         if (!done) {
             p.destroyForcibly();
         }
         String output = Files.readString(out, StandardCharsets.UTF_8);
         assertThat(done).as("driver script finished in time; output:\n%s\ngateway log:\n%s", output, gateway.logTail()).isTrue();
-        assertThat(p.exitValue()).as("exit code; output:\n%s\ngateway log:\n%s", output, gateway.logTail()).isZero();
+        assertThat(p.exitValue()).as("exit code of %s; output:\n%s\ngateway log:\n%s", command.subList(0, 2), output,
+                gateway.logTail()).isZero();
         assertThat(output).contains("OK");
     }
 }
