@@ -114,10 +114,16 @@ public final class SystemKeyspaces {
         }
     }
 
-    private final NodeInfo node;
+    private final java.util.function.Supplier<NodeInfo> nodeInfo;
 
     public SystemKeyspaces(NodeInfo node) {
-        this.node = requireNonNull(node, "node is null");
+        requireNonNull(node, "node is null");
+        this.nodeInfo = () -> node;
+    }
+
+    /** For a node whose facts are only known once it runs (e.g. the port when bound to port 0). */
+    public SystemKeyspaces(java.util.function.Supplier<NodeInfo> nodeInfo) {
+        this.nodeInfo = requireNonNull(nodeInfo, "nodeInfo is null");
     }
 
     public static boolean isSystemKeyspace(String keyspace) {
@@ -139,10 +145,13 @@ public final class SystemKeyspaces {
         List<List<byte[]>> rows = new ArrayList<>();
         String key = def.keyspace() + "." + def.name();
         switch (key) {
-            case "system.local" -> rows.add(row("local", "COMPLETED", node.address(), node.nativePort(), node.clusterName(),
+            case "system.local" -> {
+                NodeInfo node = nodeInfo.get();
+                rows.add(row("local", "COMPLETED", node.address(), node.nativePort(), node.clusterName(),
                     NodeInfo.CQL_VERSION, node.datacenter(), 0, node.hostId(), node.address(), 7000, "5", NodeInfo.PARTITIONER,
                     node.rack(), node.releaseVersion(), node.address(), node.nativePort(), schema.schemaVersion(),
                     node.tokens()));
+            }
             case "system_schema.keyspaces" -> allKeyspaces(schema).forEach(ks ->
                     rows.add(row(ks.name(), ks.durableWrites(), ks.replication())));
             case "system_schema_mcs.keyspaces" -> allKeyspaces(schema).forEach(ks ->

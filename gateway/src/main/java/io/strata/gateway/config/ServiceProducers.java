@@ -8,6 +8,8 @@ import io.strata.cql.server.RequestHandler;
 import io.strata.cql.server.SchemaEvents;
 import io.strata.cql.system.NodeInfo;
 import io.strata.cql.system.SystemKeyspaces;
+import io.strata.gateway.transport.CqlServerLifecycle;
+import jakarta.enterprise.inject.Instance;
 import io.strata.storage.local.LocalStorage;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.tenancy.Authenticator;
@@ -38,6 +40,8 @@ import org.jboss.logging.Logger;
 @Singleton
 public class ServiceProducers {
     private static final Logger LOG = Logger.getLogger(ServiceProducers.class);
+    /** The Cassandra release drivers are told they talk to: 4.0 semantics (virtual tables, protocol v5). */
+    static final String RELEASE_VERSION = "4.0.11";
 
     @Produces
     @Singleton
@@ -82,12 +86,14 @@ public class ServiceProducers {
     @Singleton
     RequestHandler requestHandler(StorageEngine engine, SchemaService schemas, NodeConfig node, StorageConfig storage,
             Clock clock, @ConfigProperty(name = "strata.cql.host", defaultValue = "0.0.0.0") String host,
-            @ConfigProperty(name = "strata.cql.port", defaultValue = "9042") int port) {
+            Instance<CqlServerLifecycle> server) {
         Path data = storage.local().path().toAbsolutePath().normalize();
-        NodeInfo info = new NodeInfo(node.clusterName(), node.datacenter(), node.rack(),
-                UUID.nameUUIDFromBytes(data.toString().getBytes(StandardCharsets.UTF_8)), advertised(host), port,
-                "4.0.11", List.of(Long.toString(Long.MIN_VALUE)));
-        return new CqlRequestHandler(engine, schemas, new SystemKeyspaces(info), clock, node.maxPreparedStatements());
+        UUID hostId = UUID.nameUUIDFromBytes(data.toString().getBytes(StandardCharsets.UTF_8));
+        InetAddress address = advertised(host);
+        // The bound port is known only once the server listens (port 0 picks one), hence the supplier.
+        SystemKeyspaces system = new SystemKeyspaces(() -> new NodeInfo(node.clusterName(), node.datacenter(), node.rack(),
+                hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))));
+        return new CqlRequestHandler(engine, schemas, system, clock, node.maxPreparedStatements());
     }
 
     @Produces

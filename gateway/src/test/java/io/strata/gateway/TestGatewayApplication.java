@@ -1,0 +1,68 @@
+package io.strata.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.strata.gateway.transport.CqlServerLifecycle;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The assembled Quarkus application: storage, tenancy and the CQL endpoint wired together on an
+ * ephemeral port and a temporary data directory; health is UP and the dev token opens a CQL session.
+ */
+@QuarkusTest
+@TestProfile(TestGatewayApplication.Profile.class)
+class TestGatewayApplication {
+    static final Path DATA;
+
+    static {
+        try {
+            DATA = Files.createTempDirectory("strata-gateway-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("strata.cql.port", "0", "strata.cql.host", "127.0.0.1",
+                    "strata.storage.local.path", DATA.toString());
+        }
+    }
+
+    @Inject
+    CqlServerLifecycle server;
+
+    @Test
+    void healthIsUp() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void devTokenOpensASessionAndSystemLocalReportsTheBoundPort() throws IOException {
+        String token = Files.readString(DATA.resolve("dev-token")).strip();
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", server.port()))
+                .withLocalDatacenter("datacenter1")
+                .withAuthCredentials("token", token)
+                .build()) {
+            Row local = session.execute("SELECT rpc_port, data_center FROM system.local").one();
+            assertThat(local.getInt("rpc_port")).isEqualTo(server.port());
+            assertThat(local.getString("data_center")).isEqualTo("datacenter1");
+        }
+    }
+}
