@@ -71,6 +71,13 @@ public final class LsmEngine implements StorageEngine {
     private final ExecutorService flusher;
     private final ExecutorService metadata;
     private final ExecutorService flushControl;
+    private final ExecutorService compactor;
+    /** Conditional writes wait for their durable write while holding a partition stripe: own pool, not the read pool. */
+    private final ExecutorService conditional;
+    private final java.util.concurrent.ScheduledExecutorService janitor;
+    private final AtomicLong bytesFlushed = new AtomicLong();
+    private final AtomicLong bytesCompacted = new AtomicLong();
+    private final java.util.Set<UUID> compacting = ConcurrentHashMap.newKeySet();
     private final Thread commitThread;
     private final LocalCatalog catalog;
     private final AtomicLong memtableBytes = new AtomicLong();
@@ -99,6 +106,10 @@ public final class LsmEngine implements StorageEngine {
         this.flusher = Executors.newSingleThreadExecutor(named("strata-flush"));
         this.metadata = Executors.newSingleThreadExecutor(named("strata-meta"));
         this.flushControl = Executors.newSingleThreadExecutor(named("strata-flush-control"));
+        // One bounded compaction thread for every table of every tenant.
+        this.compactor = Executors.newSingleThreadExecutor(named("strata-compaction"));
+        this.conditional = Executors.newFixedThreadPool(8, named("strata-lwt"));
+        this.janitor = Executors.newSingleThreadScheduledExecutor(named("strata-janitor"));
         this.catalog = new LocalCatalog(dir.resolve("catalog"), metadata);
         this.commitThread = new Thread(this::commitLoop, "strata-commit");
         this.commitThread.setDaemon(true);
@@ -318,7 +329,7 @@ public final class LsmEngine implements StorageEngine {
                     }
                     long sid = nextSegmentId.getAndIncrement();
                     Collection<PartitionState> parts = frozen.values();
-                    Segment.write(t.segmentPath(sid), parts);
+                    bytesFlushed.addAndGet(Segment.write(t.segmentPath(sid), parts));
                     Fsync.directory(t.dir);
                     Segment seg = Segment.open(sid, t.segmentPath(sid));
                     List<Long> ids = new ArrayList<>(t.manifest.segments());
@@ -361,6 +372,7 @@ public final class LsmEngine implements StorageEngine {
             }
             memtableBytes.set(total);
             LOG.debugf("flushed memtables up to commit log %d", rolledLog);
+            scheduleCompactions();
         } catch (IOException | RuntimeException e) {
             LOG.error("flush failed; data stays in the commit log and will be retried", e);
             for (Table t : tables.values()) {
@@ -379,6 +391,76 @@ public final class LsmEngine implements StorageEngine {
                 flushDone.notifyAll();
             }
         }
+    }
+
+    private void scheduleCompactions() {
+        for (Table t : tables.values()) {
+            if (!closed && !Compaction.choose(t.segments).isEmpty() && compacting.add(t.id.id())) {
+                compactor.execute(() -> {
+                    try {
+                        compact(t);
+                    } catch (RuntimeException | IOException e) {
+                        LOG.warnf(e, "compaction of %s failed; its segments are unchanged", t.id);
+                    } finally {
+                        compacting.remove(t.id.id());
+                    }
+                });
+            }
+        }
+    }
+
+    /** Size-tiered compaction of one table: merges a bucket of similar segments into one. */
+    void compact(Table t) throws IOException {
+        List<Segment> inputs = Compaction.choose(t.segments);
+        if (inputs.isEmpty() || tables.get(t.id.id()) != t) {
+            return;
+        }
+        boolean major = inputs.size() == t.segments.size();
+        int gcBefore = (int) (clock.millis() / 1000) - options.gcGraceSeconds();
+        long sid = nextSegmentId.getAndIncrement();
+        int expected = inputs.stream().mapToInt(Segment::size).sum();
+        long inputBytes = inputs.stream().mapToLong(s -> s.fileSize).sum();
+        long written = Segment.write(t.segmentPath(sid), Compaction.merge(inputs, major, gcBefore), expected);
+        Fsync.directory(t.dir);
+        Segment output = Segment.open(sid, t.segmentPath(sid));
+        synchronized (t) {
+            if (tables.get(t.id.id()) != t) {
+                output.close();
+                return;
+            }
+            List<Long> ids = new ArrayList<>();
+            for (long id : t.manifest.segments()) {
+                if (inputs.stream().noneMatch(s -> s.id == id)) {
+                    ids.add(id);
+                }
+            }
+            ids.add(sid);
+            Manifest next = new Manifest(t.manifest.version() + 1, ids, t.manifest.flushedLog());
+            Fsync.atomicWrite(t.dir.resolve("MANIFEST"), next.encode());
+            t.manifest = next;
+            List<Segment> segs = new ArrayList<>();
+            segs.add(output);
+            for (Segment s : t.segments) {
+                if (!inputs.contains(s)) {
+                    segs.add(s);
+                }
+            }
+            t.segments = List.copyOf(segs);
+        }
+        bytesCompacted.addAndGet(written);
+        // Readers may still hold the inputs in a view: unlink now (open files stay readable), close later.
+        for (Segment s : inputs) {
+            Files.deleteIfExists(s.path);
+        }
+        janitor.schedule(() -> inputs.forEach(Segment::close), 60, TimeUnit.SECONDS);
+        LOG.infof("Compacted %d segments of %s (%d -> %d bytes%s); write amplification so far %.2f", inputs.size(), t.id,
+                inputBytes, written, major ? ", major: tombstones past gc_grace purged" : "", writeAmplification());
+    }
+
+    /** Bytes written to segments by flushes and compactions, per byte flushed. */
+    public double writeAmplification() {
+        long flushed = bytesFlushed.get();
+        return flushed == 0 ? 0 : (double) (flushed + bytesCompacted.get()) / flushed;
     }
 
     /** Forces a flush of every memtable and waits for it (used by truncate and close). */
@@ -412,6 +494,54 @@ public final class LsmEngine implements StorageEngine {
             return CompletableFuture.failedFuture(new StorageException("table " + query.table() + " does not exist"));
         }
         return CompletableFuture.supplyAsync(() -> Reader.read(t.view(), query), reads);
+    }
+
+    /**
+     * Striped partition locks for conditional writes: holding the stripe across read, decision and the
+     * durable write makes conditional operations on a partition linearizable. Plain writes do not take it
+     * (as in Cassandra, mixing LWT and non-LWT writes on a partition is not linearizable).
+     */
+    private final java.util.concurrent.locks.ReentrantLock[] partitionLocks = newLocks(1024);
+
+    private static java.util.concurrent.locks.ReentrantLock[] newLocks(int n) {
+        java.util.concurrent.locks.ReentrantLock[] locks = new java.util.concurrent.locks.ReentrantLock[n];
+        for (int i = 0; i < n; i++) {
+            locks[i] = new java.util.concurrent.locks.ReentrantLock();
+        }
+        return locks;
+    }
+
+    @Override
+    public CompletionStage<io.strata.storage.spi.ConditionalResult> applyIf(ReadQuery query,
+            java.util.function.Function<ReadResult, List<PartitionUpdate>> decide) {
+        if (!(query.partitions() instanceof io.strata.storage.spi.PartitionSelection.Single single)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("a conditional write reads one partition"));
+        }
+        Table t = tables.get(query.table().id());
+        if (t == null) {
+            return CompletableFuture.failedFuture(new StorageException("table " + query.table() + " does not exist"));
+        }
+        java.util.concurrent.locks.ReentrantLock lock =
+                partitionLocks[Math.floorMod(Long.hashCode(single.key().token()) ^ t.id.id().hashCode(), partitionLocks.length)];
+        return CompletableFuture.supplyAsync(() -> {
+            lock.lock();
+            try {
+                ReadResult current = Reader.read(t.view(), query);
+                List<PartitionUpdate> updates = decide.apply(current);
+                if (updates == null || updates.isEmpty()) {
+                    return new io.strata.storage.spi.ConditionalResult(false, current);
+                }
+                for (PartitionUpdate u : updates) {
+                    if (!u.key().equals(single.key()) || !u.table().equals(query.table())) {
+                        throw new IllegalArgumentException("a conditional write may only update the partition it read");
+                    }
+                }
+                apply(updates).toCompletableFuture().join();
+                return new io.strata.storage.spi.ConditionalResult(true, current);
+            } finally {
+                lock.unlock();
+            }
+        }, conditional);
     }
 
     // ---- tables ---------------------------------------------------------------------------------------
@@ -508,7 +638,7 @@ public final class LsmEngine implements StorageEngine {
 
     @Override
     public Set<StorageCapability> capabilities() {
-        return EnumSet.noneOf(StorageCapability.class);
+        return EnumSet.of(StorageCapability.LWT, StorageCapability.COUNTERS);
     }
 
     @Override
@@ -522,6 +652,12 @@ public final class LsmEngine implements StorageEngine {
             LOG.warn("flush on close failed; the commit log still has every acknowledged write", e);
         }
         closed = true;
+        compactor.shutdown();
+        try {
+            compactor.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         queue.add(new Stop());
         try {
             commitThread.join(10_000);
@@ -532,6 +668,9 @@ public final class LsmEngine implements StorageEngine {
         reads.shutdown();
         flusher.shutdown();
         flushControl.shutdown();
+        compactor.shutdownNow();
+        janitor.shutdownNow();
+        conditional.shutdown();
         metadata.shutdown();
         for (Table t : tables.values()) {
             for (Segment s : t.segments) {
@@ -555,6 +694,9 @@ public final class LsmEngine implements StorageEngine {
         reads.shutdownNow();
         flusher.shutdownNow();
         flushControl.shutdownNow();
+        compactor.shutdownNow();
+        janitor.shutdownNow();
+        conditional.shutdownNow();
         metadata.shutdownNow();
         try {
             log.closeWithoutForce();
@@ -575,5 +717,10 @@ public final class LsmEngine implements StorageEngine {
 
     Clock clock() {
         return clock;
+    }
+
+    /** The live state of a table, for tests. */
+    Table table(TableId id) {
+        return tables.get(id.id());
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -24,8 +25,14 @@ import java.util.zip.CRC32C;
  */
 final class Segment implements AutoCloseable {
     private static final long MAGIC = 0x5354524154415347L; // "STRATASG"
-    private static final int FORMAT_VERSION = 1;
-    private static final int FOOTER_SIZE = 8 + 4 + 4 + 8;
+    private static final int FORMAT_VERSION = 2;
+    /** bloom offset, index offset, stats (min ts, max ts, tombstones, earliest expiry), metadata CRC, version, magic. */
+    private static final int FOOTER_SIZE = 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 8;
+
+    /** What a segment holds, for compaction choices and (later) TTL/tombstone purge scheduling. */
+    record Stats(long minTimestamp, long maxTimestamp, long tombstones, int earliestExpiry) {
+        static final Stats EMPTY = new Stats(Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE);
+    }
 
     final long id;
     final Path path;
@@ -33,29 +40,50 @@ final class Segment implements AutoCloseable {
     private final PartitionKey[] keys;
     private final long[] offsets;
     private final int[] lengths;
+    private final BloomFilter bloom;
+    final Stats stats;
+    final long fileSize;
 
-    private Segment(long id, Path path, FileChannel channel, PartitionKey[] keys, long[] offsets, int[] lengths) {
+    private Segment(long id, Path path, FileChannel channel, PartitionKey[] keys, long[] offsets, int[] lengths,
+            BloomFilter bloom, Stats stats, long fileSize) {
         this.id = id;
         this.path = path;
         this.channel = channel;
         this.keys = keys;
         this.offsets = offsets;
         this.lengths = lengths;
+        this.bloom = bloom;
+        this.stats = stats;
+        this.fileSize = fileSize;
     }
 
     /** Writes the partitions (already in key order) to {@code path} and forces it to disk. */
-    static void write(Path path, Collection<PartitionState> partitions) throws IOException {
+    static long write(Path path, Collection<PartitionState> partitions) throws IOException {
+        return write(path, partitions.iterator(), partitions.size());
+    }
+
+    /**
+     * Writes partitions (in key order) from an iterator, so compaction output never has to fit in memory;
+     * {@code expectedKeys} sizes the bloom filter. Returns the file size.
+     */
+    static long write(Path path, java.util.Iterator<PartitionState> partitions, int expectedKeys) throws IOException {
+        BloomFilter bloom = BloomFilter.forKeys(expectedKeys);
+        long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteArrayOutputStream index = new ByteArrayOutputStream();
             DataOutputStream idx = new DataOutputStream(index);
-            idx.writeInt(partitions.size());
+            int count = 0;
             long pos = 0;
             ByteArrayOutputStream buf = new ByteArrayOutputStream(64 * 1024);
-            for (PartitionState p : partitions) {
+            while (partitions.hasNext()) {
+                PartitionState p = partitions.next();
+                count++;
                 ByteArrayOutputStream rec = new ByteArrayOutputStream(256);
                 DataOutputStream out = new DataOutputStream(rec);
                 ModelCodec.writeKey(out, p.key);
                 ModelCodec.writePartitionBody(out, p.partitionDeletion, p.rangeTombstones, p.staticRow, p.rows.values());
+                bloom.add(p.key);
+                collectStats(p, st);
                 out.flush();
                 byte[] body = rec.toByteArray();
                 CRC32C crc = new CRC32C();
@@ -75,16 +103,62 @@ final class Segment implements AutoCloseable {
             }
             writeFully(ch, buf.toByteArray());
             idx.flush();
-            byte[] indexBytes = index.toByteArray();
+            byte[] bloomBytes = bloom.serialize();
+            byte[] entries = index.toByteArray();
+            byte[] indexBytes = ByteBuffer.allocate(4 + entries.length).putInt(count).put(entries).array();
             CRC32C crc = new CRC32C();
+            crc.update(bloomBytes);
             crc.update(indexBytes);
+            writeFully(ch, bloomBytes);
             writeFully(ch, indexBytes);
             ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE);
-            footer.putLong(pos).putInt((int) crc.getValue()).putInt(FORMAT_VERSION).putLong(MAGIC).flip();
+            footer.putLong(pos).putLong(pos + bloomBytes.length)
+                    .putLong(st[0]).putLong(st[1]).putLong(st[2]).putInt((int) st[3])
+                    .putInt((int) crc.getValue()).putInt(FORMAT_VERSION).putLong(MAGIC).flip();
             while (footer.hasRemaining()) {
                 ch.write(footer);
             }
             ch.force(true);
+            return ch.size();
+        }
+    }
+
+    private static void collectStats(PartitionState p, long[] st) {
+        java.util.function.LongConsumer ts = t -> {
+            if (t != Long.MIN_VALUE) {
+                st[0] = Math.min(st[0], t);
+                st[1] = Math.max(st[1], t);
+            }
+        };
+        if (!p.partitionDeletion.isLive()) {
+            ts.accept(p.partitionDeletion.markedForDeleteAt());
+            st[2]++;
+        }
+        for (io.strata.storage.spi.RangeTombstone rt : p.rangeTombstones) {
+            ts.accept(rt.deletion().markedForDeleteAt());
+            st[2]++;
+        }
+        List<Row> rows = new java.util.ArrayList<>(p.rows.values());
+        if (p.staticRow != null) {
+            rows.add(p.staticRow);
+        }
+        for (Row r : rows) {
+            ts.accept(r.liveness().timestamp());
+            if (r.liveness().ttl() > 0) {
+                st[3] = Math.min(st[3], r.liveness().localExpirationTime());
+            }
+            if (!r.deletion().isLive()) {
+                ts.accept(r.deletion().markedForDeleteAt());
+                st[2]++;
+            }
+            for (io.strata.storage.spi.Cell c : r.cells()) {
+                ts.accept(c.timestamp());
+                if (c.isTombstone()) {
+                    st[2]++;
+                } else if (c.isExpiring()) {
+                    st[3] = Math.min(st[3], c.localDeletionTime());
+                }
+            }
         }
     }
 
@@ -105,21 +179,29 @@ final class Segment implements AutoCloseable {
             ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE);
             readFully(ch, footer, size - FOOTER_SIZE);
             footer.flip();
+            long bloomOffset = footer.getLong();
             long indexOffset = footer.getLong();
-            int indexCrc = footer.getInt();
+            Stats stats = new Stats(footer.getLong(), footer.getLong(), footer.getLong(), footer.getInt());
+            int metaCrc = footer.getInt();
             int version = footer.getInt();
             long magic = footer.getLong();
             if (magic != MAGIC || version != FORMAT_VERSION) {
                 throw new StorageException("segment " + path + " has a bad footer (magic/version)");
             }
-            ByteBuffer index = ByteBuffer.allocate((int) (size - FOOTER_SIZE - indexOffset));
-            readFully(ch, index, indexOffset);
+            ByteBuffer meta = ByteBuffer.allocate((int) (size - FOOTER_SIZE - bloomOffset));
+            readFully(ch, meta, bloomOffset);
             CRC32C crc = new CRC32C();
-            crc.update(index.array());
-            if ((int) crc.getValue() != indexCrc) {
+            crc.update(meta.array());
+            if ((int) crc.getValue() != metaCrc) {
                 throw new StorageException("segment " + path + " index checksum mismatch");
             }
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(index.array()));
+            meta.flip();
+            BloomFilter bloom = BloomFilter.deserialize(meta);
+            ByteBuffer index = ByteBuffer.wrap(meta.array(), (int) (indexOffset - bloomOffset),
+                    (int) (size - FOOTER_SIZE - indexOffset)).slice();
+            byte[] indexBytes = new byte[index.remaining()];
+            index.get(indexBytes);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(indexBytes));
             int n = in.readInt();
             PartitionKey[] keys = new PartitionKey[n];
             long[] offsets = new long[n];
@@ -129,7 +211,7 @@ final class Segment implements AutoCloseable {
                 offsets[i] = in.readLong();
                 lengths[i] = in.readInt();
             }
-            return new Segment(id, path, ch, keys, offsets, lengths);
+            return new Segment(id, path, ch, keys, offsets, lengths, bloom, stats, size);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -160,6 +242,9 @@ final class Segment implements AutoCloseable {
     }
 
     PartitionState get(PartitionKey k) {
+        if (!bloom.mightContain(k)) {
+            return null;
+        }
         int i = Arrays.binarySearch(keys, k);
         return i < 0 ? null : read(i);
     }

@@ -31,6 +31,18 @@ public interface StorageEngine extends AutoCloseable {
     /** Reads reconciled, live data. */
     CompletionStage<ReadResult> read(ReadQuery query);
 
+    /**
+     * A compare-and-set on one partition (lightweight transactions): reads {@code read} (which must select a
+     * single partition), asks {@code decide} whether to write and what, and applies those updates durably,
+     * all while no other {@code applyIf} on the same partition runs, so conditional operations on a
+     * partition are linearizable. {@code decide} returns null (or an empty list) to apply nothing; it runs
+     * on an engine thread and must not block.
+     *
+     * @throws UnsupportedOperationException (in the stage) if the engine lacks {@link StorageCapability#LWT}
+     */
+    CompletionStage<ConditionalResult> applyIf(ReadQuery read,
+            java.util.function.Function<ReadResult, List<PartitionUpdate>> decide);
+
     /** Versioned documents (schemas, tenant registry) stored with the same durability as data. */
     CatalogStore catalog();
 

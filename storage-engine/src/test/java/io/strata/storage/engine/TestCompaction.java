@@ -1,0 +1,97 @@
+package io.strata.storage.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strata.storage.spi.Cell;
+import io.strata.storage.spi.Clustering;
+import io.strata.storage.spi.DeletionTime;
+import io.strata.storage.spi.LivenessInfo;
+import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.PartitionSelection;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.ReadQuery;
+import io.strata.storage.spi.Row;
+import io.strata.storage.spi.Slice;
+import io.strata.storage.spi.TableId;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestCompaction {
+    @TempDir
+    Path dir;
+
+    private static final TableId TABLE = new TableId("t", "ks", "c", UUID.randomUUID());
+
+    private static PartitionUpdate put(int k, int v, long ts) {
+        byte[] key = ByteBuffer.allocate(4).putInt(k).array();
+        return PartitionUpdate.ofRows(TABLE, PartitionKey.of(key), List.of(Row.of(Clustering.EMPTY,
+                LivenessInfo.of(ts, 0, 0), List.of(Cell.live("v", null, ts, ByteBuffer.allocate(4).putInt(v).array())))));
+    }
+
+    private static int read(LsmEngine e, int k) {
+        var r = e.read(new ReadQuery(TABLE, new PartitionSelection.Single(PartitionKey.of(ByteBuffer.allocate(4).putInt(k).array())),
+                List.of(Slice.ALL), false, null, 10, Integer.MAX_VALUE, (int) (System.currentTimeMillis() / 1000), null))
+                .toCompletableFuture().join();
+        return r.partitions().isEmpty() ? -1 : ByteBuffer.wrap(r.partitions().get(0).rows().get(0).cells().get(0).value()).getInt();
+    }
+
+    @Test
+    void similarSegmentsAreMergedAndShadowedDataDropped() throws Exception {
+        LsmEngine e = LsmEngine.open(dir, EngineOptions.defaults(), Clock.systemUTC());
+        e.createTable(TABLE).toCompletableFuture().join();
+        long ts = 1;
+        for (int round = 0; round < 4; round++) {
+            for (int k = 0; k < 200; k++) {
+                e.apply(List.of(put(k, round * 1000 + k, ts++))).toCompletableFuture().join();
+            }
+            e.flush();
+        }
+        waitForSegments(e, 1);
+        for (int k = 0; k < 200; k++) {
+            assertThat(read(e, k)).isEqualTo(3000 + k);
+        }
+        assertThat(e.writeAmplification()).isGreaterThan(1.0);
+        e.close();
+        LsmEngine reopened = LsmEngine.open(dir, EngineOptions.defaults(), Clock.systemUTC());
+        assertThat(read(reopened, 7)).isEqualTo(3007);
+        reopened.close();
+    }
+
+    @Test
+    void majorCompactionPurgesTombstonesPastGcGrace() throws Exception {
+        EngineOptions noGrace = new EngineOptions(64L << 20, 256L << 20, 2, 0);
+        LsmEngine e = LsmEngine.open(dir, noGrace, Clock.systemUTC());
+        e.createTable(TABLE).toCompletableFuture().join();
+        long ts = 1;
+        for (int round = 0; round < 4; round++) {
+            for (int k = 0; k < 50; k++) {
+                if (round == 3) {
+                    e.apply(List.of(PartitionUpdate.deletePartition(TABLE, PartitionKey.of(ByteBuffer.allocate(4).putInt(k).array()),
+                            new DeletionTime(ts++, (int) (System.currentTimeMillis() / 1000) - 10)))).toCompletableFuture().join();
+                } else {
+                    e.apply(List.of(put(k, k, ts++))).toCompletableFuture().join();
+                }
+            }
+            e.flush();
+        }
+        waitForSegments(e, 1);
+        Table t = e.table(TABLE);
+        Segment only = t.segments.get(0);
+        assertThat(only.size()).as("every partition was deleted and its tombstone purged").isZero();
+        assertThat(only.stats.tombstones()).isZero();
+        assertThat(read(e, 3)).isEqualTo(-1);
+        e.close();
+    }
+
+    private static void waitForSegments(LsmEngine e, int n) throws InterruptedException {
+        for (int i = 0; i < 200 && e.table(TABLE).segments.size() != n; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(e.table(TABLE).segments).hasSize(n);
+    }
+}

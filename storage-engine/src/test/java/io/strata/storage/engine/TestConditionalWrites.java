@@ -1,0 +1,64 @@
+package io.strata.storage.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strata.storage.spi.Cell;
+import io.strata.storage.spi.Clustering;
+import io.strata.storage.spi.LivenessInfo;
+import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.PartitionSelection;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.ReadQuery;
+import io.strata.storage.spi.ReadResult;
+import io.strata.storage.spi.Row;
+import io.strata.storage.spi.Slice;
+import io.strata.storage.spi.TableId;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Read-check-write on one partition is linearizable: concurrent increments never lose an update. */
+class TestConditionalWrites {
+    @TempDir
+    Path dir;
+
+    private static final TableId TABLE = new TableId("t", "ks", "cas", UUID.randomUUID());
+    private static final PartitionKey KEY = PartitionKey.of(new byte[] {1});
+
+    @Test
+    void concurrentIncrementsThroughApplyIfAreAllKept() {
+        LsmEngine e = LsmEngine.open(dir, EngineOptions.defaults(), Clock.systemUTC());
+        e.createTable(TABLE).toCompletableFuture().join();
+        AtomicLong ts = new AtomicLong(1);
+        ReadQuery read = new ReadQuery(TABLE, new PartitionSelection.Single(KEY), List.of(Slice.ALL), false, null, 1,
+                Integer.MAX_VALUE, 0, null);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            all.add(e.applyIf(read, current -> List.of(set(value(current) + 1, ts.getAndIncrement()))).toCompletableFuture());
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        assertThat(value(e.read(read).toCompletableFuture().join())).isEqualTo(400);
+        // a failed condition applies nothing and returns the current state
+        var result = e.applyIf(read, current -> value(current) == 0 ? List.of(set(-1, ts.getAndIncrement())) : null)
+                .toCompletableFuture().join();
+        assertThat(result.applied()).isFalse();
+        assertThat(value(result.current())).isEqualTo(400);
+        e.close();
+    }
+
+    private static int value(ReadResult r) {
+        return r.partitions().isEmpty() ? 0 : ByteBuffer.wrap(r.partitions().get(0).rows().get(0).cells().get(0).value()).getInt();
+    }
+
+    private static PartitionUpdate set(int v, long ts) {
+        return PartitionUpdate.ofRows(TABLE, KEY, List.of(Row.of(Clustering.EMPTY, LivenessInfo.of(ts, 0, 0),
+                List.of(Cell.live("v", null, ts, ByteBuffer.allocate(4).putInt(v).array())))));
+    }
+}
