@@ -1,0 +1,244 @@
+package io.strata.storage.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.NoSuchBlobException;
+import io.strata.storage.spi.blob.PreconditionFailedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@link BlobStore} on a local directory; a key's slashes become subdirectories.
+ *
+ * <p>Puts write a temporary file, force it, then move it into place atomically and force the directory,
+ * so a blob is all-or-nothing and durable when the stage completes. CREATE_IF_ABSENT hard-links the forced
+ * temporary file to the key (the link fails if the name exists), which is atomic even between processes.
+ * IF_MATCH compares and replaces under a per-key lock, so it is atomic within this process only: one
+ * process per directory (the engine fences writers by epoch above this). The etag is the file's identity
+ * (device and inode) and size: every put creates a new file, so it changes with every version.
+ *
+ * <p>Thread-safe. Blocking I/O runs on the store's own small pool.
+ */
+public final class LocalBlobStore implements BlobStore {
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_=-][A-Za-z0-9._=-]*(/[A-Za-z0-9_=-][A-Za-z0-9._=-]*)*");
+
+    private final Path root;
+    private final ExecutorService io;
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+
+    public LocalBlobStore(Path root) {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(this.root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.io = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "strata-blob-io");
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    private Path path(String key) {
+        if (!KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("invalid blob key '" + key + "'");
+        }
+        return root.resolve(key);
+    }
+
+    private <T> CompletionStage<T> async(IoSupplier<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, io);
+    }
+
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    @Override
+    public CompletionStage<Optional<BlobInfo>> head(String key) {
+        return async(() -> info(key, path(key)));
+    }
+
+    private Optional<BlobInfo> info(String key, Path p) throws IOException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(new BlobInfo(key, a.size(), etag(a)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String etag(BasicFileAttributes a) {
+        Object fileKey = a.fileKey();
+        return (fileKey == null ? a.lastModifiedTime().toString() : fileKey.toString()) + ":" + a.size();
+    }
+
+    @Override
+    public CompletionStage<byte[]> read(String key, long offset, int length) {
+        return async(() -> {
+            Path p = path(key);
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                long size = ch.size();
+                int n = (int) Math.max(0, Math.min(length, size - offset));
+                ByteBuffer b = ByteBuffer.allocate(n);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, offset + b.position()) < 0) {
+                        break;
+                    }
+                }
+                return b.array();
+            } catch (java.nio.file.FileSystemException e) {
+                if (!Files.isRegularFile(p)) {
+                    throw new NoSuchBlobException(key);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<byte[]> readAll(String key) {
+        return async(() -> {
+            Path p = path(key);
+            if (!Files.isRegularFile(p)) {
+                throw new NoSuchBlobException(key);
+            }
+            try {
+                return Files.readAllBytes(p);
+            } catch (NoSuchFileException e) {
+                throw new NoSuchBlobException(key);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode) {
+        return async(() -> {
+            Path target = path(key);
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID());
+            try {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer b = ByteBuffer.wrap(content);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    ch.force(true);
+                }
+                if (mode instanceof PutMode.CreateIfAbsent) {
+                    try {
+                        Files.createLink(target, tmp);
+                    } catch (FileAlreadyExistsException e) {
+                        throw new PreconditionFailedException("blob '" + key + "' already exists");
+                    }
+                } else if (mode instanceof PutMode.IfMatch m) {
+                    ReentrantLock lock = locks[Math.floorMod(key.hashCode(), locks.length)];
+                    lock.lock();
+                    try {
+                        Optional<BlobInfo> current = info(key, target);
+                        if (current.isEmpty() || !current.get().etag().equals(m.etag())) {
+                            throw new PreconditionFailedException("blob '" + key + "' is not at etag " + m.etag());
+                        }
+                        move(tmp, target);
+                    } finally {
+                        lock.unlock();
+                    }
+                } else {
+                    move(tmp, target);
+                }
+                forceDirectory(target.getParent());
+                return info(key, target).orElseThrow(() -> new IOException("blob vanished after put: " + key));
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        });
+    }
+
+    private static void move(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system cannot rename atomically: " + target.getParent(), e);
+        }
+    }
+
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public CompletionStage<List<BlobInfo>> list(String prefix, String startAfter, int max) {
+        return async(() -> {
+            List<BlobInfo> out = new ArrayList<>();
+            try (Stream<Path> files = Files.walk(root)) {
+                List<String> keys = files.filter(Files::isRegularFile)
+                        .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
+                        .filter(k -> k.startsWith(prefix) && !k.contains("/.") && !k.startsWith("."))
+                        .filter(k -> startAfter == null || k.compareTo(startAfter) > 0)
+                        .sorted()
+                        .limit(max)
+                        .toList();
+                for (String k : keys) {
+                    info(k, root.resolve(k)).ifPresent(out::add);
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> delete(Collection<String> keys) {
+        return async(() -> {
+            for (String k : keys) {
+                Path p = path(k);
+                if (Files.deleteIfExists(p)) {
+                    forceDirectory(p.getParent());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        io.shutdown();
+    }
+}

@@ -1,0 +1,274 @@
+package io.strata.storage.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.spi.StorageException;
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.NoSuchBlobException;
+import io.strata.storage.spi.blob.PreconditionFailedException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * {@link BlobStore} on an S3-compatible bucket (AWS SDK v2, URL-connection HTTP client).
+ *
+ * <p>Conditional puts use {@code If-None-Match: *} (CREATE_IF_ABSENT) and {@code If-Match: <etag>}
+ * (IF_MATCH); a 412 becomes {@link PreconditionFailedException}. Some servers answer 412 before reading
+ * the body, which the client may see as an I/O error although the outcome was decided: after an I/O
+ * error on a conditional put the store reads the object back and reports success only if it holds
+ * exactly this put's bytes. Large unconditional puts use multipart upload; ranged reads use
+ * {@code Range}; the SDK retries transient failures with backoff. Blocking calls run on the store's own
+ * pool. Thread-safe.
+ */
+public final class S3BlobStore implements BlobStore {
+    private static final Logger LOG = Logger.getLogger(S3BlobStore.class);
+    static final int MULTIPART_THRESHOLD = 8 * 1024 * 1024;
+    static final int PART_SIZE = 8 * 1024 * 1024;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final ExecutorService io;
+
+    public S3BlobStore(S3Client s3, String bucket, String prefix) {
+        this.s3 = requireNonNull(s3, "s3 is null");
+        this.bucket = requireNonNull(bucket, "bucket is null");
+        this.prefix = requireNonNull(prefix, "prefix is null");
+        this.io = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "strata-s3-io");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A client for the settings; the caller closes the store, which closes the client. */
+    public static S3BlobStore open(S3Settings settings) {
+        var builder = S3Client.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle())
+                        .checksumValidationEnabled(true).build());
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        return new S3BlobStore(builder.build(), settings.bucket(), settings.prefix());
+    }
+
+    private String k(String key) {
+        return prefix + key;
+    }
+
+    private <T> CompletionStage<T> async(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, io);
+    }
+
+    private static String unquote(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
+    }
+
+    @Override
+    public CompletionStage<Optional<BlobInfo>> head(String key) {
+        return async(() -> {
+            try {
+                HeadObjectResponse h = s3.headObject(b -> b.bucket(bucket).key(k(key)));
+                return Optional.of(new BlobInfo(key, h.contentLength(), unquote(h.eTag())));
+            } catch (NoSuchKeyException e) {
+                return Optional.empty();
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<byte[]> read(String key, long offset, int length) {
+        if (length == 0) {
+            return head(key).thenApply(h -> {
+                h.orElseThrow(() -> new NoSuchBlobException(key));
+                return new byte[0];
+            });
+        }
+        return async(() -> {
+            try {
+                ResponseBytes<GetObjectResponse> r = s3.getObjectAsBytes(b -> b.bucket(bucket).key(k(key))
+                        .range("bytes=" + offset + "-" + (offset + length - 1)));
+                byte[] data = r.asByteArray();
+                // servers that ignore Range return the whole object
+                if (data.length > length || (offset > 0 && r.response().contentRange() == null)) {
+                    return Arrays.copyOfRange(data, (int) Math.min(offset, data.length),
+                            (int) Math.min(offset + length, data.length));
+                }
+                return data;
+            } catch (NoSuchKeyException e) {
+                throw new NoSuchBlobException(key);
+            } catch (S3Exception e) {
+                if (e.statusCode() == 416) {
+                    return new byte[0];
+                }
+                if (e.statusCode() == 404) {
+                    throw new NoSuchBlobException(key);
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<byte[]> readAll(String key) {
+        return async(() -> readNow(key));
+    }
+
+    private byte[] readNow(String key) {
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(k(key))).asByteArray();
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchBlobException(key);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new NoSuchBlobException(key);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode) {
+        return async(() -> {
+            if (mode instanceof PutMode.Overwrite && content.length > MULTIPART_THRESHOLD) {
+                return multipart(key, content);
+            }
+            PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(bucket).key(k(key))
+                    .contentLength((long) content.length);
+            if (mode instanceof PutMode.CreateIfAbsent) {
+                req.ifNoneMatch("*");
+            } else if (mode instanceof PutMode.IfMatch m) {
+                req.ifMatch("\"" + m.etag() + "\"");
+            }
+            try {
+                var r = s3.putObject(req.build(), RequestBody.fromBytes(content));
+                return new BlobInfo(key, content.length, unquote(r.eTag()));
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409) {
+                    throw new PreconditionFailedException("conditional put of '" + key + "' lost (" + e.statusCode() + ")");
+                }
+                throw e;
+            } catch (SdkClientException e) {
+                if (mode instanceof PutMode.Overwrite) {
+                    throw e;
+                }
+                // The outcome may have been decided before the error: the stored bytes tell.
+                LOG.debugf(e, "I/O error on a conditional put of %s; reading back to decide", key);
+                try {
+                    byte[] stored = readNow(key);
+                    if (Arrays.equals(stored, content)) {
+                        return head(key).toCompletableFuture().join()
+                                .orElseThrow(() -> new StorageException("blob vanished: " + key));
+                    }
+                } catch (NoSuchBlobException missing) {
+                    throw e;
+                }
+                throw new PreconditionFailedException("conditional put of '" + key + "' lost");
+            }
+        });
+    }
+
+    private BlobInfo multipart(String key, byte[] content) {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(k(key))).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (int part = 1, off = 0; off < content.length; part++, off += PART_SIZE) {
+                int len = Math.min(PART_SIZE, content.length - off);
+                int partNumber = part;
+                var r = s3.uploadPart(b -> b.bucket(bucket).key(k(key)).uploadId(uploadId).partNumber(partNumber)
+                        .contentLength((long) len), RequestBody.fromBytes(Arrays.copyOfRange(content, off, off + len)));
+                parts.add(CompletedPart.builder().partNumber(part).eTag(r.eTag()).build());
+            }
+            var done = s3.completeMultipartUpload(b -> b.bucket(bucket).key(k(key)).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            return new BlobInfo(key, content.length, unquote(done.eTag()));
+        } catch (RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(k(key)).uploadId(uploadId));
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public CompletionStage<List<BlobInfo>> list(String keyPrefix, String startAfter, int max) {
+        return async(() -> {
+            List<BlobInfo> out = new ArrayList<>();
+            String token = null;
+            do {
+                String continuation = token;
+                ListObjectsV2Response r = s3.listObjectsV2(b -> {
+                    b.bucket(bucket).prefix(k(keyPrefix)).maxKeys(Math.min(1000, max - out.size()));
+                    if (continuation != null) {
+                        b.continuationToken(continuation);
+                    } else if (startAfter != null) {
+                        b.startAfter(k(startAfter));
+                    }
+                });
+                for (S3Object o : r.contents()) {
+                    if (out.size() < max) {
+                        out.add(new BlobInfo(o.key().substring(prefix.length()), o.size(), unquote(o.eTag())));
+                    }
+                }
+                token = Boolean.TRUE.equals(r.isTruncated()) ? r.nextContinuationToken() : null;
+            } while (token != null && out.size() < max);
+            return out;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> delete(Collection<String> keys) {
+        return async(() -> {
+            for (String key : keys) {
+                try {
+                    s3.deleteObject(b -> b.bucket(bucket).key(k(key)));
+                } catch (NoSuchKeyException e) {
+                    // deleting a missing blob is a no-op
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        io.shutdown();
+        s3.close();
+    }
+}

@@ -1,0 +1,70 @@
+package io.strata.storage.spi.blob;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A flat namespace of immutable-by-convention blobs ("objects"), keyed by strings of {@code [A-Za-z0-9._/-]}.
+ *
+ * <p><b>Durability:</b> when a {@link #put} stage completes normally the blob survives a crash and power loss
+ * of this process and machine (local: forced file and directory; S3: the store's acknowledgement).
+ * <b>Atomicity:</b> a reader sees either no blob or the whole content, never a partial one.
+ * <b>Conditional writes</b> are atomic compare-and-set: of racing {@code CREATE_IF_ABSENT} puts of one key
+ * exactly one wins; {@code IF_MATCH} replaces only the version whose etag is given. A lost condition fails
+ * the stage with {@link PreconditionFailedException}. Because some stores may answer a conditional write
+ * with an I/O error although it landed, callers decide winners by reading back a unique token they wrote.
+ * <b>Listing</b> is in lexicographic (UTF-8 byte) key order. Missing keys: {@link #read} fails with
+ * {@link NoSuchBlobException}; {@link #head} returns empty; {@link #delete} ignores them.
+ *
+ * <p>Thread-safe. Stages complete on the store's own threads.
+ */
+public interface BlobStore extends AutoCloseable {
+    record BlobInfo(String key, long size, String etag) {
+        public BlobInfo {
+            requireNonNull(key, "key is null");
+            requireNonNull(etag, "etag is null");
+        }
+    }
+
+    /** How a put treats an existing blob. */
+    sealed interface PutMode {
+        PutMode OVERWRITE = new Overwrite();
+        PutMode CREATE_IF_ABSENT = new CreateIfAbsent();
+
+        record Overwrite() implements PutMode {}
+
+        record CreateIfAbsent() implements PutMode {}
+
+        record IfMatch(String etag) implements PutMode {
+            public IfMatch {
+                requireNonNull(etag, "etag is null");
+            }
+        }
+
+        static PutMode ifMatch(String etag) {
+            return new IfMatch(etag);
+        }
+    }
+
+    CompletionStage<Optional<BlobInfo>> head(String key);
+
+    /** {@code length} bytes from {@code offset} (fewer only at the end of the blob). */
+    CompletionStage<byte[]> read(String key, long offset, int length);
+
+    CompletionStage<byte[]> readAll(String key);
+
+    CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode);
+
+    /** Up to {@code max} blobs whose key starts with {@code prefix} and sorts after {@code startAfter} (null: from the start). */
+    CompletionStage<List<BlobInfo>> list(String prefix, String startAfter, int max);
+
+    /** Deletes the keys; not atomic across keys; missing keys are ignored. */
+    CompletionStage<Void> delete(Collection<String> keys);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,181 @@
+package io.strata.storage.spi.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.strata.storage.spi.blob.BlobStore.BlobInfo;
+import io.strata.storage.spi.blob.BlobStore.PutMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link BlobStore} honours; each backend's test extends this and supplies a fresh,
+ * empty store.
+ */
+public abstract class AbstractBlobStoreContractTest {
+    protected BlobStore store;
+
+    /** A new, empty store (a fresh directory or bucket). */
+    protected abstract BlobStore createStore() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = createStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static <T> T join(java.util.concurrent.CompletionStage<T> s) {
+        return s.toCompletableFuture().join();
+    }
+
+    private static Throwable failure(java.util.concurrent.CompletionStage<?> s) {
+        try {
+            s.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected the stage to fail");
+    }
+
+    @Test
+    void putReadHeadAndRangedRead() {
+        BlobInfo info = join(store.put("a/b/one", bytes("hello world"), PutMode.OVERWRITE));
+        assertThat(info.size()).isEqualTo(11);
+        assertThat(join(store.readAll("a/b/one"))).isEqualTo(bytes("hello world"));
+        assertThat(join(store.read("a/b/one", 6, 5))).isEqualTo(bytes("world"));
+        assertThat(join(store.read("a/b/one", 6, 100))).isEqualTo(bytes("world"));
+        Optional<BlobInfo> head = join(store.head("a/b/one"));
+        assertThat(head).isPresent();
+        assertThat(head.get().size()).isEqualTo(11);
+        assertThat(head.get().etag()).isEqualTo(info.etag());
+    }
+
+    @Test
+    void missingBlobs() {
+        assertThat(join(store.head("nope"))).isEmpty();
+        assertThat(failure(store.readAll("nope"))).isInstanceOf(NoSuchBlobException.class);
+        assertThat(failure(store.read("nope", 0, 1))).isInstanceOf(NoSuchBlobException.class);
+        join(store.delete(List.of("nope")));
+    }
+
+    @Test
+    void overwriteReplacesAndChangesTheEtag() {
+        BlobInfo first = join(store.put("k", bytes("one"), PutMode.OVERWRITE));
+        BlobInfo second = join(store.put("k", bytes("two!"), PutMode.OVERWRITE));
+        assertThat(second.etag()).isNotEqualTo(first.etag());
+        assertThat(join(store.readAll("k"))).isEqualTo(bytes("two!"));
+    }
+
+    @Test
+    void createIfAbsentFailsOnAnExistingBlob() {
+        join(store.put("m/1", bytes("first"), PutMode.CREATE_IF_ABSENT));
+        assertThat(failure(store.put("m/1", bytes("second"), PutMode.CREATE_IF_ABSENT)))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(join(store.readAll("m/1"))).isEqualTo(bytes("first"));
+    }
+
+    @Test
+    void ifMatchReplacesOnlyTheGivenVersion() {
+        BlobInfo v1 = join(store.put("doc", bytes("v1"), PutMode.OVERWRITE));
+        BlobInfo v2 = join(store.put("doc", bytes("v2"), PutMode.ifMatch(v1.etag())));
+        assertThat(failure(store.put("doc", bytes("v3"), PutMode.ifMatch(v1.etag()))))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(join(store.readAll("doc"))).isEqualTo(bytes("v2"));
+        join(store.put("doc", bytes("v3"), PutMode.ifMatch(v2.etag())));
+        assertThat(join(store.readAll("doc"))).isEqualTo(bytes("v3"));
+    }
+
+    @Test
+    void racingCreatesHaveExactlyOneWinner() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String token = "writer-" + i;
+                results.add(pool.submit(() -> {
+                    try {
+                        join(store.put("race", bytes(token), PutMode.CREATE_IF_ABSENT));
+                        return true;
+                    } catch (CompletionException e) {
+                        return false;
+                    }
+                }));
+            }
+            List<String> winners = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                if (results.get(i).get()) {
+                    winners.add("writer-" + i);
+                }
+            }
+            // The stored token decides; a store may report an I/O error for a put that landed, never two winners.
+            String stored = new String(join(store.readAll("race")), StandardCharsets.UTF_8);
+            assertThat(winners.size()).isLessThanOrEqualTo(1);
+            if (!winners.isEmpty()) {
+                assertThat(winners).containsExactly(stored);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void listingIsSortedPrefixedAndPaged() {
+        List<CompletableFuture<BlobInfo>> puts = new ArrayList<>();
+        for (String k : List.of("t/b", "t/a", "t/c/1", "u/x", "t/c/0")) {
+            puts.add(store.put(k, bytes(k), PutMode.OVERWRITE).toCompletableFuture());
+        }
+        puts.forEach(CompletableFuture::join);
+        assertThat(join(store.list("t/", null, 100))).extracting(BlobInfo::key)
+                .containsExactly("t/a", "t/b", "t/c/0", "t/c/1");
+        assertThat(join(store.list("t/", "t/b", 2))).extracting(BlobInfo::key).containsExactly("t/c/0", "t/c/1");
+        assertThat(join(store.list("t/", null, 1))).extracting(BlobInfo::key).containsExactly("t/a");
+        assertThat(join(store.list("zz", null, 10))).isEmpty();
+    }
+
+    @Test
+    void deleteRemovesEveryGivenKey() {
+        join(store.put("d/1", bytes("x"), PutMode.OVERWRITE));
+        join(store.put("d/2", bytes("y"), PutMode.OVERWRITE));
+        join(store.delete(List.of("d/1", "d/2", "d/3")));
+        assertThat(join(store.list("d/", null, 10))).isEmpty();
+        assertThat(join(store.head("d/1"))).isEmpty();
+    }
+
+    @Test
+    void emptyAndLargeBlobs() {
+        join(store.put("empty", new byte[0], PutMode.OVERWRITE));
+        assertThat(join(store.readAll("empty"))).isEmpty();
+        byte[] big = new byte[6 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(big);
+        join(store.put("big", big, PutMode.OVERWRITE));
+        assertThat(join(store.readAll("big"))).isEqualTo(big);
+        assertThat(join(store.read("big", big.length - 10, 10)))
+                .isEqualTo(java.util.Arrays.copyOfRange(big, big.length - 10, big.length));
+    }
+
+    @Test
+    void keysWithSlashesAreFlat() {
+        join(store.put("x/y/z", bytes("deep"), PutMode.OVERWRITE));
+        assertThat(join(store.head("x/y"))).isEmpty();
+        assertThat(join(store.list("x/", null, 10))).extracting(BlobInfo::key).containsExactly("x/y/z");
+        assertThatThrownBy(() -> join(store.readAll("x/y"))).hasCauseInstanceOf(NoSuchBlobException.class);
+    }
+}
