@@ -1,0 +1,303 @@
+package io.strata.storage.engine.replication;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.spi.StorageException;
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.NoSuchBlobException;
+import io.strata.storage.spi.blob.PreconditionFailedException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+import org.jboss.logging.Logger;
+
+/**
+ * One logical {@link BlobStore} over N zones (failure domains; 3 by default): every blob is written to all
+ * zones and a put succeeds once a quorum (N/2+1) acknowledged it; reads are served by any zone that holds
+ * an intact copy.
+ *
+ * <p><b>Integrity:</b> each copy carries a CRC32C trailer (4 bytes, hidden from callers). A whole-blob
+ * read verifies it; a missing or corrupt copy is skipped, the blob is read from another zone, and the bad
+ * copy is rewritten (read repair). Ranged reads are not verified here (formats checksum their own
+ * blocks) and fall back to another zone on error.
+ *
+ * <p><b>Conditional writes:</b> CREATE_IF_ABSENT wins when a quorum of zones accepted it, loses when a
+ * quorum refused it, and fails as inconclusive otherwise (the caller reads back its unique token to
+ * decide). IF_MATCH is not offered: etags differ between zones; versioned keys created with
+ * CREATE_IF_ABSENT are how the engine commits manifests over replicated stores.
+ *
+ * <p><b>Repair without a human:</b> {@link #repair()} copies into every reachable zone whatever a quorum
+ * holds and it lacks (a wiped, rebuilt or long-unreachable zone) and reports progress. Thread-safe.
+ */
+public final class ReplicatedBlobStore implements BlobStore {
+    private static final Logger LOG = Logger.getLogger(ReplicatedBlobStore.class);
+    private static final int TRAILER = 4;
+
+    private final List<BlobStore> zones;
+    private final int quorum;
+    private final AtomicLong repaired = new AtomicLong();
+
+    public ReplicatedBlobStore(List<BlobStore> zones) {
+        this.zones = List.copyOf(requireNonNull(zones, "zones is null"));
+        if (zones.isEmpty()) {
+            throw new IllegalArgumentException("at least one zone");
+        }
+        this.quorum = zones.size() / 2 + 1;
+    }
+
+    public int quorum() {
+        return quorum;
+    }
+
+    /** Copies repaired so far (read repair and rebuilds), for metrics. */
+    public long repairedCopies() {
+        return repaired.get();
+    }
+
+    static byte[] seal(byte[] content) {
+        CRC32C crc = new CRC32C();
+        crc.update(content);
+        return ByteBuffer.allocate(content.length + TRAILER).put(content).putInt((int) crc.getValue()).array();
+    }
+
+    static Optional<byte[]> unseal(byte[] stored) {
+        if (stored.length < TRAILER) {
+            return Optional.empty();
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(stored, 0, stored.length - TRAILER);
+        int expected = ByteBuffer.wrap(stored, stored.length - TRAILER, TRAILER).getInt();
+        return (int) crc.getValue() == expected ? Optional.of(Arrays.copyOf(stored, stored.length - TRAILER)) : Optional.empty();
+    }
+
+    private static Throwable cause(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private record Outcome<T>(T value, Throwable error) {}
+
+    private <T> CompletableFuture<List<Outcome<T>>> all(java.util.function.Function<BlobStore, CompletionStage<T>> op) {
+        List<CompletableFuture<Outcome<T>>> fs = new ArrayList<>();
+        for (BlobStore z : zones) {
+            CompletableFuture<T> f;
+            try {
+                f = op.apply(z).toCompletableFuture();
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            fs.add(f.handle((v, e) -> new Outcome<>(v, e == null ? null : cause(e))));
+        }
+        return CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))
+                .thenApply(x -> fs.stream().map(CompletableFuture::join).toList());
+    }
+
+    @Override
+    public CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode) {
+        if (mode instanceof PutMode.IfMatch) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                    "IF_MATCH is not offered by replicated stores: commit new versioned keys with CREATE_IF_ABSENT"));
+        }
+        byte[] sealed = seal(content);
+        return all(z -> z.put(key, sealed, mode)).thenApply(outcomes -> {
+            long ok = outcomes.stream().filter(o -> o.error() == null).count();
+            long refused = outcomes.stream().filter(o -> o.error() instanceof PreconditionFailedException).count();
+            if (ok >= quorum) {
+                if (ok < zones.size()) {
+                    LOG.debugf("put %s reached %d of %d zones; repair will catch the others up", key, ok, zones.size());
+                }
+                return new BlobInfo(key, content.length, outcomes.stream().filter(o -> o.error() == null)
+                        .map(o -> o.value().etag()).findFirst().orElse(""));
+            }
+            if (refused >= quorum) {
+                throw new PreconditionFailedException("blob '" + key + "' already exists in a quorum of zones");
+            }
+            Throwable first = outcomes.stream().map(Outcome::error).filter(e -> e != null).findFirst().orElse(null);
+            throw new StorageException("put of '" + key + "' reached " + ok + " of " + zones.size()
+                    + " zones, fewer than the quorum of " + quorum + (refused > 0 ? " (inconclusive conditional put)" : ""),
+                    first);
+        });
+    }
+
+    @Override
+    public CompletionStage<byte[]> readAll(String key) {
+        return readFrom(key, 0, new ArrayList<>());
+    }
+
+    private CompletionStage<byte[]> readFrom(String key, int zone, List<Integer> bad) {
+        if (zone >= zones.size()) {
+            return CompletableFuture.failedFuture(bad.size() == zones.size() ? new NoSuchBlobException(key)
+                    : new StorageException("no intact copy of '" + key + "' in any zone"));
+        }
+        return zones.get(zone).readAll(key).handle((stored, e) -> {
+            Optional<byte[]> content = e == null ? unseal(stored) : Optional.empty();
+            if (content.isPresent()) {
+                if (!bad.isEmpty()) {
+                    repairCopies(key, stored, bad);
+                }
+                return CompletableFuture.completedFuture(content.get());
+            }
+            if (e == null) {
+                LOG.warnf("zone %d holds a corrupt copy of %s (checksum mismatch); reading another zone", zone, key);
+            }
+            List<Integer> nextBad = new ArrayList<>(bad);
+            if (e == null || cause(e) instanceof NoSuchBlobException) {
+                nextBad.add(zone);
+            }
+            return readFrom(key, zone + 1, nextBad).toCompletableFuture();
+        }).thenCompose(f -> f);
+    }
+
+    private void repairCopies(String key, byte[] sealed, List<Integer> badZones) {
+        for (int z : badZones) {
+            zones.get(z).put(key, sealed, PutMode.OVERWRITE).whenComplete((i, e) -> {
+                if (e == null) {
+                    repaired.incrementAndGet();
+                    LOG.infof("read repair: rewrote %s in zone %d", key, z);
+                }
+            });
+        }
+    }
+
+    @Override
+    public CompletionStage<byte[]> read(String key, long offset, int length) {
+        return rangedFrom(key, offset, length, 0, null);
+    }
+
+    private CompletionStage<byte[]> rangedFrom(String key, long offset, int length, int zone, Throwable last) {
+        if (zone >= zones.size()) {
+            return CompletableFuture.failedFuture(last != null ? last : new NoSuchBlobException(key));
+        }
+        BlobStore z = zones.get(zone);
+        return z.head(key).thenCompose(h -> {
+            if (h.isEmpty()) {
+                throw new NoSuchBlobException(key);
+            }
+            long visible = h.get().size() - TRAILER;
+            int n = (int) Math.max(0, Math.min(length, visible - offset));
+            return n == 0 ? CompletableFuture.completedFuture(new byte[0]) : z.read(key, offset, n);
+        }).handle((v, e) -> e == null ? CompletableFuture.completedFuture(v)
+                : rangedFrom(key, offset, length, zone + 1, cause(e)).toCompletableFuture()).thenCompose(f -> f);
+    }
+
+    @Override
+    public CompletionStage<Optional<BlobInfo>> head(String key) {
+        return all(z -> z.head(key)).thenApply(outcomes -> {
+            for (Outcome<Optional<BlobInfo>> o : outcomes) {
+                if (o.error() == null && o.value().isPresent()) {
+                    BlobInfo i = o.value().get();
+                    return Optional.of(new BlobInfo(key, i.size() - TRAILER, i.etag()));
+                }
+            }
+            long answered = outcomes.stream().filter(o -> o.error() == null).count();
+            if (answered < quorum) {
+                throw new StorageException("head of '" + key + "': fewer than a quorum of zones answered");
+            }
+            return Optional.empty();
+        });
+    }
+
+    @Override
+    public CompletionStage<List<BlobInfo>> list(String prefix, String startAfter, int max) {
+        return all(z -> z.list(prefix, startAfter, max)).thenApply(outcomes -> {
+            long answered = outcomes.stream().filter(o -> o.error() == null).count();
+            if (answered < quorum) {
+                throw new StorageException("list of '" + prefix + "': fewer than a quorum of zones answered");
+            }
+            TreeMap<String, BlobInfo> merged = new TreeMap<>();
+            for (Outcome<List<BlobInfo>> o : outcomes) {
+                if (o.error() == null) {
+                    for (BlobInfo i : o.value()) {
+                        merged.putIfAbsent(i.key(), new BlobInfo(i.key(), i.size() - TRAILER, i.etag()));
+                    }
+                }
+            }
+            return merged.values().stream().limit(max).toList();
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> delete(Collection<String> keys) {
+        return all(z -> z.delete(keys)).thenApply(outcomes -> {
+            long ok = outcomes.stream().filter(o -> o.error() == null).count();
+            if (ok < quorum) {
+                throw new StorageException("delete reached " + ok + " zones, fewer than the quorum of " + quorum);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Rebuilds lagging zones: every blob under {@code prefix} that some reachable zone holds intact and
+     * another reachable zone lacks (or holds corrupt) is copied there. Returns the number of copies made.
+     */
+    public CompletionStage<Long> repair(String prefix) {
+        return all(z -> listAll(z, prefix)).thenCompose(listings -> {
+            TreeMap<String, List<Integer>> holders = new TreeMap<>();
+            List<Integer> reachable = new ArrayList<>();
+            for (int z = 0; z < zones.size(); z++) {
+                Outcome<List<String>> o = listings.get(z);
+                if (o.error() == null) {
+                    reachable.add(z);
+                    for (String k : o.value()) {
+                        holders.computeIfAbsent(k, x -> new ArrayList<>()).add(z);
+                    }
+                }
+            }
+            CompletableFuture<Long> chain = CompletableFuture.completedFuture(0L);
+            long total = holders.size();
+            long[] done = {0};
+            for (var e : holders.entrySet()) {
+                List<Integer> missing = reachable.stream().filter(z -> !e.getValue().contains(z)).toList();
+                if (missing.isEmpty()) {
+                    continue;
+                }
+                chain = chain.thenCompose(count -> readFrom(e.getKey(), 0, new ArrayList<>()).thenCompose(content -> {
+                    byte[] sealed = seal(content);
+                    List<CompletableFuture<?>> puts = new ArrayList<>();
+                    for (int z : missing) {
+                        puts.add(zones.get(z).put(e.getKey(), sealed, PutMode.OVERWRITE).toCompletableFuture());
+                    }
+                    return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                        repaired.addAndGet(missing.size());
+                        if (++done[0] % 1000 == 0) {
+                            LOG.infof("zone repair of '%s': %d of %d blobs checked", prefix, done[0], total);
+                        }
+                        return count + missing.size();
+                    });
+                }));
+            }
+            return chain.thenApply(n -> {
+                if (n > 0) {
+                    LOG.infof("zone repair of '%s' copied %d blobs into lagging zones", prefix, n);
+                }
+                return n;
+            });
+        });
+    }
+
+    private static CompletionStage<List<String>> listAll(BlobStore z, String prefix) {
+        List<String> keys = new ArrayList<>();
+        return page(z, prefix, null, keys).thenApply(v -> keys);
+    }
+
+    private static CompletionStage<Void> page(BlobStore z, String prefix, String after, List<String> acc) {
+        return z.list(prefix, after, 1000).thenCompose(p -> {
+            p.forEach(i -> acc.add(i.key()));
+            return p.size() < 1000 ? CompletableFuture.completedFuture(null) : page(z, prefix, p.get(p.size() - 1).key(), acc);
+        });
+    }
+
+    @Override
+    public void close() {
+        zones.forEach(BlobStore::close);
+    }
+}
