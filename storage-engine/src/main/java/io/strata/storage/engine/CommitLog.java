@@ -1,6 +1,7 @@
 package io.strata.storage.engine;
 
 import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.blob.LogStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -8,46 +9,36 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.jboss.logging.Logger;
 
 /**
- * The commit log: numbered append-only files {@code wal/<number 20 digits>.log} of records framed as
- * {@code length | crc32c | payload}, one record per {@code apply()} call (so a batch is atomic). Only the
- * engine's commit thread writes it. Replay stops at the first torn or corrupt record of a file: such a
- * record was never acknowledged, because acknowledgement waits for {@link #force()}.
+ * The commit log over the backend SPI's {@link LogStore}: numbered logs {@code wal-<number:020>}, each a
+ * sequence of chunks, one chunk per group commit holding that group's records ({@code length | crc32c |
+ * payload}, one record per {@code apply()} call, so a batch is atomic). {@link #force()} appends the
+ * pending chunk and returns once the store made it durable (with a {@code QuorumLogStore}: on a quorum of
+ * zones). Only the engine's commit thread writes it.
  */
 final class CommitLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CommitLog.class);
+    private static final String PREFIX = "wal-";
 
-    private final Path dir;
-    private FileChannel channel;
+    private final LogStore store;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
     private volatile long number;
+    private long sequence;
     private long size;
 
-    CommitLog(Path dir, long firstNumber) throws IOException {
-        this.dir = dir;
-        Files.createDirectories(dir);
-        open(firstNumber);
+    CommitLog(LogStore store, long firstNumber) {
+        this.store = store;
+        this.number = firstNumber;
     }
 
-    private void open(long n) throws IOException {
-        channel = FileChannel.open(file(dir, n), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Fsync.directory(dir);
-        number = n;
-        size = 0;
-    }
-
-    static Path file(Path dir, long n) {
-        return dir.resolve(String.format("%020d.log", n));
+    static String name(long n) {
+        return PREFIX + String.format("%020d", n);
     }
 
     long number() {
@@ -79,86 +70,86 @@ final class CommitLog implements AutoCloseable {
         }
     }
 
-    void append(byte[] record) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(record);
-        while (b.hasRemaining()) {
-            channel.write(b);
-        }
+    void append(byte[] record) {
+        pending.write(record, 0, record.length);
         size += record.length;
     }
 
-    void force() throws IOException {
-        channel.force(false);
+    /** Makes every appended record durable (one chunk); returns when the store acknowledged it. */
+    void force() {
+        if (pending.size() == 0) {
+            return;
+        }
+        byte[] chunk = pending.toByteArray();
+        pending.reset();
+        store.append(name(number), ++sequence, chunk).toCompletableFuture().join();
     }
 
-    /** Closes the current file and starts the next one; returns the number of the closed file. */
-    long roll() throws IOException {
+    /** Forces, then starts the next log; returns the number of the closed one. */
+    long roll() {
+        force();
         long closed = number;
-        channel.force(false);
-        channel.close();
-        open(closed + 1);
+        number = closed + 1;
+        sequence = 0;
+        size = 0;
         return closed;
     }
 
-    static List<Long> existing(Path dir) throws IOException {
+    static List<Long> existing(LogStore store) {
         List<Long> numbers = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return numbers;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{20}\\.log"))
-                    .forEach(n -> numbers.add(Long.parseLong(n.substring(0, 20))));
+        for (String n : store.list(PREFIX).toCompletableFuture().join()) {
+            if (n.matches(PREFIX + "\\d{20}")) {
+                numbers.add(Long.parseLong(n.substring(PREFIX.length())));
+            }
         }
         numbers.sort(Long::compare);
         return numbers;
     }
 
-    /** Replays one file's intact records in order. */
-    static void replay(Path dir, long n, BiConsumer<Long, List<PartitionUpdate>> sink) throws IOException {
-        byte[] all = Files.readAllBytes(file(dir, n));
-        ByteBuffer b = ByteBuffer.wrap(all);
+    /** Replays one log's records in order; the store already dropped torn chunks (never acknowledged). */
+    static void replay(LogStore store, long n, BiConsumer<Long, List<PartitionUpdate>> sink) throws IOException {
         int records = 0;
-        while (b.remaining() >= 8) {
-            int len = b.getInt();
-            int crcValue = b.getInt();
-            if (len <= 0 || len > b.remaining()) {
-                LOG.warnf("commit log %d: torn record at offset %d (never acknowledged); ignoring the tail", n, b.position() - 8);
-                return;
+        for (LogStore.Chunk chunk : store.read(name(n)).toCompletableFuture().join()) {
+            byte[] all = chunk.data();
+            ByteBuffer b = ByteBuffer.wrap(all);
+            while (b.remaining() >= 8) {
+                int len = b.getInt();
+                int crcValue = b.getInt();
+                if (len <= 0 || len > b.remaining()) {
+                    LOG.warnf("commit log %d: malformed record in chunk %d; ignoring the rest of the chunk", n, chunk.sequence());
+                    break;
+                }
+                CRC32C crc = new CRC32C();
+                crc.update(all, b.position(), len);
+                if ((int) crc.getValue() != crcValue) {
+                    LOG.warnf("commit log %d: checksum mismatch in chunk %d; ignoring the rest of the chunk", n, chunk.sequence());
+                    break;
+                }
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, b.position(), len));
+                int count = in.readInt();
+                List<PartitionUpdate> updates = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    updates.add(ModelCodec.readUpdate(in));
+                }
+                b.position(b.position() + len);
+                sink.accept(n, updates);
+                records++;
             }
-            CRC32C crc = new CRC32C();
-            crc.update(all, b.position(), len);
-            if ((int) crc.getValue() != crcValue) {
-                LOG.warnf("commit log %d: checksum mismatch at offset %d (never acknowledged); ignoring the tail", n, b.position() - 8);
-                return;
-            }
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, b.position(), len));
-            int count = in.readInt();
-            List<PartitionUpdate> updates = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                updates.add(ModelCodec.readUpdate(in));
-            }
-            b.position(b.position() + len);
-            sink.accept(n, updates);
-            records++;
         }
         LOG.debugf("commit log %d: replayed %d records", n, records);
     }
 
-    static void delete(Path dir, long n) throws IOException {
-        Files.deleteIfExists(file(dir, n));
-    }
-
-    void closeWithoutForce() throws IOException {
-        channel.close();
+    static void delete(LogStore store, long n) {
+        store.delete(name(n)).toCompletableFuture().join();
     }
 
     @Override
     public void close() {
-        try {
-            channel.force(false);
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        force();
+    }
+
+    /** A crash: pending (unacknowledged) records are dropped. */
+    void closeWithoutForce() {
+        pending.reset();
     }
 }

@@ -61,7 +61,7 @@ public final class LsmEngine implements StorageEngine {
     private static final Logger LOG = Logger.getLogger(LsmEngine.class);
 
     private final Path dir;
-    private final Path walDir;
+    private final io.strata.storage.spi.blob.LogStore walStore;
     private final Path tablesDir;
     private final EngineOptions options;
     private final Clock clock;
@@ -95,9 +95,10 @@ public final class LsmEngine implements StorageEngine {
 
     private record Stop() implements Pending {}
 
-    private LsmEngine(Path dir, EngineOptions options, Clock clock) throws IOException {
+    private LsmEngine(Path dir, io.strata.storage.spi.blob.LogStore walStore, EngineOptions options, Clock clock)
+            throws IOException {
         this.dir = dir;
-        this.walDir = dir.resolve("wal");
+        this.walStore = walStore;
         this.tablesDir = dir.resolve("tables");
         this.options = options;
         this.clock = clock;
@@ -124,12 +125,16 @@ public final class LsmEngine implements StorageEngine {
         };
     }
 
-    /** Opens (recovering if needed) the engine stored in {@code dir}. */
-    public static LsmEngine open(Path dir, EngineOptions options, Clock clock) {
+    /**
+     * Opens (recovering if needed) the engine: tables, segments and catalog in {@code dir}, the commit log in
+     * {@code walStore} (for example a quorum over three zones). The engine closes the store.
+     */
+    public static LsmEngine open(Path dir, io.strata.storage.spi.blob.LogStore walStore, EngineOptions options, Clock clock) {
         requireNonNull(dir, "dir is null");
+        requireNonNull(walStore, "walStore is null");
         try {
             Files.createDirectories(dir);
-            LsmEngine e = new LsmEngine(dir, options, clock);
+            LsmEngine e = new LsmEngine(dir, walStore, options, clock);
             e.recover();
             e.commitThread.start();
             return e;
@@ -174,11 +179,11 @@ public final class LsmEngine implements StorageEngine {
             }
         }
         nextSegmentId.set(maxSegment + 1);
-        List<Long> logs = CommitLog.existing(walDir);
+        List<Long> logs = CommitLog.existing(walStore);
         long replayed = 0;
         for (long n : logs) {
             long[] count = {0};
-            CommitLog.replay(walDir, n, (file, updates) -> {
+            CommitLog.replay(walStore, n, (file, updates) -> {
                 for (PartitionUpdate u : updates) {
                     Table t = tables.get(u.table().id());
                     if (t != null && file > t.manifest.flushedLog()) {
@@ -189,8 +194,13 @@ public final class LsmEngine implements StorageEngine {
             });
             replayed += count[0];
         }
+        // New log numbers must exceed every number a manifest says is flushed, or replay after the next crash
+        // would skip them: logs deleted after a flush leave no file behind to count from.
         long first = logs.isEmpty() ? 1 : logs.get(logs.size() - 1) + 1;
-        log = new CommitLog(walDir, first);
+        for (Table t : tables.values()) {
+            first = Math.max(first, t.manifest.flushedLog() + 1);
+        }
+        log = new CommitLog(walStore, first);
         LOG.infof("Storage opened in %s: %d tables, %d partition updates replayed from %d commit log files",
                 dir, tables.size(), replayed, logs.size());
     }
@@ -293,24 +303,20 @@ public final class LsmEngine implements StorageEngine {
 
     /** On the commit thread: closes the current log file and freezes every memtable at this point. */
     private long rollAndFreeze() {
-        try {
-            long rolled = log.roll();
-            for (Table t : tables.values()) {
-                if (t.flushing != null) {
-                    // A roll only happens when no flush runs, so this would lose track of which log files
-                    // the table's memtable covers; refuse rather than risk skipping records on replay.
-                    throw new IllegalStateException("table " + t.id + " is still flushing");
-                }
-                if (!t.active.isEmpty()) {
-                    t.flushing = t.active;
-                    t.active = new ConcurrentSkipListMap<>();
-                    t.activeBytes.set(0);
-                }
+        long rolled = log.roll();
+        for (Table t : tables.values()) {
+            if (t.flushing != null) {
+                // A roll only happens when no flush runs, so this would lose track of which log files
+                // the table's memtable covers; refuse rather than risk skipping records on replay.
+                throw new IllegalStateException("table " + t.id + " is still flushing");
             }
-            return rolled;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (!t.active.isEmpty()) {
+                t.flushing = t.active;
+                t.active = new ConcurrentSkipListMap<>();
+                t.activeBytes.set(0);
+            }
         }
+        return rolled;
     }
 
     /** On the flush thread: writes frozen memtables to segments and commits manifests. */
@@ -360,9 +366,9 @@ public final class LsmEngine implements StorageEngine {
                 }
             }
             if (allFlushed) {
-                for (long n : CommitLog.existing(walDir)) {
+                for (long n : CommitLog.existing(walStore)) {
                     if (n <= rolledLog) {
-                        CommitLog.delete(walDir, n);
+                        CommitLog.delete(walStore, n);
                     }
                 }
             }
@@ -665,6 +671,7 @@ public final class LsmEngine implements StorageEngine {
             Thread.currentThread().interrupt();
         }
         log.close();
+        walStore.close();
         reads.shutdown();
         flusher.shutdown();
         flushControl.shutdown();
@@ -698,11 +705,8 @@ public final class LsmEngine implements StorageEngine {
         janitor.shutdownNow();
         conditional.shutdownNow();
         metadata.shutdownNow();
-        try {
-            log.closeWithoutForce();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        log.closeWithoutForce();
+        walStore.close();
         for (Table t : tables.values()) {
             for (Segment s : t.segments) {
                 s.close();

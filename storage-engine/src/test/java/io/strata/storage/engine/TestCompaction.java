@@ -42,7 +42,7 @@ class TestCompaction {
 
     @Test
     void similarSegmentsAreMergedAndShadowedDataDropped() throws Exception {
-        LsmEngine e = LsmEngine.open(dir, EngineOptions.defaults(), Clock.systemUTC());
+        LsmEngine e = Engines.open(dir, EngineOptions.defaults());
         e.createTable(TABLE).toCompletableFuture().join();
         long ts = 1;
         for (int round = 0; round < 4; round++) {
@@ -57,7 +57,7 @@ class TestCompaction {
         }
         assertThat(e.writeAmplification()).isGreaterThan(1.0);
         e.close();
-        LsmEngine reopened = LsmEngine.open(dir, EngineOptions.defaults(), Clock.systemUTC());
+        LsmEngine reopened = Engines.open(dir, EngineOptions.defaults());
         assertThat(read(reopened, 7)).isEqualTo(3007);
         reopened.close();
     }
@@ -65,7 +65,7 @@ class TestCompaction {
     @Test
     void majorCompactionPurgesTombstonesPastGcGrace() throws Exception {
         EngineOptions noGrace = new EngineOptions(64L << 20, 256L << 20, 2, 0);
-        LsmEngine e = LsmEngine.open(dir, noGrace, Clock.systemUTC());
+        LsmEngine e = Engines.open(dir, noGrace);
         e.createTable(TABLE).toCompletableFuture().join();
         long ts = 1;
         for (int round = 0; round < 4; round++) {

@@ -34,7 +34,7 @@ class TestConditionalWrites {
 
     @Test
     void concurrentIncrementsThroughApplyIfAreAllKept() {
-        LsmEngine e = LsmEngine.open(dir, EngineOptions.defaults(), Clock.systemUTC());
+        LsmEngine e = Engines.open(dir, EngineOptions.defaults());
         e.createTable(TABLE).toCompletableFuture().join();
         AtomicLong ts = new AtomicLong(1);
         ReadQuery read = new ReadQuery(TABLE, new PartitionSelection.Single(KEY), List.of(Slice.ALL), false, null, 1,

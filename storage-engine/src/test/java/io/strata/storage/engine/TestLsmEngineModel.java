@@ -55,7 +55,7 @@ class TestLsmEngineModel {
         Random r = new Random(seed);
         Path d = dir.resolve("seed" + seed);
         EngineOptions small = new EngineOptions(64 * 1024, 1 << 20, 2);
-        LsmEngine engine = LsmEngine.open(d, small, Clock.systemUTC());
+        LsmEngine engine = Engines.open(d, small);
         engine.createTable(TABLE).toCompletableFuture().join();
         for (int step = 0; step < 1500; step++) {
             int op = r.nextInt(100);
@@ -71,10 +71,10 @@ class TestLsmEngineModel {
                 engine.flush();
             } else if (op < 90) {
                 engine.crash();
-                engine = LsmEngine.open(d, small, Clock.systemUTC());
+                engine = Engines.open(d, small);
             } else if (op < 91) {
                 engine.close();
-                engine = LsmEngine.open(d, small, Clock.systemUTC());
+                engine = Engines.open(d, small);
             } else {
                 verify(engine, r);
             }
