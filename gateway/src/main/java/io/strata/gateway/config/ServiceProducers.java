@@ -56,8 +56,10 @@ public class ServiceProducers {
         switch (config.type()) {
             case "local" -> {
                 Path path = config.local().path().toAbsolutePath().normalize();
-                LOG.infof("Opening local storage in %s", path);
-                return LocalStorage.open(path, clock);
+                List<Path> zones = config.local().zones().orElse(List.of());
+                LOG.infof("Opening local storage in %s (commit log zones: %s)", path,
+                        zones.isEmpty() ? "3 under " + path.resolve("storage/wal") : zones);
+                return LocalStorage.open(path, zones, clock);
             }
             case "s3" -> throw new IllegalStateException("strata.storage.type=s3 is not available in this build yet: "
                     + "use strata.storage.type=local (the S3 backend arrives with the storage issue)");

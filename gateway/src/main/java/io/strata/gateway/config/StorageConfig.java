@@ -20,5 +20,11 @@ public interface StorageConfig {
         /** Data directory: commit log, segments, manifests, catalog, signing keys and the dev token. */
         @WithDefault("./data")
         Path path();
+
+        /**
+         * Commit-log zone directories (failure domains: one per disk in production). A write is acknowledged
+         * once a quorum of them forced it. Default: three directories under {@code <path>/storage/wal}.
+         */
+        java.util.Optional<java.util.List<Path>> zones();
     }
 }
