@@ -179,7 +179,9 @@ public final class S3BlobStore implements BlobStore {
                 return new BlobInfo(key, content.length, unquote(r.eTag()));
             } catch (S3Exception e) {
                 if (e.statusCode() == 412 || e.statusCode() == 409) {
-                    throw new PreconditionFailedException("conditional put of '" + key + "' lost (" + e.statusCode() + ")");
+                    // A 412 may answer the SDK's retry of our own attempt that landed (its response was lost):
+                    // the stored bytes tell whether this put won.
+                    return readBackOrLose(key, content, e);
                 }
                 throw e;
             } catch (SdkClientException e) {
@@ -188,18 +190,26 @@ public final class S3BlobStore implements BlobStore {
                 }
                 // The outcome may have been decided before the error: the stored bytes tell.
                 LOG.debugf(e, "I/O error on a conditional put of %s; reading back to decide", key);
-                try {
-                    byte[] stored = readNow(key);
-                    if (Arrays.equals(stored, content)) {
-                        return head(key).toCompletableFuture().join()
-                                .orElseThrow(() -> new StorageException("blob vanished: " + key));
-                    }
-                } catch (NoSuchBlobException missing) {
-                    throw e;
-                }
-                throw new PreconditionFailedException("conditional put of '" + key + "' lost");
+                return readBackOrLose(key, content, e);
             }
         });
+    }
+
+    /** Success if the blob holds exactly {@code content} (this put won), else the condition was lost. */
+    private BlobInfo readBackOrLose(String key, byte[] content, RuntimeException cause) {
+        byte[] stored;
+        try {
+            stored = readNow(key);
+        } catch (NoSuchBlobException missing) {
+            if (cause instanceof S3Exception) {
+                throw new PreconditionFailedException("conditional put of '" + key + "' lost");
+            }
+            throw cause;
+        }
+        if (Arrays.equals(stored, content)) {
+            return head(key).toCompletableFuture().join().orElseThrow(() -> new StorageException("blob vanished: " + key));
+        }
+        throw new PreconditionFailedException("conditional put of '" + key + "' lost");
     }
 
     private BlobInfo multipart(String key, byte[] content) {
