@@ -71,6 +71,10 @@ import org.jboss.logging.Logger;
 public final class CqlRequestHandler implements RequestHandler {
     private static final Logger LOG = Logger.getLogger(CqlRequestHandler.class);
 
+    /** Keyspaces' batch limits. */
+    static final int MAX_LOGGED_BATCH = 100;
+    static final int MAX_UNLOGGED_BATCH = 30;
+
     private final StorageEngine engine;
     private final SchemaService schemas;
     private final SystemKeyspaces system;
@@ -197,12 +201,11 @@ public final class CqlRequestHandler implements RequestHandler {
     private CompletionStage<Message> batch(ClientState state, Batch batch) {
         String tenant = state.tenant().tenantId();
         String keyspace = batch.keyspace != null ? batch.keyspace : state.keyspace();
-        if (batch.type == ProtocolConstants.BatchType.COUNTER) {
-            throw CqlException.invalid("Counter batches are not supported yet");
-        }
+        checkBatchSize(batch.type == ProtocolConstants.BatchType.UNLOGGED, batch.queriesOrIds.size());
         return schemas.schema(tenant).thenCompose(schema -> {
             ExecutionContext ctx = context(batch.defaultTimestamp);
-            List<PartitionUpdate> updates = new ArrayList<>();
+            List<ModificationPlan> plans = new ArrayList<>();
+            List<Bindings> bindings = new ArrayList<>();
             for (int i = 0; i < batch.queriesOrIds.size(); i++) {
                 Object qOrId = batch.queriesOrIds.get(i);
                 List<ByteBuffer> values = batch.values.get(i);
@@ -226,10 +229,65 @@ public final class CqlRequestHandler implements RequestHandler {
                     throw CqlException.invalid("There were " + a.variables().count() + " markers(?) in CQL but "
                             + b.size() + " bound variables");
                 }
-                updates.add(mp.build(tenant, b, ctx, defaultTtl(mp.table())));
+                plans.add(mp);
+                bindings.add(b);
             }
-            return engine.apply(updates).thenApply(v -> (Message) Void.INSTANCE);
+            checkCounterBatch(batch.type == ProtocolConstants.BatchType.COUNTER,
+                    batch.type == ProtocolConstants.BatchType.LOGGED, plans);
+            return applyAll(tenant, plans, bindings, ctx);
         });
+    }
+
+    /** Keyspaces' batch limits: 100 statements in a logged batch, 30 in an unlogged one. */
+    static void checkBatchSize(boolean unlogged, int size) {
+        int max = unlogged ? MAX_UNLOGGED_BATCH : MAX_LOGGED_BATCH;
+        if (size > max) {
+            throw CqlException.invalid("Batch too large: " + (unlogged ? "unlogged" : "logged") + " batches may contain at most "
+                    + max + " statements, got " + size);
+        }
+    }
+
+    /** Cassandra's rules: counter batches hold only counter updates, logged batches none, and no batch mixes both. */
+    private static void checkCounterBatch(boolean counterBatch, boolean logged, List<ModificationPlan> plans) {
+        boolean counters = false;
+        boolean others = false;
+        for (ModificationPlan mp : plans) {
+            boolean counter = ModificationPlan.isCounterTable(mp.table());
+            counters |= counter;
+            others |= !counter;
+        }
+        if (counterBatch && others) {
+            throw CqlException.invalid("Cannot include non-counter statement in a counter batch");
+        }
+        if (logged && counters) {
+            throw CqlException.invalid("Cannot include a counter statement in a logged batch");
+        }
+        if (counters && others) {
+            throw CqlException.invalid("Counter and non-counter mutations cannot exist in the same batch");
+        }
+    }
+
+    /** Builds every statement's update (reading first where a list operation needs it) and applies them atomically. */
+    private CompletionStage<Message> applyAll(String tenant, List<ModificationPlan> plans, List<Bindings> bindings,
+            ExecutionContext ctx) {
+        List<CompletableFuture<PartitionUpdate>> builds = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            ModificationPlan mp = plans.get(i);
+            Bindings b = bindings.get(i);
+            if (!mp.needsRead()) {
+                builds.add(CompletableFuture.completedFuture(mp.build(tenant, b, ctx, defaultTtl(mp.table()))));
+            } else {
+                builds.add(engine.read(mp.readBeforeWrite(tenant, b, ctx)).toCompletableFuture().thenApply(r ->
+                        mp.build(tenant, b, ctx, defaultTtl(mp.table()), r.partitions().isEmpty() ? null : r.partitions().get(0))));
+            }
+        }
+        return CompletableFuture.allOf(builds.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+            List<PartitionUpdate> updates = new ArrayList<>(builds.size());
+            for (CompletableFuture<PartitionUpdate> f : builds) {
+                updates.add(f.join());
+            }
+            return engine.apply(updates);
+        }).thenApply(v -> (Message) Void.INSTANCE);
     }
 
     // ---- analysis -------------------------------------------------------------------------------------
@@ -255,7 +313,7 @@ public final class CqlRequestHandler implements RequestHandler {
             TableMetadata t = table(schema, sel.table(), keyspace);
             Variables vars = new Variables(markerCount, t.keyspace(), t.name());
             SelectPlan plan = SelectPlan.analyze(sel, t, vars);
-            return new Analysis(s, ks, t, plan, vars, plan.resultColumns(), pkIndexes(plan.partitionKey));
+            return new Analysis(s, ks, t, plan, vars, plan.resultColumns(), pkIndexes(plan.singlePartitionKey()));
         }
         if (s instanceof Insert || s instanceof Update || s instanceof Delete) {
             QualifiedName name = s instanceof Insert i ? i.table() : s instanceof Update u ? u.table() : ((Delete) s).table();
@@ -360,15 +418,17 @@ public final class CqlRequestHandler implements RequestHandler {
         Statement s = a.statement();
         ExecutionContext ctx = context(options.defaultTimestamp);
         if (a.plan() instanceof ModificationPlan mp) {
-            PartitionUpdate u = mp.build(tenant, b, ctx, defaultTtl(mp.table()));
-            return engine.apply(List.of(u)).thenApply(v -> Void.INSTANCE);
+            return applyAll(tenant, List.of(mp), List.of(b), ctx);
         }
         if (a.plan() instanceof BatchPlan bp) {
-            List<PartitionUpdate> updates = new ArrayList<>();
-            for (ModificationPlan mp : bp.plans()) {
-                updates.add(mp.build(tenant, b, ctx, defaultTtl(mp.table())));
+            checkBatchSize(bp.statement().type() == io.strata.cql.ast.Batch.Type.UNLOGGED, bp.plans().size());
+            checkCounterBatch(bp.statement().type() == io.strata.cql.ast.Batch.Type.COUNTER,
+                    bp.statement().type() == io.strata.cql.ast.Batch.Type.LOGGED, bp.plans());
+            List<Bindings> same = new ArrayList<>();
+            for (int i = 0; i < bp.plans().size(); i++) {
+                same.add(b);
             }
-            return engine.apply(updates).thenApply(v -> Void.INSTANCE);
+            return applyAll(tenant, bp.plans(), same, ctx);
         }
         if (a.plan() instanceof SelectPlan sp) {
             return select(tenant, sp, b, ctx, options, a, clientResultMetadataId);
@@ -400,6 +460,22 @@ public final class CqlRequestHandler implements RequestHandler {
             String ks = Ddl.resolveKeyspace(dt.name(), a.keyspace());
             return ddl(tenant, schema -> Ddl.dropTable(dt, ks, schema));
         }
+        if (s instanceof io.strata.cql.ast.CreateType ct) {
+            String ks = Ddl.resolveKeyspace(ct.name(), a.keyspace());
+            return ddl(tenant, schema -> Ddl.createType(ct, ks, schema));
+        }
+        if (s instanceof io.strata.cql.ast.DropType dt) {
+            String ks = Ddl.resolveKeyspace(dt.name(), a.keyspace());
+            return ddl(tenant, schema -> Ddl.dropType(dt, ks, schema));
+        }
+        if (s instanceof io.strata.cql.ast.AlterType at) {
+            String ks = Ddl.resolveKeyspace(at.name(), a.keyspace());
+            return ddl(tenant, schema -> Ddl.alterType(at, ks, schema));
+        }
+        if (s instanceof io.strata.cql.ast.AlterTable at) {
+            String ks = Ddl.resolveKeyspace(at.name(), a.keyspace());
+            return ddl(tenant, schema -> Ddl.alterTable(at, ks, schema));
+        }
         if (s instanceof Truncate tr) {
             TableMetadata t = table(schemas.cached(tenant), tr.name(), a.keyspace());
             return engine.truncate(t.tableId(tenant)).thenApply(v -> Void.INSTANCE);
@@ -422,17 +498,31 @@ public final class CqlRequestHandler implements RequestHandler {
         int pageSize = options.pageSize > 0 ? options.pageSize : Integer.MAX_VALUE;
         PagingState ps = options.pagingState == null ? null : PagingState.deserialize(options.pagingState);
         int userLimit = SelectPlan.positiveInt(plan.limit, b, ctx, "limit");
-        int perPartition = SelectPlan.positiveInt(plan.perPartitionLimit, b, ctx, "per partition limit");
-        int remaining = ps != null ? ps.remaining() : userLimit;
-        int rowLimit = Math.min(pageSize, remaining);
-        ReadQuery rq = new ReadQuery(plan.table.tableId(tenant), plan.partitions(b, ctx), plan.slices(b, ctx), plan.reversed,
-                plan.fetchedColumns, rowLimit, perPartition, ctx.nowInSeconds(), ps == null ? null : ps.position());
+        int perPartition = plan.distinct ? 1 : SelectPlan.positiveInt(plan.perPartitionLimit, b, ctx, "per partition limit");
         List<ColumnSpec> columns = a.resultColumns();
         boolean skipMetadata = options.skipMetadata && (clientResultMetadataId == null
                 || Arrays.equals(clientResultMetadataId, resultMetadataId(columns)));
-        return engine.read(rq).thenApply(result -> {
+        Reader reader = new Reader(tenant, plan, b, ctx, perPartition);
+        List<SelectPlan.BoundFilter> filters = plan.boundFilters(b, ctx);
+        if (plan.aggregation != null) {
+            Aggregation.Aggregator agg = plan.aggregation.start();
+            return aggregate(reader, agg, filters, null).thenApply(v -> {
+                Queue<List<ByteBuffer>> rows = new ArrayDeque<>();
+                for (List<ByteBuffer> r : agg.finish()) {
+                    if (rows.size() < userLimit) {
+                        rows.add(r);
+                    }
+                }
+                RowsMetadata md = skipMetadata ? new RowsMetadata(columns.size(), null, null, null)
+                        : new RowsMetadata(columns, null, null, null);
+                return (Message) new DefaultRows(md, rows);
+            });
+        }
+        int remaining = ps != null ? ps.remaining() : userLimit;
+        int rowLimit = Math.min(pageSize, remaining);
+        return reader.read(rowLimit, ps == null ? null : ps.position()).thenApply(result -> {
             Queue<List<ByteBuffer>> rows = new ArrayDeque<>();
-            ReadQuery.Position last = collect(plan, result, rows);
+            ReadQuery.Position last = collect(plan, result, filters, b, ctx, view -> rows.add(row(plan, view)));
             int left = remaining == Integer.MAX_VALUE ? Integer.MAX_VALUE : remaining - rows.size();
             ByteBuffer paging = null;
             if (!result.exhausted() && left > 0 && last != null) {
@@ -444,8 +534,92 @@ public final class CqlRequestHandler implements RequestHandler {
         });
     }
 
-    /** Turns reconciled partitions into result rows; returns the position of the last row, for paging. */
-    private static ReadQuery.Position collect(SelectPlan plan, ReadResult result, Queue<List<ByteBuffer>> out) {
+    /** Aggregation reads every matching row, in chunks, before answering. */
+    private static final int AGGREGATION_CHUNK_ROWS = 5_000;
+
+    private CompletionStage<java.lang.Void> aggregate(Reader reader, Aggregation.Aggregator agg,
+            List<SelectPlan.BoundFilter> filters, ReadQuery.Position after) {
+        return reader.read(AGGREGATION_CHUNK_ROWS, after).thenCompose(result -> {
+            ReadQuery.Position last = collect(reader.plan, result, filters, reader.bindings, reader.ctx, agg::add);
+            if (result.exhausted() || last == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return aggregate(reader, agg, filters, last);
+        });
+    }
+
+    /**
+     * Reads a plan's rows: one storage read for a token range, or the IN partitions one after another in
+     * token order, resuming after a position (paging).
+     */
+    private final class Reader {
+        final SelectPlan plan;
+        final Bindings bindings;
+        final ExecutionContext ctx;
+        private final String tenant;
+        private final int perPartition;
+        private final List<io.strata.storage.spi.Slice> slices;
+        private final List<io.strata.storage.spi.PartitionKey> keys;
+
+        Reader(String tenant, SelectPlan plan, Bindings b, ExecutionContext ctx, int perPartition) {
+            this.tenant = tenant;
+            this.plan = plan;
+            this.bindings = b;
+            this.ctx = ctx;
+            this.perPartition = perPartition;
+            this.slices = plan.slices(b, ctx);
+            this.keys = plan.partitionKey == null ? null : plan.partitionKeys(b, ctx);
+        }
+
+        CompletionStage<ReadResult> read(int rowLimit, ReadQuery.Position resume) {
+            if (keys == null) {
+                return engine.read(query(plan.tokenRange(bindings, ctx), rowLimit, resume));
+            }
+            int idx = 0;
+            if (resume != null) {
+                while (idx < keys.size() && !Arrays.equals(keys.get(idx).key(), resume.key().key())) {
+                    idx++;
+                }
+                if (idx == keys.size()) {
+                    return CompletableFuture.completedFuture(new ReadResult(List.of(), true));
+                }
+                if (resume.clustering() == null) {
+                    idx++;
+                    resume = null;
+                }
+            }
+            return readKeys(idx, resume, rowLimit, new ArrayList<>());
+        }
+
+        private CompletionStage<ReadResult> readKeys(int idx, ReadQuery.Position resume, int budget, List<PartitionData> acc) {
+            if (idx >= keys.size()) {
+                return CompletableFuture.completedFuture(new ReadResult(acc, true));
+            }
+            if (budget <= 0) {
+                return CompletableFuture.completedFuture(new ReadResult(acc, false));
+            }
+            ReadQuery rq = query(new io.strata.storage.spi.PartitionSelection.Single(keys.get(idx)), budget, resume);
+            return engine.read(rq).thenCompose(r -> {
+                acc.addAll(r.partitions());
+                if (!r.exhausted()) {
+                    return CompletableFuture.completedFuture(new ReadResult(acc, false));
+                }
+                return readKeys(idx + 1, null, budget - r.rowCount(), acc);
+            });
+        }
+
+        private ReadQuery query(io.strata.storage.spi.PartitionSelection partitions, int rowLimit, ReadQuery.Position resume) {
+            return new ReadQuery(plan.table.tableId(tenant), partitions, slices, plan.reversed, plan.fetchedColumns, rowLimit,
+                    perPartition, ctx.nowInSeconds(), resume);
+        }
+    }
+
+    /**
+     * Feeds the rows that pass the filters to {@code sink}; returns the position of the last row read (filtered
+     * or not), for paging. DISTINCT positions are whole partitions.
+     */
+    private static ReadQuery.Position collect(SelectPlan plan, ReadResult result, List<SelectPlan.BoundFilter> filters,
+            Bindings b, ExecutionContext ctx, java.util.function.Consumer<Selection.RowView> sink) {
         TableMetadata t = plan.table;
         ReadQuery.Position last = null;
         int pkCount = t.partitionKey().size();
@@ -453,7 +627,10 @@ public final class CqlRequestHandler implements RequestHandler {
             List<byte[]> pk = PartitionKeys.split(p.key().key(), pkCount);
             if (p.rows().isEmpty()) {
                 if (p.staticRow() != null) {
-                    out.add(row(plan, pk, null, p.staticRow(), null));
+                    Selection.RowView view = new Selection.RowView(p.key().key(), pk, null, p.staticRow(), null, b, ctx);
+                    if (SelectPlan.accepts(filters, view)) {
+                        sink.accept(view);
+                    }
                     last = new ReadQuery.Position(p.key(), null);
                 }
                 continue;
@@ -462,38 +639,23 @@ public final class CqlRequestHandler implements RequestHandler {
                 List<byte[]> ck = t.clustering().isEmpty() ? List.of()
                         : io.strata.cql.types.ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(),
                                 r.clustering().encoded());
-                out.add(row(plan, pk, ck, p.staticRow(), r));
-                last = new ReadQuery.Position(p.key(), r.clustering());
+                Selection.RowView view = new Selection.RowView(p.key().key(), pk, ck, p.staticRow(), r, b, ctx);
+                if (SelectPlan.accepts(filters, view)) {
+                    sink.accept(view);
+                }
+                last = new ReadQuery.Position(p.key(), plan.distinct ? null : r.clustering());
             }
         }
         return last;
     }
 
-    private static List<ByteBuffer> row(SelectPlan plan, List<byte[]> pk, List<byte[]> ck, Row staticRow, Row row) {
+    private static List<ByteBuffer> row(SelectPlan plan, Selection.RowView view) {
         List<ByteBuffer> values = new ArrayList<>(plan.outputs.size());
         for (SelectPlan.Output o : plan.outputs) {
-            ColumnMetadata c = o.column();
-            byte[] v = switch (c.kind()) {
-                case PARTITION_KEY -> pk.get(c.position());
-                case CLUSTERING -> ck == null || c.position() >= ck.size() ? null : ck.get(c.position());
-                case STATIC -> cellValue(staticRow, c.name());
-                case REGULAR -> cellValue(row, c.name());
-            };
+            byte[] v = o.expr().eval(view);
             values.add(v == null ? null : ByteBuffer.wrap(v));
         }
         return values;
-    }
-
-    private static byte[] cellValue(Row row, String column) {
-        if (row == null) {
-            return null;
-        }
-        for (io.strata.storage.spi.Cell cell : row.cells()) {
-            if (cell.column().equals(column) && cell.path() == null) {
-                return cell.value();
-            }
-        }
-        return null;
     }
 
     static byte[] resultMetadataId(List<ColumnSpec> columns) {

@@ -1,11 +1,16 @@
 package io.strata.cql.exec;
 
 import com.datastax.oss.protocol.internal.response.event.SchemaChangeEvent;
+import io.strata.cql.ast.AlterTable;
+import io.strata.cql.ast.AlterType;
 import io.strata.cql.ast.ColumnDefinition;
 import io.strata.cql.ast.CreateKeyspace;
 import io.strata.cql.ast.CreateTable;
+import io.strata.cql.ast.CreateType;
 import io.strata.cql.ast.DropKeyspace;
 import io.strata.cql.ast.DropTable;
+import io.strata.cql.ast.DropType;
+import io.strata.cql.ast.FieldDefinition;
 import io.strata.cql.ast.PropertyNumber;
 import io.strata.cql.ast.QualifiedName;
 import io.strata.cql.ast.TypeRef;
@@ -184,6 +189,221 @@ final class Ddl {
         return new SchemaService.Change(
                 Optional.of(schema.with(ks.get().withoutTable(s.name().name()), SchemaService.newSchemaVersion())),
                 new SchemaChangeEvent("DROPPED", "TABLE", keyspace, s.name().name(), List.of()));
+    }
+
+    static SchemaService.Change createType(CreateType s, String keyspace, Schema schema) {
+        KeyspaceMetadata ks = userKeyspace(keyspace, schema, "CREATE TYPE");
+        String name = s.name().name();
+        if (ks.types().containsKey(name)) {
+            if (s.ifNotExists()) {
+                return SchemaService.Change.none();
+            }
+            throw new CqlException.AlreadyExistsException(keyspace, name);
+        }
+        validateName("type", name);
+        if (NativeType.byName(name) != null) {
+            throw CqlException.invalid("Type name " + name + " is reserved");
+        }
+        List<String> names = new ArrayList<>();
+        List<DataType> types = new ArrayList<>();
+        for (FieldDefinition f : s.fields()) {
+            if (names.contains(f.name())) {
+                throw CqlException.invalid("Duplicate field name " + f.name() + " in type " + name);
+            }
+            names.add(f.name());
+            types.add(fieldType(f, ks));
+        }
+        UserType ut = new UserType(keyspace, name, names, types, false);
+        return new SchemaService.Change(Optional.of(schema.with(withType(ks, ut), SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("CREATED", "TYPE", keyspace, name, List.of()));
+    }
+
+    static SchemaService.Change dropType(DropType s, String keyspace, Schema schema) {
+        Optional<KeyspaceMetadata> found = schema.keyspace(keyspace);
+        String name = s.name().name();
+        if (found.isEmpty() || !found.get().types().containsKey(name)) {
+            if (s.ifExists()) {
+                return SchemaService.Change.none();
+            }
+            if (found.isEmpty()) {
+                throw CqlException.invalid("Keyspace '" + keyspace + "' doesn't exist");
+            }
+            throw CqlException.invalid("Type '" + keyspace + "." + name + "' doesn't exist");
+        }
+        KeyspaceMetadata ks = found.get();
+        for (TableMetadata t : ks.tables().values()) {
+            for (ColumnMetadata c : t.columns()) {
+                if (references(c.type(), keyspace, name)) {
+                    throw CqlException.invalid("Cannot drop user type " + keyspace + "." + name + " as it is still used by table "
+                            + keyspace + "." + t.name());
+                }
+            }
+        }
+        for (UserType other : ks.types().values()) {
+            if (!other.name().equals(name) && other.fieldTypes().stream().anyMatch(ft -> references(ft, keyspace, name))) {
+                throw CqlException.invalid("Cannot drop user type " + keyspace + "." + name + " as it is still used by user type "
+                        + other.name());
+            }
+        }
+        java.util.TreeMap<String, UserType> types = new java.util.TreeMap<>(ks.types());
+        types.remove(name);
+        KeyspaceMetadata next = new KeyspaceMetadata(ks.name(), ks.replication(), ks.durableWrites(), ks.tables(), types);
+        return new SchemaService.Change(Optional.of(schema.with(next, SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("DROPPED", "TYPE", keyspace, name, List.of()));
+    }
+
+    static SchemaService.Change alterType(AlterType s, String keyspace, Schema schema) {
+        KeyspaceMetadata ks = userKeyspace(keyspace, schema, "ALTER TYPE");
+        String name = s.name().name();
+        UserType ut = ks.types().get(name);
+        if (ut == null) {
+            throw CqlException.invalid("No user type named " + name + " exists.");
+        }
+        List<String> names = new ArrayList<>(ut.fieldNames());
+        List<DataType> types = new ArrayList<>(ut.fieldTypes());
+        if (s.action() instanceof AlterType.AddField add) {
+            if (names.contains(add.field().name())) {
+                throw CqlException.invalid("Cannot add new field " + add.field().name() + " to type " + keyspace + "." + name
+                        + ": a field of the same name already exists");
+            }
+            names.add(add.field().name());
+            types.add(fieldType(add.field(), ks));
+        } else {
+            for (Map.Entry<String, String> r : ((AlterType.RenameFields) s.action()).renames().entrySet()) {
+                int idx = names.indexOf(r.getKey());
+                if (idx < 0) {
+                    throw CqlException.invalid("Unkown field " + r.getKey() + " in type " + keyspace + "." + name);
+                }
+                if (names.contains(r.getValue())) {
+                    throw CqlException.invalid("Duplicate field name " + r.getValue() + " in type " + keyspace + "." + name);
+                }
+                names.set(idx, r.getValue());
+            }
+        }
+        UserType altered = new UserType(keyspace, name, names, types, false);
+        KeyspaceMetadata next = withType(ks, altered);
+        // Tables and other types embed the type: give them the new definition (keeping each use's frozenness).
+        for (TableMetadata t : ks.tables().values()) {
+            List<ColumnMetadata> cols = new ArrayList<>();
+            boolean changed = false;
+            for (ColumnMetadata c : t.columns()) {
+                DataType nt = replaceType(c.type(), altered);
+                changed |= !nt.equals(c.type());
+                cols.add(new ColumnMetadata(c.name(), nt, c.kind(), c.position(), c.descending()));
+            }
+            if (changed) {
+                next = next.withTable(t.withColumns(cols));
+            }
+        }
+        for (UserType other : ks.types().values()) {
+            if (!other.name().equals(name)) {
+                next = withType(next, (UserType) replaceType(other, altered));
+            }
+        }
+        return new SchemaService.Change(Optional.of(schema.with(next, SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("UPDATED", "TYPE", keyspace, name, List.of()));
+    }
+
+    static SchemaService.Change alterTable(AlterTable s, String keyspace, Schema schema) {
+        KeyspaceMetadata ks = userKeyspace(keyspace, schema, "ALTER TABLE");
+        TableMetadata t = ks.tables().get(s.name().name());
+        if (t == null) {
+            throw CqlException.invalid("Table '" + keyspace + "." + s.name().name() + "' doesn't exist");
+        }
+        TableMetadata next;
+        if (s.action() instanceof AlterTable.AddColumns add) {
+            List<ColumnMetadata> cols = new ArrayList<>(t.columns());
+            boolean counterTable = ModificationPlan.isCounterTable(t);
+            for (ColumnDefinition d : add.columns()) {
+                if (t.column(d.name()) != null || cols.stream().anyMatch(c -> c.name().equals(d.name()))) {
+                    throw CqlException.invalid("Column with name '" + d.name() + "' already exists");
+                }
+                DataType type = resolveType(d.type(), ks);
+                if (d.isStatic() && t.clustering().isEmpty()) {
+                    throw CqlException.invalid("Static columns are only useful (and thus allowed) if the table has at least "
+                            + "one clustering column");
+                }
+                if ((type == NativeType.COUNTER) != counterTable && !t.regularAndStatic().isEmpty()) {
+                    throw CqlException.invalid(counterTable ? "Cannot add a non counter column (" + d.name()
+                            + ") in a counter column family" : "Cannot add a counter column (" + d.name()
+                            + ") in a non counter column family");
+                }
+                cols.add(new ColumnMetadata(d.name(), type, d.isStatic() ? ColumnMetadata.Kind.STATIC
+                        : ColumnMetadata.Kind.REGULAR, -1, false));
+            }
+            next = t.withColumns(cols);
+        } else if (s.action() instanceof AlterTable.DropColumns drop) {
+            List<ColumnMetadata> cols = new ArrayList<>(t.columns());
+            for (String n : drop.columns()) {
+                ColumnMetadata c = t.column(n);
+                if (c == null) {
+                    throw CqlException.invalid("Column " + n + " was not found in table " + keyspace + "." + t.name());
+                }
+                if (c.isPrimaryKey()) {
+                    throw CqlException.invalid("Cannot drop PRIMARY KEY column " + n);
+                }
+                cols.remove(c);
+            }
+            next = t.withColumns(cols);
+        } else if (s.action() instanceof AlterTable.WithProperties with) {
+            Map<String, Object> options = new LinkedHashMap<>(t.options());
+            options.putAll(tableOptions(with.properties()));
+            next = t.withOptions(options);
+        } else {
+            throw CqlException.invalid("ALTER TABLE ... RENAME is not supported yet");
+        }
+        return new SchemaService.Change(Optional.of(schema.with(ks.withTable(next), SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("UPDATED", "TABLE", keyspace, t.name(), List.of()));
+    }
+
+    private static KeyspaceMetadata userKeyspace(String keyspace, Schema schema, String what) {
+        if (SystemKeyspaces.isSystemKeyspace(keyspace)) {
+            throw CqlException.unauthorized("Cannot " + what + " in system keyspace " + keyspace);
+        }
+        return schema.keyspace(keyspace).orElseThrow(() -> CqlException.invalid("Keyspace '" + keyspace + "' doesn't exist"));
+    }
+
+    private static DataType fieldType(FieldDefinition f, KeyspaceMetadata ks) {
+        DataType t = resolveType(f.type(), ks);
+        if (t == NativeType.COUNTER) {
+            throw CqlException.invalid("A user type cannot contain counters");
+        }
+        if (!t.isFrozen()) {
+            throw CqlException.invalid("Non-frozen UDTs and collections are not allowed inside user types: " + f.name()
+                    + " " + t.cql() + " (use frozen<...>)");
+        }
+        return t;
+    }
+
+    private static KeyspaceMetadata withType(KeyspaceMetadata ks, UserType ut) {
+        java.util.TreeMap<String, UserType> types = new java.util.TreeMap<>(ks.types());
+        types.put(ut.name(), ut);
+        return new KeyspaceMetadata(ks.name(), ks.replication(), ks.durableWrites(), ks.tables(), types);
+    }
+
+    private static boolean references(DataType t, String keyspace, String name) {
+        if (t instanceof UserType u && u.keyspace().equals(keyspace) && u.name().equals(name)) {
+            return true;
+        }
+        return t.subTypes().stream().anyMatch(sub -> references(sub, keyspace, name));
+    }
+
+    private static DataType replaceType(DataType t, UserType altered) {
+        if (t instanceof UserType u) {
+            if (u.keyspace().equals(altered.keyspace()) && u.name().equals(altered.name())) {
+                return new UserType(u.keyspace(), u.name(), altered.fieldNames(), altered.fieldTypes(), u.isFrozen());
+            }
+            List<DataType> fields = u.fieldTypes().stream().map(f -> replaceType(f, altered)).toList();
+            return new UserType(u.keyspace(), u.name(), u.fieldNames(), fields, u.isFrozen());
+        }
+        if (t instanceof CollectionType c) {
+            return new CollectionType(c.kind(), replaceType(c.keyOrElement(), altered),
+                    c.value() == null ? null : replaceType(c.value(), altered), c.isFrozen());
+        }
+        if (t instanceof TupleType tt) {
+            return new TupleType(tt.elements().stream().map(e -> replaceType(e, altered)).toList());
+        }
+        return t;
     }
 
     private static DataType keyColumnType(Map<String, DataType> types, String n, String where, Set<String> keyCols) {

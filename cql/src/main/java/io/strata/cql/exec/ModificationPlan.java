@@ -11,15 +11,21 @@ import io.strata.cql.ast.Update;
 import io.strata.cql.ast.Using;
 import io.strata.cql.schema.ColumnMetadata;
 import io.strata.cql.schema.TableMetadata;
+import io.strata.cql.types.CollectionCodec;
+import io.strata.cql.types.CollectionType;
 import io.strata.cql.types.ComparableEncoding;
 import io.strata.cql.types.DataType;
 import io.strata.cql.types.NativeType;
+import io.strata.cql.types.TypedValues;
+import io.strata.cql.types.UserType;
 import io.strata.storage.spi.Bound;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.DeletionTime;
 import io.strata.storage.spi.LivenessInfo;
+import io.strata.storage.spi.PartitionData;
 import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.RangeTombstone;
 import io.strata.storage.spi.Row;
@@ -42,7 +48,43 @@ final class ModificationPlan {
     static final int MAX_PARTITION_KEY_BYTES = 2048;
     static final int MAX_CLUSTERING_BYTES = 850;
 
-    record ColumnValue(ColumnMetadata column, ValueSource value) {}
+    /** What a statement does to one column. */
+    enum Op {
+        /** {@code c = v} (INSERT too): a collection or UDT is overwritten as a whole. */
+        SET,
+        /** {@code l = l + v}, {@code s = s + v}, {@code m = m + v}. */
+        ADD,
+        /** {@code l = v + l}. */
+        PREPEND,
+        /** {@code l = l - v}, {@code s = s - v}, {@code m = m - keys}. */
+        REMOVE,
+        /** {@code m[k] = v}, {@code l[i] = v}. */
+        SET_ELEMENT,
+        /** {@code u.f = v} on a non-frozen UDT. */
+        SET_FIELD,
+        /** {@code c = c + n} / {@code c = c - n} on a counter ({@code negate} for minus). */
+        COUNTER_ADD,
+        COUNTER_SUBTRACT,
+        /** {@code DELETE c}. */
+        DELETE,
+        /** {@code DELETE m[k]}, {@code DELETE l[i]}, {@code DELETE s[e]}. */
+        DELETE_ELEMENT,
+        /** {@code DELETE u.f}. */
+        DELETE_FIELD
+    }
+
+    /** One operation: {@code key} is the element key or list index, {@code field} a UDT field. */
+    record ColumnValue(ColumnMetadata column, Op op, ValueSource value, ValueSource key, String field) {
+        ColumnValue(ColumnMetadata column, ValueSource value) {
+            this(column, Op.SET, value, null, null);
+        }
+
+        /** List operations that need the current list (Cassandra reads before writing these too). */
+        boolean needsRead() {
+            return column.type() instanceof CollectionType ct && ct.kind() == CollectionType.Kind.LIST && !ct.isFrozen()
+                    && (op == Op.SET_ELEMENT || op == Op.REMOVE || op == Op.DELETE_ELEMENT);
+        }
+    }
 
     private final Kind kind;
     private final TableMetadata table;
@@ -52,12 +94,11 @@ final class ModificationPlan {
     private final Relation.Operator rangeOp;
     private final ValueSource rangeValue;
     private final List<ColumnValue> values;
-    private final List<ColumnMetadata> deletedColumns;
     private final ValueSource ttl;
     private final ValueSource timestamp;
 
     private ModificationPlan(Kind kind, TableMetadata table, List<ValueSource> partitionKey, List<ValueSource> clusteringEq,
-            Relation.Operator rangeOp, ValueSource rangeValue, List<ColumnValue> values, List<ColumnMetadata> deletedColumns,
+            Relation.Operator rangeOp, ValueSource rangeValue, List<ColumnValue> values,
             ValueSource ttl, ValueSource timestamp) {
         this.kind = kind;
         this.table = requireNonNull(table, "table is null");
@@ -66,7 +107,6 @@ final class ModificationPlan {
         this.rangeOp = rangeOp;
         this.rangeValue = rangeValue;
         this.values = values;
-        this.deletedColumns = deletedColumns;
         this.ttl = ttl;
         this.timestamp = timestamp;
     }
@@ -127,7 +167,7 @@ final class ModificationPlan {
             ck.add(v);
         }
         Using u = s.using() == null ? Using.NONE : s.using();
-        return new ModificationPlan(Kind.INSERT, t, pk, ck, null, null, values, List.of(),
+        return new ModificationPlan(Kind.INSERT, t, pk, ck, null, null, values,
                 u.ttl() == null ? null : vars.source(u.ttl(), NativeType.INT, "[ttl]"),
                 u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
     }
@@ -138,19 +178,11 @@ final class ModificationPlan {
         }
         List<ColumnValue> values = new ArrayList<>();
         for (Assignment a : s.assignments()) {
-            if (a instanceof Assignment.SetColumn set) {
-                ColumnMetadata c = column(t, set.column());
-                if (c.isPrimaryKey()) {
-                    throw CqlException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
-                }
-                if (c.type() == NativeType.COUNTER) {
-                    throw CqlException.invalid("Cannot set the value of counter column " + c.name()
-                            + " (counters can only be incremented/decremented, not set)");
-                }
-                values.add(new ColumnValue(c, vars.source(set.value(), c.type(), c.name())));
-            } else {
-                throw CqlException.invalid("This kind of assignment is not supported yet: " + a);
+            ColumnMetadata c = column(t, a.column());
+            if (c.isPrimaryKey()) {
+                throw CqlException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
             }
+            values.add(assignment(a, c, vars));
         }
         Keys keys = keys(t, s.where(), vars, false);
         boolean onlyStatic = values.stream().allMatch(cv -> cv.column().isStatic());
@@ -158,9 +190,84 @@ final class ModificationPlan {
             throw CqlException.invalid("Some clustering keys are missing: " + t.clustering().get(keys.clustering.size()).name());
         }
         Using u = s.using() == null ? Using.NONE : s.using();
-        return new ModificationPlan(Kind.UPDATE, t, keys.partition, keys.clustering, null, null, values, List.of(),
+        if (u.ttl() != null && isCounterTable(t)) {
+            throw CqlException.invalid("Cannot provide custom TTL for counter updates");
+        }
+        return new ModificationPlan(Kind.UPDATE, t, keys.partition, keys.clustering, null, null, values,
                 u.ttl() == null ? null : vars.source(u.ttl(), NativeType.INT, "[ttl]"),
                 u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
+    }
+
+    private static ColumnValue assignment(Assignment a, ColumnMetadata c, Variables vars) {
+        DataType type = c.type();
+        CollectionType multiCell = type instanceof CollectionType ct && !ct.isFrozen() ? ct : null;
+        if (a instanceof Assignment.SetColumn set) {
+            if (type == NativeType.COUNTER) {
+                throw CqlException.invalid("Cannot set the value of counter column " + c.name()
+                        + " (counters can only be incremented/decremented, not set)");
+            }
+            return new ColumnValue(c, vars.source(set.value(), type, c.name()));
+        }
+        if (a instanceof Assignment.Increment inc) {
+            if (type == NativeType.COUNTER) {
+                return new ColumnValue(c, Op.COUNTER_ADD, vars.source(inc.value(), NativeType.BIGINT, c.name()), null, null);
+            }
+            if (multiCell == null) {
+                throw invalidOperation(c, c.name() + " = " + c.name() + " + <value>");
+            }
+            return new ColumnValue(c, Op.ADD, vars.source(inc.value(), type, c.name()), null, null);
+        }
+        if (a instanceof Assignment.Decrement dec) {
+            if (type == NativeType.COUNTER) {
+                return new ColumnValue(c, Op.COUNTER_SUBTRACT, vars.source(dec.value(), NativeType.BIGINT, c.name()), null, null);
+            }
+            if (multiCell == null) {
+                throw invalidOperation(c, c.name() + " = " + c.name() + " - <value>");
+            }
+            DataType removed = multiCell.kind() == CollectionType.Kind.MAP
+                    ? new CollectionType(CollectionType.Kind.SET, multiCell.keyOrElement(), null, false) : type;
+            return new ColumnValue(c, Op.REMOVE, vars.source(dec.value(), removed, c.name()), null, null);
+        }
+        if (a instanceof Assignment.Prepend pre) {
+            if (multiCell == null || multiCell.kind() != CollectionType.Kind.LIST) {
+                throw invalidOperation(c, c.name() + " = <value> + " + c.name());
+            }
+            return new ColumnValue(c, Op.PREPEND, vars.source(pre.value(), type, c.name()), null, null);
+        }
+        if (a instanceof Assignment.SetElement el) {
+            if (multiCell == null || multiCell.kind() == CollectionType.Kind.SET) {
+                throw invalidOperation(c, c.name() + "[<key>] = <value>");
+            }
+            if (multiCell.kind() == CollectionType.Kind.MAP) {
+                return new ColumnValue(c, Op.SET_ELEMENT, vars.source(el.value(), multiCell.value(), "value(" + c.name() + ")"),
+                        vars.source(el.key(), multiCell.keyOrElement(), "key(" + c.name() + ")"), null);
+            }
+            return new ColumnValue(c, Op.SET_ELEMENT, vars.source(el.value(), multiCell.keyOrElement(), "value(" + c.name() + ")"),
+                    vars.source(el.key(), NativeType.INT, "idx(" + c.name() + ")"), null);
+        }
+        Assignment.SetField sf = (Assignment.SetField) a;
+        if (!(type instanceof UserType ut) || ut.isFrozen()) {
+            throw CqlException.invalid("Invalid operation (" + c.name() + "." + sf.field() + " = <value>) for "
+                    + (type instanceof UserType ? "frozen UDT column " : "non-UDT column ") + c.name());
+        }
+        int idx = ut.fieldNames().indexOf(sf.field());
+        if (idx < 0) {
+            throw CqlException.invalid("UDT column " + c.name() + " does not have a field named " + sf.field());
+        }
+        return new ColumnValue(c, Op.SET_FIELD, vars.source(sf.value(), ut.fieldTypes().get(idx), c.name() + "." + sf.field()),
+                null, sf.field());
+    }
+
+    private static CqlException invalidOperation(ColumnMetadata c, String op) {
+        String what = c.type() == NativeType.COUNTER ? "counter column"
+                : c.type() instanceof CollectionType ct ? (ct.isFrozen() ? "frozen collection column"
+                        : ct.kind().name().toLowerCase(java.util.Locale.ROOT) + " column")
+                : "non counter column";
+        return CqlException.invalid("Invalid operation (" + op + ") for " + what + " " + c.name());
+    }
+
+    static boolean isCounterTable(TableMetadata t) {
+        return t.regularAndStatic().stream().anyMatch(c -> c.type() == NativeType.COUNTER);
     }
 
     static ModificationPlan delete(Delete s, TableMetadata t, Variables vars) {
@@ -171,24 +278,38 @@ final class ModificationPlan {
         if (u.ttl() != null) {
             throw CqlException.invalid("Cannot provide custom TTL for a DELETE");
         }
-        List<ColumnMetadata> cols = new ArrayList<>();
+        List<ColumnValue> ops = new ArrayList<>();
         for (DeleteTarget target : s.targets()) {
             ColumnMetadata c = column(t, target.column());
             if (c.isPrimaryKey()) {
                 throw CqlException.invalid("Invalid identifier " + c.name() + " for deletion (should not be a PRIMARY KEY part)");
             }
             if (target.element() != null) {
-                throw CqlException.invalid("Deleting collection elements is not supported yet");
+                if (!(c.type() instanceof CollectionType ct) || ct.isFrozen()) {
+                    throw CqlException.invalid("Invalid deletion operation for non collection column " + c.name());
+                }
+                DataType keyType = ct.kind() == CollectionType.Kind.LIST ? NativeType.INT : ct.keyOrElement();
+                ops.add(new ColumnValue(c, Op.DELETE_ELEMENT, null, vars.source(target.element(), keyType,
+                        (ct.kind() == CollectionType.Kind.LIST ? "idx(" : "key(") + c.name() + ")"), null));
+            } else if (target.field() != null) {
+                if (!(c.type() instanceof UserType ut) || ut.isFrozen()) {
+                    throw CqlException.invalid("Invalid field deletion operation for non-UDT column " + c.name());
+                }
+                if (!ut.fieldNames().contains(target.field())) {
+                    throw CqlException.invalid("UDT column " + c.name() + " does not have a field named " + target.field());
+                }
+                ops.add(new ColumnValue(c, Op.DELETE_FIELD, null, null, target.field()));
+            } else {
+                ops.add(new ColumnValue(c, Op.DELETE, null, null, null));
             }
-            cols.add(c);
         }
-        Keys keys = keys(t, s.where(), vars, cols.isEmpty());
-        if (!cols.isEmpty() && keys.clustering.size() < t.clustering().size()
-                && !(cols.stream().allMatch(ColumnMetadata::isStatic) && keys.clustering.isEmpty())) {
+        Keys keys = keys(t, s.where(), vars, ops.isEmpty());
+        if (!ops.isEmpty() && keys.clustering.size() < t.clustering().size()
+                && !(ops.stream().allMatch(o -> o.column().isStatic()) && keys.clustering.isEmpty())) {
             throw CqlException.invalid("Some clustering keys are missing: " + t.clustering().get(keys.clustering.size()).name());
         }
         return new ModificationPlan(Kind.DELETE, t, keys.partition, keys.clustering, keys.rangeOp, keys.rangeValue,
-                List.of(), cols, null, u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
+                ops, null, u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
     }
 
     private record Keys(List<ValueSource> partition, List<ValueSource> clustering, Relation.Operator rangeOp, ValueSource rangeValue) {}
@@ -259,8 +380,50 @@ final class ModificationPlan {
         return c;
     }
 
-    /** Builds this statement's update for one execution. */
+    /** Keyspaces' maximum row size (static data is limited separately, to the same size). */
+    static final int MAX_ROW_BYTES = 1024 * 1024;
+
+    /** True when an execution must first read the current row (list index and removal operations). */
+    boolean needsRead() {
+        return values.stream().anyMatch(ColumnValue::needsRead);
+    }
+
+    /** The read of the current values of the columns {@link #needsRead()} operations touch, for one execution. */
+    ReadQuery readBeforeWrite(String tenant, Bindings b, ExecutionContext ctx) {
+        PartitionKey key = partitionKey(table, partitionKey, b, ctx);
+        List<byte[]> ckValues = clusteringValues(b, ctx);
+        byte[] ck = ComparableEncoding.encode(table.clusteringTypes().subList(0, ckValues.size()),
+                table.clusteringDescending().subList(0, ckValues.size()), ckValues);
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        for (ColumnValue cv : values) {
+            if (cv.needsRead()) {
+                columns.add(cv.column().name());
+            }
+        }
+        List<Slice> slices = ckValues.isEmpty() && table.clustering().isEmpty() ? List.of(Slice.ALL)
+                : List.of(Slice.prefix(ck));
+        return new ReadQuery(table.tableId(tenant), new io.strata.storage.spi.PartitionSelection.Single(key), slices,
+                false, columns, 1, 1, ctx.nowInSeconds(), null);
+    }
+
+    private List<byte[]> clusteringValues(Bindings b, ExecutionContext ctx) {
+        List<byte[]> ckValues = new ArrayList<>(clusteringEq.size());
+        for (int i = 0; i < clusteringEq.size(); i++) {
+            ckValues.add(keyValue(clusteringEq.get(i), b, ctx, table.clustering().get(i)));
+        }
+        return ckValues;
+    }
+
+    /** Builds this statement's update for one execution, without a read (see {@link #needsRead()}). */
     PartitionUpdate build(String tenant, Bindings b, ExecutionContext ctx, int defaultTtl) {
+        return build(tenant, b, ctx, defaultTtl, null);
+    }
+
+    /**
+     * Builds this statement's update for one execution; {@code current} is the result of
+     * {@link #readBeforeWrite} when {@link #needsRead()}.
+     */
+    PartitionUpdate build(String tenant, Bindings b, ExecutionContext ctx, int defaultTtl, PartitionData current) {
         TableId id = table.tableId(tenant);
         PartitionKey key = partitionKey(table, partitionKey, b, ctx);
         long ts = ctx.timestampMicros();
@@ -274,7 +437,7 @@ final class ModificationPlan {
             }
         }
         int now = ctx.nowInSeconds();
-        int ttlSeconds = defaultTtl;
+        int ttlSeconds = isCounterTable(table) ? 0 : defaultTtl;
         if (ttl != null) {
             byte[] v = ttl.resolve(b, ctx);
             if (v == null) {
@@ -290,15 +453,9 @@ final class ModificationPlan {
                 throw CqlException.invalid("ttl is too large. requested (" + ttlSeconds + ") maximum (" + Ddl.MAX_TTL + ")");
             }
         }
-        List<byte[]> ckValues = new ArrayList<>(clusteringEq.size());
-        for (int i = 0; i < clusteringEq.size(); i++) {
-            ckValues.add(keyValue(clusteringEq.get(i), b, ctx, table.clustering().get(i)));
-        }
+        List<byte[]> ckValues = clusteringValues(b, ctx);
         byte[] ckEncoded = ComparableEncoding.encode(table.clusteringTypes().subList(0, ckValues.size()),
                 table.clusteringDescending().subList(0, ckValues.size()), ckValues);
-        if (ckEncoded.length > MAX_CLUSTERING_BYTES * Math.max(1, ckValues.size()) + 16 * ckValues.size()) {
-            throw CqlException.invalid("Clustering key exceeds the maximum size of " + MAX_CLUSTERING_BYTES + " bytes per column");
-        }
         for (byte[] v : ckValues) {
             if (v.length > MAX_CLUSTERING_BYTES) {
                 throw CqlException.invalid("Clustering column value is " + v.length + " bytes; the maximum is "
@@ -306,66 +463,276 @@ final class ModificationPlan {
             }
         }
         boolean fullClustering = ckValues.size() == table.clustering().size();
-        switch (kind) {
-            case INSERT, UPDATE -> {
-                List<Cell> regular = new ArrayList<>();
-                List<Cell> statics = new ArrayList<>();
-                for (ColumnValue cv : values) {
-                    byte[] v = cv.value().resolve(b, ctx);
-                    if (Bindings.isUnset(v)) {
-                        continue;
-                    }
-                    Cell cell = v == null ? Cell.tombstone(cv.column().name(), null, ts, now)
-                            : Cell.expiring(cv.column().name(), null, ts, ttlSeconds, now, v);
-                    (cv.column().isStatic() ? statics : regular).add(cell);
-                }
-                regular.sort((x, y) -> x.column().compareTo(y.column()));
-                statics.sort((x, y) -> x.column().compareTo(y.column()));
-                Row staticRow = statics.isEmpty() ? null : Row.of(Clustering.STATIC, LivenessInfo.NONE, statics);
-                List<Row> rows = new ArrayList<>(1);
-                boolean writesRow = fullClustering && (kind == Kind.INSERT || !regular.isEmpty());
-                if (writesRow) {
-                    LivenessInfo liveness = kind == Kind.INSERT ? LivenessInfo.of(ts, ttlSeconds, now) : LivenessInfo.NONE;
-                    rows.add(Row.of(Clustering.of(ckEncoded), liveness, regular));
-                }
-                return new PartitionUpdate(id, key, DeletionTime.LIVE, List.of(), staticRow, rows);
+        if (kind == Kind.DELETE && values.isEmpty()) {
+            DeletionTime del = new DeletionTime(ts, now);
+            if (rangeOp != null) {
+                byte[] rv = keyValue(rangeValue, b, ctx, table.clustering().get(ckValues.size()));
+                List<byte[]> withRange = new ArrayList<>(ckValues);
+                withRange.add(rv);
+                int n = withRange.size();
+                byte[] bound = ComparableEncoding.encode(table.clusteringTypes().subList(0, n),
+                        table.clusteringDescending().subList(0, n), withRange);
+                Slice slice = rangeSlice(ckEncoded, bound, rangeOp, table.clusteringDescending().get(n - 1));
+                return new PartitionUpdate(id, key, DeletionTime.LIVE, List.of(new RangeTombstone(slice, del)), null, List.of());
             }
-            case DELETE -> {
-                DeletionTime del = new DeletionTime(ts, now);
-                if (!deletedColumns.isEmpty()) {
-                    List<Cell> regular = new ArrayList<>();
-                    List<Cell> statics = new ArrayList<>();
-                    for (ColumnMetadata c : deletedColumns) {
-                        (c.isStatic() ? statics : regular).add(Cell.tombstone(c.name(), null, ts, now));
+            if (ckValues.isEmpty()) {
+                return PartitionUpdate.deletePartition(id, key, del);
+            }
+            if (fullClustering) {
+                return PartitionUpdate.ofRows(id, key, List.of(Row.deleted(Clustering.of(ckEncoded), del)));
+            }
+            return new PartitionUpdate(id, key, DeletionTime.LIVE,
+                    List.of(new RangeTombstone(Slice.prefix(ckEncoded), del)), null, List.of());
+        }
+        CellWriter regular = new CellWriter(ts, ttlSeconds, now, ctx);
+        CellWriter statics = new CellWriter(ts, ttlSeconds, now, ctx);
+        for (ColumnValue cv : values) {
+            Row existing = current == null ? null
+                    : cv.column().isStatic() ? current.staticRow() : current.rows().isEmpty() ? null : current.rows().get(0);
+            (cv.column().isStatic() ? statics : regular).apply(cv, b, existing);
+        }
+        Row staticRow = statics.isEmpty() ? null : statics.row(Clustering.STATIC, LivenessInfo.NONE);
+        List<Row> rows = new ArrayList<>(1);
+        boolean writesRow = fullClustering && (kind == Kind.INSERT || !regular.isEmpty());
+        if (writesRow) {
+            LivenessInfo liveness = kind == Kind.INSERT ? LivenessInfo.of(ts, ttlSeconds, now) : LivenessInfo.NONE;
+            rows.add(regular.row(Clustering.of(ckEncoded), liveness));
+        }
+        if (regular.bytes > MAX_ROW_BYTES || statics.bytes > MAX_ROW_BYTES) {
+            throw CqlException.invalid("The update exceeds the maximum row size of 1 MB");
+        }
+        return new PartitionUpdate(id, key, DeletionTime.LIVE, List.of(), staticRow, rows);
+    }
+
+    /** Collects the cells and complex deletions one statement writes to one row. Not thread-safe. */
+    private final class CellWriter {
+        private final long ts;
+        private final int ttl;
+        private final int now;
+        private final ExecutionContext ctx;
+        private final List<Cell> cells = new ArrayList<>();
+        private final Map<String, DeletionTime> complexDeletions = new HashMap<>();
+        long bytes;
+
+        CellWriter(long ts, int ttl, int now, ExecutionContext ctx) {
+            this.ts = ts;
+            this.ttl = ttl;
+            this.now = now;
+            this.ctx = ctx;
+        }
+
+        boolean isEmpty() {
+            return cells.isEmpty() && complexDeletions.isEmpty();
+        }
+
+        Row row(Clustering clustering, LivenessInfo liveness) {
+            cells.sort(ModificationPlan::compareCells);
+            return new Row(clustering, liveness, DeletionTime.LIVE, complexDeletions, cells);
+        }
+
+        private void live(String column, byte[] path, byte[] value) {
+            cells.add(Cell.expiring(column, path, ts, ttl, now, value));
+            bytes += column.length() + (path == null ? 0 : path.length) + value.length;
+        }
+
+        private void tombstone(String column, byte[] path) {
+            cells.add(Cell.tombstone(column, path, ts, now));
+        }
+
+        void apply(ColumnValue cv, Bindings b, Row existing) {
+            ColumnMetadata c = cv.column();
+            String name = c.name();
+            DataType type = c.type();
+            boolean multiCell = !type.isFrozen();
+            if (cv.op() == Op.DELETE) {
+                if (multiCell) {
+                    complexDeletions.put(name, new DeletionTime(ts, now));
+                } else {
+                    tombstone(name, null);
+                }
+                return;
+            }
+            if (cv.op() == Op.DELETE_FIELD) {
+                tombstone(name, TypedValues.fieldPath(cv.field()));
+                return;
+            }
+            if (cv.op() == Op.DELETE_ELEMENT) {
+                byte[] k = element(cv.key(), b, "Invalid null value for " + name + " element");
+                if (k == null) {
+                    return;
+                }
+                if (((CollectionType) type).kind() == CollectionType.Kind.LIST) {
+                    List<Cell> list = Cells.elements(existing, name, type);
+                    int idx = ByteBuffer.wrap(k).getInt();
+                    if (list.isEmpty()) {
+                        throw CqlException.invalid("Attempted to delete an element from a list which is null");
                     }
-                    regular.sort((x, y) -> x.column().compareTo(y.column()));
-                    statics.sort((x, y) -> x.column().compareTo(y.column()));
-                    Row staticRow = statics.isEmpty() ? null : Row.of(Clustering.STATIC, LivenessInfo.NONE, statics);
-                    List<Row> rows = regular.isEmpty() ? List.of()
-                            : List.of(Row.of(Clustering.of(ckEncoded), LivenessInfo.NONE, regular));
-                    return new PartitionUpdate(id, key, DeletionTime.LIVE, List.of(), staticRow, rows);
+                    if (idx < 0 || idx >= list.size()) {
+                        throw CqlException.invalid("List index " + idx + " out of bound, list has size " + list.size());
+                    }
+                    tombstone(name, list.get(idx).path());
+                } else {
+                    tombstone(name, k);
                 }
-                if (rangeOp != null) {
-                    byte[] rv = keyValue(rangeValue, b, ctx, table.clustering().get(ckValues.size()));
-                    List<byte[]> withRange = new ArrayList<>(ckValues);
-                    withRange.add(rv);
-                    int n = withRange.size();
-                    byte[] bound = ComparableEncoding.encode(table.clusteringTypes().subList(0, n),
-                            table.clusteringDescending().subList(0, n), withRange);
-                    Slice slice = rangeSlice(ckEncoded, bound, rangeOp, table.clusteringDescending().get(n - 1));
-                    return new PartitionUpdate(id, key, DeletionTime.LIVE, List.of(new RangeTombstone(slice, del)), null, List.of());
+                return;
+            }
+            byte[] v = cv.value().resolve(b, ctx);
+            if (Bindings.isUnset(v)) {
+                return;
+            }
+            switch (cv.op()) {
+                case SET -> {
+                    if (!multiCell) {
+                        if (v == null) {
+                            tombstone(name, null);
+                        } else {
+                            live(name, null, v);
+                        }
+                        return;
+                    }
+                    // Overwrite: shadow every older element, then write the new ones (Cassandra uses ts - 1).
+                    complexDeletions.put(name, new DeletionTime(ts - 1, now));
+                    if (v != null) {
+                        addAll(c, v, false);
+                    }
                 }
-                if (ckValues.isEmpty()) {
-                    return PartitionUpdate.deletePartition(id, key, del);
+                case ADD -> {
+                    if (v != null) {
+                        addAll(c, v, false);
+                    }
                 }
-                if (fullClustering) {
-                    return PartitionUpdate.ofRows(id, key, List.of(Row.deleted(Clustering.of(ckEncoded), del)));
+                case PREPEND -> {
+                    if (v != null) {
+                        addAll(c, v, true);
+                    }
                 }
-                return new PartitionUpdate(id, key, DeletionTime.LIVE,
-                        List.of(new RangeTombstone(Slice.prefix(ckEncoded), del)), null, List.of());
+                case REMOVE -> {
+                    if (v == null) {
+                        return;
+                    }
+                    CollectionType ct = (CollectionType) type;
+                    List<byte[]> removed = CollectionCodec.elements(v, false);
+                    if (ct.kind() == CollectionType.Kind.LIST) {
+                        for (Cell e : Cells.elements(existing, name, type)) {
+                            for (byte[] r : removed) {
+                                if (java.util.Arrays.equals(r, e.value())) {
+                                    tombstone(name, e.path());
+                                    break;
+                                }
+                            }
+                        }
+                    } else {
+                        for (byte[] r : removed) {
+                            tombstone(name, r);
+                        }
+                    }
+                }
+                case SET_ELEMENT -> {
+                    CollectionType ct = (CollectionType) type;
+                    byte[] k = element(cv.key(), b, ct.kind() == CollectionType.Kind.LIST
+                            ? "Invalid null value for list index" : "Invalid null map key");
+                    if (k == null) {
+                        return;
+                    }
+                    byte[] path = k;
+                    if (ct.kind() == CollectionType.Kind.LIST) {
+                        List<Cell> list = Cells.elements(existing, name, type);
+                        int idx = ByteBuffer.wrap(k).getInt();
+                        if (list.isEmpty()) {
+                            throw CqlException.invalid("Attempted to set an element on a list which is null");
+                        }
+                        if (idx < 0 || idx >= list.size()) {
+                            throw CqlException.invalid("List index " + idx + " out of bound, list has size " + list.size());
+                        }
+                        path = list.get(idx).path();
+                    }
+                    if (v == null) {
+                        tombstone(name, path);
+                    } else {
+                        live(name, path, v);
+                    }
+                }
+                case SET_FIELD -> {
+                    byte[] path = TypedValues.fieldPath(cv.field());
+                    if (v == null) {
+                        tombstone(name, path);
+                    } else {
+                        live(name, path, v);
+                    }
+                }
+                case COUNTER_ADD, COUNTER_SUBTRACT -> {
+                    if (v == null) {
+                        throw CqlException.invalid("Invalid null value for counter increment");
+                    }
+                    long delta = ByteBuffer.wrap(v).getLong();
+                    cells.add(Cell.counterDelta(name, ts, cv.op() == Op.COUNTER_ADD ? delta : -delta));
+                }
+                default -> throw new IllegalStateException(cv.op().toString());
             }
         }
-        throw new IllegalStateException(kind.toString());
+
+        /** Writes the elements (or UDT fields) of a serialized multi-cell value as cells. */
+        private void addAll(ColumnMetadata c, byte[] v, boolean prepend) {
+            String name = c.name();
+            if (c.type() instanceof UserType ut) {
+                List<byte[]> fields = TypedValues.components(v, ut.fieldNames().size());
+                for (int i = 0; i < fields.size(); i++) {
+                    if (fields.get(i) != null) {
+                        live(name, TypedValues.fieldPath(ut.fieldNames().get(i)), fields.get(i));
+                    }
+                }
+                return;
+            }
+            CollectionType ct = (CollectionType) c.type();
+            List<byte[]> parts = CollectionCodec.elements(v, ct.kind() == CollectionType.Kind.MAP);
+            switch (ct.kind()) {
+                case LIST -> {
+                    if (prepend) {
+                        // Each prepended element gets a smaller time than the one after it, and than every earlier prepend.
+                        byte[][] paths = new byte[parts.size()][];
+                        for (int i = parts.size() - 1; i >= 0; i--) {
+                            paths[i] = io.strata.cql.types.Values.ofUuid(ctx.timeUuids().nextDescending());
+                        }
+                        for (int i = 0; i < parts.size(); i++) {
+                            live(name, paths[i], parts.get(i));
+                        }
+                    } else {
+                        for (byte[] e : parts) {
+                            live(name, io.strata.cql.types.Values.ofUuid(ctx.timeUuids().next()), e);
+                        }
+                    }
+                }
+                case SET -> {
+                    for (byte[] e : parts) {
+                        live(name, e, new byte[0]);
+                    }
+                }
+                case MAP -> {
+                    for (int i = 0; i < parts.size(); i += 2) {
+                        live(name, parts.get(i), parts.get(i + 1));
+                    }
+                }
+            }
+        }
+
+        private byte[] element(ValueSource s, Bindings b, String nullMessage) {
+            byte[] k = s.resolve(b, ctx);
+            if (k == null) {
+                throw CqlException.invalid(nullMessage);
+            }
+            return Bindings.isUnset(k) ? null : k;
+        }
+    }
+
+    static int compareCells(Cell x, Cell y) {
+        int c = x.column().compareTo(y.column());
+        if (c != 0) {
+            return c;
+        }
+        if (x.path() == null || y.path() == null) {
+            return x.path() == null ? (y.path() == null ? 0 : -1) : 1;
+        }
+        return java.util.Arrays.compareUnsigned(x.path(), y.path());
     }
 
     /** The slice for {@code prefix AND c op v}; DESC columns flip the byte order, so they flip the side. */

@@ -1,13 +1,17 @@
 package io.strata.cql.exec;
 
+import io.strata.cql.types.CollectionCodec;
+import io.strata.cql.types.CollectionType;
 import io.strata.cql.types.DataType;
 import io.strata.cql.types.InvalidValueException;
-import io.strata.cql.types.NativeType;
-import io.strata.cql.types.Values;
+import io.strata.cql.types.TypedValues;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where a value of a statement comes from at execution: a constant computed at prepare time, a bind
- * variable, or a non-deterministic function evaluated per execution (now(), uuid()). Immutable.
+ * variable, a collection/tuple/UDT literal with bound parts, or a function evaluated per execution
+ * (now(), uuid(), toTimestamp(?)...). Values are serialized in their canonical form. Immutable.
  */
 sealed interface ValueSource {
     /** The serialized value, null for CQL null, or {@link Bindings#UNSET}. */
@@ -28,38 +32,87 @@ sealed interface ValueSource {
                         + " or more values are needed");
             }
             byte[] v = bindings.get(index);
-            if (v != null && !Bindings.isUnset(v) && type instanceof NativeType nt) {
-                try {
-                    Values.validate(nt, v);
-                } catch (InvalidValueException e) {
-                    throw CqlException.invalid("Invalid value for " + name + ": " + e.getMessage());
+            if (v == null || Bindings.isUnset(v)) {
+                return v;
+            }
+            try {
+                return TypedValues.canonical(type, v);
+            } catch (InvalidValueException e) {
+                throw CqlException.invalid("Invalid value for " + name + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A collection, tuple or UDT literal with at least one non-constant part. For lists and sets the parts
+     * are the elements, for maps keys and values alternately, for tuples and UDTs the components.
+     */
+    record Composite(DataType type, List<ValueSource> parts) implements ValueSource {
+        public Composite {
+            parts = List.copyOf(parts);
+        }
+
+        @Override
+        public byte[] resolve(Bindings bindings, ExecutionContext ctx) {
+            List<byte[]> values = new ArrayList<>(parts.size());
+            for (ValueSource p : parts) {
+                byte[] v = p.resolve(bindings, ctx);
+                if (Bindings.isUnset(v)) {
+                    throw CqlException.invalid("Invalid unset value in a collection, tuple or UDT literal");
+                }
+                values.add(v);
+            }
+            return build(type, values);
+        }
+
+        /** Serializes a literal's parts; nulls are refused inside collections, as Cassandra does. */
+        static byte[] build(DataType type, List<byte[]> values) {
+            if (!(type instanceof CollectionType ct)) {
+                return TypedValues.components(values);
+            }
+            for (byte[] v : values) {
+                if (v == null) {
+                    throw CqlException.invalid("null is not supported inside collections");
                 }
             }
-            return v;
+            try {
+                return switch (ct.kind()) {
+                    case LIST -> CollectionCodec.list(values);
+                    case SET -> TypedValues.set(ct.keyOrElement(), values);
+                    case MAP -> {
+                        List<byte[]> keys = new ArrayList<>();
+                        List<byte[]> vals = new ArrayList<>();
+                        for (int i = 0; i < values.size(); i += 2) {
+                            keys.add(values.get(i));
+                            vals.add(values.get(i + 1));
+                        }
+                        yield TypedValues.map(ct.keyOrElement(), ct.value(), keys, vals);
+                    }
+                };
+            } catch (InvalidValueException e) {
+                throw CqlException.invalid(e.getMessage());
+            }
         }
     }
 
-    /** now() / currentTimeUUID(): a fresh time-based UUID per execution. */
-    record NowTimeUuid() implements ValueSource {
-        @Override
-        public byte[] resolve(Bindings bindings, ExecutionContext ctx) {
-            return Values.ofUuid(ctx.timeUuids().next());
+    /** A native scalar function applied to argument sources, evaluated per execution. */
+    record Call(Functions.Scalar function, List<ValueSource> args) implements ValueSource {
+        public Call {
+            args = List.copyOf(args);
         }
-    }
 
-    /** uuid(): a fresh random UUID per execution. */
-    record RandomUuid() implements ValueSource {
         @Override
         public byte[] resolve(Bindings bindings, ExecutionContext ctx) {
-            return Values.ofUuid(java.util.UUID.randomUUID());
-        }
-    }
-
-    /** currentTimestamp() / toTimestamp(now()): the execution's time in milliseconds. */
-    record NowTimestamp() implements ValueSource {
-        @Override
-        public byte[] resolve(Bindings bindings, ExecutionContext ctx) {
-            return Values.ofLong(ctx.nowMillis());
+            List<byte[]> values = new ArrayList<>(args.size());
+            for (ValueSource a : args) {
+                byte[] v = a.resolve(bindings, ctx);
+                if (Bindings.isUnset(v)) {
+                    throw CqlException.invalid("Invalid unset value for argument in call to function "
+                            + function.signature());
+                }
+                values.add(v);
+            }
+            return function.call(values, ctx);
         }
     }
 }

@@ -2,13 +2,18 @@ package io.strata.cql.exec;
 
 import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
 import io.strata.cql.ast.Term;
+import io.strata.cql.ast.TypeRef;
+import io.strata.cql.types.CollectionCodec;
+import io.strata.cql.types.CollectionType;
 import io.strata.cql.types.DataType;
 import io.strata.cql.types.InvalidValueException;
 import io.strata.cql.types.Literals;
 import io.strata.cql.types.NativeType;
+import io.strata.cql.types.TupleType;
+import io.strata.cql.types.UserType;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -83,26 +88,186 @@ final class Variables {
             }
         }
         if (term instanceof Term.FunctionCall f) {
-            String fn = f.name().toLowerCase(Locale.ROOT);
-            if (f.args().isEmpty() && (fn.equals("now") || fn.equals("currenttimeuuid")) && isOneOf(type, NativeType.TIMEUUID)) {
-                return new ValueSource.NowTimeUuid();
-            }
-            if (f.args().isEmpty() && fn.equals("uuid") && isOneOf(type, NativeType.UUID)) {
-                return new ValueSource.RandomUuid();
-            }
-            if (isOneOf(type, NativeType.TIMESTAMP) && (fn.equals("currenttimestamp") && f.args().isEmpty()
-                    || fn.equals("totimestamp") && f.args().size() == 1 && f.args().get(0) instanceof Term.FunctionCall inner
-                    && inner.name().equalsIgnoreCase("now"))) {
-                return new ValueSource.NowTimestamp();
-            }
-            throw CqlException.invalid("Function " + f.name() + " with these arguments is not supported for \"" + receiver
-                    + "\" of type " + type.cql());
+            return call(f, type, receiver);
         }
-        throw CqlException.invalid("Invalid value for \"" + receiver + "\" of type " + type.cql()
-                + ": collection, tuple and UDT literals are not supported yet");
+        if (term instanceof Term.Cast c) {
+            DataType hinted = c.type() instanceof TypeRef.Native n ? NativeType.byName(n.name()) : null;
+            if (hinted == null) {
+                throw CqlException.invalid("Type hints are only supported with native types, got " + c.type());
+            }
+            if (!compatible(hinted, type)) {
+                throw CqlException.invalid("Type error: " + c.type() + " cannot be assigned to \"" + receiver
+                        + "\" of type " + type.cql());
+            }
+            return source(c.term(), hinted, receiver);
+        }
+        if (term instanceof Term.MapLiteral m && m.entries().isEmpty() && type instanceof CollectionType ct
+                && ct.kind() == CollectionType.Kind.SET) {
+            return new ValueSource.Constant(CollectionCodec.list(List.of()));
+        }
+        List<ValueSource> parts = new ArrayList<>();
+        if (term instanceof Term.ListLiteral l && isCollection(type, CollectionType.Kind.LIST)) {
+            DataType e = ((CollectionType) type).keyOrElement();
+            for (Term t : l.elements()) {
+                parts.add(source(t, e, "value(" + receiver + ")"));
+            }
+        } else if (term instanceof Term.SetLiteral l && isCollection(type, CollectionType.Kind.SET)) {
+            DataType e = ((CollectionType) type).keyOrElement();
+            for (Term t : l.elements()) {
+                parts.add(source(t, e, "value(" + receiver + ")"));
+            }
+        } else if (term instanceof Term.MapLiteral m && isCollection(type, CollectionType.Kind.MAP)) {
+            CollectionType ct = (CollectionType) type;
+            for (Map.Entry<Term, Term> e : m.entries()) {
+                parts.add(source(e.getKey(), ct.keyOrElement(), "key(" + receiver + ")"));
+                parts.add(source(e.getValue(), ct.value(), "value(" + receiver + ")"));
+            }
+        } else if (term instanceof Term.TupleLiteral t && type instanceof TupleType tt) {
+            if (t.elements().size() > tt.elements().size()) {
+                throw CqlException.invalid("Invalid tuple literal for " + receiver + ": too many elements. Type "
+                        + type.cql() + " expects " + tt.elements().size() + " but got " + t.elements().size());
+            }
+            for (int i = 0; i < t.elements().size(); i++) {
+                parts.add(source(t.elements().get(i), tt.elements().get(i), receiver + "[" + i + "]"));
+            }
+        } else if (term instanceof Term.UdtLiteral u && type instanceof UserType ut) {
+            for (String f : u.fields().keySet()) {
+                if (!ut.fieldNames().contains(f)) {
+                    throw CqlException.invalid("Unknown field '" + f + "' in value of user defined type " + ut.name());
+                }
+            }
+            for (int i = 0; i < ut.fieldNames().size(); i++) {
+                Term t = u.fields().get(ut.fieldNames().get(i));
+                parts.add(t == null ? new ValueSource.Constant(null)
+                        : source(t, ut.fieldTypes().get(i), receiver + "." + ut.fieldNames().get(i)));
+            }
+        } else {
+            throw CqlException.invalid("Invalid " + literalName(term) + " literal for " + receiver + " of type " + type.cql());
+        }
+        boolean constant = parts.stream().allMatch(p -> p instanceof ValueSource.Constant);
+        if (!constant) {
+            return new ValueSource.Composite(type, parts);
+        }
+        List<byte[]> values = new ArrayList<>(parts.size());
+        for (ValueSource p : parts) {
+            values.add(((ValueSource.Constant) p).value());
+        }
+        return new ValueSource.Constant(ValueSource.Composite.build(type, values));
     }
 
-    private static boolean isOneOf(DataType t, NativeType... types) {
-        return Arrays.asList(types).contains(t);
+    private ValueSource call(Term.FunctionCall f, DataType type, String receiver) {
+        String fn = f.name().toLowerCase(Locale.ROOT);
+        if (fn.equals("token")) {
+            throw CqlException.invalid("The token function is only allowed in the WHERE clause restrictions on the "
+                    + "partition key (token(...) op ...) and in the selection");
+        }
+        List<Functions.Scalar> overloads = Functions.overloads(fn);
+        if (overloads.isEmpty()) {
+            throw CqlException.invalid("Unknown function '" + f.name() + "'");
+        }
+        Functions.Scalar chosen = null;
+        for (Functions.Scalar s : overloads) {
+            if (s.argTypes().size() == f.args().size() && argsFit(s, f.args())) {
+                chosen = s;
+                break;
+            }
+        }
+        if (chosen == null) {
+            throw CqlException.invalid("Invalid call to function " + fn + ", none of its type signatures match");
+        }
+        if (!compatible(chosen.returnType(), type)) {
+            throw CqlException.invalid("Type error: cannot assign result of function " + chosen.signature() + " (type "
+                    + chosen.returnType().cql() + ") to " + receiver + " (type " + type.cql() + ")");
+        }
+        List<ValueSource> args = new ArrayList<>();
+        for (int i = 0; i < f.args().size(); i++) {
+            args.add(source(f.args().get(i), chosen.argTypes().get(i), chosen.name() + "(" + i + ")"));
+        }
+        if (chosen.pure() && args.stream().allMatch(a -> a instanceof ValueSource.Constant)) {
+            List<byte[]> values = new ArrayList<>();
+            for (ValueSource a : args) {
+                values.add(((ValueSource.Constant) a).value());
+            }
+            return new ValueSource.Constant(chosen.call(values, null));
+        }
+        return new ValueSource.Call(chosen, args);
     }
+
+    /** Whether the written arguments can be typed as the overload's parameters (overload resolution). */
+    private static boolean argsFit(Functions.Scalar s, List<Term> args) {
+        for (int i = 0; i < args.size(); i++) {
+            Term a = args.get(i);
+            DataType want = s.argTypes().get(i);
+            if (a instanceof Term.FunctionCall inner) {
+                boolean any = false;
+                for (Functions.Scalar o : Functions.overloads(inner.name())) {
+                    if (o.argTypes().size() == inner.args().size() && compatible(o.returnType(), want) && argsFit(o, inner.args())) {
+                        any = true;
+                        break;
+                    }
+                }
+                if (!any) {
+                    return false;
+                }
+            } else if (a instanceof Term.Literal l && l.kind() != Term.Literal.Kind.NULL) {
+                if (!(want instanceof NativeType nt)) {
+                    return false;
+                }
+                try {
+                    Literals.parse(nt, Literals.Kind.valueOf(l.kind().name()), l.text());
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            } else if (a instanceof Term.Cast c && c.type() instanceof TypeRef.Native n) {
+                if (!compatible(NativeType.byName(n.name()), want)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether a value of type {@code from} may be written where {@code to} is expected (text and ascii share bytes). */
+    static boolean compatible(DataType from, DataType to) {
+        if (from == null) {
+            return false;
+        }
+        if (from.equals(to)) {
+            return true;
+        }
+        if (to == NativeType.TEXT && from == NativeType.ASCII) {
+            return true;
+        }
+        if (to instanceof CollectionType a && from instanceof CollectionType b) {
+            return a.kind() == b.kind() && a.keyOrElement().equals(b.keyOrElement()) && java.util.Objects.equals(a.value(), b.value());
+        }
+        if (to instanceof UserType a && from instanceof UserType b) {
+            return a.keyspace().equals(b.keyspace()) && a.name().equals(b.name());
+        }
+        return false;
+    }
+
+    private static boolean isCollection(DataType t, CollectionType.Kind kind) {
+        return t instanceof CollectionType ct && ct.kind() == kind;
+    }
+
+    private static String literalName(Term t) {
+        if (t instanceof Term.ListLiteral) {
+            return "list";
+        }
+        if (t instanceof Term.SetLiteral) {
+            return "set";
+        }
+        if (t instanceof Term.MapLiteral) {
+            return "map";
+        }
+        if (t instanceof Term.TupleLiteral) {
+            return "tuple";
+        }
+        if (t instanceof Term.UdtLiteral) {
+            return "user type";
+        }
+        return t.getClass().getSimpleName();
+    }
+
 }
