@@ -322,6 +322,19 @@ class TestJavaDriverEndToEnd {
         }
     }
 
+    @Test
+    @Order(11)
+    void lightweightTransactionsReportAppliedThroughTheDriver() {
+        session.execute("CREATE TABLE app.locks (name text PRIMARY KEY, owner text)");
+        PreparedStatement acquire = session.prepare("INSERT INTO app.locks (name, owner) VALUES (?, ?) IF NOT EXISTS");
+        assertThat(session.execute(acquire.bind("job", "a")).wasApplied()).isTrue();
+        ResultSet lost = session.execute(acquire.bind("job", "b"));
+        assertThat(lost.wasApplied()).isFalse();
+        assertThat(lost.one().getString("owner")).isEqualTo("a");
+        assertThat(session.execute("UPDATE app.locks SET owner = 'b' WHERE name = 'job' IF owner = 'a'").wasApplied()).isTrue();
+        assertThat(session.execute("DELETE FROM app.locks WHERE name = 'job' IF owner = 'a'").wasApplied()).isFalse();
+    }
+
     static boolean authErrors(AllNodesFailedException e) {
         return e.getAllErrors().values().stream().flatMap(List::stream)
                 .anyMatch(t -> t instanceof AuthenticationException);

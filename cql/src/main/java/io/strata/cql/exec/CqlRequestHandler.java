@@ -17,6 +17,7 @@ import com.datastax.oss.protocol.internal.response.result.RowsMetadata;
 import com.datastax.oss.protocol.internal.response.result.SchemaChange;
 import com.datastax.oss.protocol.internal.response.result.SetKeyspace;
 import com.datastax.oss.protocol.internal.response.result.Void;
+import io.strata.cql.types.NativeType;
 import io.strata.cql.ast.CreateKeyspace;
 import io.strata.cql.ast.CreateTable;
 import io.strata.cql.ast.Delete;
@@ -270,6 +271,12 @@ public final class CqlRequestHandler implements RequestHandler {
     /** Builds every statement's update (reading first where a list operation needs it) and applies them atomically. */
     private CompletionStage<Message> applyAll(String tenant, List<ModificationPlan> plans, List<Bindings> bindings,
             ExecutionContext ctx) {
+        if (plans.size() > 1 && plans.stream().anyMatch(p -> p.condition() != null)) {
+            throw CqlException.invalid("Conditional statements (IF ...) in batches are not supported yet");
+        }
+        if (plans.size() == 1 && plans.get(0).condition() != null) {
+            return lightweightTransaction(tenant, plans.get(0), bindings.get(0), ctx);
+        }
         List<CompletableFuture<PartitionUpdate>> builds = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {
             ModificationPlan mp = plans.get(i);
@@ -288,6 +295,78 @@ public final class CqlRequestHandler implements RequestHandler {
             }
             return engine.apply(updates);
         }).thenApply(v -> (Message) Void.INSTANCE);
+    }
+
+    /**
+     * A lightweight transaction: the row is read, the condition evaluated and the write applied under the
+     * partition's compare-and-set lock in the engine (linearizable per partition). The result is
+     * Cassandra's: {@code [applied]}, and when not applied the current values (the whole row for
+     * IF NOT EXISTS, the conditioned columns otherwise).
+     */
+    private CompletionStage<Message> lightweightTransaction(String tenant, ModificationPlan mp, Bindings b,
+            ExecutionContext ctx) {
+        ReadQuery read = mp.conditionRead(tenant, b, ctx);
+        TableMetadata t = mp.table();
+        return engine.applyIf(read, current -> {
+            PartitionData p = current.partitions().isEmpty() ? null : current.partitions().get(0);
+            Row row = p == null || p.rows().isEmpty() ? null : p.rows().get(0);
+            if (!conditionHolds(mp.condition(), row, p == null ? null : p.staticRow(), b, ctx)) {
+                return null;
+            }
+            return List.of(mp.build(tenant, b, ctx, defaultTtl(t), p));
+        }).thenApply(result -> {
+            List<ColumnSpec> specs = new ArrayList<>();
+            List<ByteBuffer> values = new ArrayList<>();
+            specs.add(new ColumnSpec(t.keyspace(), t.name(), "[applied]", 0, NativeType.BOOLEAN.rawType()));
+            values.add(ByteBuffer.wrap(io.strata.cql.types.Values.ofBoolean(result.applied())));
+            PartitionData p = result.current().partitions().isEmpty() ? null : result.current().partitions().get(0);
+            Row row = p == null || p.rows().isEmpty() ? null : p.rows().get(0);
+            if (!result.applied() && row != null) {
+                List<ColumnMetadata> shown = new ArrayList<>();
+                if (mp.condition() instanceof LwtCondition.IfColumns cols) {
+                    cols.conditions().forEach(c -> {
+                        if (!shown.contains(c.column())) {
+                            shown.add(c.column());
+                        }
+                    });
+                } else {
+                    shown.addAll(t.columns());
+                }
+                List<byte[]> pk = PartitionKeys.split(p.key().key(), t.partitionKey().size());
+                List<byte[]> ck = t.clustering().isEmpty() ? List.of()
+                        : io.strata.cql.types.ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(),
+                                row.clustering().encoded());
+                for (ColumnMetadata c : shown) {
+                    byte[] v = switch (c.kind()) {
+                        case PARTITION_KEY -> pk.get(c.position());
+                        case CLUSTERING -> ck.get(c.position());
+                        case STATIC -> Cells.value(p.staticRow(), c.name(), c.type());
+                        case REGULAR -> Cells.value(row, c.name(), c.type());
+                    };
+                    specs.add(new ColumnSpec(t.keyspace(), t.name(), c.name(), specs.size(), c.type().rawType()));
+                    values.add(v == null ? null : ByteBuffer.wrap(v));
+                }
+            }
+            Queue<List<ByteBuffer>> rows = new ArrayDeque<>();
+            rows.add(values);
+            return (Message) new DefaultRows(new RowsMetadata(specs, null, null, null), rows);
+        });
+    }
+
+    private static boolean conditionHolds(LwtCondition condition, Row row, Row staticRow, Bindings b, ExecutionContext ctx) {
+        if (condition instanceof LwtCondition.IfNotExists) {
+            return row == null;
+        }
+        if (condition instanceof LwtCondition.IfExists) {
+            return row != null;
+        }
+        for (LwtCondition.ColumnCondition c : ((LwtCondition.IfColumns) condition).conditions()) {
+            byte[] actual = LwtCondition.current(c.column().isStatic() ? staticRow : row, c.column().name());
+            if (!LwtCondition.holds(c, actual, b, ctx)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- analysis -------------------------------------------------------------------------------------
@@ -418,6 +497,9 @@ public final class CqlRequestHandler implements RequestHandler {
         Statement s = a.statement();
         ExecutionContext ctx = context(options.defaultTimestamp);
         if (a.plan() instanceof ModificationPlan mp) {
+            if (mp.condition() != null) {
+                return lightweightTransaction(tenant, mp, b, ctx);
+            }
             return applyAll(tenant, List.of(mp), List.of(b), ctx);
         }
         if (a.plan() instanceof BatchPlan bp) {

@@ -111,8 +111,31 @@ final class ModificationPlan {
         this.timestamp = timestamp;
     }
 
+    /** The lightweight-transaction condition, or null for an unconditional statement. */
+    private LwtCondition condition;
+
     TableMetadata table() {
         return table;
+    }
+
+    LwtCondition condition() {
+        return condition;
+    }
+
+    /** Makes this plan conditional (LWT); requires the full primary key, as Cassandra does. */
+    private ModificationPlan conditional(LwtCondition c) {
+        if (c == null) {
+            return this;
+        }
+        if (clusteringEq.size() != table.clustering().size() || rangeOp != null) {
+            throw CqlException.invalid("Conditional statements (IF ...) must restrict the full PRIMARY KEY of "
+                    + table.keyspace() + "." + table.name());
+        }
+        if (isCounterTable(table)) {
+            throw CqlException.invalid("Conditional updates are not supported on counter tables");
+        }
+        this.condition = c;
+        return this;
     }
 
     List<ValueSource> partitionKeySources() {
@@ -122,9 +145,6 @@ final class ModificationPlan {
     static ModificationPlan insert(Insert s, TableMetadata t, Variables vars) {
         if (s.json() != null) {
             throw CqlException.invalid("INSERT JSON is not supported yet");
-        }
-        if (s.ifNotExists()) {
-            throw CqlException.invalid("Conditional updates (INSERT ... IF NOT EXISTS) are not supported yet");
         }
         if (s.columns().size() != s.values().size()) {
             throw CqlException.invalid("Unmatched column names/values");
@@ -169,13 +189,11 @@ final class ModificationPlan {
         Using u = s.using() == null ? Using.NONE : s.using();
         return new ModificationPlan(Kind.INSERT, t, pk, ck, null, null, values,
                 u.ttl() == null ? null : vars.source(u.ttl(), NativeType.INT, "[ttl]"),
-                u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
+                u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"))
+                .conditional(s.ifNotExists() ? LwtCondition.IF_NOT_EXISTS : null);
     }
 
     static ModificationPlan update(Update s, TableMetadata t, Variables vars) {
-        if (s.ifExists() || !s.conditions().isEmpty()) {
-            throw CqlException.invalid("Conditional updates (UPDATE ... IF) are not supported yet");
-        }
         List<ColumnValue> values = new ArrayList<>();
         for (Assignment a : s.assignments()) {
             ColumnMetadata c = column(t, a.column());
@@ -195,7 +213,9 @@ final class ModificationPlan {
         }
         return new ModificationPlan(Kind.UPDATE, t, keys.partition, keys.clustering, null, null, values,
                 u.ttl() == null ? null : vars.source(u.ttl(), NativeType.INT, "[ttl]"),
-                u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
+                u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"))
+                .conditional(s.ifExists() ? LwtCondition.IF_EXISTS
+                        : s.conditions().isEmpty() ? null : LwtCondition.of(s.conditions(), t, vars));
     }
 
     private static ColumnValue assignment(Assignment a, ColumnMetadata c, Variables vars) {
@@ -271,9 +291,6 @@ final class ModificationPlan {
     }
 
     static ModificationPlan delete(Delete s, TableMetadata t, Variables vars) {
-        if (s.ifExists() || !s.conditions().isEmpty()) {
-            throw CqlException.invalid("Conditional deletions (DELETE ... IF) are not supported yet");
-        }
         Using u = s.using() == null ? Using.NONE : s.using();
         if (u.ttl() != null) {
             throw CqlException.invalid("Cannot provide custom TTL for a DELETE");
@@ -309,7 +326,19 @@ final class ModificationPlan {
             throw CqlException.invalid("Some clustering keys are missing: " + t.clustering().get(keys.clustering.size()).name());
         }
         return new ModificationPlan(Kind.DELETE, t, keys.partition, keys.clustering, keys.rangeOp, keys.rangeValue,
-                ops, null, u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
+                ops, null, u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"))
+                .conditional(s.ifExists() ? LwtCondition.IF_EXISTS
+                        : s.conditions().isEmpty() ? null : LwtCondition.of(s.conditions(), t, vars));
+    }
+
+    /** The read of the whole row a conditional statement tests, for one execution. */
+    ReadQuery conditionRead(String tenant, Bindings b, ExecutionContext ctx) {
+        PartitionKey key = partitionKey(table, partitionKey, b, ctx);
+        List<byte[]> ckValues = clusteringValues(b, ctx);
+        byte[] ck = ComparableEncoding.encode(table.clusteringTypes(), table.clusteringDescending(), ckValues);
+        List<Slice> slices = table.clustering().isEmpty() ? List.of(Slice.ALL) : List.of(Slice.prefix(ck));
+        return new ReadQuery(table.tableId(tenant), new io.strata.storage.spi.PartitionSelection.Single(key), slices,
+                false, null, 1, 1, ctx.nowInSeconds(), null);
     }
 
     private record Keys(List<ValueSource> partition, List<ValueSource> clustering, Relation.Operator rangeOp, ValueSource rangeValue) {}
