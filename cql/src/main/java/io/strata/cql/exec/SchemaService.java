@@ -70,7 +70,13 @@ public final class SchemaService {
         if (s != null) {
             return CompletableFuture.completedFuture(s);
         }
-        return loading.computeIfAbsent(tenant, t -> load(t).toCompletableFuture()).thenApply(loaded -> {
+        CompletableFuture<Schema> load = loading.computeIfAbsent(tenant, t -> load(t).toCompletableFuture());
+        return load.whenComplete((loaded, e) -> {
+            if (e != null) {
+                // a failed load (storage unavailable) must not be remembered: the next request tries again
+                loading.remove(tenant, load);
+            }
+        }).thenApply(loaded -> {
             current.putIfAbsent(tenant, loaded);
             return current.get(tenant);
         });
