@@ -49,7 +49,8 @@ class TestGatewayApplication {
 
     @Test
     void healthIsUp() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'cql-endpoint' }.status", equalTo("UP"));
     }
 
     @Test
