@@ -24,26 +24,31 @@ final class BloomFilter {
     }
 
     void add(PartitionKey key) {
-        long h1 = key.token();
-        long h2 = mix(h1 ^ key.key().length);
-        long n = (long) bits.length * 64;
-        for (int i = 0; i < HASHES; i++) {
-            long bit = Math.floorMod(h1 + i * h2, n);
+        long[] probes = probes(key);
+        for (long bit : probes) {
             bits[(int) (bit >>> 6)] |= 1L << (bit & 63);
         }
     }
 
     boolean mightContain(PartitionKey key) {
-        long h1 = key.token();
-        long h2 = mix(h1 ^ key.key().length);
-        long n = (long) bits.length * 64;
-        for (int i = 0; i < HASHES; i++) {
-            long bit = Math.floorMod(h1 + i * h2, n);
+        for (long bit : probes(key)) {
             if ((bits[(int) (bit >>> 6)] & (1L << (bit & 63))) == 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The bit positions of a key: double hashing of its token (h1) and a remix of it (h2). */
+    private long[] probes(PartitionKey key) {
+        long h1 = key.token();
+        long h2 = mix(h1 ^ key.key().length);
+        long n = (long) bits.length * 64;
+        long[] out = new long[HASHES];
+        for (int i = 0; i < HASHES; i++) {
+            out[i] = Math.floorMod(h1 + i * h2, n);
+        }
+        return out;
     }
 
     private static long mix(long z) {
