@@ -690,7 +690,7 @@ public final class LsmEngine implements StorageEngine {
      * Simulates a process crash for tests: stops every thread and closes files without flushing memtables
      * or completing queued writes, so only what the commit log forced survives.
      */
-    void crash() {
+    public void simulateCrash() {
         closed = true;
         commitThread.interrupt();
         try {

@@ -48,7 +48,7 @@ class TestCrashRecovery {
             acks.add(e.apply(List.of(row(i))).toCompletableFuture());
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-        e.crash();
+        e.simulateCrash();
         LsmEngine reopened = Engines.open(dir, EngineOptions.defaults());
         assertThat(count(reopened)).isEqualTo(5000);
         reopened.close();

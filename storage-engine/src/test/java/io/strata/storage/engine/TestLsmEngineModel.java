@@ -70,7 +70,7 @@ class TestLsmEngineModel {
             } else if (op < 88) {
                 engine.flush();
             } else if (op < 90) {
-                engine.crash();
+                engine.simulateCrash();
                 engine = Engines.open(d, small);
             } else if (op < 91) {
                 engine.close();

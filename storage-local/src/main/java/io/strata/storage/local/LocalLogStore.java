@@ -31,11 +31,18 @@ public final class LocalLogStore implements LogStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_=-][A-Za-z0-9._=-]*");
 
     private final Path root;
+    private final FileIO files;
     private final ExecutorService io;
     private final ConcurrentHashMap<String, FileChannel> open = new ConcurrentHashMap<>();
 
     public LocalLogStore(Path root) {
+        this(root, FileIO.DEFAULT);
+    }
+
+    /** With an explicit file layer (tests model power loss with it). */
+    public LocalLogStore(Path root, FileIO files) {
         this.root = requireNonNull(root, "root is null");
+        this.files = requireNonNull(files, "files is null");
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -62,10 +69,10 @@ public final class LocalLogStore implements LogStore {
                 FileChannel ch = open.computeIfAbsent(log, l -> {
                     try {
                         boolean created = !Files.exists(file(l));
-                        FileChannel c = FileChannel.open(file(l), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        FileChannel c = files.open(file(l), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                                 StandardOpenOption.APPEND);
                         if (created) {
-                            LocalBlobStore.forceDirectory(root);
+                            files.forceDirectory(root);
                         }
                         return c;
                     } catch (IOException e) {
@@ -146,7 +153,7 @@ public final class LocalLogStore implements LogStore {
                     ch.close();
                 }
                 if (Files.deleteIfExists(file(log))) {
-                    LocalBlobStore.forceDirectory(root);
+                    files.forceDirectory(root);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

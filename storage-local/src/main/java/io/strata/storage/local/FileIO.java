@@ -1,0 +1,34 @@
+package io.strata.storage.local;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The file operations of the local backend that durability depends on: opening channels (whose
+ * {@code force} makes bytes durable) and forcing directories (which makes created and renamed names
+ * durable). A seam so tests can model a power loss, where everything not yet forced is gone (as LazyFS
+ * does); kill -9 cannot show that, since the operating system keeps what the process never synced.
+ * Implementations are thread-safe.
+ */
+public interface FileIO {
+    FileIO DEFAULT = new FileIO() {
+        @Override
+        public FileChannel open(Path path, OpenOption... options) throws IOException {
+            return FileChannel.open(path, options);
+        }
+
+        @Override
+        public void forceDirectory(Path dir) throws IOException {
+            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        }
+    };
+
+    FileChannel open(Path path, OpenOption... options) throws IOException;
+
+    void forceDirectory(Path dir) throws IOException;
+}

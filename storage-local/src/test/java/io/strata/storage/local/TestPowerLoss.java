@@ -1,0 +1,106 @@
+package io.strata.storage.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strata.storage.engine.EngineOptions;
+import io.strata.storage.engine.LsmEngine;
+import io.strata.storage.engine.replication.QuorumLogStore;
+import io.strata.storage.spi.Cell;
+import io.strata.storage.spi.Clustering;
+import io.strata.storage.spi.LivenessInfo;
+import io.strata.storage.spi.PartitionData;
+import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.PartitionSelection;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.ReadQuery;
+import io.strata.storage.spi.Row;
+import io.strata.storage.spi.Slice;
+import io.strata.storage.spi.TableId;
+import io.strata.storage.spi.blob.LogStore;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Power loss under concurrent writes: the commit log's three zone directories are written through a file
+ * layer that, when the power is cut, drops every byte and every new file name not yet forced. After the
+ * cut, an engine reopened on what is left must hold every write that was acknowledged before it.
+ */
+class TestPowerLoss {
+    @TempDir
+    Path dir;
+
+    private static final TableId TABLE = new TableId("t", "ks", "power", UUID.randomUUID());
+
+    private static LsmEngine open(Path storage, List<LogStore> zones) {
+        // memtables never flush in this test: durability rests on the commit log alone
+        return LsmEngine.open(storage, new QuorumLogStore(zones), new EngineOptions(1L << 40, 1L << 41, 2), Clock.systemUTC());
+    }
+
+    private static List<LogStore> zones(Path storage, FileIO io) {
+        List<LogStore> zones = new ArrayList<>();
+        for (String z : LocalStorage.DEFAULT_ZONES) {
+            zones.add(new LocalLogStore(storage.resolve("wal").resolve(z), io));
+        }
+        return zones;
+    }
+
+    @Test
+    void everyAcknowledgedWriteSurvivesRandomPowerCuts() throws Exception {
+        Random random = new Random(7);
+        Path storage = dir.resolve("storage");
+        Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+        int next = 0;
+        for (int round = 0; round < 5; round++) {
+            PowerLossFileIO power = new PowerLossFileIO();
+            LsmEngine engine = open(storage, zones(storage, power));
+            engine.createTable(TABLE).toCompletableFuture().join();
+            Semaphore inFlight = new Semaphore(32);
+            long cutAt = System.nanoTime() + (20 + random.nextInt(200)) * 1_000_000L;
+            while (System.nanoTime() < cutAt) {
+                inFlight.acquire();
+                int k = next++;
+                engine.apply(List.of(row(k))).whenComplete((v, e) -> {
+                    if (e == null) {
+                        acknowledged.add(k);
+                    }
+                    inFlight.release();
+                });
+            }
+            power.cut();
+            // Once dark, nothing more can be forced, so nothing more is acknowledged; requests still queued in the
+            // dead engine never complete, as for a client of a crashed server.
+            Set<Integer> ackedBeforeCut = Set.copyOf(acknowledged);
+            engine.simulateCrash();
+
+            LsmEngine recovered = open(storage, zones(storage, FileIO.DEFAULT));
+            BitSet present = new BitSet();
+            for (PartitionData p : recovered.read(new ReadQuery(TABLE, PartitionSelection.TokenRange.ALL, List.of(Slice.ALL),
+                    false, null, Integer.MAX_VALUE, Integer.MAX_VALUE, 0, null)).toCompletableFuture().join().partitions()) {
+                present.set(ByteBuffer.wrap(p.key().key()).getInt());
+            }
+            for (int k : ackedBeforeCut) {
+                assertThat(present.get(k)).as("acknowledged write %d lost by the power cut of round %d", k, round).isTrue();
+            }
+            acknowledged.retainAll(ackedBeforeCut);
+            recovered.simulateCrash();
+        }
+        assertThat(acknowledged).hasSizeGreaterThan(100);
+    }
+
+    private static PartitionUpdate row(int k) {
+        byte[] key = ByteBuffer.allocate(4).putInt(k).array();
+        return PartitionUpdate.ofRows(TABLE, PartitionKey.of(key), List.of(Row.of(Clustering.EMPTY,
+                LivenessInfo.of(k + 1, 0, 0), List.of(Cell.live("v", null, k + 1, key)))));
+    }
+}
