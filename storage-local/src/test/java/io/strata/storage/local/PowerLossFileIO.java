@@ -45,7 +45,7 @@ final class PowerLossFileIO implements FileIO {
     }
 
     @Override
-    public void forceDirectory(Path dir) throws IOException {
+    public synchronized void forceDirectory(Path dir) throws IOException {
         check();
         FileIO.DEFAULT.forceDirectory(dir);
         files.replaceAll((p, s) -> dir.equals(p.getParent()) ? new State(false, s.forced()) : s);
@@ -60,7 +60,9 @@ final class PowerLossFileIO implements FileIO {
 
     /** The power loss. */
     void cut() throws IOException {
-        dark = true;
+        synchronized (this) {
+            dark = true;
+        }
         for (Map.Entry<Path, State> e : files.entrySet()) {
             Path p = e.getKey();
             if (e.getValue().createdUndurably()) {
@@ -131,10 +133,14 @@ final class PowerLossFileIO implements FileIO {
 
         @Override
         public void force(boolean metaData) throws IOException {
-            check();
-            delegate.force(metaData);
-            long size = delegate.size();
-            files.computeIfPresent(path, (p, s) -> new State(s.createdUndurably(), size));
+            // Atomic with respect to cut(): a force either completes and is recorded before the power goes, or
+            // fails; a recorded force must never be rolled back (that would model a lie of the disk, not a cut).
+            synchronized (PowerLossFileIO.this) {
+                check();
+                delegate.force(metaData);
+                long size = delegate.size();
+                files.computeIfPresent(path, (p, s) -> new State(s.createdUndurably(), size));
+            }
         }
 
         @Override
