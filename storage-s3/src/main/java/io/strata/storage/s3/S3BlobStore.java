@@ -51,6 +51,25 @@ public final class S3BlobStore implements BlobStore {
     private static final Logger LOG = Logger.getLogger(S3BlobStore.class);
     static final int MULTIPART_THRESHOLD = 8 * 1024 * 1024;
     static final int PART_SIZE = 8 * 1024 * 1024;
+    static final int MAX_ATTEMPTS = 6;
+
+    /**
+     * Drops {@code Expect: 100-continue}, which the SDK adds to PUTs. With the JDK's HTTP client a
+     * server that closes an idle keep-alive connection makes the 100-continue wait fail with
+     * "Unexpected end of file", and servers that answer a conditional PUT before reading its body turn
+     * the expectation into an I/O error; sending the (small) body at once avoids both.
+     */
+    static final class NoExpectContinue implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+        @Override
+        public software.amazon.awssdk.http.SdkHttpRequest modifyHttpRequest(
+                software.amazon.awssdk.core.interceptor.Context.ModifyHttpRequest context,
+                software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            var request = context.httpRequest();
+            return request.firstMatchingHeader("Expect").isPresent()
+                    ? request.toBuilder().removeHeader("Expect").build()
+                    : request;
+        }
+    }
 
     private final S3Client s3;
     private final String bucket;
@@ -74,7 +93,12 @@ public final class S3BlobStore implements BlobStore {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(java.time.Duration.ofSeconds(5))
+                        .socketTimeout(java.time.Duration.ofSeconds(60)))
+                .overrideConfiguration(o -> o
+                        .retryStrategy(b -> b.maxAttempts(MAX_ATTEMPTS))
+                        .addExecutionInterceptor(new NoExpectContinue()))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle())
                         .checksumValidationEnabled(true).build());
         settings.endpoint().ifPresent(builder::endpointOverride);
