@@ -62,6 +62,7 @@ final class GatewayProcess implements AutoCloseable {
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         cmd.add("-Dquarkus.http.port=0");
         cmd.add("-Dstrata.storage.local.path=" + dataDir);
+        E2eStorage.config(dataDir).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         extraConfig.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(appJar().toString());

@@ -10,7 +10,6 @@ import io.strata.cql.system.NodeInfo;
 import io.strata.cql.system.SystemKeyspaces;
 import io.strata.gateway.transport.CqlServerLifecycle;
 import jakarta.enterprise.inject.Instance;
-import io.strata.storage.local.LocalStorage;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.tenancy.Authenticator;
 import io.strata.tenancy.DevTenantBootstrap;
@@ -52,24 +51,19 @@ public class ServiceProducers {
     @Produces
     @Singleton
     @Startup
-    StorageEngine storageEngine(StorageConfig config, Clock clock) {
-        switch (config.type()) {
-            case "local" -> {
-                Path path = config.local().path().toAbsolutePath().normalize();
-                List<Path> zones = config.local().zones().orElse(List.of());
-                LOG.infof("Opening local storage in %s (commit log zones: %s)", path,
-                        zones.isEmpty() ? "3 under " + path.resolve("storage/wal") : zones);
-                return LocalStorage.open(path, zones, clock);
-            }
-            case "s3" -> throw new IllegalStateException("strata.storage.type=s3 is not available in this build yet: "
-                    + "use strata.storage.type=local (the S3 backend arrives with the storage issue)");
-            default -> throw new IllegalStateException("unknown strata.storage.type '" + config.type() + "'");
-        }
+    StorageRuntime storageRuntime(StorageConfig config, Clock clock) {
+        return StorageRuntime.open(config, clock);
     }
 
-    void closeStorage(@Disposes StorageEngine engine) {
+    void closeStorage(@Disposes StorageRuntime storage) {
         LOG.info("Closing storage");
-        engine.close();
+        storage.close();
+    }
+
+    @Produces
+    @Singleton
+    StorageEngine storageEngine(StorageRuntime storage) {
+        return storage.engine();
     }
 
     @Produces

@@ -4,27 +4,96 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /** Where and how Strata keeps data ({@code strata.storage.*}). */
 @ConfigMapping(prefix = "strata.storage")
 public interface StorageConfig {
-    /** The backend: {@code local} (local disks). {@code s3} comes with the storage issue. */
+    /** The backend: {@code local} (zone directories on local disks) or {@code s3} (S3-compatible buckets). */
     @WithDefault("local")
     @Pattern(regexp = "local|s3", message = "strata.storage.type must be 'local' or 's3'")
     String type();
 
-    /** Local backend settings. */
+    /** Local settings (also the working directory of the S3 backend: lock, scratch files, disk cache). */
     Local local();
 
+    /** S3 backend settings. */
+    S3 s3();
+
+    /** Engine tuning. */
+    Engine engine();
+
     interface Local {
-        /** Data directory: commit log, segments, manifests, catalog, signing keys and the dev token. */
+        /** Data directory: zones, signing keys, the dev token, and local working files. */
         @WithDefault("./data")
         Path path();
 
         /**
-         * Commit-log zone directories (failure domains: one per disk in production). A write is acknowledged
-         * once a quorum of them forced it. Default: three directories under {@code <path>/storage/wal}.
+         * Zone directories (failure domains: one per disk in production), each holding a copy of the commit log
+         * and of the data. A write is acknowledged once a quorum of them forced it. Default: three directories
+         * {@code <path>/storage/zone-a..c}. With {@code type=s3} and {@code s3.commit-log=local}, these hold the
+         * commit log only.
          */
-        java.util.Optional<java.util.List<Path>> zones();
+        Optional<List<Path>> zones();
+    }
+
+    interface S3 {
+        /** One bucket per zone: 3 (replicated by Strata, 2 of 3 acknowledge) or 1 (a store that replicates itself). */
+        Optional<List<String>> buckets();
+
+        /** Endpoint URLs: none (AWS), one shared by every bucket, or one per bucket. */
+        Optional<List<String>> endpoints();
+
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Static credentials; when absent, the AWS default chain (environment, profile, instance role). */
+        Optional<String> accessKey();
+
+        Optional<String> secretKey();
+
+        /** Path-style addressing (MinIO, S3Proxy, most self-hosted stores). */
+        @WithDefault("true")
+        boolean pathStyle();
+
+        /** Key prefix inside each bucket, so several deployments can share buckets. */
+        @WithDefault("strata/")
+        String prefix();
+
+        /**
+         * Where the commit log lives: {@code s3} (one object per group commit in the buckets; gateways stay
+         * stateless, a write waits for an S3 PUT) or {@code local} (the local zone directories; lower latency,
+         * but the node's disks hold unflushed writes).
+         */
+        @WithDefault("s3")
+        @Pattern(regexp = "s3|local", message = "strata.storage.s3.commit-log must be 's3' or 'local'")
+        String commitLog();
+
+        /** Bytes of segments cached on local disk. */
+        @WithDefault("1073741824")
+        long diskCacheBytes();
+    }
+
+    interface Engine {
+        /** Memtables of all tables are flushed once together they exceed this. */
+        @WithDefault("67108864")
+        long flushThresholdBytes();
+
+        /** Uncompressed segment blocks cached in memory. */
+        @WithDefault("268435456")
+        long blockCacheBytes();
+
+        /** How long superseded segments, manifests and flushed commit logs are kept (point-in-time recovery). */
+        @WithDefault("35d")
+        java.time.Duration retention();
+
+        /** How often garbage collection runs. */
+        @WithDefault("1h")
+        java.time.Duration gcInterval();
+
+        /** How often zones are compared and lagging ones rebuilt. */
+        @WithDefault("5m")
+        java.time.Duration repairInterval();
     }
 }

@@ -106,10 +106,24 @@ final class CommitLog implements AutoCloseable {
         return numbers;
     }
 
-    /** Replays one log's records in order; the store already dropped torn chunks (never acknowledged). */
-    static void replay(LogStore store, long n, BiConsumer<Long, List<PartitionUpdate>> sink) throws IOException {
+    /**
+     * Closes a log found at recovery to any earlier writer: appends an empty chunk at the next sequence
+     * number, which that writer would need for its next group commit. Where the store creates chunks only
+     * if absent (objects), the earlier writer's append then fails instead of being acknowledged unseen.
+     */
+    static void seal(LogStore store, long n, long sequence) {
+        store.append(name(n), sequence, new byte[0]).toCompletableFuture().join();
+    }
+
+    /**
+     * Replays one log's records in order; the store already dropped torn chunks (never acknowledged).
+     * Returns the last chunk's sequence number (0 for an empty log).
+     */
+    static long replay(LogStore store, long n, BiConsumer<Long, List<PartitionUpdate>> sink) throws IOException {
         int records = 0;
+        long last = 0;
         for (LogStore.Chunk chunk : store.read(name(n)).toCompletableFuture().join()) {
+            last = Math.max(last, chunk.sequence());
             byte[] all = chunk.data();
             ByteBuffer b = ByteBuffer.wrap(all);
             while (b.remaining() >= 8) {
@@ -137,6 +151,7 @@ final class CommitLog implements AutoCloseable {
             }
         }
         LOG.debugf("commit log %d: replayed %d records", n, records);
+        return last;
     }
 
     static void delete(LogStore store, long n) {

@@ -7,16 +7,46 @@ package io.strata.storage.engine;
  * @param stallThresholdBytes writers wait (their acknowledgement is delayed) while memtables exceed this and a flush runs
  * @param readThreads threads serving reads
  * @param gcGraceSeconds how long tombstones are kept before a major compaction may purge them (Cassandra's
- *     gc_grace_seconds default; per-table values come with the storage issue)
+ *     gc_grace_seconds default; a table may set its own)
+ * @param blockCacheBytes bytes of uncompressed segment blocks cached in memory, shared by every table
+ * @param retentionSeconds how long superseded manifests, segments and flushed commit logs are kept (for
+ *     point-in-time recovery) before garbage collection deletes them; Keyspaces keeps 35 days
+ * @param gcIntervalSeconds how often garbage collection runs
  */
-public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads, int gcGraceSeconds) {
+public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads, int gcGraceSeconds,
+        long blockCacheBytes, long retentionSeconds, long gcIntervalSeconds) {
     public static final int DEFAULT_GC_GRACE_SECONDS = 864_000;
+    public static final long DEFAULT_RETENTION_SECONDS = 35L * 24 * 3600;
+
+    public EngineOptions {
+        if (flushThresholdBytes <= 0 || stallThresholdBytes < flushThresholdBytes) {
+            throw new IllegalArgumentException("need 0 < flushThresholdBytes <= stallThresholdBytes");
+        }
+        if (readThreads <= 0 || gcGraceSeconds < 0 || blockCacheBytes < 0 || retentionSeconds < 0 || gcIntervalSeconds <= 0) {
+            throw new IllegalArgumentException("bad engine options");
+        }
+    }
 
     public EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads) {
         this(flushThresholdBytes, stallThresholdBytes, readThreads, DEFAULT_GC_GRACE_SECONDS);
     }
 
+    public EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads, int gcGraceSeconds) {
+        this(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, 256L << 20,
+                DEFAULT_RETENTION_SECONDS, 3600);
+    }
+
     public static EngineOptions defaults() {
         return new EngineOptions(64L << 20, 256L << 20, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public EngineOptions withRetention(long seconds, long gcInterval) {
+        return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, blockCacheBytes,
+                seconds, gcInterval);
+    }
+
+    public EngineOptions withBlockCacheBytes(long bytes) {
+        return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, bytes,
+                retentionSeconds, gcIntervalSeconds);
     }
 }

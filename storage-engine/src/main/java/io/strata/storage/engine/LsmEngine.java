@@ -11,6 +11,9 @@ import io.strata.storage.spi.StorageCapability;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.TableId;
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.BlobStore.PutMode;
+import io.strata.storage.spi.blob.PreconditionFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,7 +41,8 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The LSM storage engine on one directory.
+ * The LSM storage engine over the backend SPI ({@link EngineStorage}: a commit log, a data store of
+ * blobs, a local working directory).
  *
  * <p><b>Writes.</b> {@link #apply} encodes the updates as one commit-log record and queues it. A single
  * commit thread drains every queued record, appends them, forces the log once (group commit), applies them
@@ -51,20 +55,28 @@ import org.jboss.logging.Logger;
  * file covered) atomically, then deletes log files every table has flushed past. Writers are slowed, not
  * failed, while memtables exceed the stall threshold and a flush runs.
  *
- * <p><b>Recovery.</b> {@link #open} loads each table's manifest and segments, deletes orphan segments, and
- * replays the intact records of the remaining log files into memtables, skipping records of dropped
- * tables and of files a table already flushed.
+ * <p><b>Recovery and fencing.</b> {@link #open} claims a new writer epoch, loads each table's newest
+ * manifest and its segments, commits a fencing manifest version per table (a previous writer's next
+ * manifest commit then loses and fences it), seals and replays the unflushed commit logs, skipping records
+ * of dropped tables and of files a table already flushed.
+ *
+ * <p><b>Retention.</b> Superseded manifests and segments and flushed commit logs stay for
+ * {@link EngineOptions#retentionSeconds} (point-in-time recovery), then garbage collection deletes them.
  *
  * <p>Thread-safe. Stages of writes complete on the commit thread, reads on the read pool.
  */
 public final class LsmEngine implements StorageEngine {
     private static final Logger LOG = Logger.getLogger(LsmEngine.class);
 
-    private final Path dir;
+    static final String EPOCHS = "epoch/";
+    static final String RETIRED_LOGS = "wal-retired/";
+
+    private final EngineStorage storage;
     private final io.strata.storage.spi.blob.LogStore walStore;
-    private final Path tablesDir;
+    private final BlobStore data;
     private final EngineOptions options;
     private final Clock clock;
+    private final java.nio.channels.FileLock lock;
     private final Map<UUID, Table> tables = new ConcurrentHashMap<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ExecutorService reads;
@@ -72,19 +84,23 @@ public final class LsmEngine implements StorageEngine {
     private final ExecutorService metadata;
     private final ExecutorService flushControl;
     private final ExecutorService compactor;
+    private final ExecutorService downloads;
     /** Conditional writes wait for their durable write while holding a partition stripe: own pool, not the read pool. */
     private final ExecutorService conditional;
     private final java.util.concurrent.ScheduledExecutorService janitor;
+    private final SegmentStore segmentStore;
     private final AtomicLong bytesFlushed = new AtomicLong();
     private final AtomicLong bytesCompacted = new AtomicLong();
     private final java.util.Set<UUID> compacting = ConcurrentHashMap.newKeySet();
     private final Thread commitThread;
-    private final LocalCatalog catalog;
+    private final BlobCatalog catalog;
     private final AtomicLong memtableBytes = new AtomicLong();
     private final AtomicBoolean flushRunning = new AtomicBoolean();
     private final AtomicLong nextSegmentId = new AtomicLong(1);
     private final Object flushDone = new Object();
     private volatile boolean closed;
+    private volatile boolean fenced;
+    private long epoch;
     private CommitLog log;
 
     private sealed interface Pending permits Write, Roll, Stop {}
@@ -95,25 +111,45 @@ public final class LsmEngine implements StorageEngine {
 
     private record Stop() implements Pending {}
 
-    private LsmEngine(Path dir, io.strata.storage.spi.blob.LogStore walStore, EngineOptions options, Clock clock)
-            throws IOException {
-        this.dir = dir;
-        this.walStore = walStore;
-        this.tablesDir = dir.resolve("tables");
+    private LsmEngine(EngineStorage storage, EngineOptions options, Clock clock) throws IOException {
+        this.storage = storage;
+        this.walStore = storage.wal();
+        this.data = storage.data();
         this.options = options;
         this.clock = clock;
-        Files.createDirectories(tablesDir);
+        Files.createDirectories(storage.localDir());
+        this.lock = lock(storage.localDir());
         this.reads = Executors.newFixedThreadPool(options.readThreads(), named("strata-read"));
         this.flusher = Executors.newSingleThreadExecutor(named("strata-flush"));
         this.metadata = Executors.newSingleThreadExecutor(named("strata-meta"));
         this.flushControl = Executors.newSingleThreadExecutor(named("strata-flush-control"));
-        // One bounded compaction thread for every table of every tenant.
+        // One bounded compaction thread for every table of every tenant (garbage collection runs there too).
         this.compactor = Executors.newSingleThreadExecutor(named("strata-compaction"));
         this.conditional = Executors.newFixedThreadPool(8, named("strata-lwt"));
         this.janitor = Executors.newSingleThreadScheduledExecutor(named("strata-janitor"));
-        this.catalog = new LocalCatalog(dir.resolve("catalog"), metadata);
+        this.downloads = Executors.newFixedThreadPool(2, named("strata-fetch"));
+        this.segmentStore = new SegmentStore(data, storage.localDir(), storage.diskCacheBytes(),
+                new BlockCache(options.blockCacheBytes()), downloads);
+        this.catalog = new BlobCatalog(data, metadata);
         this.commitThread = new Thread(this::commitLoop, "strata-commit");
         this.commitThread.setDaemon(true);
+    }
+
+    /** One process per local directory: a second one would write the same commit log files. */
+    private static java.nio.channels.FileLock lock(Path localDir) throws IOException {
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(localDir.resolve("LOCK"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            ch.close();
+            throw new StorageException("another Strata process (or engine) is using " + localDir);
+        }
+        return l;
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {
@@ -126,64 +162,109 @@ public final class LsmEngine implements StorageEngine {
     }
 
     /**
-     * Opens (recovering if needed) the engine: tables, segments and catalog in {@code dir}, the commit log in
-     * {@code walStore} (for example a quorum over three zones). The engine closes the store.
+     * Opens (recovering if needed) the engine over the backend SPI: claims a new writer epoch, fences the
+     * previous writer, loads every table's newest manifest and segments, seals and replays the unflushed
+     * commit logs. The engine closes the stores.
      */
-    public static LsmEngine open(Path dir, io.strata.storage.spi.blob.LogStore walStore, EngineOptions options, Clock clock) {
-        requireNonNull(dir, "dir is null");
-        requireNonNull(walStore, "walStore is null");
+    public static LsmEngine open(EngineStorage storage, EngineOptions options, Clock clock) {
+        requireNonNull(storage, "storage is null");
+        requireNonNull(options, "options is null");
+        requireNonNull(clock, "clock is null");
+        LsmEngine e = null;
         try {
-            Files.createDirectories(dir);
-            LsmEngine e = new LsmEngine(dir, walStore, options, clock);
+            e = new LsmEngine(storage, options, clock);
             e.recover();
             e.commitThread.start();
+            LsmEngine engine = e;
+            e.janitor.scheduleWithFixedDelay(() -> engine.compactor.execute(engine::collectGarbageQuietly),
+                    options.gcIntervalSeconds(), options.gcIntervalSeconds(), TimeUnit.SECONDS);
             return e;
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot open storage in " + dir, ex);
+        } catch (IOException | RuntimeException ex) {
+            if (e != null) {
+                e.releaseAfterFailedOpen();
+            }
+            if (ex instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new UncheckedIOException("cannot open storage in " + storage.localDir(), (IOException) ex);
+        }
+    }
+
+    private void releaseAfterFailedOpen() {
+        closed = true;
+        for (ExecutorService x : List.of(reads, flusher, metadata, flushControl, compactor, conditional, downloads)) {
+            x.shutdownNow();
+        }
+        janitor.shutdownNow();
+        try {
+            lock.channel().close();
+        } catch (IOException ignored) {
+            // closing the channel releases the lock
+        }
+    }
+
+    /** Claims epoch max+1 by creating its key only if absent; a newer writer fences every older one. */
+    private long claimEpoch() {
+        while (true) {
+            long max = 0;
+            for (var i : SegmentStore.join(data.list(EPOCHS, null, Integer.MAX_VALUE))) {
+                max = Math.max(max, Long.parseLong(i.key().substring(EPOCHS.length())));
+            }
+            long next = max + 1;
+            byte[] token = ("epoch " + next + " " + UUID.randomUUID() + " pid " + ProcessHandle.current().pid()
+                    + " at " + clock.instant()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                SegmentStore.join(data.put(EPOCHS + String.format("%020d", next), token, PutMode.CREATE_IF_ABSENT));
+                return next;
+            } catch (PreconditionFailedException raced) {
+                LOG.infof("writer epoch %d was claimed concurrently; trying the next one", next);
+            } catch (StorageException inconclusive) {
+                byte[] stored = SegmentStore.join(data.readAll(EPOCHS + String.format("%020d", next)));
+                if (java.util.Arrays.equals(stored, token)) {
+                    return next;
+                }
+            }
         }
     }
 
     private void recover() throws IOException {
-        long maxSegment = 0;
-        try (Stream<Path> tenants = Files.list(tablesDir)) {
-            for (Path tenantDir : tenants.toList()) {
-                try (Stream<Path> ts = Files.list(tenantDir)) {
-                    for (Path tdir : ts.toList()) {
-                        Path mf = tdir.resolve("MANIFEST");
-                        Path idf = tdir.resolve("TABLE");
-                        if (!Files.exists(mf) || !Files.exists(idf)) {
-                            continue;
-                        }
-                        TableId id = decodeId(Files.readAllBytes(idf));
-                        Manifest m = Manifest.decode(Files.readAllBytes(mf));
-                        Table t = new Table(id, tdir, m);
-                        List<Segment> segs = new ArrayList<>();
-                        for (long sid : m.segments()) {
-                            segs.add(Segment.open(sid, t.segmentPath(sid)));
-                            maxSegment = Math.max(maxSegment, sid);
-                        }
-                        t.segments = reversed(segs);
-                        try (Stream<Path> files = Files.list(tdir)) {
-                            for (Path f : files.toList()) {
-                                String n = f.getFileName().toString();
-                                if (n.endsWith(".seg") && !m.segments().contains(Long.parseLong(n.substring(0, 20)))) {
-                                    Files.deleteIfExists(f);
-                                } else if (n.endsWith(".seg")) {
-                                    maxSegment = Math.max(maxSegment, Long.parseLong(n.substring(0, 20)));
-                                }
-                            }
-                        }
-                        tables.put(id.id(), t);
-                    }
+        epoch = claimEpoch();
+        // Segment ids embed the epoch, so ids are never reused, even after garbage collection.
+        nextSegmentId.set(epoch << 32);
+        java.util.TreeMap<String, List<String>> byTable = new java.util.TreeMap<>();
+        String after = null;
+        while (true) {
+            var page = SegmentStore.join(data.list("tables/", after, 1000));
+            for (var i : page) {
+                String k = i.key();
+                int cut = nthSlash(k, 3);
+                if (cut > 0) {
+                    byTable.computeIfAbsent(k.substring(0, cut + 1), x -> new ArrayList<>()).add(k.substring(cut + 1));
                 }
             }
+            if (page.size() < 1000) {
+                break;
+            }
+            after = page.get(page.size() - 1).key();
         }
-        nextSegmentId.set(maxSegment + 1);
+        for (var e : byTable.entrySet()) {
+            if (e.getValue().contains("TABLE") && e.getValue().stream().anyMatch(n -> n.startsWith("manifest/"))) {
+                loadAndFence(e.getKey());
+            }
+        }
+        java.util.Set<String> retired = new java.util.HashSet<>();
+        for (var i : SegmentStore.join(data.list(RETIRED_LOGS, null, Integer.MAX_VALUE))) {
+            retired.add(i.key().substring(RETIRED_LOGS.length()));
+        }
         List<Long> logs = CommitLog.existing(walStore);
         long replayed = 0;
+        int replayedLogs = 0;
         for (long n : logs) {
+            if (retired.contains(CommitLog.name(n))) {
+                continue;
+            }
             long[] count = {0};
-            CommitLog.replay(walStore, n, (file, updates) -> {
+            long lastChunk = CommitLog.replay(walStore, n, (file, updates) -> {
                 for (PartitionUpdate u : updates) {
                     Table t = tables.get(u.table().id());
                     if (t != null && file > t.manifest.flushedLog()) {
@@ -192,17 +273,101 @@ public final class LsmEngine implements StorageEngine {
                     }
                 }
             });
+            // Seal the log: a previous writer still appending to it would need this sequence number and loses.
+            CommitLog.seal(walStore, n, lastChunk + 1);
             replayed += count[0];
+            replayedLogs++;
         }
-        // New log numbers must exceed every number a manifest says is flushed, or replay after the next crash
-        // would skip them: logs deleted after a flush leave no file behind to count from.
-        long first = logs.isEmpty() ? 1 : logs.get(logs.size() - 1) + 1;
+        // New log numbers exceed every earlier one and every number a manifest says is flushed (logs deleted
+        // after a flush leave no file to count from), and embed the epoch so writers never share a log.
+        long first = Math.max(epoch << 32, logs.isEmpty() ? 1 : logs.get(logs.size() - 1) + 1);
         for (Table t : tables.values()) {
             first = Math.max(first, t.manifest.flushedLog() + 1);
         }
         log = new CommitLog(walStore, first);
-        LOG.infof("Storage opened in %s: %d tables, %d partition updates replayed from %d commit log files",
-                dir, tables.size(), replayed, logs.size());
+        LOG.infof("Storage opened (writer epoch %d): %d tables, %d partition updates replayed from %d commit log files",
+                epoch, tables.size(), replayed, replayedLogs);
+    }
+
+    /**
+     * Loads a table's newest manifest and segments and commits the next version under this epoch, which
+     * fences any earlier writer. Losing that race to an earlier epoch (a zombie writer still finishing a
+     * flush or compaction) means its version is newer: reload and fence again.
+     */
+    private void loadAndFence(String root) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            long latest = 0;
+            for (String k : Gc.listAll(data, root + "manifest/")) {
+                latest = Math.max(latest, Long.parseLong(k.substring(k.lastIndexOf('/') + 1)));
+            }
+            Manifest m = Manifest.decode(SegmentStore.join(data.readAll(Manifest.key(root, latest))));
+            if (m.dropped()) {
+                return;
+            }
+            TableId id = decodeId(SegmentStore.join(data.readAll(root + "TABLE")));
+            Table t = new Table(id, m);
+            List<Segment> segs = new ArrayList<>();
+            for (long sid : m.segments()) {
+                segs.add(segmentStore.open(id, sid));
+            }
+            t.segments = reversed(segs);
+            try {
+                commitManifest(t, new Manifest(m.version() + 1, epoch, clock.millis(), false, m.segments(), m.flushedLog()));
+                tables.put(id.id(), t);
+                return;
+            } catch (StorageException raced) {
+                segs.forEach(Segment::close);
+                if (fenced || attempt >= 20) {
+                    throw raced;
+                }
+                LOG.infof("manifest of %s changed while fencing (%s); reloading", id, raced.getMessage());
+            }
+        }
+    }
+
+    private static int nthSlash(String s, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = s.indexOf('/', at + 1);
+            if (at < 0) {
+                return -1;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * Commits the table's next manifest version by creating its key only if absent. Losing to a writer of a
+     * higher epoch fences this engine: it stops taking writes, since another process now owns the data.
+     */
+    private void commitManifest(Table t, Manifest next) {
+        String key = Manifest.key(t.root, next.version());
+        byte[] bytes = next.encode();
+        try {
+            SegmentStore.join(data.put(key, bytes, PutMode.CREATE_IF_ABSENT));
+        } catch (StorageException e) {
+            byte[] stored;
+            try {
+                stored = SegmentStore.join(data.readAll(key));
+            } catch (RuntimeException unreadable) {
+                throw e;
+            }
+            if (!java.util.Arrays.equals(stored, bytes)) {
+                long other;
+                try {
+                    other = Manifest.decode(stored).writerEpoch();
+                } catch (IOException bad) {
+                    throw new StorageException("manifest " + key + " is unreadable", bad);
+                }
+                if (other > epoch) {
+                    fenced = true;
+                    throw new StorageException("fenced: writer epoch " + other + " took over table " + t.id
+                            + " (this process has epoch " + epoch + ")");
+                }
+                throw new StorageException("manifest " + key + " was committed concurrently by epoch " + other, e);
+            }
+        }
+        t.manifest = next;
     }
 
     private static List<Segment> reversed(List<Segment> oldestFirst) {
@@ -217,6 +382,10 @@ public final class LsmEngine implements StorageEngine {
     public CompletionStage<Void> apply(List<PartitionUpdate> updates) {
         if (closed) {
             return CompletableFuture.failedFuture(new StorageException("storage is closed"));
+        }
+        if (fenced) {
+            return CompletableFuture.failedFuture(new StorageException(
+                    "this process was fenced by a newer writer of the same storage; restart it"));
         }
         for (PartitionUpdate u : updates) {
             if (!tables.containsKey(u.table().id())) {
@@ -335,14 +504,17 @@ public final class LsmEngine implements StorageEngine {
                     }
                     long sid = nextSegmentId.getAndIncrement();
                     Collection<PartitionState> parts = frozen.values();
-                    bytesFlushed.addAndGet(Segment.write(t.segmentPath(sid), parts));
-                    Fsync.directory(t.dir);
-                    Segment seg = Segment.open(sid, t.segmentPath(sid));
+                    java.nio.file.Path file = segmentStore.newFile();
+                    bytesFlushed.addAndGet(Segment.write(file, parts));
+                    Segment seg = segmentStore.publish(t.id, sid, file);
                     List<Long> ids = new ArrayList<>(t.manifest.segments());
                     ids.add(sid);
-                    Manifest next = new Manifest(t.manifest.version() + 1, ids, rolledLog);
-                    Fsync.atomicWrite(t.dir.resolve("MANIFEST"), next.encode());
-                    t.manifest = next;
+                    try {
+                        commitManifest(t, t.manifest.next(epoch, clock.millis(), ids, rolledLog));
+                    } catch (RuntimeException e) {
+                        seg.close();
+                        throw e;
+                    }
                     List<Segment> segs = new ArrayList<>();
                     segs.add(seg);
                     segs.addAll(t.segments);
@@ -357,20 +529,14 @@ public final class LsmEngine implements StorageEngine {
             for (Table t : tables.values()) {
                 if (t.manifest.flushedLog() < rolledLog && t.flushing == null) {
                     synchronized (t) {
-                        Manifest next = new Manifest(t.manifest.version() + 1, t.manifest.segments(), rolledLog);
-                        Fsync.atomicWrite(t.dir.resolve("MANIFEST"), next.encode());
-                        t.manifest = next;
+                        commitManifest(t, t.manifest.next(epoch, clock.millis(), t.manifest.segments(), rolledLog));
                     }
                 } else if (t.flushing != null) {
                     allFlushed = false;
                 }
             }
             if (allFlushed) {
-                for (long n : CommitLog.existing(walStore)) {
-                    if (n <= rolledLog) {
-                        CommitLog.delete(walStore, n);
-                    }
-                }
+                retireLogsThrough(rolledLog);
             }
             long total = 0;
             for (Table t : tables.values()) {
@@ -426,9 +592,9 @@ public final class LsmEngine implements StorageEngine {
         long sid = nextSegmentId.getAndIncrement();
         int expected = inputs.stream().mapToInt(Segment::size).sum();
         long inputBytes = inputs.stream().mapToLong(s -> s.fileSize).sum();
-        long written = Segment.write(t.segmentPath(sid), Compaction.merge(inputs, major, gcBefore), expected);
-        Fsync.directory(t.dir);
-        Segment output = Segment.open(sid, t.segmentPath(sid));
+        java.nio.file.Path file = segmentStore.newFile();
+        long written = Segment.write(file, Compaction.merge(inputs, major, gcBefore), expected);
+        Segment output = segmentStore.publish(t.id, sid, file);
         synchronized (t) {
             if (tables.get(t.id.id()) != t) {
                 output.close();
@@ -441,9 +607,12 @@ public final class LsmEngine implements StorageEngine {
                 }
             }
             ids.add(sid);
-            Manifest next = new Manifest(t.manifest.version() + 1, ids, t.manifest.flushedLog());
-            Fsync.atomicWrite(t.dir.resolve("MANIFEST"), next.encode());
-            t.manifest = next;
+            try {
+                commitManifest(t, t.manifest.next(epoch, clock.millis(), ids, t.manifest.flushedLog()));
+            } catch (RuntimeException e) {
+                output.close();
+                throw e;
+            }
             List<Segment> segs = new ArrayList<>();
             segs.add(output);
             for (Segment s : t.segments) {
@@ -454,13 +623,88 @@ public final class LsmEngine implements StorageEngine {
             t.segments = List.copyOf(segs);
         }
         bytesCompacted.addAndGet(written);
-        // Readers may still hold the inputs in a view: unlink now (open files stay readable), close later.
-        for (Segment s : inputs) {
-            Files.deleteIfExists(s.path);
-        }
+        // Readers may still hold the inputs in a view: close them later. Their blobs stay for the retention
+        // window (point-in-time recovery); garbage collection deletes them after it.
         janitor.schedule(() -> inputs.forEach(Segment::close), 60, TimeUnit.SECONDS);
         LOG.infof("Compacted %d segments of %s (%d -> %d bytes%s); write amplification so far %.2f", inputs.size(), t.id,
                 inputBytes, written, major ? ", major: tombstones past gc_grace purged" : "", writeAmplification());
+    }
+
+    /**
+     * Marks commit logs up to {@code through} as flushed by every table: recovery skips them, and garbage
+     * collection deletes them once the retention window has passed (they stay for point-in-time recovery).
+     */
+    private void retireLogsThrough(long through) {
+        java.util.Set<String> retired = new java.util.HashSet<>();
+        for (var i : SegmentStore.join(data.list(RETIRED_LOGS, null, Integer.MAX_VALUE))) {
+            retired.add(i.key().substring(RETIRED_LOGS.length()));
+        }
+        byte[] when = java.nio.ByteBuffer.allocate(8).putLong(clock.millis()).array();
+        for (long n : CommitLog.existing(walStore)) {
+            if (n <= through && !retired.contains(CommitLog.name(n))) {
+                if (options.retentionSeconds() == 0) {
+                    CommitLog.delete(walStore, n);
+                } else {
+                    SegmentStore.join(data.put(RETIRED_LOGS + CommitLog.name(n), when, PutMode.OVERWRITE));
+                }
+            }
+        }
+    }
+
+    /** Runs garbage collection now (on the compaction thread), for tests and operators. */
+    public void collectGarbage() {
+        SegmentStore.join(CompletableFuture.runAsync(this::collectGarbageNow, compactor));
+    }
+
+    private void collectGarbageQuietly() {
+        try {
+            collectGarbageNow();
+        } catch (RuntimeException e) {
+            LOG.warn("garbage collection failed; it will run again", e);
+        }
+    }
+
+    /**
+     * Deletes what the retention window no longer needs: manifests older than the window except the newest
+     * of those (it describes the table at the window's start), segments no retained manifest lists,
+     * dropped tables whose drop is older than the window, retired commit logs, and old writer epochs. Runs
+     * on the compaction thread while no flush runs, so no segment is in flight.
+     */
+    private void collectGarbageNow() {
+        if (closed || fenced) {
+            return;
+        }
+        while (!flushRunning.compareAndSet(false, true)) {
+            synchronized (flushDone) {
+                try {
+                    flushDone.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        try {
+            long cutoff = clock.millis() - options.retentionSeconds() * 1000;
+            long deleted = Gc.run(data, walStore, cutoff, this::isLiveSegmentKey);
+            if (deleted > 0) {
+                LOG.infof("garbage collection deleted %d blobs and logs older than the retention window", deleted);
+            }
+        } finally {
+            flushRunning.set(false);
+            synchronized (flushDone) {
+                flushDone.notifyAll();
+            }
+        }
+    }
+
+    private boolean isLiveSegmentKey(String key) {
+        for (Table t : tables.values()) {
+            if (key.startsWith(t.root)) {
+                return t.segments.stream().anyMatch(s -> s.key.equals(key));
+            }
+        }
+        return false;
     }
 
     /** Bytes written to segments by flushes and compactions, per byte flushed. */
@@ -482,6 +726,9 @@ public final class LsmEngine implements StorageEngine {
                 CompletableFuture<Long> rolled = new CompletableFuture<>();
                 queue.add(new Roll(rolled));
                 flushFrozen(rolled.get(60, TimeUnit.SECONDS));
+                if (fenced) {
+                    throw new StorageException("fenced by a newer writer; memtables were not flushed");
+                }
                 result.complete(null);
             } catch (Exception e) {
                 flushRunning.set(false);
@@ -559,13 +806,11 @@ public final class LsmEngine implements StorageEngine {
                 return;
             }
             try {
-                Path tdir = tablesDir.resolve(id.tenant()).resolve(id.id().toString());
-                Files.createDirectories(tdir);
-                Fsync.atomicWrite(tdir.resolve("TABLE"), encodeId(id));
-                Manifest m = Manifest.empty(log.number() - 1);
-                Fsync.atomicWrite(tdir.resolve("MANIFEST"), m.encode());
-                Fsync.directory(tdir.getParent());
-                tables.putIfAbsent(id.id(), new Table(id, tdir, m));
+                String root = SegmentStore.tableRoot(id);
+                SegmentStore.join(data.put(root + "TABLE", encodeId(id), PutMode.OVERWRITE));
+                Table t = new Table(id, new Manifest(0, epoch, clock.millis(), false, List.of(), log.number() - 1));
+                commitManifest(t, Manifest.first(epoch, clock.millis(), log.number() - 1));
+                tables.putIfAbsent(id.id(), t);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -575,26 +820,16 @@ public final class LsmEngine implements StorageEngine {
     @Override
     public CompletionStage<Void> dropTable(TableId id) {
         return CompletableFuture.runAsync(() -> {
-            Table t = tables.remove(id.id());
+            Table t = tables.get(id.id());
             if (t == null) {
                 return;
             }
             synchronized (t) {
-                try {
-                    Files.deleteIfExists(t.dir.resolve("MANIFEST"));
-                    Fsync.directory(t.dir);
-                    for (Segment s : t.segments) {
-                        s.close();
-                    }
-                    try (Stream<Path> files = Files.list(t.dir)) {
-                        for (Path f : files.toList()) {
-                            Files.deleteIfExists(f);
-                        }
-                    }
-                    Files.deleteIfExists(t.dir);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                // The data stays for the retention window (a dropped table can be restored), then GC deletes it.
+                commitManifest(t, t.manifest.asDropped(epoch, clock.millis()));
+                tables.remove(id.id());
+                List<Segment> old = t.segments;
+                janitor.schedule(() -> old.forEach(Segment::close), 60, TimeUnit.SECONDS);
             }
         }, metadata);
     }
@@ -607,20 +842,12 @@ public final class LsmEngine implements StorageEngine {
         }
         return flushAll().thenRunAsync(() -> {
             synchronized (t) {
-                try {
-                    List<Segment> old = t.segments;
-                    Manifest next = new Manifest(t.manifest.version() + 1, List.of(), Math.max(t.manifest.flushedLog(), log.number() - 1));
-                    Fsync.atomicWrite(t.dir.resolve("MANIFEST"), next.encode());
-                    t.manifest = next;
-                    t.segments = List.of();
-                    t.active = new ConcurrentSkipListMap<>();
-                    for (Segment s : old) {
-                        s.close();
-                        Files.deleteIfExists(s.path);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                List<Segment> old = t.segments;
+                commitManifest(t, t.manifest.next(epoch, clock.millis(), List.of(),
+                        Math.max(t.manifest.flushedLog(), log.number() - 1)));
+                t.segments = List.of();
+                t.active = new ConcurrentSkipListMap<>();
+                janitor.schedule(() -> old.forEach(Segment::close), 60, TimeUnit.SECONDS);
             }
         }, metadata);
     }
@@ -672,6 +899,7 @@ public final class LsmEngine implements StorageEngine {
         }
         log.close();
         walStore.close();
+        downloads.shutdownNow();
         reads.shutdown();
         flusher.shutdown();
         flushControl.shutdown();
@@ -683,6 +911,18 @@ public final class LsmEngine implements StorageEngine {
             for (Segment s : t.segments) {
                 s.close();
             }
+        }
+        segmentStore.close();
+        data.close();
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+            lock.channel().close();
+        } catch (IOException e) {
+            LOG.debug("could not release the storage lock", e);
         }
     }
 
@@ -705,6 +945,7 @@ public final class LsmEngine implements StorageEngine {
         janitor.shutdownNow();
         conditional.shutdownNow();
         metadata.shutdownNow();
+        downloads.shutdownNow();
         log.closeWithoutForce();
         walStore.close();
         for (Table t : tables.values()) {
@@ -712,6 +953,9 @@ public final class LsmEngine implements StorageEngine {
                 s.close();
             }
         }
+        segmentStore.close();
+        data.close();
+        releaseLock();
     }
 
     /** Forces a flush of every memtable now (tests and operators). */
@@ -721,6 +965,40 @@ public final class LsmEngine implements StorageEngine {
 
     Clock clock() {
         return clock;
+    }
+
+    /** The name of the commit log being appended. */
+    public String currentLogName() {
+        return CommitLog.name(log.number());
+    }
+
+    /** Whether the open commit log holds anything (a roll would then move it into segments). */
+    public boolean currentLogHasWrites() {
+        return log.size() > 0;
+    }
+
+    /** This engine's writer epoch. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Whether a newer writer took over this engine's storage (writes then fail). */
+    public boolean isFenced() {
+        return fenced;
+    }
+
+    /** Bytes of uncompressed blocks in the block cache and its hit rate, for metrics. */
+    public long blockCacheBytes() {
+        return segmentStore.blocks().weightedSize();
+    }
+
+    public double blockCacheHitRate() {
+        return segmentStore.blocks().hitRate();
+    }
+
+    /** Bytes of segments held in the local disk cache (remote data stores). */
+    public long diskCacheBytes() {
+        return segmentStore.diskCacheBytes();
     }
 
     /** The live state of a table, for tests. */

@@ -17,102 +17,129 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FastDecompressor;
 
 /**
- * An immutable, sorted segment file: partitions in (token, key) order, each a length- and CRC32C-framed
- * record, then a partition index and a footer (index offset, index CRC, magic, format version). The index
- * is held in memory; a partition read is one positional read, verified by its checksum. Thread-safe.
+ * An immutable, sorted segment (format v3, see docs/segment-format.md): partitions in (token, key) order
+ * packed into blocks of about {@value #BLOCK_SIZE} bytes, each LZ4-compressed and checksummed (CRC32C of
+ * the compressed bytes); then a bloom filter, the block table, the partition index and a footer with
+ * statistics, a metadata checksum, the format version and a magic number. A partition never spans blocks.
+ *
+ * <p>Segments are written once to a local file, uploaded to the data store, and read through a
+ * {@link SegmentSource} (a blob in the store, or a local cached copy) and the shared {@link BlockCache}.
+ * The index and bloom filter are held in memory. A block whose checksum fails is read again from a healthy
+ * copy ({@link SegmentSource#readRepaired}), which also repairs the bad one. Thread-safe.
  */
 final class Segment implements AutoCloseable {
     private static final long MAGIC = 0x5354524154415347L; // "STRATASG"
-    private static final int FORMAT_VERSION = 2;
-    /** bloom offset, index offset, stats (min ts, max ts, tombstones, earliest expiry), metadata CRC, version, magic. */
-    private static final int FOOTER_SIZE = 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 8;
+    static final int FORMAT_VERSION = 3;
+    static final int BLOCK_SIZE = 64 * 1024;
+    /** bloom, block table and index offsets; stats (min ts, max ts, tombstones, earliest expiry); CRC; version; magic. */
+    static final int FOOTER_SIZE = 8 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 8;
+    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
+    private static final LZ4FastDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().fastDecompressor();
 
-    /** What a segment holds, for compaction choices and (later) TTL/tombstone purge scheduling. */
-    record Stats(long minTimestamp, long maxTimestamp, long tombstones, int earliestExpiry) {
-        static final Stats EMPTY = new Stats(Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE);
-    }
+    /** What a segment holds, for compaction choices and TTL/tombstone purge scheduling. */
+    record Stats(long minTimestamp, long maxTimestamp, long tombstones, int earliestExpiry) {}
 
     final long id;
-    final Path path;
-    private final FileChannel channel;
+    final String key;
+    private final SegmentSource source;
+    private final BlockCache cache;
     private final PartitionKey[] keys;
-    private final long[] offsets;
+    private final int[] blockOf;
+    private final int[] offsetInBlock;
     private final int[] lengths;
+    private final long[] blockOffsets;
+    private final int[] blockLengths;
+    private final int[] blockRawLengths;
+    private final int[] blockCrcs;
     private final BloomFilter bloom;
     final Stats stats;
     final long fileSize;
 
-    private Segment(long id, Path path, FileChannel channel, PartitionKey[] keys, long[] offsets, int[] lengths,
-            BloomFilter bloom, Stats stats, long fileSize) {
+    private Segment(long id, String key, SegmentSource source, BlockCache cache, PartitionKey[] keys, int[] blockOf,
+            int[] offsetInBlock, int[] lengths, long[] blockOffsets, int[] blockLengths, int[] blockRawLengths,
+            int[] blockCrcs, BloomFilter bloom, Stats stats, long fileSize) {
         this.id = id;
-        this.path = path;
-        this.channel = channel;
+        this.key = key;
+        this.source = source;
+        this.cache = cache;
         this.keys = keys;
-        this.offsets = offsets;
+        this.blockOf = blockOf;
+        this.offsetInBlock = offsetInBlock;
         this.lengths = lengths;
+        this.blockOffsets = blockOffsets;
+        this.blockLengths = blockLengths;
+        this.blockRawLengths = blockRawLengths;
+        this.blockCrcs = blockCrcs;
         this.bloom = bloom;
         this.stats = stats;
         this.fileSize = fileSize;
     }
 
-    /** Writes the partitions (already in key order) to {@code path} and forces it to disk. */
-    static long write(Path path, Collection<PartitionState> partitions) throws IOException {
-        return write(path, partitions.iterator(), partitions.size());
+    /** Writes the partitions (already in key order) to {@code file} and forces it; returns its size. */
+    static long write(Path file, Collection<PartitionState> partitions) throws IOException {
+        return write(file, partitions.iterator(), partitions.size());
     }
 
     /**
      * Writes partitions (in key order) from an iterator, so compaction output never has to fit in memory;
      * {@code expectedKeys} sizes the bloom filter. Returns the file size.
      */
-    static long write(Path path, java.util.Iterator<PartitionState> partitions, int expectedKeys) throws IOException {
+    static long write(Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys) throws IOException {
         BloomFilter bloom = BloomFilter.forKeys(expectedKeys);
         long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteArrayOutputStream index = new ByteArrayOutputStream();
             DataOutputStream idx = new DataOutputStream(index);
+            ByteArrayOutputStream blocks = new ByteArrayOutputStream();
+            DataOutputStream blk = new DataOutputStream(blocks);
+            ByteArrayOutputStream block = new ByteArrayOutputStream(BLOCK_SIZE + 4096);
+            DataOutputStream out = new DataOutputStream(block);
             int count = 0;
+            int blockCount = 0;
             long pos = 0;
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(64 * 1024);
             while (partitions.hasNext()) {
                 PartitionState p = partitions.next();
                 count++;
-                ByteArrayOutputStream rec = new ByteArrayOutputStream(256);
-                DataOutputStream out = new DataOutputStream(rec);
+                int start = block.size();
                 ModelCodec.writeKey(out, p.key);
                 ModelCodec.writePartitionBody(out, p.partitionDeletion, p.rangeTombstones, p.staticRow, p.rows.values());
+                out.flush();
                 bloom.add(p.key);
                 collectStats(p, st);
-                out.flush();
-                byte[] body = rec.toByteArray();
-                CRC32C crc = new CRC32C();
-                crc.update(body);
-                DataOutputStream b = new DataOutputStream(buf);
-                b.writeInt(body.length);
-                b.writeInt((int) crc.getValue());
-                b.write(body);
                 ModelCodec.writeKey(idx, p.key);
-                idx.writeLong(pos);
-                idx.writeInt(body.length);
-                pos += 8 + body.length;
-                if (buf.size() > 1 << 20) {
-                    writeFully(ch, buf.toByteArray());
-                    buf.reset();
+                idx.writeInt(blockCount);
+                idx.writeInt(start);
+                idx.writeInt(block.size() - start);
+                if (block.size() >= BLOCK_SIZE) {
+                    pos += writeBlock(ch, block.toByteArray(), pos, blk);
+                    blockCount++;
+                    block.reset();
                 }
             }
-            writeFully(ch, buf.toByteArray());
+            if (block.size() > 0) {
+                pos += writeBlock(ch, block.toByteArray(), pos, blk);
+                blockCount++;
+            }
             idx.flush();
+            blk.flush();
             byte[] bloomBytes = bloom.serialize();
+            byte[] blockTable = ByteBuffer.allocate(4 + blocks.size()).putInt(blockCount).put(blocks.toByteArray()).array();
             byte[] entries = index.toByteArray();
             byte[] indexBytes = ByteBuffer.allocate(4 + entries.length).putInt(count).put(entries).array();
             CRC32C crc = new CRC32C();
             crc.update(bloomBytes);
+            crc.update(blockTable);
             crc.update(indexBytes);
             writeFully(ch, bloomBytes);
+            writeFully(ch, blockTable);
             writeFully(ch, indexBytes);
             ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE);
-            footer.putLong(pos).putLong(pos + bloomBytes.length)
+            footer.putLong(pos).putLong(pos + bloomBytes.length).putLong(pos + bloomBytes.length + blockTable.length)
                     .putLong(st[0]).putLong(st[1]).putLong(st[2]).putInt((int) st[3])
                     .putInt((int) crc.getValue()).putInt(FORMAT_VERSION).putLong(MAGIC).flip();
             while (footer.hasRemaining()) {
@@ -121,6 +148,18 @@ final class Segment implements AutoCloseable {
             ch.force(true);
             return ch.size();
         }
+    }
+
+    private static int writeBlock(FileChannel ch, byte[] raw, long pos, DataOutputStream table) throws IOException {
+        byte[] compressed = COMPRESSOR.compress(raw);
+        CRC32C crc = new CRC32C();
+        crc.update(compressed);
+        writeFully(ch, compressed);
+        table.writeLong(pos);
+        table.writeInt(compressed.length);
+        table.writeInt(raw.length);
+        table.writeInt((int) crc.getValue());
+        return compressed.length;
     }
 
     private static void collectStats(PartitionState p, long[] st) {
@@ -169,66 +208,83 @@ final class Segment implements AutoCloseable {
         }
     }
 
-    static Segment open(long id, Path path) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    /** Opens a segment: reads and verifies its footer and metadata (from a healthy copy if one is bad). */
+    static Segment open(long id, String key, SegmentSource source, BlockCache cache) {
         try {
-            long size = ch.size();
-            if (size < FOOTER_SIZE) {
-                throw new StorageException("segment " + path + " is truncated");
+            return openFrom(id, key, source, cache, false);
+        } catch (IOException | RuntimeException first) {
+            try {
+                return openFrom(id, key, source, cache, true);
+            } catch (IOException | RuntimeException second) {
+                second.addSuppressed(first);
+                throw second instanceof StorageException se ? se
+                        : new StorageException("segment " + key + " cannot be opened: " + second, second);
             }
-            ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE);
-            readFully(ch, footer, size - FOOTER_SIZE);
-            footer.flip();
-            long bloomOffset = footer.getLong();
-            long indexOffset = footer.getLong();
-            Stats stats = new Stats(footer.getLong(), footer.getLong(), footer.getLong(), footer.getInt());
-            int metaCrc = footer.getInt();
-            int version = footer.getInt();
-            long magic = footer.getLong();
-            if (magic != MAGIC || version != FORMAT_VERSION) {
-                throw new StorageException("segment " + path + " has a bad footer (magic/version)");
-            }
-            ByteBuffer meta = ByteBuffer.allocate((int) (size - FOOTER_SIZE - bloomOffset));
-            readFully(ch, meta, bloomOffset);
-            CRC32C crc = new CRC32C();
-            crc.update(meta.array());
-            if ((int) crc.getValue() != metaCrc) {
-                throw new StorageException("segment " + path + " index checksum mismatch");
-            }
-            meta.flip();
-            BloomFilter bloom = BloomFilter.deserialize(meta);
-            ByteBuffer index = ByteBuffer.wrap(meta.array(), (int) (indexOffset - bloomOffset),
-                    (int) (size - FOOTER_SIZE - indexOffset)).slice();
-            byte[] indexBytes = new byte[index.remaining()];
-            index.get(indexBytes);
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(indexBytes));
-            int n = in.readInt();
-            PartitionKey[] keys = new PartitionKey[n];
-            long[] offsets = new long[n];
-            int[] lengths = new int[n];
-            for (int i = 0; i < n; i++) {
-                keys[i] = ModelCodec.readKey(in);
-                offsets[i] = in.readLong();
-                lengths[i] = in.readInt();
-            }
-            return new Segment(id, path, ch, keys, offsets, lengths, bloom, stats, size);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        while (b.hasRemaining()) {
-            int n = ch.read(b, pos + b.position());
-            if (n < 0) {
-                throw new IOException("unexpected end of file");
-            }
+    private static Segment openFrom(long id, String key, SegmentSource source, BlockCache cache, boolean repaired)
+            throws IOException {
+        long size = source.size();
+        if (size < FOOTER_SIZE) {
+            throw new StorageException("segment " + key + " is truncated");
         }
+        ByteBuffer footer = ByteBuffer.wrap(repaired ? source.readRepaired(size - FOOTER_SIZE, FOOTER_SIZE)
+                : source.read(size - FOOTER_SIZE, FOOTER_SIZE));
+        long bloomOffset = footer.getLong();
+        long blockTableOffset = footer.getLong();
+        long indexOffset = footer.getLong();
+        Stats stats = new Stats(footer.getLong(), footer.getLong(), footer.getLong(), footer.getInt());
+        int metaCrc = footer.getInt();
+        int version = footer.getInt();
+        long magic = footer.getLong();
+        if (magic != MAGIC || version != FORMAT_VERSION) {
+            throw new StorageException("segment " + key + " has a bad footer (magic/version " + version + ")");
+        }
+        int metaLength = (int) (size - FOOTER_SIZE - bloomOffset);
+        byte[] meta = repaired ? source.readRepaired(bloomOffset, metaLength) : source.read(bloomOffset, metaLength);
+        CRC32C crc = new CRC32C();
+        crc.update(meta);
+        if ((int) crc.getValue() != metaCrc) {
+            throw new StorageException("segment " + key + " metadata checksum mismatch");
+        }
+        ByteBuffer m = ByteBuffer.wrap(meta);
+        BloomFilter bloom = BloomFilter.deserialize(m);
+        m.position((int) (blockTableOffset - bloomOffset));
+        int blocks = m.getInt();
+        long[] blockOffsets = new long[blocks];
+        int[] blockLengths = new int[blocks];
+        int[] blockRawLengths = new int[blocks];
+        int[] blockCrcs = new int[blocks];
+        for (int b = 0; b < blocks; b++) {
+            blockOffsets[b] = m.getLong();
+            blockLengths[b] = m.getInt();
+            blockRawLengths[b] = m.getInt();
+            blockCrcs[b] = m.getInt();
+        }
+        int from = (int) (indexOffset - bloomOffset);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta, from, meta.length - from));
+        int n = in.readInt();
+        PartitionKey[] keys = new PartitionKey[n];
+        int[] blockOf = new int[n];
+        int[] offsetInBlock = new int[n];
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ModelCodec.readKey(in);
+            blockOf[i] = in.readInt();
+            offsetInBlock[i] = in.readInt();
+            lengths[i] = in.readInt();
+        }
+        return new Segment(id, key, source, cache, keys, blockOf, offsetInBlock, lengths, blockOffsets, blockLengths,
+                blockRawLengths, blockCrcs, bloom, stats, size);
     }
 
     int size() {
         return keys.length;
+    }
+
+    int blocks() {
+        return blockOffsets.length;
     }
 
     /** Index of the first key >= k (or size()). */
@@ -249,21 +305,35 @@ final class Segment implements AutoCloseable {
         return i < 0 ? null : read(i);
     }
 
+    /** The uncompressed, verified bytes of a block (from the cache when present). */
+    byte[] block(int b) {
+        return cache.get(key, b, () -> loadBlock(b));
+    }
+
+    private byte[] loadBlock(int b) {
+        byte[] compressed = source.read(blockOffsets[b], blockLengths[b]);
+        if (!intact(b, compressed)) {
+            compressed = source.readRepaired(blockOffsets[b], blockLengths[b]);
+            if (!intact(b, compressed)) {
+                throw new StorageException("segment " + key + ": block " + b + " is corrupt in every copy");
+            }
+        }
+        return DECOMPRESSOR.decompress(compressed, blockRawLengths[b]);
+    }
+
+    private boolean intact(int b, byte[] compressed) {
+        if (compressed.length != blockLengths[b]) {
+            return false;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(compressed);
+        return (int) crc.getValue() == blockCrcs[b];
+    }
+
     PartitionState read(int i) {
         try {
-            ByteBuffer b = ByteBuffer.allocate(8 + lengths[i]);
-            readFully(channel, b, offsets[i]);
-            b.flip();
-            int len = b.getInt();
-            int crcValue = b.getInt();
-            byte[] body = new byte[len];
-            b.get(body);
-            CRC32C crc = new CRC32C();
-            crc.update(body);
-            if ((int) crc.getValue() != crcValue) {
-                throw new StorageException("segment " + path + ": checksum mismatch in partition " + i);
-            }
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
+            byte[] block = block(blockOf[i]);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(block, offsetInBlock[i], lengths[i]));
             PartitionState p = new PartitionState(ModelCodec.readKey(in));
             p.partitionDeletion = ModelCodec.readDeletion(in);
             p.rangeTombstones.addAll(ModelCodec.readRangeTombstones(in));
@@ -281,10 +351,7 @@ final class Segment implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        source.close();
+        cache.invalidate(key, blocks());
     }
 }

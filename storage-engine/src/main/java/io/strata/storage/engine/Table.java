@@ -3,28 +3,28 @@ package io.strata.storage.engine;
 import io.strata.storage.spi.PartitionKey;
 import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.TableId;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One table's live state: the active memtable (written only by the commit thread), the memtable being
- * flushed (read-only), the open segments (newest first) and the manifest. Readers take a consistent
- * {@link View} of the volatile fields. Thread-safe.
+ * flushed (read-only), the open segments (newest first) and the current manifest. Readers take a
+ * consistent {@link View} of the volatile fields; manifest changes happen under the table's monitor.
+ * Thread-safe.
  */
 final class Table {
     final TableId id;
-    final Path dir;
+    final String root;
     volatile ConcurrentSkipListMap<PartitionKey, PartitionState> active = new ConcurrentSkipListMap<>();
     volatile ConcurrentSkipListMap<PartitionKey, PartitionState> flushing;
     volatile List<Segment> segments = List.of();
     volatile Manifest manifest;
     final AtomicLong activeBytes = new AtomicLong();
 
-    Table(TableId id, Path dir, Manifest manifest) {
+    Table(TableId id, Manifest manifest) {
         this.id = id;
-        this.dir = dir;
+        this.root = SegmentStore.tableRoot(id);
         this.manifest = manifest;
     }
 
@@ -44,9 +44,5 @@ final class Table {
         long added = p.apply(u);
         activeBytes.addAndGet(added);
         return added;
-    }
-
-    Path segmentPath(long segmentId) {
-        return dir.resolve(String.format("%020d.seg", segmentId));
     }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import io.strata.storage.spi.testing.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,17 +62,14 @@ class TestCrashRecovery {
         e.apply(List.of(row(1))).toCompletableFuture().join();
         e.flush();
         e.close();
-        Path seg;
-        try (var files = Files.walk(dir)) {
-            seg = files.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
-        }
-        byte[] bytes = Files.readAllBytes(seg);
-        bytes[10] ^= 0x55; // inside the first partition record
-        Files.write(seg, bytes);
+        InMemoryBlobStore data = Engines.data(dir);
+        String seg = data.list("tables/", null, 1000).toCompletableFuture().join().stream()
+                .map(i -> i.key()).filter(k -> k.endsWith(".seg")).findFirst().orElseThrow();
+        data.corrupt(seg, 10); // inside the first block
         LsmEngine reopened = Engines.open(dir, EngineOptions.defaults());
         assertThat(reopened.read(new ReadQuery(TABLE, PartitionSelection.TokenRange.ALL, List.of(Slice.ALL), false, null,
                 10, Integer.MAX_VALUE, 0, null)).toCompletableFuture()).failsWithin(java.time.Duration.ofSeconds(10))
-                .withThrowableThat().withMessageContaining("checksum");
+                .withThrowableThat().withMessageContaining("corrupt in every copy");
         reopened.close();
     }
 }

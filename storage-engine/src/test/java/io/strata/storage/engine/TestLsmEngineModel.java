@@ -55,7 +55,9 @@ class TestLsmEngineModel {
         Random r = new Random(seed);
         Path d = dir.resolve("seed" + seed);
         EngineOptions small = new EngineOptions(64 * 1024, 1 << 20, 2);
-        LsmEngine engine = Engines.open(d, small);
+        Zones zones = new Zones();
+        java.util.function.Supplier<LsmEngine> open = () -> zones.open(d, small);
+        LsmEngine engine = open.get();
         engine.createTable(TABLE).toCompletableFuture().join();
         for (int step = 0; step < 1500; step++) {
             int op = r.nextInt(100);
@@ -71,16 +73,56 @@ class TestLsmEngineModel {
                 engine.flush();
             } else if (op < 90) {
                 engine.simulateCrash();
-                engine = Engines.open(d, small);
+                engine = open.get();
             } else if (op < 91) {
                 engine.close();
-                engine = Engines.open(d, small);
+                engine = open.get();
+            } else if (op < 93) {
+                // One zone (its commit log and its data store) at a time fails or returns.
+                zones.fail(r);
             } else {
                 verify(engine, r);
             }
         }
         verify(engine, r);
         engine.close();
+    }
+
+    /** Three zones for the commit log and three for the data store, of which at most one is down at a time. */
+    private static final class Zones {
+        final List<io.strata.storage.spi.testing.InMemoryBlobStore> disks = new java.util.ArrayList<>();
+        final List<io.strata.storage.spi.testing.FaultInjectingBlobStore> faults = new java.util.ArrayList<>();
+        int down = -1;
+
+        Zones() {
+            for (int i = 0; i < 6; i++) {
+                var disk = new io.strata.storage.spi.testing.InMemoryBlobStore();
+                disks.add(disk);
+                faults.add(new io.strata.storage.spi.testing.FaultInjectingBlobStore(disk));
+            }
+        }
+
+        LsmEngine open(Path d, EngineOptions options) {
+            List<io.strata.storage.spi.blob.LogStore> logs = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                logs.add(new io.strata.storage.spi.blob.BlobLogStore(faults.get(i), "wal/"));
+            }
+            return LsmEngine.open(new EngineStorage(new io.strata.storage.engine.replication.QuorumLogStore(logs),
+                    new io.strata.storage.engine.replication.ReplicatedBlobStore(List.copyOf(faults.subList(3, 6))), d, 0),
+                    options, java.time.Clock.systemUTC());
+        }
+
+        void fail(Random r) {
+            if (down >= 0) {
+                faults.get(down).down(false);
+                faults.get(down + 3).down(false);
+                down = -1;
+            } else {
+                down = r.nextInt(3);
+                faults.get(down).down(true);
+                faults.get(down + 3).down(true);
+            }
+        }
     }
 
     private static PartitionKey pk(int k) {

@@ -151,7 +151,7 @@ public final class LocalBlobStore implements BlobStore {
     public CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode) {
         return async(() -> {
             Path target = path(key);
-            Files.createDirectories(target.getParent());
+            ensureDirectory(target.getParent());
             Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID());
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -198,6 +198,23 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
+    /**
+     * Creates missing directories top-down, forcing each one's parent so that the new name itself survives a
+     * power loss (a forced file in a directory whose entry was never forced can vanish with it).
+     */
+    private void ensureDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        ensureDirectory(dir.getParent());
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException raced) {
+            return;
+        }
+        forceDirectory(dir.getParent());
+    }
+
     static void forceDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
@@ -208,6 +225,9 @@ public final class LocalBlobStore implements BlobStore {
     public CompletionStage<List<BlobInfo>> list(String prefix, String startAfter, int max) {
         return async(() -> {
             List<BlobInfo> out = new ArrayList<>();
+            if (!Files.isDirectory(root)) {
+                return out; // a wiped zone: empty, so that repair refills it
+            }
             try (Stream<Path> files = Files.walk(root)) {
                 List<String> keys = files.filter(Files::isRegularFile)
                         .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))

@@ -69,6 +69,11 @@ public final class LocalLogStore implements LogStore {
                 FileChannel ch = open.computeIfAbsent(log, l -> {
                     try {
                         boolean created = !Files.exists(file(l));
+                        if (!Files.isDirectory(root)) {
+                            // The zone was wiped (a replaced disk): start it again; repair refills the data.
+                            Files.createDirectories(root);
+                            files.forceDirectory(root.getParent());
+                        }
                         FileChannel c = files.open(file(l), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                                 StandardOpenOption.APPEND);
                         if (created) {
@@ -131,6 +136,9 @@ public final class LocalLogStore implements LogStore {
     @Override
     public CompletionStage<List<String>> list(String prefix) {
         return CompletableFuture.supplyAsync(() -> {
+            if (!Files.isDirectory(root)) {
+                return List.<String>of();
+            }
             try (Stream<Path> files = Files.list(root)) {
                 return files.map(p -> p.getFileName().toString())
                         .filter(n -> n.endsWith(".log"))

@@ -1,9 +1,11 @@
 package io.strata.storage.local;
 
 import io.strata.storage.engine.EngineOptions;
+import io.strata.storage.engine.EngineStorage;
 import io.strata.storage.engine.LsmEngine;
 import io.strata.storage.engine.replication.QuorumLogStore;
-import io.strata.storage.spi.StorageEngine;
+import io.strata.storage.engine.replication.ReplicatedBlobStore;
+import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.LogStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,11 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Opens Strata's storage on local disks ({@code strata.storage.type=local}). The commit log is written to
- * every zone directory in parallel and a write is acknowledged once a quorum of zones forced it (by default
- * three zones under {@code <data>/storage/wal/zone-a..c}; in production, point each at its own disk).
- * Segments, manifests and the catalog live under {@code <data>/storage} (one copy until the engine's
- * segments move onto the replicated blob store, see docs/design/0002-storage-engine.md).
+ * Opens Strata's storage on local disks ({@code strata.storage.type=local}): three zones (failure domains)
+ * by default, the directories {@code <data>/storage/zone-a..c} (in production, one disk each). Each zone
+ * holds a copy of the commit log ({@code wal/}, appended and forced in every zone in parallel, a write
+ * acknowledged once a quorum forced it) and of the data store ({@code data/}: segments, manifests, catalog,
+ * writer epochs; every blob written to every zone and committed at a quorum). The process lock, scratch
+ * files and caches live in {@code <data>/storage/local}.
  */
 public final class LocalStorage {
     /** Zone directory names, in order. */
@@ -23,25 +26,38 @@ public final class LocalStorage {
 
     private LocalStorage() {}
 
-    public static StorageEngine open(Path dataDir, Clock clock) {
-        return open(dataDir, List.of(), clock);
+    /** The zone directories: the given ones, or the three defaults under the data path. */
+    public static List<Path> zoneDirs(Path dataDir, List<Path> zoneDirs) {
+        if (!zoneDirs.isEmpty()) {
+            return List.copyOf(zoneDirs);
+        }
+        List<Path> dirs = new ArrayList<>();
+        for (String z : DEFAULT_ZONES) {
+            dirs.add(dataDir.resolve("storage").resolve(z));
+        }
+        return dirs;
+    }
+
+    /** The engine's stores over the zone directories, with file I/O of the commit log through {@code io}. */
+    public static EngineStorage storage(Path dataDir, List<Path> zoneDirs, FileIO io) {
+        List<LogStore> logs = new ArrayList<>();
+        List<BlobStore> blobs = new ArrayList<>();
+        for (Path zone : zoneDirs(dataDir, zoneDirs)) {
+            logs.add(new LocalLogStore(zone.resolve("wal"), io));
+            blobs.add(new LocalBlobStore(zone.resolve("data")));
+        }
+        return new EngineStorage(new QuorumLogStore(logs), new ReplicatedBlobStore(blobs),
+                dataDir.resolve("storage").resolve("local"), 0);
+    }
+
+    public static LsmEngine open(Path dataDir, Clock clock) {
+        return open(dataDir, List.of(), EngineOptions.defaults(), clock);
     }
 
     /**
-     * @param zoneDirs commit-log zone directories; empty means the three default ones under the data path
+     * @param zoneDirs zone directories; empty means the three default ones under the data path
      */
-    public static StorageEngine open(Path dataDir, List<Path> zoneDirs, Clock clock) {
-        Path storage = dataDir.resolve("storage");
-        List<LogStore> zones = new ArrayList<>();
-        if (zoneDirs.isEmpty()) {
-            for (String z : DEFAULT_ZONES) {
-                zones.add(new LocalLogStore(storage.resolve("wal").resolve(z)));
-            }
-        } else {
-            for (Path p : zoneDirs) {
-                zones.add(new LocalLogStore(p));
-            }
-        }
-        return LsmEngine.open(storage, new QuorumLogStore(zones), EngineOptions.defaults(), clock);
+    public static LsmEngine open(Path dataDir, List<Path> zoneDirs, EngineOptions options, Clock clock) {
+        return LsmEngine.open(storage(dataDir, zoneDirs, FileIO.DEFAULT), options, clock);
     }
 }

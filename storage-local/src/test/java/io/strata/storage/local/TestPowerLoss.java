@@ -44,13 +44,19 @@ class TestPowerLoss {
 
     private static LsmEngine open(Path storage, List<LogStore> zones) {
         // memtables never flush in this test: durability rests on the commit log alone
-        return LsmEngine.open(storage, new QuorumLogStore(zones), new EngineOptions(1L << 40, 1L << 41, 2), Clock.systemUTC());
+        List<io.strata.storage.spi.blob.BlobStore> data = new ArrayList<>();
+        for (String z : LocalStorage.DEFAULT_ZONES) {
+            data.add(new LocalBlobStore(storage.resolve(z).resolve("data")));
+        }
+        return LsmEngine.open(new io.strata.storage.engine.EngineStorage(new QuorumLogStore(zones),
+                new io.strata.storage.engine.replication.ReplicatedBlobStore(data), storage.resolve("local"), 0),
+                new EngineOptions(1L << 40, 1L << 41, 2), Clock.systemUTC());
     }
 
     private static List<LogStore> zones(Path storage, FileIO io) {
         List<LogStore> zones = new ArrayList<>();
         for (String z : LocalStorage.DEFAULT_ZONES) {
-            zones.add(new LocalLogStore(storage.resolve("wal").resolve(z), io));
+            zones.add(new LocalLogStore(storage.resolve(z).resolve("wal"), io));
         }
         return zones;
     }

@@ -91,8 +91,9 @@ public final class S3BlobStore implements BlobStore {
     public static S3BlobStore open(S3Settings settings) {
         var builder = S3Client.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
+                .credentialsProvider(settings.accessKey().isEmpty()
+                        ? software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()
+                        : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(java.time.Duration.ofSeconds(5))
                         .socketTimeout(java.time.Duration.ofSeconds(60)))

@@ -105,6 +105,21 @@ public final class QuorumLogStore implements LogStore {
         });
     }
 
+    /** Zones (by index) that answered a listing without {@code log}: wiped or replaced since it started. */
+    public List<Integer> zonesMissing(String log) {
+        List<Integer> missing = new ArrayList<>();
+        for (int z = 0; z < zones.size(); z++) {
+            try {
+                if (!zones.get(z).list(log).toCompletableFuture().join().contains(log)) {
+                    missing.add(z);
+                }
+            } catch (RuntimeException unreachable) {
+                // down, not wiped: its appends fail and it is caught up by the next roll
+            }
+        }
+        return missing;
+    }
+
     @Override
     public CompletionStage<Void> delete(String log) {
         List<CompletableFuture<Void>> deletes = new ArrayList<>();

@@ -1,0 +1,27 @@
+package io.strata.storage.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.LogStore;
+import java.nio.file.Path;
+
+/**
+ * Where an engine keeps its state, through the backend SPI only: the commit log ({@code wal}, for example
+ * a quorum over three zones), the data store for segments, manifests, the catalog and writer epochs
+ * ({@code data}, for example a {@code ReplicatedBlobStore} over three zones), and a local working
+ * directory for segment files being written, the process lock and the segment disk cache.
+ *
+ * @param diskCacheBytes bytes of segments kept as local files in {@code localDir/cache} (worth it when the
+ *     data store is remote, such as S3; 0 disables the disk cache, right for local zones)
+ */
+public record EngineStorage(LogStore wal, BlobStore data, Path localDir, long diskCacheBytes) {
+    public EngineStorage {
+        requireNonNull(wal, "wal is null");
+        requireNonNull(data, "data is null");
+        requireNonNull(localDir, "localDir is null");
+        if (diskCacheBytes < 0) {
+            throw new IllegalArgumentException("diskCacheBytes < 0");
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.strata.storage.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.strata.storage.engine.replication.QuorumLogStore;
+import io.strata.storage.engine.replication.ReplicatedBlobStore;
+import io.strata.storage.spi.Cell;
+import io.strata.storage.spi.Clustering;
+import io.strata.storage.spi.LivenessInfo;
+import io.strata.storage.spi.PartitionData;
+import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.PartitionSelection;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.ReadQuery;
+import io.strata.storage.spi.Row;
+import io.strata.storage.spi.Slice;
+import io.strata.storage.spi.TableId;
+import io.strata.storage.spi.blob.BlobLogStore;
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.LogStore;
+import io.strata.storage.spi.testing.FaultInjectingBlobStore;
+import io.strata.storage.spi.testing.InMemoryBlobStore;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine over three zones of the backend SPI (in memory, with faults): zone outages, a wiped zone, a
+ * corrupt segment copy, writer fencing by epoch, and garbage collection after the retention window.
+ */
+class TestReplicatedEngine {
+    @TempDir
+    Path dir;
+
+    private static final TableId TABLE = new TableId("t", "ks", "zones", UUID.randomUUID());
+
+    private final List<InMemoryBlobStore> disks = List.of(new InMemoryBlobStore(), new InMemoryBlobStore(), new InMemoryBlobStore());
+    private final List<InMemoryBlobStore> walDisks = List.of(new InMemoryBlobStore(), new InMemoryBlobStore(), new InMemoryBlobStore());
+    private final List<FaultInjectingBlobStore> zones = disks.stream().map(FaultInjectingBlobStore::new).toList();
+    private final List<FaultInjectingBlobStore> walZones = walDisks.stream().map(FaultInjectingBlobStore::new).toList();
+
+    private ReplicatedBlobStore data() {
+        return new ReplicatedBlobStore(List.copyOf(zones));
+    }
+
+    private LogStore wal() {
+        List<LogStore> logs = new ArrayList<>();
+        for (BlobStore z : walZones) {
+            logs.add(new BlobLogStore(z, "wal/"));
+        }
+        return new QuorumLogStore(logs);
+    }
+
+    private LsmEngine open(String local, EngineOptions options, Clock clock) {
+        return LsmEngine.open(new EngineStorage(wal(), data(), dir.resolve(local), 0), options, clock);
+    }
+
+    private static PartitionUpdate row(int k) {
+        byte[] key = ByteBuffer.allocate(4).putInt(k).array();
+        return PartitionUpdate.ofRows(TABLE, PartitionKey.of(key), List.of(Row.of(Clustering.EMPTY,
+                LivenessInfo.of(k + 1, 0, 0), List.of(Cell.live("v", null, k + 1, key)))));
+    }
+
+    private static void write(LsmEngine e, int from, int to) {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            acks.add(e.apply(List.of(row(i))).toCompletableFuture());
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static BitSet keys(LsmEngine e) {
+        BitSet present = new BitSet();
+        for (PartitionData p : e.read(new ReadQuery(TABLE, PartitionSelection.TokenRange.ALL, List.of(Slice.ALL), false,
+                null, Integer.MAX_VALUE, Integer.MAX_VALUE, 0, null)).toCompletableFuture().join().partitions()) {
+            present.set(ByteBuffer.wrap(p.key().key()).getInt());
+        }
+        return present;
+    }
+
+    private static Set<String> keysOf(InMemoryBlobStore s) {
+        return s.list("", null, 1_000_000).toCompletableFuture().join().stream().map(BlobStore.BlobInfo::key)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void writesAndReadsContinueThroughZoneFaultsAndTheZonesAreRepaired() {
+        EngineOptions small = new EngineOptions(64 * 1024, 1 << 20, 2);
+        LsmEngine e = open("local", small, Clock.systemUTC());
+        e.createTable(TABLE).toCompletableFuture().join();
+        write(e, 0, 2000);
+        e.flush();
+        zones.get(0).down(true);
+        walZones.get(0).down(true);
+        write(e, 2000, 4000);
+        e.flush();
+        assertThat(keys(e).cardinality()).isEqualTo(4000);
+        zones.get(0).down(false);
+        walZones.get(0).down(false);
+        e.close();
+
+        // Zone c loses its disk; zone a holds a corrupt copy of every segment.
+        disks.get(2).wipe();
+        for (String k : keysOf(disks.get(0))) {
+            if (k.endsWith(".seg")) {
+                disks.get(0).corrupt(k, 20);
+            }
+        }
+        LsmEngine reopened = open("local", small, Clock.systemUTC());
+        assertThat(keys(reopened).cardinality()).isEqualTo(4000);
+        assertThat(data().repair("").toCompletableFuture().join()).isPositive();
+        assertThat(keysOf(disks.get(2))).containsAll(keysOf(disks.get(1)).stream()
+                .filter(k -> k.startsWith("tables/")).toList());
+        reopened.close();
+    }
+
+    @Test
+    void aSecondWriterFencesTheFirst() {
+        EngineOptions options = EngineOptions.defaults();
+        LsmEngine first = open("node-1", options, Clock.systemUTC());
+        first.createTable(TABLE).toCompletableFuture().join();
+        write(first, 0, 500);
+
+        LsmEngine second = open("node-2", options, Clock.systemUTC());
+        assertThat(second.epoch()).isGreaterThan(first.epoch());
+        assertThat(keys(second).cardinality()).as("the new writer sees every acknowledged write").isEqualTo(500);
+
+        // The old writer's log was sealed: its next group commit loses the sequence number and is not acknowledged.
+        assertThatThrownBy(() -> first.apply(List.of(row(9999))).toCompletableFuture().join())
+                .hasMessageContaining("commit log write failed");
+        // Its next manifest commit finds the fencing version and stops it for good.
+        assertThatThrownBy(first::flush).hasMessageContaining("fenced");
+        assertThat(first.isFenced()).isTrue();
+        assertThatThrownBy(() -> first.apply(List.of(row(10_000))).toCompletableFuture().join())
+                .hasMessageContaining("fenced");
+
+        write(second, 500, 600);
+        second.close();
+        first.simulateCrash();
+        LsmEngine third = open("node-1", options, Clock.systemUTC());
+        BitSet k = keys(third);
+        assertThat(k.cardinality()).isEqualTo(600);
+        assertThat(k.get(9999)).isFalse();
+        third.close();
+    }
+
+    @Test
+    void garbageCollectionKeepsTheRetentionWindowThenDeletes() {
+        MutableClock clock = new MutableClock();
+        EngineOptions options = new EngineOptions(64L << 20, 256L << 20, 2).withRetention(3600, 3600);
+        LsmEngine e = open("local", options, clock);
+        e.createTable(TABLE).toCompletableFuture().join();
+        for (int round = 0; round < 4; round++) {
+            write(e, round * 100, round * 100 + 100);
+            e.flush();
+        }
+        for (int i = 0; i < 200 && e.table(TABLE).segments.size() != 1; i++) {
+            sleep(50);
+        }
+        assertThat(e.table(TABLE).segments).hasSize(1);
+        int segmentsBefore = count(disks.get(1), ".seg");
+        assertThat(segmentsBefore).as("compaction inputs are retained").isEqualTo(5);
+        e.collectGarbage();
+        assertThat(count(disks.get(1), ".seg")).as("inside the window nothing goes").isEqualTo(5);
+
+        clock.advance(Duration.ofHours(2));
+        e.collectGarbage();
+        assertThat(count(disks.get(1), ".seg")).isEqualTo(1);
+        assertThat(keysOf(disks.get(1)).stream().filter(k -> k.contains("/manifest/")).count()).isEqualTo(1);
+        assertThat(keysOf(walDisks.get(1)).stream().filter(k -> k.startsWith("wal/")).count())
+                .as("retired logs deleted").isLessThanOrEqualTo(1);
+        assertThat(keys(e).cardinality()).isEqualTo(400);
+        e.close();
+        LsmEngine reopened = open("local", options, clock);
+        assertThat(keys(reopened).cardinality()).isEqualTo(400);
+        reopened.close();
+    }
+
+    private static int count(InMemoryBlobStore s, String suffix) {
+        return (int) keysOf(s).stream().filter(k -> k.endsWith(suffix)).count();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
