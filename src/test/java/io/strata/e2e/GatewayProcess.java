@@ -30,7 +30,15 @@ final class GatewayProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.extraConfig = extraConfig;
         this.cqlPort = freePort();
-        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-gateway.log");
+        // Logs outlive the test's temporary directory, so a failed run can be read afterwards.
+        Path logs = Path.of(System.getProperty("strata.e2e.dir", "."), "target", "gateway-logs");
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.log = logs.resolve(dataDir.getParent().getFileName() + "-" + dataDir.getFileName() + "-"
+                + (E2eStorage.s3() ? "s3" : "local") + ".log");
     }
 
     static Path appJar() {

@@ -625,7 +625,7 @@ public final class LsmEngine implements StorageEngine {
         bytesCompacted.addAndGet(written);
         // Readers may still hold the inputs in a view: close them later. Their blobs stay for the retention
         // window (point-in-time recovery); garbage collection deletes them after it.
-        janitor.schedule(() -> inputs.forEach(Segment::close), 60, TimeUnit.SECONDS);
+        closeLater(inputs);
         LOG.infof("Compacted %d segments of %s (%d -> %d bytes%s); write amplification so far %.2f", inputs.size(), t.id,
                 inputBytes, written, major ? ", major: tombstones past gc_grace purged" : "", writeAmplification());
     }
@@ -705,6 +705,15 @@ public final class LsmEngine implements StorageEngine {
             }
         }
         return false;
+    }
+
+    /** Readers may still hold these segments in a view: close them a minute later (at once when shutting down). */
+    private void closeLater(List<Segment> segments) {
+        try {
+            janitor.schedule(() -> segments.forEach(Segment::close), 60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            segments.forEach(Segment::close);
+        }
     }
 
     /** Bytes written to segments by flushes and compactions, per byte flushed. */
@@ -829,7 +838,7 @@ public final class LsmEngine implements StorageEngine {
                 commitManifest(t, t.manifest.asDropped(epoch, clock.millis()));
                 tables.remove(id.id());
                 List<Segment> old = t.segments;
-                janitor.schedule(() -> old.forEach(Segment::close), 60, TimeUnit.SECONDS);
+                closeLater(old);
             }
         }, metadata);
     }
@@ -847,7 +856,7 @@ public final class LsmEngine implements StorageEngine {
                         Math.max(t.manifest.flushedLog(), log.number() - 1)));
                 t.segments = List.of();
                 t.active = new ConcurrentSkipListMap<>();
-                janitor.schedule(() -> old.forEach(Segment::close), 60, TimeUnit.SECONDS);
+                closeLater(old);
             }
         }, metadata);
     }

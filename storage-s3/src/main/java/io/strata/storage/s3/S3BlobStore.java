@@ -51,7 +51,7 @@ public final class S3BlobStore implements BlobStore {
     private static final Logger LOG = Logger.getLogger(S3BlobStore.class);
     static final int MULTIPART_THRESHOLD = 8 * 1024 * 1024;
     static final int PART_SIZE = 8 * 1024 * 1024;
-    static final int MAX_ATTEMPTS = 6;
+    static final int MAX_ATTEMPTS = 4;
 
     /**
      * Drops {@code Expect: 100-continue}, which the SDK adds to PUTs. With the JDK's HTTP client a

@@ -52,6 +52,7 @@ public final class ReplicatedBlobStore implements BlobStore {
             throw new IllegalArgumentException("at least one zone");
         }
         this.quorum = zones.size() / 2 + 1;
+        this.suspectUntil = new long[zones.size()];
     }
 
     public int quorum() {
@@ -85,6 +86,66 @@ public final class ReplicatedBlobStore implements BlobStore {
 
     private record Outcome<T>(T value, Throwable error) {}
 
+    /**
+     * Runs {@code op} on every zone and completes as soon as the outcomes so far satisfy {@code enough} (or all
+     * zones answered), so a slow or unreachable zone does not hold up a quorum. Pending zones are null.
+     */
+    private <T> CompletableFuture<List<Outcome<T>>> until(java.util.function.Function<BlobStore, CompletionStage<T>> op,
+            java.util.function.Predicate<List<Outcome<T>>> enough) {
+        CompletableFuture<List<Outcome<T>>> result = new CompletableFuture<>();
+        List<Outcome<T>> outcomes = new ArrayList<>(java.util.Collections.nCopies(zones.size(), (Outcome<T>) null));
+        int[] answered = {0};
+        for (int i = 0; i < zones.size(); i++) {
+            int zone = i;
+            CompletionStage<T> f;
+            try {
+                f = op.apply(zones.get(i));
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((v, e) -> {
+                Throwable error = e == null ? null : cause(e);
+                noteHealth(zone, error);
+                synchronized (outcomes) {
+                    outcomes.set(zone, new Outcome<>(v, error));
+                    answered[0]++;
+                    if (!result.isDone() && (answered[0] == zones.size() || enough.test(outcomes))) {
+                        result.complete(new ArrayList<>(outcomes));
+                    }
+                }
+            });
+        }
+        return result;
+    }
+
+    private static <T> long count(List<Outcome<T>> outcomes, java.util.function.Predicate<Outcome<T>> p) {
+        return outcomes.stream().filter(o -> o != null && p.test(o)).count();
+    }
+
+    /** Zones that failed recently are read last for a while (they are still written, and repaired). */
+    private final long[] suspectUntil;
+    private static final long SUSPECT_NANOS = 10_000_000_000L;
+
+    private void noteHealth(int zone, Throwable error) {
+        if (error == null || error instanceof NoSuchBlobException || error instanceof PreconditionFailedException) {
+            suspectUntil[zone] = 0;
+        } else {
+            suspectUntil[zone] = System.nanoTime() + SUSPECT_NANOS;
+        }
+    }
+
+    /** Zone indexes, healthy ones first (stable order otherwise). */
+    private List<Integer> readOrder() {
+        long now = System.nanoTime();
+        List<Integer> healthy = new ArrayList<>();
+        List<Integer> suspect = new ArrayList<>();
+        for (int z = 0; z < zones.size(); z++) {
+            (suspectUntil[z] - now > 0 ? suspect : healthy).add(z);
+        }
+        healthy.addAll(suspect);
+        return healthy;
+    }
+
     private <T> CompletableFuture<List<Outcome<T>>> all(java.util.function.Function<BlobStore, CompletionStage<T>> op) {
         List<CompletableFuture<Outcome<T>>> fs = new ArrayList<>();
         for (BlobStore z : zones) {
@@ -107,20 +168,22 @@ public final class ReplicatedBlobStore implements BlobStore {
                     "IF_MATCH is not offered by replicated stores: commit new versioned keys with CREATE_IF_ABSENT"));
         }
         byte[] sealed = seal(content);
-        return all(z -> z.put(key, sealed, mode)).thenApply(outcomes -> {
-            long ok = outcomes.stream().filter(o -> o.error() == null).count();
-            long refused = outcomes.stream().filter(o -> o.error() instanceof PreconditionFailedException).count();
+        return until(z -> z.put(key, sealed, mode), os -> count(os, o -> o.error() == null) >= quorum
+                || count(os, o -> o.error() instanceof PreconditionFailedException) >= quorum).thenApply(outcomes -> {
+            long ok = count(outcomes, o -> o.error() == null);
+            long refused = count(outcomes, o -> o.error() instanceof PreconditionFailedException);
             if (ok >= quorum) {
                 if (ok < zones.size()) {
                     LOG.debugf("put %s reached %d of %d zones; repair will catch the others up", key, ok, zones.size());
                 }
-                return new BlobInfo(key, content.length, outcomes.stream().filter(o -> o.error() == null)
+                return new BlobInfo(key, content.length, outcomes.stream().filter(o -> o != null && o.error() == null)
                         .map(o -> o.value().etag()).findFirst().orElse(""));
             }
             if (refused >= quorum) {
                 throw new PreconditionFailedException("blob '" + key + "' already exists in a quorum of zones");
             }
-            Throwable first = outcomes.stream().map(Outcome::error).filter(e -> e != null).findFirst().orElse(null);
+            Throwable first = outcomes.stream().filter(o -> o != null).map(Outcome::error).filter(e -> e != null)
+                    .findFirst().orElse(null);
             throw new StorageException("put of '" + key + "' reached " + ok + " of " + zones.size()
                     + " zones, fewer than the quorum of " + quorum + (refused > 0 ? " (inconclusive conditional put)" : ""),
                     first);
@@ -129,15 +192,21 @@ public final class ReplicatedBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<byte[]> readAll(String key) {
-        return readFrom(key, 0, new ArrayList<>());
+        return readFrom(key, readOrder(), 0, new ArrayList<>());
     }
 
     private CompletionStage<byte[]> readFrom(String key, int zone, List<Integer> bad) {
-        if (zone >= zones.size()) {
+        return readFrom(key, readOrder(), 0, bad);
+    }
+
+    private CompletionStage<byte[]> readFrom(String key, List<Integer> order, int attempt, List<Integer> bad) {
+        if (attempt >= order.size()) {
             return CompletableFuture.failedFuture(bad.size() == zones.size() ? new NoSuchBlobException(key)
                     : new StorageException("no intact copy of '" + key + "' in any zone"));
         }
+        int zone = order.get(attempt);
         return zones.get(zone).readAll(key).handle((stored, e) -> {
+            noteHealth(zone, e == null ? null : cause(e));
             Optional<byte[]> content = e == null ? unseal(stored) : Optional.empty();
             if (content.isPresent()) {
                 if (!bad.isEmpty()) {
@@ -152,7 +221,7 @@ public final class ReplicatedBlobStore implements BlobStore {
             if (e == null || cause(e) instanceof NoSuchBlobException) {
                 nextBad.add(zone);
             }
-            return readFrom(key, zone + 1, nextBad).toCompletableFuture();
+            return readFrom(key, order, attempt + 1, nextBad).toCompletableFuture();
         }).thenCompose(f -> f);
     }
 
@@ -169,13 +238,15 @@ public final class ReplicatedBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<byte[]> read(String key, long offset, int length) {
-        return rangedFrom(key, offset, length, 0, null);
+        return rangedFrom(key, offset, length, readOrder(), 0, null);
     }
 
-    private CompletionStage<byte[]> rangedFrom(String key, long offset, int length, int zone, Throwable last) {
-        if (zone >= zones.size()) {
+    private CompletionStage<byte[]> rangedFrom(String key, long offset, int length, List<Integer> order, int attempt,
+            Throwable last) {
+        if (attempt >= order.size()) {
             return CompletableFuture.failedFuture(last != null ? last : new NoSuchBlobException(key));
         }
+        int zone = order.get(attempt);
         BlobStore z = zones.get(zone);
         return z.head(key).thenCompose(h -> {
             if (h.isEmpty()) {
@@ -184,20 +255,24 @@ public final class ReplicatedBlobStore implements BlobStore {
             long visible = h.get().size() - TRAILER;
             int n = (int) Math.max(0, Math.min(length, visible - offset));
             return n == 0 ? CompletableFuture.completedFuture(new byte[0]) : z.read(key, offset, n);
-        }).handle((v, e) -> e == null ? CompletableFuture.completedFuture(v)
-                : rangedFrom(key, offset, length, zone + 1, cause(e)).toCompletableFuture()).thenCompose(f -> f);
+        }).handle((v, e) -> {
+            noteHealth(zone, e == null ? null : cause(e));
+            return e == null ? CompletableFuture.completedFuture(v)
+                    : rangedFrom(key, offset, length, order, attempt + 1, cause(e)).toCompletableFuture();
+        }).thenCompose(f -> f);
     }
 
     @Override
     public CompletionStage<Optional<BlobInfo>> head(String key) {
-        return all(z -> z.head(key)).thenApply(outcomes -> {
+        return until(z -> z.head(key), os -> count(os, o -> o.error() == null && o.value().isPresent()) > 0
+                || count(os, o -> o.error() == null) >= quorum).thenApply(outcomes -> {
             for (Outcome<Optional<BlobInfo>> o : outcomes) {
-                if (o.error() == null && o.value().isPresent()) {
+                if (o != null && o.error() == null && o.value().isPresent()) {
                     BlobInfo i = o.value().get();
                     return Optional.of(new BlobInfo(key, i.size() - TRAILER, i.etag()));
                 }
             }
-            long answered = outcomes.stream().filter(o -> o.error() == null).count();
+            long answered = count(outcomes, o -> o.error() == null);
             if (answered < quorum) {
                 throw new StorageException("head of '" + key + "': fewer than a quorum of zones answered");
             }
@@ -207,14 +282,15 @@ public final class ReplicatedBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<List<BlobInfo>> list(String prefix, String startAfter, int max) {
-        return all(z -> z.list(prefix, startAfter, max)).thenApply(outcomes -> {
-            long answered = outcomes.stream().filter(o -> o.error() == null).count();
+        // A quorum's listings suffice: every blob written at a quorum is in at least one of them.
+        return until(z -> z.list(prefix, startAfter, max), os -> count(os, o -> o.error() == null) >= quorum).thenApply(outcomes -> {
+            long answered = count(outcomes, o -> o.error() == null);
             if (answered < quorum) {
                 throw new StorageException("list of '" + prefix + "': fewer than a quorum of zones answered");
             }
             TreeMap<String, BlobInfo> merged = new TreeMap<>();
             for (Outcome<List<BlobInfo>> o : outcomes) {
-                if (o.error() == null) {
+                if (o != null && o.error() == null) {
                     for (BlobInfo i : o.value()) {
                         merged.putIfAbsent(i.key(), new BlobInfo(i.key(), i.size() - TRAILER, i.etag()));
                     }
@@ -226,8 +302,8 @@ public final class ReplicatedBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<Void> delete(Collection<String> keys) {
-        return all(z -> z.delete(keys)).thenApply(outcomes -> {
-            long ok = outcomes.stream().filter(o -> o.error() == null).count();
+        return until(z -> z.delete(keys), os -> count(os, o -> o.error() == null) >= quorum).thenApply(outcomes -> {
+            long ok = count(outcomes, o -> o.error() == null);
             if (ok < quorum) {
                 throw new StorageException("delete reached " + ok + " zones, fewer than the quorum of " + quorum);
             }

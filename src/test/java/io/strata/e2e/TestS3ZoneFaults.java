@@ -1,0 +1,185 @@
+package io.strata.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.gaul.s3proxy.junit.S3ProxyExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Three S3 zones, each its own S3Proxy server on loopback: one endpoint is stopped during load (writes and
+ * reads continue at a quorum), then comes back empty (a replaced server) and is rebuilt by the background
+ * repair; every acknowledged write survives a kill -9 and restart.
+ */
+class TestS3ZoneFaults {
+    @TempDir
+    Path tmp;
+
+    private static final String BUCKET = "zone";
+
+    @Test
+    void aStoppedEndpointIsRebuiltWhenItReturns() throws Exception {
+        int[] ports = {freePort(), freePort(), freePort()};
+        List<S3ProxyExtension> proxies = new ArrayList<>();
+        for (int port : ports) {
+            proxies.add(startProxy(port));
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("strata.storage.type", "s3");
+        config.put("strata.storage.s3.buckets", BUCKET + "," + BUCKET + "," + BUCKET);
+        config.put("strata.storage.s3.endpoints", "http://127.0.0.1:" + ports[0] + ",http://127.0.0.1:" + ports[1]
+                + ",http://127.0.0.1:" + ports[2]);
+        config.put("strata.storage.s3.access-key", "access");
+        config.put("strata.storage.s3.secret-key", "secret");
+        config.put("strata.storage.engine.repair-interval", "1s");
+        config.put("strata.storage.engine.flush-threshold-bytes", "262144");
+        GatewayProcess gateway = new GatewayProcess(tmp.resolve("data"), config).start();
+        Map<Integer, Integer> acknowledged = new ConcurrentHashMap<>();
+        AtomicInteger failedWrites = new AtomicInteger();
+        AtomicInteger failedReads = new AtomicInteger();
+        try (CqlSession s = connect(gateway)) {
+            s.execute("CREATE KEYSPACE s3zones WITH replication = {'class': 'SingleRegionStrategy'}");
+            s.execute("CREATE TABLE s3zones.kv (k int PRIMARY KEY, v int, pad text)");
+            PreparedStatement insert = s.prepare("INSERT INTO s3zones.kv (k, v, pad) VALUES (?, ?, ?)");
+            PreparedStatement select = s.prepare("SELECT v FROM s3zones.kv WHERE k = ?");
+            String pad = "s".repeat(300);
+            Semaphore inFlight = new Semaphore(16);
+            AtomicInteger next = new AtomicInteger();
+            long start = System.nanoTime();
+            boolean stopped = false;
+            while (System.nanoTime() - start < Duration.ofSeconds(8).toNanos()) {
+                if (!stopped && System.nanoTime() - start > Duration.ofSeconds(2).toNanos()) {
+                    proxies.get(1).afterEach(null); // endpoint b stops, and its data is gone
+                    stopped = true;
+                }
+                inFlight.acquire();
+                int k = next.getAndIncrement();
+                s.executeAsync(insert.bind(k, k * 5, pad)).whenComplete((r, e) -> {
+                    if (e == null) {
+                        acknowledged.put(k, k * 5);
+                    } else {
+                        failedWrites.incrementAndGet();
+                    }
+                    inFlight.release();
+                });
+                if (k % 4 == 0 && k > 0) {
+                    inFlight.acquire();
+                    s.executeAsync(select.bind(k / 2)).whenComplete((r, e) -> {
+                        if (e != null) {
+                            failedReads.incrementAndGet();
+                        }
+                        inFlight.release();
+                    });
+                }
+            }
+            inFlight.acquire(16);
+            assertThat(failedWrites.get()).as("writes failed while an endpoint was down").isZero();
+            assertThat(failedReads.get()).as("reads failed while an endpoint was down").isZero();
+            assertThat(acknowledged.size()).isGreaterThan(200);
+
+            proxies.set(1, startProxy(ports[1])); // a replaced, empty server on the same endpoint
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!keys(ports[1]).containsAll(keys(ports[0])) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertThat(keys(ports[1])).as("endpoint b rebuilt").containsAll(keys(ports[0]));
+            assertThat(keys(ports[0])).anyMatch(k -> k.endsWith(".seg"));
+            assertThat(missing(s, acknowledged)).isZero();
+        }
+        gateway.kill();
+        gateway.start();
+        try (CqlSession s = connect(gateway)) {
+            assertThat(missing(s, acknowledged)).as("acknowledged writes lost after kill -9 and restart").isZero();
+        } finally {
+            gateway.close();
+            proxies.forEach(p -> p.afterEach(null));
+        }
+    }
+
+    private static S3ProxyExtension startProxy(int port) throws Exception {
+        S3ProxyExtension p = S3ProxyExtension.builder().withCredentials("access", "secret").withPort(port).build();
+        p.beforeEach(null);
+        try (S3Client c = client(port)) {
+            c.createBucket(b -> b.bucket(BUCKET));
+        }
+        return p;
+    }
+
+    private static S3Client client(int port) {
+        return S3Client.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("access", "secret")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .forcePathStyle(true)
+                .build();
+    }
+
+    /** Segment and manifest keys in one endpoint's bucket. */
+    private static Set<String> keys(int port) {
+        Set<String> keys = new TreeSet<>();
+        try (S3Client c = client(port)) {
+            c.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("strata/tables/")).contents()
+                    .forEach(o -> keys.add(o.key()));
+        } catch (RuntimeException e) {
+            return Set.of();
+        }
+        return keys;
+    }
+
+    private static int missing(CqlSession s, Map<Integer, Integer> acknowledged) {
+        Map<Integer, Integer> seen = new ConcurrentHashMap<>();
+        for (Row r : s.execute(SimpleStatement.newInstance("SELECT k, v FROM s3zones.kv").setPageSize(2000))) {
+            seen.put(r.getInt("k"), r.getInt("v"));
+        }
+        int bad = 0;
+        for (var e : acknowledged.entrySet()) {
+            if (!e.getValue().equals(seen.get(e.getKey()))) {
+                bad++;
+            }
+        }
+        return bad;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static CqlSession connect(GatewayProcess gateway) {
+        return CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", gateway.port()))
+                .withLocalDatacenter("datacenter1")
+                .withAuthCredentials("token", gateway.devToken())
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
+                        .build())
+                .build();
+    }
+}
