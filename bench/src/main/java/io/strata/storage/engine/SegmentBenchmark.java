@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Hot paths of the engine: applying an update to a memtable, writing a segment of 10,000 partitions,
- * and a point read from a segment (bloom filter, index search, positional read, CRC check, decode).
+ * and a point read from a segment (bloom filter, index search, block from the cache or read, CRC-checked
+ * and LZ4-decompressed, then decoded).
  * Lives in the engine's package to reach its package-private classes.
  */
 @State(Scope.Benchmark)
@@ -45,6 +46,7 @@ public class SegmentBenchmark {
 
     private Path dir;
     private Segment segment;
+    private Segment uncached;
     private ConcurrentSkipListMap<PartitionKey, PartitionState> memtable;
     private PartitionState[] states;
     private long counter;
@@ -75,13 +77,15 @@ public class SegmentBenchmark {
         states = m.values().toArray(new PartitionState[0]);
         Path file = dir.resolve("read.seg");
         Segment.write(file, m.values());
-        segment = Segment.open(1, file);
+        segment = Segment.open(1, "read.seg", new FileSource(file), new BlockCache(256L << 20));
+        uncached = Segment.open(1, "read.seg", new FileSource(file), new BlockCache(0));
         memtable = new ConcurrentSkipListMap<>();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         segment.close();
+        uncached.close();
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 Files.delete(f);
@@ -102,9 +106,62 @@ public class SegmentBenchmark {
         return segment.get(key((int) (counter++ % PARTITIONS)));
     }
 
+    /** Every read decompresses and checksums its 64 KiB block: the cost of a block-cache miss on local disk. */
+    @Benchmark
+    public PartitionState segmentPointReadUncached() {
+        return uncached.get(key((int) (counter++ % PARTITIONS)));
+    }
+
     @Benchmark
     public PartitionState segmentPointMiss() {
         return segment.get(key(PARTITIONS + (int) (counter++ % PARTITIONS)));
+    }
+
+    /** Positional reads of a local file, as the disk cache serves them. */
+    static final class FileSource implements SegmentSource {
+        private final java.nio.channels.FileChannel channel;
+
+        FileSource(Path file) throws IOException {
+            this.channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+        }
+
+        @Override
+        public long size() {
+            try {
+                return channel.size();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public byte[] read(long offset, int length) {
+            ByteBuffer b = ByteBuffer.allocate(length);
+            try {
+                while (b.hasRemaining()) {
+                    if (channel.read(b, offset + b.position()) < 0) {
+                        throw new IOException("short read");
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return b.array();
+        }
+
+        @Override
+        public byte[] readRepaired(long offset, int length) {
+            return read(offset, length);
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     @Benchmark

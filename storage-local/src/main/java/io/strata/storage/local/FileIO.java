@@ -2,6 +2,7 @@ package io.strata.storage.local;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,4 +32,24 @@ public interface FileIO {
     FileChannel open(Path path, OpenOption... options) throws IOException;
 
     void forceDirectory(Path dir) throws IOException;
+
+    /** Creates one directory (its name is durable once its parent is forced). */
+    default void createDirectory(Path dir) throws IOException {
+        Files.createDirectory(dir);
+    }
+
+    /** A new name for an existing file; fails with FileAlreadyExistsException if the name exists. */
+    default void link(Path link, Path existing) throws IOException {
+        Files.createLink(link, existing);
+    }
+
+    /** Atomically renames {@code source} to {@code target}, replacing it. */
+    default void move(Path source, Path target) throws IOException {
+        Files.move(source, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    default boolean delete(Path path) throws IOException {
+        return Files.deleteIfExists(path);
+    }
 }

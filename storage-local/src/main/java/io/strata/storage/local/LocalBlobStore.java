@@ -46,10 +46,17 @@ public final class LocalBlobStore implements BlobStore {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_=-][A-Za-z0-9._=-]*(/[A-Za-z0-9_=-][A-Za-z0-9._=-]*)*");
 
     private final Path root;
+    private final FileIO files;
     private final ExecutorService io;
     private final ReentrantLock[] locks = new ReentrantLock[64];
 
     public LocalBlobStore(Path root) {
+        this(root, FileIO.DEFAULT);
+    }
+
+    /** A store whose writes go through {@code files} (tests model a power loss with it). */
+    public LocalBlobStore(Path root, FileIO files) {
+        this.files = requireNonNull(files, "files is null");
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         try {
             Files.createDirectories(this.root);
@@ -154,7 +161,7 @@ public final class LocalBlobStore implements BlobStore {
             ensureDirectory(target.getParent());
             Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID());
             try {
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                try (FileChannel ch = files.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     ByteBuffer b = ByteBuffer.wrap(content);
                     while (b.hasRemaining()) {
                         ch.write(b);
@@ -163,7 +170,7 @@ public final class LocalBlobStore implements BlobStore {
                 }
                 if (mode instanceof PutMode.CreateIfAbsent) {
                     try {
-                        Files.createLink(target, tmp);
+                        files.link(target, tmp);
                     } catch (FileAlreadyExistsException e) {
                         throw new PreconditionFailedException("blob '" + key + "' already exists");
                     }
@@ -182,17 +189,17 @@ public final class LocalBlobStore implements BlobStore {
                 } else {
                     move(tmp, target);
                 }
-                forceDirectory(target.getParent());
+                files.forceDirectory(target.getParent());
                 return info(key, target).orElseThrow(() -> new IOException("blob vanished after put: " + key));
             } finally {
-                Files.deleteIfExists(tmp);
+                files.delete(tmp);
             }
         });
     }
 
-    private static void move(Path tmp, Path target) throws IOException {
+    private void move(Path tmp, Path target) throws IOException {
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            files.move(tmp, target);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the file system cannot rename atomically: " + target.getParent(), e);
         }
@@ -208,11 +215,11 @@ public final class LocalBlobStore implements BlobStore {
         }
         ensureDirectory(dir.getParent());
         try {
-            Files.createDirectory(dir);
+            files.createDirectory(dir);
         } catch (FileAlreadyExistsException raced) {
             return;
         }
-        forceDirectory(dir.getParent());
+        files.forceDirectory(dir.getParent());
     }
 
     static void forceDirectory(Path dir) throws IOException {
@@ -249,8 +256,8 @@ public final class LocalBlobStore implements BlobStore {
         return async(() -> {
             for (String k : keys) {
                 Path p = path(k);
-                if (Files.deleteIfExists(p)) {
-                    forceDirectory(p.getParent());
+                if (files.delete(p)) {
+                    files.forceDirectory(p.getParent());
                 }
             }
             return null;

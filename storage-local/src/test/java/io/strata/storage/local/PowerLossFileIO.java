@@ -18,13 +18,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * A file layer that can lose power: it remembers, per file, how many bytes were forced and whether the
  * file's creation was made durable by forcing its directory. {@link #cut()} rolls every file back to what a
  * power loss would leave (unforced tails dropped, files whose directory entry was never forced gone) and
- * fails every later operation, like a machine that went dark. Models appends; enough for commit logs.
+ * fails every later operation, like a machine that went dark. Models appends (commit logs), and the
+ * names the blob store creates: new directories, hard links and renames are durable only once their
+ * parent directory is forced; an undurable rename over an existing file leaves the old content.
  */
 final class PowerLossFileIO implements FileIO {
-    private record State(boolean createdUndurably, long forced) {}
+    /** previous: what the name held before an undurable rename replaced it (null: the name was new). */
+    private record State(boolean createdUndurably, long forced, byte[] previous) {
+        State(boolean createdUndurably, long forced) {
+            this(createdUndurably, forced, null);
+        }
+    }
 
     private final Map<Path, State> files = new ConcurrentHashMap<>();
     private final Set<Path> durableDirs = ConcurrentHashMap.newKeySet();
+    private final Set<Path> undurableDirs = ConcurrentHashMap.newKeySet();
     private volatile boolean dark;
 
     @Override
@@ -49,7 +57,40 @@ final class PowerLossFileIO implements FileIO {
         check();
         FileIO.DEFAULT.forceDirectory(dir);
         files.replaceAll((p, s) -> dir.equals(p.getParent()) ? new State(false, s.forced()) : s);
+        undurableDirs.removeIf(d -> dir.equals(d.getParent()));
         durableDirs.add(dir);
+    }
+
+    @Override
+    public synchronized void createDirectory(Path dir) throws IOException {
+        check();
+        Files.createDirectory(dir);
+        undurableDirs.add(dir);
+    }
+
+    @Override
+    public synchronized void link(Path link, Path existing) throws IOException {
+        check();
+        Files.createLink(link, existing);
+        State source = files.get(existing);
+        files.put(link, new State(true, source == null ? sizeOf(existing) : source.forced()));
+    }
+
+    @Override
+    public synchronized void move(Path source, Path target) throws IOException {
+        check();
+        State old = files.get(target);
+        byte[] previous = Files.exists(target) && (old == null || !old.createdUndurably()) ? Files.readAllBytes(target) : null;
+        State moved = files.remove(source);
+        FileIO.DEFAULT.move(source, target);
+        files.put(target, new State(true, moved == null ? sizeOf(target) : moved.forced(), previous));
+    }
+
+    @Override
+    public synchronized boolean delete(Path path) throws IOException {
+        check();
+        files.remove(path);
+        return Files.deleteIfExists(path);
     }
 
     private void check() throws IOException {
@@ -65,11 +106,21 @@ final class PowerLossFileIO implements FileIO {
         }
         for (Map.Entry<Path, State> e : files.entrySet()) {
             Path p = e.getKey();
-            if (e.getValue().createdUndurably()) {
+            if (e.getValue().createdUndurably() && e.getValue().previous() != null) {
+                Files.write(p, e.getValue().previous()); // the rename never reached the disk
+            } else if (e.getValue().createdUndurably()) {
                 Files.deleteIfExists(p);
             } else if (Files.exists(p)) {
                 try (FileChannel ch = FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
                     ch.truncate(e.getValue().forced());
+                }
+            }
+        }
+        // A directory whose own name was never forced into its parent is gone, with everything in it.
+        for (Path d : undurableDirs.stream().sorted(java.util.Comparator.comparingInt(Path::getNameCount)).toList()) {
+            if (Files.exists(d)) {
+                try (var all = Files.walk(d)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
                 }
             }
         }

@@ -42,34 +42,41 @@ class TestPowerLoss {
 
     private static final TableId TABLE = new TableId("t", "ks", "power", UUID.randomUUID());
 
-    private static LsmEngine open(Path storage, List<LogStore> zones) {
-        // memtables never flush in this test: durability rests on the commit log alone
+    private static LsmEngine open(Path storage, FileIO io, EngineOptions options) {
+        List<LogStore> logs = new ArrayList<>();
         List<io.strata.storage.spi.blob.BlobStore> data = new ArrayList<>();
         for (String z : LocalStorage.DEFAULT_ZONES) {
-            data.add(new LocalBlobStore(storage.resolve(z).resolve("data")));
+            logs.add(new LocalLogStore(storage.resolve(z).resolve("wal"), io));
+            data.add(new LocalBlobStore(storage.resolve(z).resolve("data"), io));
         }
-        return LsmEngine.open(new io.strata.storage.engine.EngineStorage(new QuorumLogStore(zones),
+        return LsmEngine.open(new io.strata.storage.engine.EngineStorage(new QuorumLogStore(logs),
                 new io.strata.storage.engine.replication.ReplicatedBlobStore(data), storage.resolve("local"), 0),
-                new EngineOptions(1L << 40, 1L << 41, 2), Clock.systemUTC());
+                options, Clock.systemUTC());
     }
 
-    private static List<LogStore> zones(Path storage, FileIO io) {
-        List<LogStore> zones = new ArrayList<>();
-        for (String z : LocalStorage.DEFAULT_ZONES) {
-            zones.add(new LocalLogStore(storage.resolve(z).resolve("wal"), io));
-        }
-        return zones;
-    }
+    /** Memtables never flush: durability rests on the commit log alone. */
+    private static final EngineOptions NO_FLUSH = new EngineOptions(1L << 40, 1L << 41, 2);
+    /** Flushes every few hundred writes: segments, manifests and retired-log markers are written during the cuts. */
+    private static final EngineOptions FLUSHING = new EngineOptions(32 * 1024, 1L << 30, 2);
 
     @Test
     void everyAcknowledgedWriteSurvivesRandomPowerCuts() throws Exception {
-        Random random = new Random(7);
-        Path storage = dir.resolve("storage");
+        powerCuts(NO_FLUSH, 7, 5);
+    }
+
+    @Test
+    void flushedSegmentsAndManifestsSurviveRandomPowerCuts() throws Exception {
+        powerCuts(FLUSHING, 11, 6);
+    }
+
+    private void powerCuts(EngineOptions options, long seed, int rounds) throws Exception {
+        Random random = new Random(seed);
+        Path storage = dir.resolve("storage-" + seed);
         Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
         int next = 0;
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < rounds; round++) {
             PowerLossFileIO power = new PowerLossFileIO();
-            LsmEngine engine = open(storage, zones(storage, power));
+            LsmEngine engine = open(storage, power, options);
             engine.createTable(TABLE).toCompletableFuture().join();
             Semaphore inFlight = new Semaphore(32);
             long cutAt = System.nanoTime() + (20 + random.nextInt(200)) * 1_000_000L;
@@ -89,7 +96,7 @@ class TestPowerLoss {
             Set<Integer> ackedBeforeCut = Set.copyOf(acknowledged);
             engine.simulateCrash();
 
-            LsmEngine recovered = open(storage, zones(storage, FileIO.DEFAULT));
+            LsmEngine recovered = open(storage, FileIO.DEFAULT, options);
             BitSet present = new BitSet();
             for (PartitionData p : recovered.read(new ReadQuery(TABLE, PartitionSelection.TokenRange.ALL, List.of(Slice.ALL),
                     false, null, Integer.MAX_VALUE, Integer.MAX_VALUE, 0, null)).toCompletableFuture().join().partitions()) {
