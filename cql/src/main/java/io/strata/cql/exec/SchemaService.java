@@ -90,8 +90,23 @@ public final class SchemaService {
                     .flatMap(ks -> ks.tables().values().stream())
                     .map(t -> engine.createTable(t.tableId(tenant)).toCompletableFuture())
                     .toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(creates).thenApply(v -> s);
+            return CompletableFuture.allOf(creates).thenCompose(v -> configure(tenant, s)).thenApply(v -> s);
         });
+    }
+
+    /** Tells the engine each table's storage settings (gc_grace_seconds), on every load and change. */
+    private CompletableFuture<Void> configure(String tenant, Schema s) {
+        CompletableFuture<?>[] configured = s.keyspaces().values().stream()
+                .flatMap(ks -> ks.tables().values().stream())
+                .map(t -> engine.configureTable(t.tableId(tenant), storageSettings(t)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(configured);
+    }
+
+    static io.strata.storage.spi.TableSettings storageSettings(TableMetadata t) {
+        Object grace = t.options().get("gc_grace_seconds");
+        return grace == null ? io.strata.storage.spi.TableSettings.DEFAULT
+                : new io.strata.storage.spi.TableSettings((int) Double.parseDouble(String.valueOf(grace)));
     }
 
     /**
@@ -134,6 +149,7 @@ public final class SchemaService {
                     .thenCompose(newVersion -> {
                         Schema committed = next.withVersion(newVersion);
                         current.put(tenant, committed);
+                        configure(tenant, committed);
                         CompletableFuture<?>[] drops = dropped.stream()
                                 .map(t -> engine.dropTable(t.tableId(tenant)).toCompletableFuture()
                                         .exceptionally(e -> {

@@ -588,7 +588,8 @@ public final class LsmEngine implements StorageEngine {
             return;
         }
         boolean major = inputs.size() == t.segments.size();
-        int gcBefore = (int) (clock.millis() / 1000) - options.gcGraceSeconds();
+        Integer tableGrace = t.gcGraceSeconds;
+        int gcBefore = (int) (clock.millis() / 1000) - (tableGrace != null ? tableGrace : options.gcGraceSeconds());
         long sid = nextSegmentId.getAndIncrement();
         int expected = inputs.stream().mapToInt(Segment::size).sum();
         long inputBytes = inputs.stream().mapToLong(s -> s.fileSize).sum();
@@ -824,6 +825,15 @@ public final class LsmEngine implements StorageEngine {
                 throw new UncheckedIOException(e);
             }
         }, metadata);
+    }
+
+    @Override
+    public CompletionStage<Void> configureTable(TableId id, io.strata.storage.spi.TableSettings settings) {
+        Table t = tables.get(id.id());
+        if (t != null) {
+            t.gcGraceSeconds = settings.gcGraceSeconds();
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -21,6 +21,8 @@ final class Table {
     volatile List<Segment> segments = List.of();
     volatile Manifest manifest;
     final AtomicLong activeBytes = new AtomicLong();
+    /** From the table's gc_grace_seconds once the schema layer configured it; null until then (engine default). */
+    volatile Integer gcGraceSeconds;
 
     Table(TableId id, Manifest manifest) {
         this.id = id;

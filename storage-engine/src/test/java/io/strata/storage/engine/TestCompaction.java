@@ -88,6 +88,31 @@ class TestCompaction {
         e.close();
     }
 
+    @Test
+    void aTablesOwnGcGraceKeepsTombstonesTheDefaultWouldPurge() throws Exception {
+        EngineOptions noGrace = new EngineOptions(64L << 20, 256L << 20, 2, 0);
+        LsmEngine e = Engines.open(dir, noGrace);
+        e.createTable(TABLE).toCompletableFuture().join();
+        e.configureTable(TABLE, new io.strata.storage.spi.TableSettings(864_000)).toCompletableFuture().join();
+        long ts = 1;
+        for (int round = 0; round < 4; round++) {
+            for (int k = 0; k < 50; k++) {
+                if (round == 3) {
+                    e.apply(List.of(PartitionUpdate.deletePartition(TABLE, PartitionKey.of(ByteBuffer.allocate(4).putInt(k).array()),
+                            new DeletionTime(ts++, (int) (System.currentTimeMillis() / 1000) - 10)))).toCompletableFuture().join();
+                } else {
+                    e.apply(List.of(put(k, k, ts++))).toCompletableFuture().join();
+                }
+            }
+            e.flush();
+        }
+        waitForSegments(e, 1);
+        Segment only = e.table(TABLE).segments.get(0);
+        assertThat(only.stats.tombstones()).as("gc_grace_seconds of the table (10 days) has not passed").isEqualTo(50);
+        assertThat(read(e, 3)).isEqualTo(-1);
+        e.close();
+    }
+
     private static void waitForSegments(LsmEngine e, int n) throws InterruptedException {
         for (int i = 0; i < 200 && e.table(TABLE).segments.size() != n; i++) {
             Thread.sleep(50);

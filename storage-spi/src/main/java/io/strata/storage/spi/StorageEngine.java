@@ -16,6 +16,14 @@ public interface StorageEngine extends AutoCloseable {
     /** Creates the table's storage; idempotent (creating an existing table succeeds). */
     CompletionStage<Void> createTable(TableId table);
 
+    /**
+     * Applies schema-derived settings to a created table (on every schema load and change; not persisted by
+     * the engine, which uses conservative defaults until told). Unknown tables are ignored.
+     */
+    default CompletionStage<Void> configureTable(TableId table, TableSettings settings) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Drops the table and schedules its data for deletion; idempotent. */
     CompletionStage<Void> dropTable(TableId table);
 
