@@ -80,6 +80,12 @@ public interface StorageConfig {
         @WithDefault("67108864")
         long flushThresholdBytes();
 
+        /**
+         * Threads serving reads (a read blocks its thread on a block fetch): default the core count on local
+         * disks, 64 on S3, where a cold block is a ranged GET of a few milliseconds.
+         */
+        Optional<Integer> readThreads();
+
         /** Uncompressed segment blocks cached in memory. */
         @WithDefault("268435456")
         long blockCacheBytes();

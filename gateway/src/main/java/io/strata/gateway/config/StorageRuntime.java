@@ -52,8 +52,10 @@ public final class StorageRuntime implements AutoCloseable {
         Path path = config.local().path().toAbsolutePath().normalize();
         List<Path> zoneDirs = config.local().zones().orElse(List.of());
         StorageConfig.Engine e = config.engine();
+        int readThreads = e.readThreads().orElse(config.type().equals("s3") ? 64
+                : Math.max(2, Runtime.getRuntime().availableProcessors()));
         EngineOptions options = new EngineOptions(e.flushThresholdBytes(), 4 * e.flushThresholdBytes(),
-                Math.max(2, Runtime.getRuntime().availableProcessors()), EngineOptions.DEFAULT_GC_GRACE_SECONDS,
+                readThreads, EngineOptions.DEFAULT_GC_GRACE_SECONDS,
                 e.blockCacheBytes(), e.retention().toSeconds(), Math.max(1, e.gcInterval().toSeconds()));
         EngineStorage storage;
         String description;

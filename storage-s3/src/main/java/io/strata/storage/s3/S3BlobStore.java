@@ -80,7 +80,7 @@ public final class S3BlobStore implements BlobStore {
         this.s3 = requireNonNull(s3, "s3 is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
         this.prefix = requireNonNull(prefix, "prefix is null");
-        this.io = Executors.newFixedThreadPool(8, r -> {
+        this.io = Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, "strata-s3-io");
             t.setDaemon(true);
             return t;

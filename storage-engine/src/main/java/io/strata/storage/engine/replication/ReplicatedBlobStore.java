@@ -118,6 +118,10 @@ public final class ReplicatedBlobStore implements BlobStore {
         return result;
     }
 
+    private static <T> Throwable firstError(List<Outcome<T>> outcomes) {
+        return outcomes.stream().filter(o -> o != null && o.error() != null).map(Outcome::error).findFirst().orElse(null);
+    }
+
     private static <T> long count(List<Outcome<T>> outcomes, java.util.function.Predicate<Outcome<T>> p) {
         return outcomes.stream().filter(o -> o != null && p.test(o)).count();
     }
@@ -134,12 +138,16 @@ public final class ReplicatedBlobStore implements BlobStore {
         }
     }
 
-    /** Zone indexes, healthy ones first (stable order otherwise). */
+    private final java.util.concurrent.atomic.AtomicInteger nextReader = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Zone indexes, healthy ones first, starting at a rotating zone so reads spread over the zones. */
     private List<Integer> readOrder() {
         long now = System.nanoTime();
         List<Integer> healthy = new ArrayList<>();
         List<Integer> suspect = new ArrayList<>();
-        for (int z = 0; z < zones.size(); z++) {
+        int first = Math.floorMod(nextReader.getAndIncrement(), zones.size());
+        for (int i = 0; i < zones.size(); i++) {
+            int z = (first + i) % zones.size();
             (suspectUntil[z] - now > 0 ? suspect : healthy).add(z);
         }
         healthy.addAll(suspect);
@@ -248,13 +256,13 @@ public final class ReplicatedBlobStore implements BlobStore {
         }
         int zone = order.get(attempt);
         BlobStore z = zones.get(zone);
-        return z.head(key).thenCompose(h -> {
-            if (h.isEmpty()) {
-                throw new NoSuchBlobException(key);
+        // One request, no head: ask for the trailer's 4 bytes more. Getting them all means the range ends
+        // before the trailer; getting fewer means the copy ended, and its last 4 bytes are the trailer.
+        return z.read(key, offset, length + TRAILER).thenApply(b -> {
+            if (b.length == length + TRAILER) {
+                return Arrays.copyOf(b, length);
             }
-            long visible = h.get().size() - TRAILER;
-            int n = (int) Math.max(0, Math.min(length, visible - offset));
-            return n == 0 ? CompletableFuture.completedFuture(new byte[0]) : z.read(key, offset, n);
+            return Arrays.copyOf(b, Math.max(0, b.length - TRAILER));
         }).handle((v, e) -> {
             noteHealth(zone, e == null ? null : cause(e));
             return e == null ? CompletableFuture.completedFuture(v)
@@ -274,7 +282,7 @@ public final class ReplicatedBlobStore implements BlobStore {
             }
             long answered = count(outcomes, o -> o.error() == null);
             if (answered < quorum) {
-                throw new StorageException("head of '" + key + "': fewer than a quorum of zones answered");
+                throw new StorageException("head of '" + key + "': fewer than a quorum of zones answered", firstError(outcomes));
             }
             return Optional.empty();
         });
@@ -286,7 +294,7 @@ public final class ReplicatedBlobStore implements BlobStore {
         return until(z -> z.list(prefix, startAfter, max), os -> count(os, o -> o.error() == null) >= quorum).thenApply(outcomes -> {
             long answered = count(outcomes, o -> o.error() == null);
             if (answered < quorum) {
-                throw new StorageException("list of '" + prefix + "': fewer than a quorum of zones answered");
+                throw new StorageException("list of '" + prefix + "': fewer than a quorum of zones answered", firstError(outcomes));
             }
             TreeMap<String, BlobInfo> merged = new TreeMap<>();
             for (Outcome<List<BlobInfo>> o : outcomes) {
