@@ -54,6 +54,15 @@ class TestGatewayApplication {
     }
 
     @Test
+    void storageStatusReportsEpochCachesAndRepair() {
+        given().when().post("/admin/storage/repair").then().statusCode(200).body("blobsCopied", equalTo(0));
+        given().when().get("/admin/storage").then().statusCode(200)
+                .body("fenced", equalTo(false))
+                .body("writerEpoch", org.hamcrest.Matchers.greaterThan(0))
+                .body("zoneRepair.passes", org.hamcrest.Matchers.greaterThan(0));
+    }
+
+    @Test
     void devTokenOpensASessionAndSystemLocalReportsTheBoundPort() throws IOException {
         String token = Files.readString(DATA.resolve("dev-token")).strip();
         try (CqlSession session = CqlSession.builder()
