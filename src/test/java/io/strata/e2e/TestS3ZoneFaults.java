@@ -59,62 +59,64 @@ class TestS3ZoneFaults {
         config.put("strata.storage.engine.repair-interval", "1s");
         config.put("strata.storage.engine.flush-threshold-bytes", "262144");
         GatewayProcess gateway = new GatewayProcess(tmp.resolve("data"), config).start();
-        Map<Integer, Integer> acknowledged = new ConcurrentHashMap<>();
-        AtomicInteger failedWrites = new AtomicInteger();
-        AtomicInteger failedReads = new AtomicInteger();
-        try (CqlSession s = connect(gateway)) {
-            s.execute("CREATE KEYSPACE s3zones WITH replication = {'class': 'SingleRegionStrategy'}");
-            s.execute("CREATE TABLE s3zones.kv (k int PRIMARY KEY, v int, pad text)");
-            PreparedStatement insert = s.prepare("INSERT INTO s3zones.kv (k, v, pad) VALUES (?, ?, ?)");
-            PreparedStatement select = s.prepare("SELECT v FROM s3zones.kv WHERE k = ?");
-            String pad = "s".repeat(300);
-            Semaphore inFlight = new Semaphore(16);
-            AtomicInteger next = new AtomicInteger();
-            long start = System.nanoTime();
-            boolean stopped = false;
-            while (System.nanoTime() - start < Duration.ofSeconds(8).toNanos()) {
-                if (!stopped && System.nanoTime() - start > Duration.ofSeconds(2).toNanos()) {
-                    proxies.get(1).afterEach(null); // endpoint b stops, and its data is gone
-                    stopped = true;
-                }
-                inFlight.acquire();
-                int k = next.getAndIncrement();
-                s.executeAsync(insert.bind(k, k * 5, pad)).whenComplete((r, e) -> {
-                    if (e == null) {
-                        acknowledged.put(k, k * 5);
-                    } else {
-                        failedWrites.incrementAndGet();
+        try {
+            Map<Integer, Integer> acknowledged = new ConcurrentHashMap<>();
+            AtomicInteger failedWrites = new AtomicInteger();
+            AtomicInteger failedReads = new AtomicInteger();
+            try (CqlSession s = connect(gateway)) {
+                s.execute("CREATE KEYSPACE s3zones WITH replication = {'class': 'SingleRegionStrategy'}");
+                s.execute("CREATE TABLE s3zones.kv (k int PRIMARY KEY, v int, pad text)");
+                PreparedStatement insert = s.prepare("INSERT INTO s3zones.kv (k, v, pad) VALUES (?, ?, ?)");
+                PreparedStatement select = s.prepare("SELECT v FROM s3zones.kv WHERE k = ?");
+                String pad = "s".repeat(300);
+                Semaphore inFlight = new Semaphore(16);
+                AtomicInteger next = new AtomicInteger();
+                long start = System.nanoTime();
+                boolean stopped = false;
+                while (System.nanoTime() - start < Duration.ofSeconds(8).toNanos()) {
+                    if (!stopped && System.nanoTime() - start > Duration.ofSeconds(2).toNanos()) {
+                        proxies.get(1).afterEach(null); // endpoint b stops, and its data is gone
+                        stopped = true;
                     }
-                    inFlight.release();
-                });
-                if (k % 4 == 0 && k > 0) {
                     inFlight.acquire();
-                    s.executeAsync(select.bind(k / 2)).whenComplete((r, e) -> {
-                        if (e != null) {
-                            failedReads.incrementAndGet();
+                    int k = next.getAndIncrement();
+                    s.executeAsync(insert.bind(k, k * 5, pad)).whenComplete((r, e) -> {
+                        if (e == null) {
+                            acknowledged.put(k, k * 5);
+                        } else {
+                            failedWrites.incrementAndGet();
                         }
                         inFlight.release();
                     });
+                    if (k % 4 == 0 && k > 0) {
+                        inFlight.acquire();
+                        s.executeAsync(select.bind(k / 2)).whenComplete((r, e) -> {
+                            if (e != null) {
+                                failedReads.incrementAndGet();
+                            }
+                            inFlight.release();
+                        });
+                    }
                 }
-            }
-            inFlight.acquire(16);
-            assertThat(failedWrites.get()).as("writes failed while an endpoint was down").isZero();
-            assertThat(failedReads.get()).as("reads failed while an endpoint was down").isZero();
-            assertThat(acknowledged.size()).isGreaterThan(200);
+                inFlight.acquire(16);
+                assertThat(failedWrites.get()).as("writes failed while an endpoint was down").isZero();
+                assertThat(failedReads.get()).as("reads failed while an endpoint was down").isZero();
+                assertThat(acknowledged.size()).isGreaterThan(200);
 
-            proxies.set(1, startProxy(ports[1])); // a replaced, empty server on the same endpoint
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!keys(ports[1]).containsAll(keys(ports[0])) && System.nanoTime() < deadline) {
-                Thread.sleep(500);
+                proxies.set(1, startProxy(ports[1])); // a replaced, empty server on the same endpoint
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (!keys(ports[1]).containsAll(keys(ports[0])) && System.nanoTime() < deadline) {
+                    Thread.sleep(500);
+                }
+                assertThat(keys(ports[1])).as("endpoint b rebuilt").containsAll(keys(ports[0]));
+                assertThat(keys(ports[0])).anyMatch(k -> k.endsWith(".seg"));
+                assertThat(missing(s, acknowledged)).isZero();
             }
-            assertThat(keys(ports[1])).as("endpoint b rebuilt").containsAll(keys(ports[0]));
-            assertThat(keys(ports[0])).anyMatch(k -> k.endsWith(".seg"));
-            assertThat(missing(s, acknowledged)).isZero();
-        }
-        gateway.kill();
-        gateway.start();
-        try (CqlSession s = connect(gateway)) {
-            assertThat(missing(s, acknowledged)).as("acknowledged writes lost after kill -9 and restart").isZero();
+            gateway.kill();
+            gateway.start();
+            try (CqlSession s = connect(gateway)) {
+                assertThat(missing(s, acknowledged)).as("acknowledged writes lost after kill -9 and restart").isZero();
+            }
         } finally {
             gateway.close();
             proxies.forEach(p -> p.afterEach(null));
