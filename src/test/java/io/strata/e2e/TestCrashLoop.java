@@ -3,12 +3,9 @@ package io.strata.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
@@ -91,14 +88,6 @@ class TestCrashLoop {
     }
 
     private static CqlSession connect(GatewayProcess gateway) {
-        return CqlSession.builder()
-                .addContactPoint(new InetSocketAddress("127.0.0.1", gateway.port()))
-                .withLocalDatacenter("datacenter1")
-                .withAuthCredentials("token", gateway.devToken())
-                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(10))
-                        .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
-                        .build())
-                .build();
+        return FaultLoad.connect(gateway, Duration.ofSeconds(10));
     }
 }

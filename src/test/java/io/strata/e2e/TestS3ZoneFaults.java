@@ -3,12 +3,6 @@ package io.strata.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.junit.S3ProxyExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,49 +50,15 @@ class TestS3ZoneFaults {
         config.put("strata.storage.engine.repair-interval", "1s");
         config.put("strata.storage.engine.flush-threshold-bytes", "262144");
         GatewayProcess gateway = new GatewayProcess(tmp.resolve("data"), config).start();
+        FaultLoad load = new FaultLoad("s3zones");
         try {
-            Map<Integer, Integer> acknowledged = new ConcurrentHashMap<>();
-            AtomicInteger failedWrites = new AtomicInteger();
-            AtomicInteger failedReads = new AtomicInteger();
-            try (CqlSession s = connect(gateway)) {
-                s.execute("CREATE KEYSPACE s3zones WITH replication = {'class': 'SingleRegionStrategy'}");
-                s.execute("CREATE TABLE s3zones.kv (k int PRIMARY KEY, v int, pad text)");
-                PreparedStatement insert = s.prepare("INSERT INTO s3zones.kv (k, v, pad) VALUES (?, ?, ?)");
-                PreparedStatement select = s.prepare("SELECT v FROM s3zones.kv WHERE k = ?");
-                String pad = "s".repeat(300);
-                Semaphore inFlight = new Semaphore(16);
-                AtomicInteger next = new AtomicInteger();
-                long start = System.nanoTime();
-                boolean stopped = false;
-                while (System.nanoTime() - start < Duration.ofSeconds(8).toNanos()) {
-                    if (!stopped && System.nanoTime() - start > Duration.ofSeconds(2).toNanos()) {
-                        proxies.get(1).afterEach(null); // endpoint b stops, and its data is gone
-                        stopped = true;
-                    }
-                    inFlight.acquire();
-                    int k = next.getAndIncrement();
-                    s.executeAsync(insert.bind(k, k * 5, pad)).whenComplete((r, e) -> {
-                        if (e == null) {
-                            acknowledged.put(k, k * 5);
-                        } else {
-                            failedWrites.incrementAndGet();
-                        }
-                        inFlight.release();
-                    });
-                    if (k % 4 == 0 && k > 0) {
-                        inFlight.acquire();
-                        s.executeAsync(select.bind(k / 2)).whenComplete((r, e) -> {
-                            if (e != null) {
-                                failedReads.incrementAndGet();
-                            }
-                            inFlight.release();
-                        });
-                    }
-                }
-                inFlight.acquire(16);
-                assertThat(failedWrites.get()).as("writes failed while an endpoint was down").isZero();
-                assertThat(failedReads.get()).as("reads failed while an endpoint was down").isZero();
-                assertThat(acknowledged.size()).isGreaterThan(200);
+            try (CqlSession s = FaultLoad.connect(gateway, Duration.ofSeconds(20))) {
+                load.createSchema(s);
+                // endpoint b stops, and its data is gone
+                load.run(s, Duration.ofSeconds(8), Duration.ofSeconds(2), () -> proxies.get(1).afterEach(null), 16);
+                assertThat(load.failedWrites.get()).as("writes failed while an endpoint was down").isZero();
+                assertThat(load.failedReads.get()).as("reads failed while an endpoint was down").isZero();
+                assertThat(load.acknowledged.size()).isGreaterThan(200);
 
                 proxies.set(1, startProxy(ports[1])); // a replaced, empty server on the same endpoint
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -110,12 +67,12 @@ class TestS3ZoneFaults {
                 }
                 assertThat(keys(ports[1])).as("endpoint b rebuilt").containsAll(keys(ports[0]));
                 assertThat(keys(ports[0])).anyMatch(k -> k.endsWith(".seg"));
-                assertThat(missing(s, acknowledged)).isZero();
+                assertThat(load.missing(s)).isZero();
             }
             gateway.kill();
             gateway.start();
-            try (CqlSession s = connect(gateway)) {
-                assertThat(missing(s, acknowledged)).as("acknowledged writes lost after kill -9 and restart").isZero();
+            try (CqlSession s = FaultLoad.connect(gateway, Duration.ofSeconds(20))) {
+                assertThat(load.missing(s)).as("acknowledged writes lost after kill -9 and restart").isZero();
             }
         } finally {
             gateway.close();
@@ -154,34 +111,9 @@ class TestS3ZoneFaults {
         return keys;
     }
 
-    private static int missing(CqlSession s, Map<Integer, Integer> acknowledged) {
-        Map<Integer, Integer> seen = new ConcurrentHashMap<>();
-        for (Row r : s.execute(SimpleStatement.newInstance("SELECT k, v FROM s3zones.kv").setPageSize(2000))) {
-            seen.put(r.getInt("k"), r.getInt("v"));
-        }
-        int bad = 0;
-        for (var e : acknowledged.entrySet()) {
-            if (!e.getValue().equals(seen.get(e.getKey()))) {
-                bad++;
-            }
-        }
-        return bad;
-    }
-
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static CqlSession connect(GatewayProcess gateway) {
-        return CqlSession.builder()
-                .addContactPoint(new InetSocketAddress("127.0.0.1", gateway.port()))
-                .withLocalDatacenter("datacenter1")
-                .withAuthCredentials("token", gateway.devToken())
-                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
-                        .build())
-                .build();
     }
 }

@@ -237,7 +237,7 @@ public final class LsmEngine implements StorageEngine {
             var page = SegmentStore.join(data.list("tables/", after, 1000));
             for (var i : page) {
                 String k = i.key();
-                int cut = nthSlash(k, 3);
+                int cut = Gc.slash(k, 3);
                 if (cut > 0) {
                     byTable.computeIfAbsent(k.substring(0, cut + 1), x -> new ArrayList<>()).add(k.substring(cut + 1));
                 }
@@ -323,17 +323,6 @@ public final class LsmEngine implements StorageEngine {
                 LOG.infof("manifest of %s changed while fencing (%s); reloading", id, raced.getMessage());
             }
         }
-    }
-
-    private static int nthSlash(String s, int n) {
-        int at = -1;
-        for (int i = 0; i < n; i++) {
-            at = s.indexOf('/', at + 1);
-            if (at < 0) {
-                return -1;
-            }
-        }
-        return at;
     }
 
     /**

@@ -67,18 +67,7 @@ class TestCompaction {
         EngineOptions noGrace = new EngineOptions(64L << 20, 256L << 20, 2, 0);
         LsmEngine e = Engines.open(dir, noGrace);
         e.createTable(TABLE).toCompletableFuture().join();
-        long ts = 1;
-        for (int round = 0; round < 4; round++) {
-            for (int k = 0; k < 50; k++) {
-                if (round == 3) {
-                    e.apply(List.of(PartitionUpdate.deletePartition(TABLE, PartitionKey.of(ByteBuffer.allocate(4).putInt(k).array()),
-                            new DeletionTime(ts++, (int) (System.currentTimeMillis() / 1000) - 10)))).toCompletableFuture().join();
-                } else {
-                    e.apply(List.of(put(k, k, ts++))).toCompletableFuture().join();
-                }
-            }
-            e.flush();
-        }
+        writeThreeRoundsThenDeleteEveryPartition(e);
         waitForSegments(e, 1);
         Table t = e.table(TABLE);
         Segment only = t.segments.get(0);
@@ -94,6 +83,16 @@ class TestCompaction {
         LsmEngine e = Engines.open(dir, noGrace);
         e.createTable(TABLE).toCompletableFuture().join();
         e.configureTable(TABLE, new io.strata.storage.spi.TableSettings(864_000)).toCompletableFuture().join();
+        writeThreeRoundsThenDeleteEveryPartition(e);
+        waitForSegments(e, 1);
+        Segment only = e.table(TABLE).segments.get(0);
+        assertThat(only.stats.tombstones()).as("gc_grace_seconds of the table (10 days) has not passed").isEqualTo(50);
+        assertThat(read(e, 3)).isEqualTo(-1);
+        e.close();
+    }
+
+    /** Four flushed segments: three of 50 rows, then 50 partition deletions (10 s old) covering them all. */
+    private static void writeThreeRoundsThenDeleteEveryPartition(LsmEngine e) {
         long ts = 1;
         for (int round = 0; round < 4; round++) {
             for (int k = 0; k < 50; k++) {
@@ -106,11 +105,6 @@ class TestCompaction {
             }
             e.flush();
         }
-        waitForSegments(e, 1);
-        Segment only = e.table(TABLE).segments.get(0);
-        assertThat(only.stats.tombstones()).as("gc_grace_seconds of the table (10 days) has not passed").isEqualTo(50);
-        assertThat(read(e, 3)).isEqualTo(-1);
-        e.close();
     }
 
     private static void waitForSegments(LsmEngine e, int n) throws InterruptedException {
