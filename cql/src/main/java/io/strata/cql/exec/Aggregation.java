@@ -63,16 +63,29 @@ final class Aggregation {
         List<ColumnMetadata> groupBy = new ArrayList<>();
         List<ColumnMetadata> pkOrder = new ArrayList<>(t.partitionKey());
         pkOrder.addAll(t.clustering());
+        // As in Cassandra, primary key columns restricted by equality may be left out of GROUP BY: they are
+        // constant, so they join the grouping without changing it.
+        Set<String> fixed = new java.util.HashSet<>();
+        for (io.strata.cql.ast.Relation r : s.where()) {
+            if (r instanceof io.strata.cql.ast.Relation.SingleColumn sc && sc.op() == io.strata.cql.ast.Relation.Operator.EQ) {
+                fixed.add(sc.column());
+            }
+        }
+        int next = 0;
         for (int i = 0; i < s.groupBy().size(); i++) {
             ColumnMetadata c = ModificationPlan.column(t, s.groupBy().get(i));
             if (!c.isPrimaryKey()) {
                 throw CqlException.invalid("Group by is currently only supported on the columns of the PRIMARY KEY, got " + c.name());
             }
-            if (i >= pkOrder.size() || !pkOrder.get(i).equals(c)) {
+            while (next < pkOrder.size() && !pkOrder.get(next).equals(c) && fixed.contains(pkOrder.get(next).name())) {
+                groupBy.add(pkOrder.get(next++));
+            }
+            if (next >= pkOrder.size() || !pkOrder.get(next).equals(c)) {
                 throw CqlException.invalid("Group by currently only support groups of columns following their declared order "
                         + "in the PRIMARY KEY");
             }
             groupBy.add(c);
+            next++;
         }
         if (!groupBy.isEmpty() && groupBy.size() < t.partitionKey().size()) {
             throw CqlException.invalid("Group by currently only support groups of columns following their declared order "

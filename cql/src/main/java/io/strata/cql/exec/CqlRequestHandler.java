@@ -413,7 +413,9 @@ public final class CqlRequestHandler implements RequestHandler {
                 Analysis ca = analyzeChild(child, keyspace, schema, vars);
                 plans.add((ModificationPlan) ca.plan());
             }
-            BatchPlan plan = new BatchPlan(b, plans, b.using());
+            ValueSource batchTimestamp = b.using() == null || b.using().timestamp() == null ? null
+                    : vars.source(b.using().timestamp(), io.strata.cql.types.NativeType.BIGINT, "[timestamp]");
+            BatchPlan plan = new BatchPlan(b, plans, b.using(), batchTimestamp);
             return new Analysis(s, keyspace, null, plan, vars, List.of(), null);
         }
         // DDL and USE carry no plan: they are executed from the statement itself.
@@ -510,7 +512,15 @@ public final class CqlRequestHandler implements RequestHandler {
             for (int i = 0; i < bp.plans().size(); i++) {
                 same.add(b);
             }
-            return applyAll(tenant, bp.plans(), same, ctx);
+            ExecutionContext batchCtx = ctx;
+            if (bp.timestamp() != null) {
+                byte[] v = bp.timestamp().resolve(b, ctx);
+                if (v != null && !Bindings.isUnset(v)) {
+                    // USING TIMESTAMP of the batch is every statement's default timestamp.
+                    batchCtx = new ExecutionContext(ByteBuffer.wrap(v).getLong(), ctx.nowMillis(), ctx.timeUuids());
+                }
+            }
+            return applyAll(tenant, bp.plans(), same, batchCtx);
         }
         if (a.plan() instanceof SelectPlan sp) {
             return select(tenant, sp, b, ctx, options, a, clientResultMetadataId);

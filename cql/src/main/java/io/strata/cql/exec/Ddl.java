@@ -78,7 +78,7 @@ final class Ddl {
             if (s.ifExists()) {
                 return SchemaService.Change.none();
             }
-            throw CqlException.config("Cannot drop non existing keyspace '" + s.name() + "'.");
+            throw CqlException.invalid("Keyspace '" + s.name() + "' doesn't exist");
         }
         return new SchemaService.Change(Optional.of(schema.without(s.name(), SchemaService.newSchemaVersion())),
                 new SchemaChangeEvent("DROPPED", "KEYSPACE", s.name(), null, List.of()));
@@ -350,7 +350,31 @@ final class Ddl {
             options.putAll(tableOptions(with.properties()));
             next = t.withOptions(options);
         } else {
-            throw CqlException.invalid("ALTER TABLE ... RENAME is not supported yet");
+            // As in Cassandra, only primary key columns can be renamed: their values are stored by position
+            // (partition key bytes, clustering prefix), so the rename is metadata only.
+            AlterTable.RenameColumns rename = (AlterTable.RenameColumns) s.action();
+            List<ColumnMetadata> cols = new ArrayList<>(t.columns());
+            for (Map.Entry<String, String> r : rename.renames().entrySet()) {
+                int at = -1;
+                for (int i = 0; i < cols.size(); i++) {
+                    if (cols.get(i).name().equals(r.getKey())) {
+                        at = i;
+                    }
+                }
+                if (at < 0) {
+                    throw CqlException.invalid("Column " + r.getKey() + " was not found in table " + keyspace + "." + t.name());
+                }
+                ColumnMetadata c = cols.get(at);
+                if (!c.isPrimaryKey()) {
+                    throw CqlException.invalid("Cannot rename non PRIMARY KEY column " + r.getKey());
+                }
+                if (cols.stream().anyMatch(x -> x.name().equals(r.getValue()))) {
+                    throw CqlException.invalid("Cannot rename column " + r.getKey() + " to " + r.getValue() + " in table '"
+                            + t.name() + "'; another column with that name already exists");
+                }
+                cols.set(at, new ColumnMetadata(r.getValue(), c.type(), c.kind(), c.position(), c.descending()));
+            }
+            next = t.withColumns(cols);
         }
         return new SchemaService.Change(Optional.of(schema.with(ks.withTable(next), SchemaService.newSchemaVersion())),
                 new SchemaChangeEvent("UPDATED", "TABLE", keyspace, t.name(), List.of()));

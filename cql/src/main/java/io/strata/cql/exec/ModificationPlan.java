@@ -93,6 +93,9 @@ final class ModificationPlan {
     /** For DELETE with a clustering range: the operator on the last clustering column, else null. */
     private final Relation.Operator rangeOp;
     private final ValueSource rangeValue;
+    /** For DELETE with a clustering range bounded on both sides: the other bound, else null. */
+    private Relation.Operator rangeOp2;
+    private ValueSource rangeValue2;
     private final List<ColumnValue> values;
     private final ValueSource ttl;
     private final ValueSource timestamp;
@@ -133,6 +136,9 @@ final class ModificationPlan {
         }
         if (isCounterTable(table)) {
             throw CqlException.invalid("Conditional updates are not supported on counter tables");
+        }
+        if (timestamp != null) {
+            throw CqlException.invalid("Cannot provide custom timestamp for conditional updates");
         }
         this.condition = c;
         return this;
@@ -325,9 +331,11 @@ final class ModificationPlan {
                 && !(ops.stream().allMatch(o -> o.column().isStatic()) && keys.clustering.isEmpty())) {
             throw CqlException.invalid("Some clustering keys are missing: " + t.clustering().get(keys.clustering.size()).name());
         }
-        return new ModificationPlan(Kind.DELETE, t, keys.partition, keys.clustering, keys.rangeOp, keys.rangeValue,
-                ops, null, u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"))
-                .conditional(s.ifExists() ? LwtCondition.IF_EXISTS
+        ModificationPlan plan = new ModificationPlan(Kind.DELETE, t, keys.partition, keys.clustering, keys.rangeOp,
+                keys.rangeValue, ops, null, u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
+        plan.rangeOp2 = keys.rangeOp2;
+        plan.rangeValue2 = keys.rangeValue2;
+        return plan.conditional(s.ifExists() ? LwtCondition.IF_EXISTS
                         : s.conditions().isEmpty() ? null : LwtCondition.of(s.conditions(), t, vars));
     }
 
@@ -341,11 +349,13 @@ final class ModificationPlan {
                 false, null, 1, 1, ctx.nowInSeconds(), null);
     }
 
-    private record Keys(List<ValueSource> partition, List<ValueSource> clustering, Relation.Operator rangeOp, ValueSource rangeValue) {}
+    private record Keys(List<ValueSource> partition, List<ValueSource> clustering, Relation.Operator rangeOp,
+            ValueSource rangeValue, Relation.Operator rangeOp2, ValueSource rangeValue2) {}
 
     private static Keys keys(TableMetadata t, List<Relation> where, Variables vars, boolean allowRange) {
         Map<String, Relation.SingleColumn> eq = new HashMap<>();
         Relation.SingleColumn range = null;
+        Relation.SingleColumn range2 = null;
         for (Relation r : where) {
             if (!(r instanceof Relation.SingleColumn sc)) {
                 throw CqlException.invalid("Only single-column equality relations on the primary key are supported in "
@@ -359,10 +369,17 @@ final class ModificationPlan {
                 if (eq.put(c.name(), sc) != null) {
                     throw CqlException.invalid(c.name() + " cannot be restricted by more than one relation if it includes an Equal");
                 }
-            } else if (allowRange && c.kind() == ColumnMetadata.Kind.CLUSTERING && range == null
-                    && (sc.op() == Relation.Operator.LT || sc.op() == Relation.Operator.LTE
-                    || sc.op() == Relation.Operator.GT || sc.op() == Relation.Operator.GTE)) {
-                range = sc;
+            } else if (allowRange && c.kind() == ColumnMetadata.Kind.CLUSTERING && isSliceOp(sc.op())
+                    && (range == null || range2 == null && range.column().equals(sc.column())
+                    && isLowerOp(range.op()) != isLowerOp(sc.op()))) {
+                if (range == null) {
+                    range = sc;
+                } else {
+                    range2 = sc;
+                }
+            } else if (allowRange && isSliceOp(sc.op()) && range != null && range.column().equals(sc.column())) {
+                throw CqlException.invalid("More than one restriction was found for the " + (isLowerOp(sc.op()) ? "start" : "end")
+                        + " bound on " + c.name());
             } else {
                 throw CqlException.invalid("Invalid operator " + sc.op() + " for PRIMARY KEY part " + c.name());
             }
@@ -390,6 +407,7 @@ final class ModificationPlan {
             ck.add(vars.source(r.value(), c.type(), c.name()));
         }
         ValueSource rangeValue = null;
+        ValueSource rangeValue2 = null;
         if (range != null) {
             ColumnMetadata rc = column(t, range.column());
             if (rc.position() != ck.size()) {
@@ -397,8 +415,21 @@ final class ModificationPlan {
                         + "is not restricted");
             }
             rangeValue = vars.source(range.value(), rc.type(), rc.name());
+            if (range2 != null) {
+                rangeValue2 = vars.source(range2.value(), rc.type(), rc.name());
+            }
         }
-        return new Keys(pk, ck, range == null ? null : range.op(), rangeValue);
+        return new Keys(pk, ck, range == null ? null : range.op(), rangeValue, range2 == null ? null : range2.op(),
+                rangeValue2);
+    }
+
+    private static boolean isSliceOp(Relation.Operator op) {
+        return op == Relation.Operator.LT || op == Relation.Operator.LTE || op == Relation.Operator.GT
+                || op == Relation.Operator.GTE;
+    }
+
+    private static boolean isLowerOp(Relation.Operator op) {
+        return op == Relation.Operator.GT || op == Relation.Operator.GTE;
     }
 
     static ColumnMetadata column(TableMetadata t, String name) {
@@ -502,6 +533,15 @@ final class ModificationPlan {
                 byte[] bound = ComparableEncoding.encode(table.clusteringTypes().subList(0, n),
                         table.clusteringDescending().subList(0, n), withRange);
                 Slice slice = rangeSlice(ckEncoded, bound, rangeOp, table.clusteringDescending().get(n - 1));
+                if (rangeOp2 != null) {
+                    withRange.set(n - 1, keyValue(rangeValue2, b, ctx, table.clustering().get(ckValues.size())));
+                    byte[] bound2 = ComparableEncoding.encode(table.clusteringTypes().subList(0, n),
+                            table.clusteringDescending().subList(0, n), withRange);
+                    Slice other = rangeSlice(ckEncoded, bound2, rangeOp2, table.clusteringDescending().get(n - 1));
+                    // One slice is open at its start, the other at its end (storage order): keep each one's bound.
+                    boolean firstIsLower = isLowerOp(rangeOp) != table.clusteringDescending().get(n - 1);
+                    slice = firstIsLower ? new Slice(slice.start(), other.end()) : new Slice(other.start(), slice.end());
+                }
                 return new PartitionUpdate(id, key, DeletionTime.LIVE, List.of(new RangeTombstone(slice, del)), null, List.of());
             }
             if (ckValues.isEmpty()) {

@@ -5,6 +5,7 @@ import io.strata.cql.ast.TypeRef;
 import io.strata.cql.schema.ColumnMetadata;
 import io.strata.cql.schema.TableMetadata;
 import io.strata.cql.types.DataType;
+import io.strata.cql.types.CollectionType;
 import io.strata.cql.types.NativeType;
 import io.strata.cql.types.TypedValues;
 import io.strata.cql.types.Values;
@@ -121,6 +122,56 @@ final class Selection {
         }
     }
 
+    /** {@code udt.field}: one field of a UDT value (null when the UDT or the field is null). */
+    record FieldExpr(Expr inner, int index, DataType type) implements Expr {
+        @Override
+        public byte[] eval(RowView r) {
+            byte[] v = inner.eval(r);
+            if (v == null) {
+                return null;
+            }
+            List<byte[]> fields = io.strata.cql.types.TypedValues.components(v,
+                    ((io.strata.cql.types.UserType) inner.type()).fieldNames().size());
+            return index < fields.size() ? fields.get(index) : null;
+        }
+    }
+
+    /** {@code map[key]}, {@code list[index]} or {@code set[element]} (Cassandra 4.0): null when absent. */
+    record ElementExpr(Expr inner, ValueSource key, DataType type) implements Expr {
+        @Override
+        public byte[] eval(RowView r) {
+            byte[] v = inner.eval(r);
+            byte[] k = key.resolve(r.bindings(), r.ctx());
+            if (v == null || k == null || Bindings.isUnset(k)) {
+                return null;
+            }
+            CollectionType ct = (CollectionType) inner.type();
+            List<byte[]> parts = io.strata.cql.types.CollectionCodec.elements(v, ct.kind() == CollectionType.Kind.MAP);
+            switch (ct.kind()) {
+                case MAP -> {
+                    for (int i = 0; i < parts.size(); i += 2) {
+                        if (java.util.Arrays.equals(parts.get(i), k)) {
+                            return parts.get(i + 1);
+                        }
+                    }
+                    return null;
+                }
+                case LIST -> {
+                    int idx = java.nio.ByteBuffer.wrap(k).getInt();
+                    return idx >= 0 && idx < parts.size() ? parts.get(idx) : null;
+                }
+                default -> {
+                    for (byte[] e : parts) {
+                        if (java.util.Arrays.equals(e, k)) {
+                            return e;
+                        }
+                    }
+                    return null;
+                }
+            }
+        }
+    }
+
     /** The type of an aggregate output; its value comes from {@link Aggregation}, never from this. */
     record AggregateResult(DataType type) implements Expr {
         @Override
@@ -156,6 +207,28 @@ final class Selection {
         }
         if (s instanceof Selector.TermSelector term) {
             throw CqlException.invalid("Terms in the selection are not supported yet: " + term.term());
+        }
+        if (s instanceof Selector.FieldAccess fa) {
+            Expr inner = analyze(fa.selector(), t, vars, fetched);
+            if (!(inner.type() instanceof io.strata.cql.types.UserType ut)) {
+                throw CqlException.invalid("Invalid field selection: " + describe(fa.selector()) + " of type "
+                        + inner.type().cql() + " is not a user type");
+            }
+            int idx = ut.fieldNames().indexOf(fa.field());
+            if (idx < 0) {
+                throw CqlException.invalid(ut.name() + " has no field " + fa.field());
+            }
+            return new FieldExpr(inner, idx, ut.fieldTypes().get(idx));
+        }
+        if (s instanceof Selector.ElementAccess ea) {
+            Expr inner = analyze(ea.selector(), t, vars, fetched);
+            if (!(inner.type() instanceof CollectionType ct)) {
+                throw CqlException.invalid("Element selection is only allowed on sets, lists and maps, but "
+                        + describe(ea.selector()) + " is a " + inner.type().cql());
+            }
+            DataType keyType = ct.kind() == CollectionType.Kind.LIST ? NativeType.INT : ct.keyOrElement();
+            DataType resultType = ct.kind() == CollectionType.Kind.MAP ? ct.value() : ct.keyOrElement();
+            return new ElementExpr(inner, vars.source(ea.key(), keyType, describe(s)), resultType);
         }
         if (!(s instanceof Selector.FunctionCall f)) {
             throw CqlException.invalid("This selector is not supported yet: " + s);
@@ -217,6 +290,15 @@ final class Selection {
         }
         if (s instanceof Selector.Cast c) {
             return "cast(" + describe(c.selector()) + " as " + typeName(c.type()) + ")";
+        }
+        if (s instanceof Selector.FieldAccess fa) {
+            return describe(fa.selector()) + "." + fa.field();
+        }
+        if (s instanceof Selector.ElementAccess ea) {
+            String key = ea.key() instanceof io.strata.cql.ast.Term.Literal l
+                    ? (l.kind() == io.strata.cql.ast.Term.Literal.Kind.STRING ? "'" + l.text().replace("'", "''") + "'" : l.text())
+                    : "?";
+            return describe(ea.selector()) + "[" + key + "]";
         }
         if (s instanceof Selector.FunctionCall f) {
             String name = f.name().toLowerCase(Locale.ROOT);

@@ -491,7 +491,7 @@ final class Parser {
                 }
             }
         } else {
-            Token open = expect(TokenType.LPAREN);
+            expect(TokenType.LPAREN);
             do {
                 columns.add(columnName());
             } while (accept(TokenType.COMMA));
@@ -503,8 +503,9 @@ final class Parser {
             } while (accept(TokenType.COMMA));
             expect(TokenType.RPAREN);
             if (columns.size() != values.size()) {
-                throw error(open, "unmatched column names/values: " + columns.size() + " columns but "
-                        + values.size() + " values");
+                // Cassandra's grammar accepts this; its statement rejects it as an invalid request.
+                throw new io.strata.cql.types.InvalidValueException("Unmatched column names/values: " + columns.size()
+                        + " columns but " + values.size() + " values");
             }
         }
         boolean ifNotExists = ifNotExists();
@@ -752,7 +753,7 @@ final class Parser {
     private CreateTable createTable() {
         boolean ifNotExists = ifNotExists();
         QualifiedName name = tableName();
-        Token open = expect(TokenType.LPAREN);
+        expect(TokenType.LPAREN);
         List<ColumnDefinition> columns = new ArrayList<>();
         List<String> partitionKey = new ArrayList<>();
         List<String> clustering = new ArrayList<>();
@@ -766,7 +767,9 @@ final class Parser {
                 next();
                 expectKeyword("key");
                 if (primaryKeySeen) {
-                    throw error(t, "multiple PRIMARY KEYs specified (exactly one required)");
+                    // Cassandra's grammar accepts this; its statement rejects it as an invalid request.
+                    throw new io.strata.cql.types.InvalidValueException(
+                            "Multiple PRIMARY KEY specified for table '" + name + "' (exactly one required)");
                 }
                 primaryKeySeen = true;
                 expect(TokenType.LPAREN);
@@ -791,7 +794,8 @@ final class Parser {
                 if (acceptKeyword("primary")) {
                     expectKeyword("key");
                     if (primaryKeySeen) {
-                        throw error(primary, "multiple PRIMARY KEYs specified (exactly one required)");
+                        throw new io.strata.cql.types.InvalidValueException(
+                                "Multiple PRIMARY KEY specified for table '" + name + "' (exactly one required)");
                     }
                     primaryKeySeen = true;
                     partitionKey.add(column);
@@ -799,9 +803,7 @@ final class Parser {
             }
         } while (accept(TokenType.COMMA));
         expect(TokenType.RPAREN);
-        if (!primaryKeySeen) {
-            throw error(open, "no PRIMARY KEY specified for table " + name + " (exactly one required)");
-        }
+        // No PRIMARY KEY parses (as in Cassandra); the DDL rejects it as an invalid request.
         Map<String, Object> properties = new LinkedHashMap<>();
         Map<String, Boolean> clusteringOrder = new LinkedHashMap<>();
         boolean compactStorage = false;

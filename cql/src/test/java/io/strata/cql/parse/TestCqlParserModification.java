@@ -202,9 +202,10 @@ final class TestCqlParserModification {
 
     @Test
     void insertColumnAndValueCountsMustMatch() {
+        // an invalid request, not a syntax error, as in Cassandra
         assertThatThrownBy(() -> CqlParser.parse("INSERT INTO t (a, b) VALUES (1)"))
-                .isInstanceOf(CqlSyntaxException.class)
-                .hasMessageContaining("unmatched column names/values: 2 columns but 1 values");
+                .isInstanceOf(io.strata.cql.types.InvalidValueException.class)
+                .hasMessageContaining("Unmatched column names/values: 2 columns but 1 values");
     }
 
     @Test

@@ -159,9 +159,6 @@ final class TestCqlParserSchema {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "CREATE TABLE t (k int, v int)|line 1:15 no PRIMARY KEY specified for table t (exactly one required)",
-            "CREATE TABLE t (k int PRIMARY KEY, v int PRIMARY KEY)|line 1:41 multiple PRIMARY KEYs specified",
-            "CREATE TABLE t (k int PRIMARY KEY, PRIMARY KEY (k))|line 1:35 multiple PRIMARY KEYs specified",
             "CREATE TABLE t (k int PRIMARY KEY) WITH CLUSTERING ORDER BY (c)|line 1:62 no viable alternative at input ')'",
             "CREATE TABLE t ()|line 1:16 no viable alternative at input ')'",
     })
@@ -169,6 +166,23 @@ final class TestCqlParserSchema {
         assertThatThrownBy(() -> CqlParser.parse(cql))
                 .isInstanceOf(CqlSyntaxException.class)
                 .hasMessageStartingWith(messageStart);
+    }
+
+    /** As in Cassandra, these parse; the statement is then an invalid request, not a syntax error. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "CREATE TABLE t (k int PRIMARY KEY, v int PRIMARY KEY)|Multiple PRIMARY KEY specified for table 't'",
+            "CREATE TABLE t (k int PRIMARY KEY, PRIMARY KEY (k))|Multiple PRIMARY KEY specified for table 't'",
+    })
+    void multiplePrimaryKeysAreInvalidRequests(String cql, String messageStart) {
+        assertThatThrownBy(() -> CqlParser.parse(cql))
+                .isInstanceOf(io.strata.cql.types.InvalidValueException.class)
+                .hasMessageStartingWith(messageStart);
+    }
+
+    @Test
+    void aTableWithoutPrimaryKeyParsesForTheDdlToReject() {
+        assertThat(parse("CREATE TABLE t (k int, v int)", CreateTable.class).partitionKey()).isEmpty();
     }
 
     @Test

@@ -99,6 +99,10 @@ final class ByteBufPrimitiveCodec implements PrimitiveCodec<ByteBuf> {
     @Override
     public ByteBuffer readBytes(ByteBuf source) {
         int length = source.readInt();
+        if (length == -2) {
+            // protocol v4+: an unset bound value (the statement leaves that column alone), not a null
+            return com.datastax.oss.protocol.internal.ProtocolConstants.UNSET_VALUE;
+        }
         if (length < 0) {
             return null;
         }

@@ -1,0 +1,62 @@
+package io.strata.e2e.conformance;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One case of the corpus: statements run in order, the expectation applies to the last one. Every
+ * statement before the last must succeed. A pending case documents a feature or bug Strata does not
+ * handle yet: it is still run, and must fail. Immutable.
+ *
+ * @param file the case file's base name (without {@code .cql})
+ * @param name the case's name, unique within its file
+ * @param line the 1-based line of the {@code -- case:} marker
+ * @param steps the statements, setup first; never empty
+ * @param expectation what the last statement must produce
+ * @param pending why the case is expected to fail, if it is
+ * @param pageSize the page size for the last statement, if the case sets one
+ */
+record ConformanceCase(
+        String file,
+        String name,
+        int line,
+        List<Step> steps,
+        Expectation expectation,
+        Optional<String> pending,
+        OptionalInt pageSize) {
+
+    ConformanceCase {
+        requireNonNull(file, "file is null");
+        requireNonNull(name, "name is null");
+        steps = List.copyOf(requireNonNull(steps, "steps is null"));
+        requireNonNull(expectation, "expectation is null");
+        requireNonNull(pending, "pending is null");
+        requireNonNull(pageSize, "pageSize is null");
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("case '" + name + "' has no statement");
+        }
+    }
+
+    Step last() {
+        return steps.get(steps.size() - 1);
+    }
+
+    /**
+     * One CQL statement. With bind values it is prepared and executed with those values, each a CQL
+     * literal converted to the type the server declares for its marker; without, it runs as a simple
+     * statement.
+     *
+     * @param cql the statement text, without its trailing semicolon
+     * @param binds the bound values as CQL literals ({@code unset} leaves a marker unset), if prepared
+     * @param line the 1-based line where the statement starts
+     */
+    record Step(String cql, Optional<List<String>> binds, int line) {
+        Step {
+            requireNonNull(cql, "cql is null");
+            binds = requireNonNull(binds, "binds is null").map(List::copyOf);
+        }
+    }
+}

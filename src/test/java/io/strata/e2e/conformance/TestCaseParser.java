@@ -1,0 +1,112 @@
+package io.strata.e2e.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The case-file format, without a gateway; and every file of the corpus parses. */
+class TestCaseParser {
+
+    @Test
+    void parsesFixtureCasesAndExpectations() {
+        CaseFile f = CaseParser.parse("demo", """
+                -- a header comment
+                CREATE TABLE kv (k int PRIMARY KEY, v text);
+
+                -- case: insert then select
+                -- setup: CREATE TABLE t (k int PRIMARY KEY, v text)
+                INSERT INTO t (k, v)
+                  VALUES (1, 'a|b');
+                SELECT k, v FROM t WHERE k = 1;
+                -- expect rows:
+                -- k | v
+                -- 1 | 'a|b'
+
+                -- case: unknown table
+                -- pending: not yet
+                SELECT * FROM nope;
+                -- expect error: INVALID "does not exist"
+
+                -- case: prepared
+                -- page size: 2
+                -- bind: 1, {'x': [1, 2]}, unset
+                SELECT * FROM kv WHERE k = ? AND m = ? AND z = ?;
+                -- expect rows unordered:
+                -- k
+                """);
+        assertThat(f.keyspace()).isEqualTo("conformance_demo");
+        assertThat(f.fixture()).extracting(ConformanceCase.Step::cql)
+                .containsExactly("CREATE TABLE kv (k int PRIMARY KEY, v text)");
+        assertThat(f.cases()).hasSize(3);
+
+        ConformanceCase first = f.cases().get(0);
+        assertThat(first.line()).isEqualTo(4);
+        assertThat(first.steps()).extracting(ConformanceCase.Step::cql).containsExactly(
+                "CREATE TABLE t (k int PRIMARY KEY, v text)", "INSERT INTO t (k, v)\n  VALUES (1, 'a|b')",
+                "SELECT k, v FROM t WHERE k = 1");
+        assertThat(first.expectation()).isEqualTo(new Expectation.Rows(List.of("k", "v"),
+                List.of(List.of("1", "'a|b'")), true));
+        assertThat(first.pending()).isEmpty();
+
+        ConformanceCase second = f.cases().get(1);
+        assertThat(second.pending()).contains("not yet");
+        assertThat(second.expectation()).isEqualTo(new Expectation.Error("INVALID", "does not exist"));
+
+        ConformanceCase third = f.cases().get(2);
+        assertThat(third.pageSize()).hasValue(2);
+        assertThat(third.last().binds()).contains(List.of("1", "{'x': [1, 2]}", "unset"));
+        assertThat(third.expectation()).isEqualTo(new Expectation.Rows(List.of("k"), List.of(), false));
+    }
+
+    @Test
+    void batchRunsToApplyBatch() {
+        CaseFile f = CaseParser.parse("b", """
+                -- case: batch
+                BEGIN BATCH
+                  INSERT INTO t (k) VALUES (1);
+                  INSERT INTO t (k) VALUES (2);
+                APPLY BATCH;
+                -- expect ok
+                """);
+        assertThat(f.cases().get(0).steps()).singleElement().satisfies(s -> {
+            assertThat(s.cql()).startsWith("BEGIN BATCH").endsWith("APPLY BATCH");
+            assertThat(s.binds()).isEqualTo(Optional.empty());
+        });
+    }
+
+    @Test
+    void splitsOnlyAtTopLevel() {
+        assertThat(CaseParser.splitTopLevel("1, 'it''s, here', {1: 'a,b'}, (1, 2), [3]", ','))
+                .containsExactly("1", "'it''s, here'", "{1: 'a,b'}", "(1, 2)", "[3]");
+        assertThatThrownBy(() -> CaseParser.splitTopLevel("'open", ','))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void malformedFilesFailWithTheirLine() {
+        assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1;\n"))
+                .hasMessageContaining("x.cql:1").hasMessageContaining("no expectation");
+        assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1;\n-- expect rows:\n\n"))
+                .hasMessageContaining("header");
+        assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1;\n-- expect rows:\n-- a | b\n-- 1\n"))
+                .hasMessageContaining("x.cql:5");
+        assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1;\n-- expect eror: INVALID\n"))
+                .hasMessageContaining("unknown expectation");
+        assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1;\n-- expect ok\nSELECT 2;\n"))
+                .hasMessageContaining("after the expectation");
+        assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1\n-- expect ok\n"))
+                .hasMessageContaining("directive inside a statement");
+        assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1;\n-- expect ok\n-- case: a\nSELECT 1;\n-- expect ok\n"))
+                .hasMessageContaining("duplicate");
+    }
+
+    @Test
+    void everyCorpusFileParses() throws Exception {
+        List<CaseFile> corpus = TestConformance.loadCorpus(TestConformance.casesDir());
+        assertThat(corpus).isNotEmpty();
+        assertThat(corpus.stream().mapToInt(f -> f.cases().size()).sum()).isGreaterThanOrEqualTo(300);
+    }
+}

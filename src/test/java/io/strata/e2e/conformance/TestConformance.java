@@ -1,0 +1,162 @@
+package io.strata.e2e.conformance;
+
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CQL conformance corpus ({@code src/test/cases/*.cql}, format in {@code docs/conformance.md}) against
+ * one gateway process started from the built jar, through the real Java driver: one dynamic container per
+ * file, one dynamic test per case. Each file gets a fresh keyspace, created and USEd by the runner, and
+ * its fixture statements run once before its first case. A pending case must fail: it is reported as
+ * aborted (skipped) with its reason, and fails the build once it passes, so that its marker is removed.
+ * Cases run sequentially, in file order.
+ */
+class TestConformance {
+    @TempDir
+    static Path tmp;
+
+    static ConformanceGateway gateway;
+    static CqlSession session;
+    static CaseExecutor executor;
+    static final Map<String, int[]> tally = new TreeMap<>(); // file -> {passed, pending, failed}
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = new ConformanceGateway(tmp.resolve("data")).start();
+        // Schema metadata off: the driver would otherwise debounce a metadata refresh after every DDL.
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+                .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
+                .withBoolean(DefaultDriverOption.METADATA_TOKEN_MAP_ENABLED, false)
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(2))
+                .build();
+        session = CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", gateway.port()))
+                .withLocalDatacenter("datacenter1")
+                .withAuthCredentials("token", gateway.devToken())
+                .withConfigLoader(config)
+                .build();
+        executor = new CaseExecutor(session);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        StringBuilder sb = new StringBuilder("conformance corpus: file passed/pending/failed\n");
+        int[] total = new int[3];
+        tally.forEach((file, t) -> {
+            sb.append(String.format("  %-16s %4d %4d %4d%n", file, t[0], t[1], t[2]));
+            for (int i = 0; i < 3; i++) {
+                total[i] += t[i];
+            }
+        });
+        sb.append(String.format("  %-16s %4d %4d %4d%n", "total", total[0], total[1], total[2]));
+        System.out.print(sb);
+        if (session != null) {
+            session.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicNode> corpus() throws IOException {
+        List<DynamicNode> files = new ArrayList<>();
+        for (CaseFile file : loadCorpus(casesDir())) {
+            List<DynamicNode> tests = new ArrayList<>();
+            boolean[] fixtureOk = {false};
+            tests.add(dynamicTest("(keyspace and fixture)", () -> {
+                session.execute("CREATE KEYSPACE " + file.keyspace()
+                        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+                session.execute("USE " + file.keyspace());
+                executor.runAll(file.name(), file.fixture());
+                fixtureOk[0] = true;
+            }));
+            for (ConformanceCase c : file.cases()) {
+                tests.add(caseTest(file, c, fixtureOk));
+            }
+            files.add(dynamicContainer(file.name() + ".cql", tests));
+        }
+        return files.stream();
+    }
+
+    private static DynamicTest caseTest(CaseFile file, ConformanceCase c, boolean[] fixtureOk) {
+        String display = c.name() + (c.pending().isPresent() ? " (pending)" : "");
+        return dynamicTest(display, () -> {
+            int[] t = tally.computeIfAbsent(file.name(), k -> new int[3]);
+            if (!fixtureOk[0]) {
+                t[2]++;
+                throw new AssertionError(file.name() + ".cql: fixture failed, case not run");
+            }
+            session.execute("USE " + file.keyspace()); // a case may have switched keyspace
+            Throwable failure = null;
+            try {
+                executor.run(c);
+            } catch (AssertionError | RuntimeException e) {
+                failure = e;
+            }
+            if (c.pending().isEmpty()) {
+                if (failure != null) {
+                    t[2]++;
+                    throwUnchecked(failure);
+                }
+                t[0]++;
+            } else if (failure == null) {
+                t[2]++;
+                throw new AssertionError(file.name() + ".cql:" + c.line() + " [" + c.name()
+                        + "] pending case now passes: remove the pending marker (" + c.pending().get() + ")");
+            } else {
+                t[1]++;
+                String why = String.valueOf(failure.getMessage());
+                Assumptions.abort("pending: " + c.pending().get() + "; fails as expected: "
+                        + why.substring(0, Math.min(why.length(), 300)));
+            }
+        });
+    }
+
+    static Path casesDir() {
+        String dir = System.getProperty("strata.e2e.dir");
+        if (dir == null) {
+            throw new IllegalStateException("system property strata.e2e.dir is not set (run through Maven)");
+        }
+        return Path.of(dir, "cases");
+    }
+
+    static List<CaseFile> loadCorpus(Path dir) throws IOException {
+        List<CaseFile> files = new ArrayList<>();
+        try (Stream<Path> paths = Files.list(dir)) {
+            for (Path p : paths.filter(p -> p.toString().endsWith(".cql")).sorted().toList()) {
+                String name = p.getFileName().toString().replaceFirst("\\.cql$", "");
+                files.add(CaseParser.parse(name, Files.readString(p, StandardCharsets.UTF_8)));
+            }
+        }
+        return files;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void throwUnchecked(Throwable t) throws E {
+        throw (E) t;
+    }
+}
