@@ -62,7 +62,7 @@ final class CaseExecutor {
     void run(ConformanceCase c) {
         List<ConformanceCase.Step> steps = c.steps();
         runAll(c.file(), steps.subList(0, steps.size() - 1));
-        Outcome o = execute(c.last(), c.pageSize().orElse(0));
+        Outcome o = execute(c.last(), c.pageSize().orElse(0), c.consistency());
         String where = c.file() + ".cql:" + c.last().line() + " [" + c.name() + "] " + c.last().cql();
         Expectation e = c.expectation();
         if (e instanceof Expectation.Ok) {
@@ -171,11 +171,19 @@ final class CaseExecutor {
      * than asked: the protocol's contract for result paging.
      */
     private Outcome execute(ConformanceCase.Step step, int pageSize) {
+        return execute(step, pageSize, java.util.Optional.empty());
+    }
+
+    private Outcome execute(ConformanceCase.Step step, int pageSize, java.util.Optional<String> consistency) {
         Statement<?> statement;
         try {
             statement = step.binds().isPresent() ? bind(step) : SimpleStatement.newInstance(step.cql());
         } catch (RuntimeException e) {
             return Outcome.failed(unwrap(e));
+        }
+        if (consistency.isPresent()) {
+            statement = statement.setConsistencyLevel(
+                    com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(consistency.get()));
         }
         if (pageSize > 0) {
             statement = statement.setPageSize(pageSize);

@@ -79,6 +79,7 @@ final class CaseParser {
         private Expectation expectation;
         private Optional<String> pending;
         private OptionalInt pageSize;
+        private Optional<String> consistency;
         private Optional<List<String>> nextBinds;
 
         FileParser(String fileName, String[] lines) {
@@ -121,6 +122,7 @@ final class CaseParser {
                 expectation = null;
                 pending = Optional.empty();
                 pageSize = OptionalInt.empty();
+                consistency = Optional.empty();
                 return i + 1;
             }
             if (lower.startsWith("setup:")) {
@@ -146,10 +148,18 @@ final class CaseParser {
                 }
                 return i + 1;
             }
+            if (lower.startsWith("consistency:")) {
+                requireCase(i, "consistency");
+                consistency = Optional.of(value(d).toUpperCase(Locale.ROOT));
+                return i + 1;
+            }
             if (lower.startsWith("bind:")) {
                 String v = value(d);
                 nextBinds = Optional.of(v.isEmpty() ? List.of() : splitTopLevel(v, ','));
                 return i + 1;
+            }
+            if (lower.startsWith("expect ") && !isDirective(d)) {
+                throw error(i, "unknown expectation: " + d); // a misspelt directive must not become a comment
             }
             if (isDirective(d) && lower.startsWith("expect")) {
                 requireCase(i, "expect");
@@ -217,7 +227,7 @@ final class CaseParser {
 
         private static boolean isDirective(String d) {
             String lower = d.toLowerCase(Locale.ROOT);
-            for (String p : List.of("case:", "setup:", "pending:", "page size:", "bind:", "expect ok", "expect error:",
+            for (String p : List.of("case:", "setup:", "pending:", "page size:", "consistency:", "bind:", "expect ok", "expect error:",
                     "expect rows:", "expect rows unordered:")) {
                 if (lower.startsWith(p)) {
                     return true;
@@ -273,7 +283,7 @@ final class CaseParser {
             if (expectation == null) {
                 throw error(caseLine - 1, "case '" + caseName + "' has no expectation");
             }
-            cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, pageSize));
+            cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, pageSize, consistency));
             caseName = null;
         }
 

@@ -18,6 +18,7 @@ import java.util.OptionalInt;
  * @param expectation what the last statement must produce
  * @param pending why the case is expected to fail, if it is
  * @param pageSize the page size for the last statement, if the case sets one
+ * @param consistency the consistency level name for the last statement (e.g. QUORUM), if the case sets one
  */
 record ConformanceCase(
         String file,
@@ -26,7 +27,8 @@ record ConformanceCase(
         List<Step> steps,
         Expectation expectation,
         Optional<String> pending,
-        OptionalInt pageSize) {
+        OptionalInt pageSize,
+        Optional<String> consistency) {
 
     ConformanceCase {
         requireNonNull(file, "file is null");
@@ -35,6 +37,7 @@ record ConformanceCase(
         requireNonNull(expectation, "expectation is null");
         requireNonNull(pending, "pending is null");
         requireNonNull(pageSize, "pageSize is null");
+        requireNonNull(consistency, "consistency is null");
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("case '" + name + "' has no statement");
         }

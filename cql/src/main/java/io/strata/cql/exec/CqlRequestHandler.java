@@ -203,6 +203,7 @@ public final class CqlRequestHandler implements RequestHandler {
         String tenant = state.tenant().tenantId();
         String keyspace = batch.keyspace != null ? batch.keyspace : state.keyspace();
         checkBatchSize(batch.type == ProtocolConstants.BatchType.UNLOGGED, batch.queriesOrIds.size());
+        ConsistencyPolicy.checkWrite(batch.consistency);
         return schemas.schema(tenant).thenCompose(schema -> {
             ExecutionContext ctx = context(batch.defaultTimestamp);
             List<ModificationPlan> plans = new ArrayList<>();
@@ -493,11 +494,26 @@ public final class CqlRequestHandler implements RequestHandler {
         return v == null ? 0 : Integer.parseInt(String.valueOf(v));
     }
 
+    /** Applies {@link ConsistencyPolicy} to a statement about to run (DDL and USE carry no plan and no check). */
+    private static void checkConsistency(Object plan, int consistency, int serialConsistency) {
+        if (plan instanceof ModificationPlan mp) {
+            ConsistencyPolicy.checkWrite(consistency);
+            if (mp.condition() != null) {
+                ConsistencyPolicy.checkSerial(serialConsistency);
+            }
+        } else if (plan instanceof BatchPlan) {
+            ConsistencyPolicy.checkWrite(consistency);
+        } else if (plan != null) {
+            ConsistencyPolicy.checkRead(consistency);
+        }
+    }
+
     private CompletionStage<Message> run(ClientState state, Analysis a, Bindings b, QueryOptions options,
             byte[] clientResultMetadataId) {
         String tenant = state.tenant().tenantId();
         Statement s = a.statement();
         ExecutionContext ctx = context(options.defaultTimestamp);
+        checkConsistency(a.plan(), options.consistency, options.serialConsistency);
         if (a.plan() instanceof ModificationPlan mp) {
             if (mp.condition() != null) {
                 return lightweightTransaction(tenant, mp, b, ctx);
