@@ -50,6 +50,13 @@ class TestOtherDrivers {
         loadRestartVerify(List.of("/usr/bin/python3", e2eDir().resolve("python/e2e_driver.py").toString()), "py_app");
     }
 
+    /** A cqlsh-like session (server-side DESCRIBE, SELECT) through the Python driver cqlsh is built on. */
+    @Test
+    void cqlshSessionThroughThePythonDriver() throws Exception {
+        run(List.of("/usr/bin/python3", e2eDir().resolve("python/cqlsh_session.py").toString(), "127.0.0.1",
+                String.valueOf(gateway.port()), gateway.devToken(), "shell"));
+    }
+
     @Test
     void nodeDriver() throws Exception {
         if (!Files.isDirectory(e2eDir().resolve("node/node_modules/cassandra-driver"))) {

@@ -546,6 +546,10 @@ public final class CqlRequestHandler implements RequestHandler {
             VirtualTable vt = system.table(vs.table().keyspace(), vs.table().name(), schema).orElseThrow();
             return CompletableFuture.completedFuture(vs.execute(vt, b, ctx, options));
         }
+        if (s instanceof io.strata.cql.ast.Describe d) {
+            return schemas.schema(tenant).thenApply(schema ->
+                    (Message) DescribeResult.describe(d, schema, a.keyspace(), system.clusterName()));
+        }
         if (s instanceof Use u) {
             Schema schema = schemas.cached(tenant);
             if (schema.keyspace(u.keyspace()).isEmpty() && !SystemKeyspaces.isSystemKeyspace(u.keyspace())) {

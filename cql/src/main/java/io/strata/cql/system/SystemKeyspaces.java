@@ -126,6 +126,11 @@ public final class SystemKeyspaces {
         this.nodeInfo = requireNonNull(nodeInfo, "nodeInfo is null");
     }
 
+    /** The cluster name reported to clients. */
+    public String clusterName() {
+        return nodeInfo.get().clusterName();
+    }
+
     public static boolean isSystemKeyspace(String keyspace) {
         return NAMES.contains(keyspace);
     }
