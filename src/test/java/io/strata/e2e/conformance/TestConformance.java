@@ -84,7 +84,7 @@ class TestConformance {
     @TestFactory
     Stream<DynamicNode> corpus() throws IOException {
         List<DynamicNode> files = new ArrayList<>();
-        for (CaseFile file : loadCorpus(casesDir())) {
+        for (CaseFile file : selectedCorpus(casesDir())) {
             List<DynamicNode> tests = new ArrayList<>();
             boolean[] fixtureOk = {false};
             tests.add(dynamicTest("(keyspace and fixture)", () -> {
@@ -142,6 +142,13 @@ class TestConformance {
             throw new IllegalStateException("system property strata.e2e.dir is not set (run through Maven)");
         }
         return Path.of(dir, "cases");
+    }
+
+    /** The corpus, or only the file named by {@code -Dconformance.file=NAME} (without .cql) when it is set. */
+    static List<CaseFile> selectedCorpus(Path dir) throws IOException {
+        String only = System.getProperty("conformance.file", "").trim();
+        List<CaseFile> all = loadCorpus(dir);
+        return only.isEmpty() ? all : all.stream().filter(f -> f.name().equals(only)).toList();
     }
 
     static List<CaseFile> loadCorpus(Path dir) throws IOException {

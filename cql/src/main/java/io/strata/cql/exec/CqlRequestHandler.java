@@ -627,7 +627,7 @@ public final class CqlRequestHandler implements RequestHandler {
                 }
                 RowsMetadata md = skipMetadata ? new RowsMetadata(columns.size(), null, null, null)
                         : new RowsMetadata(columns, null, null, null);
-                return (Message) new DefaultRows(md, rows);
+                return (Message) new DefaultRows(md, plan.json ? json(plan, rows) : rows);
             });
         }
         int remaining = ps != null ? ps.remaining() : userLimit;
@@ -642,8 +642,21 @@ public final class CqlRequestHandler implements RequestHandler {
             }
             RowsMetadata md = skipMetadata ? new RowsMetadata(columns.size(), paging, null, null)
                     : new RowsMetadata(columns, paging, null, null);
-            return new DefaultRows(md, rows);
+            return new DefaultRows(md, plan.json ? json(plan, rows) : rows);
         });
+    }
+
+    /** SELECT JSON: each row as one JSON object in a single text column. */
+    private static Queue<List<ByteBuffer>> json(SelectPlan plan, Queue<List<ByteBuffer>> rows) {
+        List<String> labels = plan.outputLabels();
+        List<io.strata.cql.types.DataType> types = plan.outputTypes();
+        Queue<List<ByteBuffer>> out = new ArrayDeque<>();
+        for (List<ByteBuffer> r : rows) {
+            List<ByteBuffer> one = new ArrayList<>(1);
+            one.add(ByteBuffer.wrap(JsonCodec.row(labels, types, r).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            out.add(one);
+        }
+        return out;
     }
 
     /** Aggregation reads every matching row, in chunks, before answering. */

@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An analysed INSERT, UPDATE or DELETE: everything resolved against the schema at prepare time, so an
@@ -148,9 +149,37 @@ final class ModificationPlan {
         return partitionKey;
     }
 
+    /** INSERT JSON: every column of the table takes its value from the document (see ValueSource.FromJson). */
+    private static ModificationPlan insertJson(Insert s, TableMetadata t, Variables vars) {
+        ValueSource doc = vars.source(s.json(), NativeType.TEXT, "[json]");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        t.columns().forEach(c -> names.add(c.name()));
+        List<ColumnValue> values = new ArrayList<>();
+        List<ValueSource> pk = new ArrayList<>();
+        List<ValueSource> ck = new ArrayList<>();
+        for (ColumnMetadata c : t.columns()) {
+            ValueSource v = new ValueSource.FromJson(doc, c.name(), c.type(), s.defaultUnset(), c.isPrimaryKey(), Set.copyOf(names));
+            switch (c.kind()) {
+                case PARTITION_KEY -> pk.add(v);
+                case CLUSTERING -> ck.add(v);
+                default -> {
+                    if (c.type() == NativeType.COUNTER) {
+                        throw CqlException.invalid("INSERT statements are not allowed on counter tables, use UPDATE instead");
+                    }
+                    values.add(new ColumnValue(c, v));
+                }
+            }
+        }
+        Using u = s.using() == null ? Using.NONE : s.using();
+        return new ModificationPlan(Kind.INSERT, t, pk, ck, null, null, values,
+                u.ttl() == null ? null : vars.source(u.ttl(), NativeType.INT, "[ttl]"),
+                u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"))
+                .conditional(s.ifNotExists() ? LwtCondition.IF_NOT_EXISTS : null);
+    }
+
     static ModificationPlan insert(Insert s, TableMetadata t, Variables vars) {
         if (s.json() != null) {
-            throw CqlException.invalid("INSERT JSON is not supported yet");
+            return insertJson(s, t, vars);
         }
         if (s.columns().size() != s.values().size()) {
             throw CqlException.invalid("Unmatched column names/values");

@@ -103,9 +103,26 @@ final class SelectPlan {
         this.distinct = b.distinct;
         this.filters = List.copyOf(b.filters);
         this.aggregation = b.aggregation;
+        this.json = b.json;
+    }
+
+    /** SELECT JSON: every result row becomes one {@code [json]} text column holding the selected values. */
+    final boolean json;
+
+    /** For SELECT JSON: the selected labels and types, in order. */
+    List<String> outputLabels() {
+        return outputs.stream().map(Output::label).toList();
+    }
+
+    List<io.strata.cql.types.DataType> outputTypes() {
+        return outputs.stream().map(o -> o.expr().type()).toList();
     }
 
     List<ColumnSpec> resultColumns() {
+        if (json) {
+            return List.of(new ColumnSpec(table.keyspace(), table.name(), "[json]", 0,
+                    io.strata.cql.types.NativeType.TEXT.rawType()));
+        }
         List<ColumnSpec> specs = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
             Output o = outputs.get(i);
@@ -143,6 +160,7 @@ final class SelectPlan {
         ValueSource perPartitionLimit;
         Set<String> fetched = new LinkedHashSet<>();
         boolean distinct;
+        boolean json;
         List<Filter> filters = new ArrayList<>();
         Aggregation aggregation;
     }
@@ -154,10 +172,8 @@ final class SelectPlan {
     }
 
     static SelectPlan analyze(Select s, TableMetadata t, Variables vars) {
-        if (s.json()) {
-            throw CqlException.invalid("SELECT JSON is not supported yet");
-        }
         Builder b = new Builder();
+        b.json = s.json();
         b.table = t;
         b.distinct = s.distinct();
         if (s.selection().isEmpty()) {

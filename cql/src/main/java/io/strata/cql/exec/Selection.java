@@ -122,6 +122,19 @@ final class Selection {
         }
     }
 
+    /** {@code toJson(x)}: the JSON text of any value (text; "null" for null, as in Cassandra). */
+    record ToJsonExpr(Expr inner) implements Expr {
+        @Override
+        public DataType type() {
+            return NativeType.TEXT;
+        }
+
+        @Override
+        public byte[] eval(RowView r) {
+            return JsonCodec.toJson(inner.type(), inner.eval(r)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     /** {@code udt.field}: one field of a UDT value (null when the UDT or the field is null). */
     record FieldExpr(Expr inner, int index, DataType type) implements Expr {
         @Override
@@ -234,6 +247,12 @@ final class Selection {
             throw CqlException.invalid("This selector is not supported yet: " + s);
         }
         String name = f.name().toLowerCase(Locale.ROOT);
+        if (name.equals("tojson")) {
+            if (f.args().size() != 1) {
+                throw CqlException.invalid("toJson() takes exactly one argument");
+            }
+            return new ToJsonExpr(analyze(f.args().get(0), t, vars, fetched));
+        }
         switch (name) {
             case "writetime", "ttl" -> {
                 if (f.args().size() != 1 || !(f.args().get(0) instanceof Selector.ColumnRef ref)) {

@@ -115,4 +115,31 @@ sealed interface ValueSource {
             return function.call(values, ctx);
         }
     }
+
+    /**
+     * One column of INSERT JSON: the document (a literal or a bound text) is parsed per execution and this
+     * column's entry decoded; a missing entry is null (DEFAULT NULL) or unset (DEFAULT UNSET, never for
+     * primary key columns). An entry naming no column of the table fails the statement.
+     */
+    record FromJson(ValueSource document, String column, DataType type, boolean defaultUnset, boolean primaryKey,
+            java.util.Set<String> columns) implements ValueSource {
+        @Override
+        public byte[] resolve(Bindings bindings, ExecutionContext ctx) {
+            byte[] doc = document.resolve(bindings, ctx);
+            if (doc == null || Bindings.isUnset(doc)) {
+                throw CqlException.invalid("Got null for INSERT JSON values");
+            }
+            java.util.Map<String, jakarta.json.JsonValue> entries = JsonCodec.columns(
+                    JsonCodec.parse(new String(doc, java.nio.charset.StandardCharsets.UTF_8)));
+            for (String name : entries.keySet()) {
+                if (!columns.contains(name)) {
+                    throw CqlException.invalid("JSON values map contains unrecognized column: " + name);
+                }
+            }
+            if (!entries.containsKey(column)) {
+                return defaultUnset && !primaryKey ? Bindings.UNSET : null;
+            }
+            return JsonCodec.fromJson(type, entries.get(column), column);
+        }
+    }
 }

@@ -87,6 +87,18 @@ final class Variables {
                         + "\" of type " + type.cql());
             }
         }
+        if (term instanceof Term.FunctionCall f && f.name().equalsIgnoreCase("fromjson")) {
+            // fromJson(text) takes its result type from the receiver, as in Cassandra
+            if (f.args().size() != 1) {
+                throw CqlException.invalid("Invalid number of arguments in call to function system.fromjson: 1 required but "
+                        + f.args().size() + " provided");
+            }
+            ValueSource text = source(f.args().get(0), NativeType.TEXT, "fromjson(" + receiver + ")");
+            Functions.Scalar fromJson = new Functions.Scalar("fromjson", List.of(NativeType.TEXT), type, false,
+                    (args, ctx) -> JsonCodec.fromJson(type,
+                            JsonCodec.parse(new String(args.get(0), java.nio.charset.StandardCharsets.UTF_8)), receiver));
+            return new ValueSource.Call(fromJson, List.of(text));
+        }
         if (term instanceof Term.FunctionCall f) {
             return call(f, type, receiver);
         }
