@@ -41,6 +41,7 @@ import io.strata.cql.server.RequestHandler;
 import io.strata.cql.system.SystemKeyspaces;
 import io.strata.cql.system.VirtualTable;
 import io.strata.cql.types.InvalidValueException;
+import io.strata.storage.spi.PartitionKey;
 import io.strata.storage.spi.PartitionData;
 import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.ReadQuery;
@@ -273,7 +274,7 @@ public final class CqlRequestHandler implements RequestHandler {
     private CompletionStage<Message> applyAll(String tenant, List<ModificationPlan> plans, List<Bindings> bindings,
             ExecutionContext ctx) {
         if (plans.size() > 1 && plans.stream().anyMatch(p -> p.condition() != null)) {
-            throw CqlException.invalid("Conditional statements (IF ...) in batches are not supported yet");
+            return conditionalBatch(tenant, plans, bindings, ctx);
         }
         if (plans.size() == 1 && plans.get(0).condition() != null) {
             return lightweightTransaction(tenant, plans.get(0), bindings.get(0), ctx);
@@ -296,6 +297,123 @@ public final class CqlRequestHandler implements RequestHandler {
             }
             return engine.apply(updates);
         }).thenApply(v -> (Message) Void.INSTANCE);
+    }
+
+    /**
+     * A batch with conditions, as Cassandra runs it: every statement on one partition of one table; the
+     * partition is read under its compare-and-set lock, every condition is evaluated against its own row, and
+     * either all statements apply or none. The result is one {@code [applied]} row, or, when a condition
+     * failed, a row per existing conditional row with its primary key and the condition columns.
+     */
+    private CompletionStage<Message> conditionalBatch(String tenant, List<ModificationPlan> plans, List<Bindings> bindings,
+            ExecutionContext ctx) {
+        TableMetadata t = plans.get(0).table();
+        PartitionKey key = plans.get(0).partitionKeyFor(bindings.get(0), ctx);
+        for (int i = 0; i < plans.size(); i++) {
+            if (plans.get(i).table() != t && !plans.get(i).table().id().equals(t.id())) {
+                throw CqlException.invalid("Batch with conditions cannot span multiple tables");
+            }
+            if (!plans.get(i).partitionKeyFor(bindings.get(i), ctx).equals(key)) {
+                throw CqlException.invalid("Batch with conditions cannot span multiple partitions");
+            }
+        }
+        ReadQuery read = new ReadQuery(t.tableId(tenant), new io.strata.storage.spi.PartitionSelection.Single(key),
+                List.of(io.strata.storage.spi.Slice.ALL), false, null, Integer.MAX_VALUE, Integer.MAX_VALUE, ctx.nowInSeconds(), null);
+        return engine.applyIf(read, current -> {
+            PartitionData p = current.partitions().isEmpty() ? null : current.partitions().get(0);
+            for (int i = 0; i < plans.size(); i++) {
+                ModificationPlan mp = plans.get(i);
+                if (mp.condition() != null) {
+                    Row row = rowAt(p, mp.clusteringFor(bindings.get(i), ctx));
+                    if (!conditionHolds(mp.condition(), row, p == null ? null : p.staticRow(), bindings.get(i), ctx)) {
+                        return null;
+                    }
+                }
+            }
+            List<PartitionUpdate> updates = new ArrayList<>();
+            for (int i = 0; i < plans.size(); i++) {
+                ModificationPlan mp = plans.get(i);
+                PartitionData own = null;
+                if (p != null) {
+                    Row row = rowAt(p, mp.clusteringFor(bindings.get(i), ctx));
+                    own = new PartitionData(p.key(), p.staticRow(), row == null ? List.of() : List.of(row));
+                }
+                updates.add(mp.build(tenant, bindings.get(i), ctx, defaultTtl(t), own));
+            }
+            return updates;
+        }).thenApply(result -> {
+            List<ColumnMetadata> shown = new ArrayList<>(t.partitionKey());
+            shown.addAll(t.clustering());
+            for (ModificationPlan mp : plans) {
+                if (mp.condition() instanceof LwtCondition.IfColumns cols) {
+                    cols.conditions().forEach(c -> {
+                        if (!shown.contains(c.column())) {
+                            shown.add(c.column());
+                        }
+                    });
+                }
+            }
+            List<ColumnSpec> specs = new ArrayList<>();
+            specs.add(new ColumnSpec(t.keyspace(), t.name(), "[applied]", 0, NativeType.BOOLEAN.rawType()));
+            Queue<List<ByteBuffer>> rows = new ArrayDeque<>();
+            PartitionData p = result.current().partitions().isEmpty() ? null : result.current().partitions().get(0);
+            if (result.applied() || p == null || p.rows().isEmpty()) {
+                List<ByteBuffer> only = new ArrayList<>();
+                only.add(ByteBuffer.wrap(io.strata.cql.types.Values.ofBoolean(result.applied())));
+                rows.add(only);
+                return (Message) new DefaultRows(new RowsMetadata(specs, null, null, null), rows);
+            }
+            for (ColumnMetadata c : shown) {
+                specs.add(new ColumnSpec(t.keyspace(), t.name(), c.name(), specs.size(), c.type().rawType()));
+            }
+            List<byte[]> pk = PartitionKeys.split(p.key().key(), t.partitionKey().size());
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < plans.size(); i++) {
+                if (plans.get(i).condition() == null) {
+                    continue;
+                }
+                Row row = rowAt(p, plans.get(i).clusteringFor(bindings.get(i), ctx));
+                if (row == null || !seen.add(java.util.HexFormat.of().formatHex(row.clustering().encoded()))) {
+                    continue;
+                }
+                List<byte[]> ck = t.clustering().isEmpty() ? List.of()
+                        : io.strata.cql.types.ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(),
+                                row.clustering().encoded());
+                List<ByteBuffer> values = new ArrayList<>();
+                values.add(ByteBuffer.wrap(io.strata.cql.types.Values.ofBoolean(false)));
+                for (ColumnMetadata c : shown) {
+                    byte[] v = switch (c.kind()) {
+                        case PARTITION_KEY -> pk.get(c.position());
+                        case CLUSTERING -> ck.get(c.position());
+                        case STATIC -> Cells.value(p.staticRow(), c.name(), c.type());
+                        case REGULAR -> Cells.value(row, c.name(), c.type());
+                    };
+                    values.add(v == null ? null : ByteBuffer.wrap(v));
+                }
+                rows.add(values);
+            }
+            if (rows.isEmpty()) {
+                List<ByteBuffer> only = new ArrayList<>();
+                only.add(ByteBuffer.wrap(io.strata.cql.types.Values.ofBoolean(false)));
+                for (int i = 0; i < shown.size(); i++) {
+                    only.add(null);
+                }
+                rows.add(only);
+            }
+            return (Message) new DefaultRows(new RowsMetadata(specs, null, null, null), rows);
+        });
+    }
+
+    private static Row rowAt(PartitionData p, byte[] clustering) {
+        if (p == null) {
+            return null;
+        }
+        for (Row r : p.rows()) {
+            if (Arrays.equals(r.clustering().encoded(), clustering)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /**
@@ -362,7 +480,7 @@ public final class CqlRequestHandler implements RequestHandler {
             return row != null;
         }
         for (LwtCondition.ColumnCondition c : ((LwtCondition.IfColumns) condition).conditions()) {
-            byte[] actual = LwtCondition.current(c.column().isStatic() ? staticRow : row, c.column().name());
+            byte[] actual = c.actual(c.column().isStatic() ? staticRow : row, b, ctx);
             if (!LwtCondition.holds(c, actual, b, ctx)) {
                 return false;
             }

@@ -29,7 +29,52 @@ sealed interface LwtCondition {
 
     record IfExists() implements LwtCondition {}
 
-    record ColumnCondition(ColumnMetadata column, Relation.Operator op, List<ValueSource> values) {}
+    /**
+     * One column condition; {@code element} (a list index or map key) or {@code field} (a UDT field) narrow it
+     * to part of the column, and {@code valueType} is the type compared.
+     */
+    record ColumnCondition(ColumnMetadata column, ValueSource element, String field, DataType valueType,
+            Relation.Operator op, List<ValueSource> values) {
+        ColumnCondition(ColumnMetadata column, Relation.Operator op, List<ValueSource> values) {
+            this(column, null, null, column.type(), op, values);
+        }
+
+        /** The value this condition tests, taken from the row (null when absent). */
+        byte[] actual(Row row, Bindings b, ExecutionContext ctx) {
+            if (element == null && field == null) {
+                return column.type().isFrozen() || !(column.type() instanceof io.strata.cql.types.CollectionType
+                        || column.type() instanceof io.strata.cql.types.UserType)
+                        ? current(row, column.name()) : Cells.value(row, column.name(), column.type());
+            }
+            byte[] whole = Cells.value(row, column.name(), column.type());
+            if (whole == null) {
+                return null;
+            }
+            if (field != null) {
+                io.strata.cql.types.UserType ut = (io.strata.cql.types.UserType) column.type();
+                int idx = ut.fieldNames().indexOf(field);
+                List<byte[]> parts = io.strata.cql.types.TypedValues.components(whole, ut.fieldNames().size());
+                return idx < parts.size() ? parts.get(idx) : null;
+            }
+            byte[] key = element.resolve(b, ctx);
+            if (key == null || Bindings.isUnset(key)) {
+                throw CqlException.invalid("Invalid null value for " + column.name() + " element");
+            }
+            io.strata.cql.types.CollectionType ct = (io.strata.cql.types.CollectionType) column.type();
+            List<byte[]> parts = io.strata.cql.types.CollectionCodec.elements(whole,
+                    ct.kind() == io.strata.cql.types.CollectionType.Kind.MAP);
+            if (ct.kind() == io.strata.cql.types.CollectionType.Kind.MAP) {
+                for (int i = 0; i < parts.size(); i += 2) {
+                    if (Arrays.equals(parts.get(i), key)) {
+                        return parts.get(i + 1);
+                    }
+                }
+                return null;
+            }
+            int idx = java.nio.ByteBuffer.wrap(key).getInt();
+            return idx >= 0 && idx < parts.size() ? parts.get(idx) : null;
+        }
+    }
 
     record IfColumns(List<ColumnCondition> conditions) implements LwtCondition {
         public IfColumns {
@@ -44,27 +89,51 @@ sealed interface LwtCondition {
             if (col.isPrimaryKey()) {
                 throw CqlException.invalid("PRIMARY KEY column '" + col.name() + "' cannot have IF conditions");
             }
-            if (c.element() != null || c.field() != null) {
-                throw CqlException.invalid("Conditions on collection elements and UDT fields are not supported yet");
-            }
-            if (!col.type().isFrozen()) {
-                throw CqlException.invalid("Conditions on non-frozen collection or UDT column " + col.name()
-                        + " are not supported yet");
+            ValueSource element = null;
+            DataType valueType = col.type();
+            String label = col.name();
+            if (c.element() != null) {
+                if (!(col.type() instanceof io.strata.cql.types.CollectionType ct)
+                        || ct.kind() == io.strata.cql.types.CollectionType.Kind.SET) {
+                    throw CqlException.invalid("Invalid element access syntax for " + (col.type() instanceof
+                            io.strata.cql.types.CollectionType ? "set" : "non-collection") + " column " + col.name());
+                }
+                boolean list = ct.kind() == io.strata.cql.types.CollectionType.Kind.LIST;
+                element = vars.source(c.element(), list ? io.strata.cql.types.NativeType.INT : ct.keyOrElement(),
+                        (list ? "idx(" : "key(") + col.name() + ")");
+                valueType = list ? ct.keyOrElement() : ct.value();
+                label = "value(" + col.name() + ")";
+            } else if (c.field() != null) {
+                if (!(col.type() instanceof io.strata.cql.types.UserType ut)) {
+                    throw CqlException.invalid("Invalid field selection " + col.name() + "." + c.field()
+                            + ": " + col.name() + " is not a user type");
+                }
+                int idx = ut.fieldNames().indexOf(c.field());
+                if (idx < 0) {
+                    throw CqlException.invalid("UDT column " + col.name() + " does not have a field named " + c.field());
+                }
+                valueType = ut.fieldTypes().get(idx);
+                label = col.name() + "." + c.field();
             }
             List<ValueSource> values = new ArrayList<>();
             switch (c.op()) {
-                case EQ, NEQ, LT, LTE, GT, GTE -> values.add(vars.source(c.value(), col.type(), col.name()));
+                case EQ, NEQ, LT, LTE, GT, GTE -> values.add(vars.source(c.value(), valueType, label));
                 case IN -> {
                     if (!(c.value() instanceof Term.InValues in)) {
                         throw CqlException.invalid("IN conditions with a single bind marker are not supported yet");
                     }
                     for (Term v : in.values()) {
-                        values.add(vars.source(v, col.type(), col.name()));
+                        values.add(vars.source(v, valueType, label));
                     }
                 }
                 default -> throw CqlException.invalid("Unsupported operator " + c.op().cql() + " in IF condition on " + col.name());
             }
-            out.add(new ColumnCondition(col, c.op(), values));
+            if (element == null && c.field() == null && !col.type().isFrozen() && c.op() != Relation.Operator.EQ
+                    && c.op() != Relation.Operator.NEQ && c.op() != Relation.Operator.IN
+                    && (col.type() instanceof io.strata.cql.types.CollectionType || col.type() instanceof io.strata.cql.types.UserType)) {
+                throw CqlException.invalid("Slice conditions are not supported on non-frozen collections or UDTs: " + col.name());
+            }
+            out.add(new ColumnCondition(col, element, c.field(), valueType, c.op(), values));
         }
         return new IfColumns(out);
     }
@@ -100,7 +169,7 @@ sealed interface LwtCondition {
                 if (actual == null) {
                     yield false;
                 }
-                int cmp = compare(c.column().type(), actual, w);
+                int cmp = compare(c.valueType(), actual, w);
                 yield switch (c.op()) {
                     case LT -> cmp < 0;
                     case LTE -> cmp <= 0;

@@ -368,6 +368,18 @@ final class ModificationPlan {
                         : s.conditions().isEmpty() ? null : LwtCondition.of(s.conditions(), t, vars));
     }
 
+    /** The partition this statement writes, for one execution. */
+    PartitionKey partitionKeyFor(Bindings b, ExecutionContext ctx) {
+        return partitionKey(table, partitionKey, b, ctx);
+    }
+
+    /** The encoded clustering of the row this statement writes (empty for tables without clustering). */
+    byte[] clusteringFor(Bindings b, ExecutionContext ctx) {
+        List<byte[]> ckValues = clusteringValues(b, ctx);
+        return ComparableEncoding.encode(table.clusteringTypes().subList(0, ckValues.size()),
+                table.clusteringDescending().subList(0, ckValues.size()), ckValues);
+    }
+
     /** The read of the whole row a conditional statement tests, for one execution. */
     ReadQuery conditionRead(String tenant, Bindings b, ExecutionContext ctx) {
         PartitionKey key = partitionKey(table, partitionKey, b, ctx);

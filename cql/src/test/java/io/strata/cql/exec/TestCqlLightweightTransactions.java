@@ -84,10 +84,26 @@ class TestCqlLightweightTransactions {
     }
 
     @Test
-    void conditionsNeedTheFullPrimaryKeyAndAreRefusedInBatches() {
+    void conditionsNeedTheFullPrimaryKeyAndConditionalBatchesOnePartition() {
         db.ok("CREATE TABLE ev (k int, c int, v int, PRIMARY KEY (k, c))");
         assertThat(db.invalid("DELETE FROM ev WHERE k = 1 IF v = 2")).contains("full PRIMARY KEY");
         assertThat(db.invalid("BEGIN BATCH INSERT INTO acct (id) VALUES (5) IF NOT EXISTS; "
-                + "INSERT INTO acct (id) VALUES (6); APPLY BATCH")).contains("batches");
+                + "INSERT INTO acct (id) VALUES (6); APPLY BATCH")).contains("multiple partitions");
+        assertThat(db.invalid("BEGIN BATCH INSERT INTO acct (id) VALUES (5) IF NOT EXISTS; "
+                + "INSERT INTO ev (k, c, v) VALUES (5, 1, 1); APPLY BATCH")).contains("multiple tables");
+    }
+
+    @Test
+    void aConditionalBatchAppliesAllOrNothingAtomically() {
+        db.ok("CREATE TABLE ev (k int, c int, v int, PRIMARY KEY (k, c))");
+        db.ok("INSERT INTO ev (k, c, v) VALUES (1, 1, 1)");
+        String batch = "BEGIN BATCH UPDATE ev SET v = 2 WHERE k = 1 AND c = 1 IF v = 1; "
+                + "INSERT INTO ev (k, c, v) VALUES (1, 2, 2); APPLY BATCH";
+        assertThat(rows(db.run(batch), io.strata.cql.types.NativeType.BOOLEAN)).containsExactly(row("true"));
+        // the second time the condition fails: nothing is written, and the current row comes back
+        db.ok("DELETE FROM ev WHERE k = 1 AND c = 2");
+        assertThat(rows(db.run(batch), io.strata.cql.types.NativeType.BOOLEAN, INT, INT, INT))
+                .containsExactly(row("false", "1", "1", "2"));
+        assertThat(rows(db.run("SELECT c FROM ev WHERE k = 1"), INT)).containsExactly(row("1"));
     }
 }
