@@ -752,10 +752,12 @@ public final class CqlRequestHandler implements RequestHandler {
         int rowLimit = Math.min(pageSize, remaining);
         return reader.read(rowLimit, ps == null ? null : ps.position()).thenApply(result -> {
             Queue<List<ByteBuffer>> rows = new ArrayDeque<>();
-            ReadQuery.Position last = collect(plan, result, filters, b, ctx, view -> rows.add(row(plan, view)));
+            boolean[] full = {false};
+            ReadQuery.Position last = collect(plan, result, filters, b, ctx, view -> rows.add(row(plan, view)),
+                    MAX_PAGE_BYTES, full);
             int left = remaining == Integer.MAX_VALUE ? Integer.MAX_VALUE : remaining - rows.size();
             ByteBuffer paging = null;
-            if (!result.exhausted() && left > 0 && last != null) {
+            if ((!result.exhausted() || full[0]) && left > 0 && last != null) {
                 paging = PagingState.atPosition(last, left).serialize();
             }
             RowsMetadata md = skipMetadata ? new RowsMetadata(columns.size(), paging, null, null)
@@ -783,7 +785,8 @@ public final class CqlRequestHandler implements RequestHandler {
     private CompletionStage<java.lang.Void> aggregate(Reader reader, Aggregation.Aggregator agg,
             List<SelectPlan.BoundFilter> filters, ReadQuery.Position after) {
         return reader.read(AGGREGATION_CHUNK_ROWS, after).thenCompose(result -> {
-            ReadQuery.Position last = collect(reader.plan, result, filters, reader.bindings, reader.ctx, agg::add);
+            ReadQuery.Position last = collect(reader.plan, result, filters, reader.bindings, reader.ctx, agg::add,
+                    Long.MAX_VALUE, new boolean[1]);
             if (result.exhausted() || last == null) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -858,13 +861,22 @@ public final class CqlRequestHandler implements RequestHandler {
     }
 
     /**
-     * Feeds the rows that pass the filters to {@code sink}; returns the position of the last row read (filtered
-     * or not), for paging. DISTINCT positions are whole partitions.
+     * As in Keyspaces, a page ends after 1 MB of rows read (filtered-out rows count; the columns the query
+     * reads), whatever the page size.
+     */
+    static final long MAX_PAGE_BYTES = 1024 * 1024;
+
+    /**
+     * Feeds the rows that pass the filters to {@code sink}, stopping once {@code byteBudget} bytes of rows
+     * were read ({@code full[0]} is then set); returns the position of the last row read (filtered or not),
+     * for paging. DISTINCT positions are whole partitions.
      */
     private static ReadQuery.Position collect(SelectPlan plan, ReadResult result, List<SelectPlan.BoundFilter> filters,
-            Bindings b, ExecutionContext ctx, java.util.function.Consumer<Selection.RowView> sink) {
+            Bindings b, ExecutionContext ctx, java.util.function.Consumer<Selection.RowView> sink, long byteBudget,
+            boolean[] full) {
         TableMetadata t = plan.table;
         ReadQuery.Position last = null;
+        long bytes = 0;
         int pkCount = t.partitionKey().size();
         for (PartitionData p : result.partitions()) {
             List<byte[]> pk = PartitionKeys.split(p.key().key(), pkCount);
@@ -879,6 +891,11 @@ public final class CqlRequestHandler implements RequestHandler {
                 continue;
             }
             for (Row r : p.rows()) {
+                if (bytes >= byteBudget) {
+                    full[0] = true;
+                    return last;
+                }
+                bytes += rowBytes(r);
                 List<byte[]> ck = t.clustering().isEmpty() ? List.of()
                         : io.strata.cql.types.ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(),
                                 r.clustering().encoded());
@@ -890,6 +907,14 @@ public final class CqlRequestHandler implements RequestHandler {
             }
         }
         return last;
+    }
+
+    private static long rowBytes(Row r) {
+        long n = r.clustering().encoded().length;
+        for (io.strata.storage.spi.Cell c : r.cells()) {
+            n += c.column().length() + (c.value() == null ? 0 : c.value().length) + (c.path() == null ? 0 : c.path().length);
+        }
+        return n;
     }
 
     private static List<ByteBuffer> row(SelectPlan plan, Selection.RowView view) {
