@@ -704,7 +704,8 @@ public final class CqlRequestHandler implements RequestHandler {
         }
         if (s instanceof io.strata.cql.ast.AlterTable at) {
             String ks = Ddl.resolveKeyspace(at.name(), a.keyspace());
-            return ddl(tenant, schema -> Ddl.alterTable(at, ks, schema));
+            long nowMicros = time.nextTimestampMicros();
+            return ddl(tenant, schema -> Ddl.alterTable(at, ks, schema, nowMicros));
         }
         if (s instanceof Truncate tr) {
             TableMetadata t = table(schemas.cached(tenant), tr.name(), a.keyspace());
@@ -877,12 +878,14 @@ public final class CqlRequestHandler implements RequestHandler {
         TableMetadata t = plan.table;
         ReadQuery.Position last = null;
         long bytes = 0;
+        Map<String, Long> dropped = droppedColumns(t);
         int pkCount = t.partitionKey().size();
         for (PartitionData p : result.partitions()) {
             List<byte[]> pk = PartitionKeys.split(p.key().key(), pkCount);
             if (p.rows().isEmpty()) {
                 if (p.staticRow() != null) {
-                    Selection.RowView view = new Selection.RowView(p.key().key(), pk, null, p.staticRow(), null, b, ctx);
+                    Selection.RowView view = new Selection.RowView(p.key().key(), pk, null, withoutDropped(p.staticRow(), dropped),
+                            null, b, ctx);
                     if (SelectPlan.accepts(filters, view)) {
                         sink.accept(view);
                     }
@@ -899,7 +902,8 @@ public final class CqlRequestHandler implements RequestHandler {
                 List<byte[]> ck = t.clustering().isEmpty() ? List.of()
                         : io.strata.cql.types.ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(),
                                 r.clustering().encoded());
-                Selection.RowView view = new Selection.RowView(p.key().key(), pk, ck, p.staticRow(), r, b, ctx);
+                Selection.RowView view = new Selection.RowView(p.key().key(), pk, ck, withoutDropped(p.staticRow(), dropped),
+                        withoutDropped(r, dropped), b, ctx);
                 if (SelectPlan.accepts(filters, view)) {
                     sink.accept(view);
                 }
@@ -907,6 +911,38 @@ public final class CqlRequestHandler implements RequestHandler {
             }
         }
         return last;
+    }
+
+    /** When columns were dropped (micros), by name; empty for most tables. */
+    static Map<String, Long> droppedColumns(TableMetadata t) {
+        Map<String, Long> out = null;
+        for (Map.Entry<String, Object> o : t.options().entrySet()) {
+            if (o.getKey().startsWith(Ddl.DROPPED_PREFIX)) {
+                if (out == null) {
+                    out = new java.util.HashMap<>();
+                }
+                out.put(o.getKey().substring(Ddl.DROPPED_PREFIX.length()), Long.parseLong(String.valueOf(o.getValue())));
+            }
+        }
+        return out == null ? Map.of() : out;
+    }
+
+    /** The row without cells written before their column was dropped (a re-added column starts empty). */
+    static Row withoutDropped(Row r, Map<String, Long> dropped) {
+        if (r == null || dropped.isEmpty()) {
+            return r;
+        }
+        List<io.strata.storage.spi.Cell> kept = new ArrayList<>(r.cells().size());
+        boolean changed = false;
+        for (io.strata.storage.spi.Cell c : r.cells()) {
+            Long at = dropped.get(c.column());
+            if (at != null && c.timestamp() <= at) {
+                changed = true;
+            } else {
+                kept.add(c);
+            }
+        }
+        return changed ? new Row(r.clustering(), r.liveness(), r.deletion(), r.complexDeletions(), kept) : r;
     }
 
     private static long rowBytes(Row r) {

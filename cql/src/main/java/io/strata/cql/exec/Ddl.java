@@ -304,7 +304,14 @@ final class Ddl {
                 new SchemaChangeEvent("UPDATED", "TYPE", keyspace, name, List.of()));
     }
 
+    /** Options key prefix recording when a column was dropped (micros): older cells of that name stay hidden. */
+    static final String DROPPED_PREFIX = "strata.dropped.";
+
     static SchemaService.Change alterTable(AlterTable s, String keyspace, Schema schema) {
+        return alterTable(s, keyspace, schema, System.currentTimeMillis() * 1000);
+    }
+
+    static SchemaService.Change alterTable(AlterTable s, String keyspace, Schema schema, long nowMicros) {
         KeyspaceMetadata ks = userKeyspace(keyspace, schema, "ALTER TABLE");
         TableMetadata t = ks.tables().get(s.name().name());
         if (t == null) {
@@ -344,7 +351,12 @@ final class Ddl {
                 }
                 cols.remove(c);
             }
-            next = t.withColumns(cols);
+            // As Cassandra's dropped_columns: a column added again later must not show the dropped data.
+            Map<String, Object> options = new LinkedHashMap<>(t.options());
+            for (String n : drop.columns()) {
+                options.put(DROPPED_PREFIX + n, Long.toString(nowMicros));
+            }
+            next = t.withColumns(cols).withOptions(options);
         } else if (s.action() instanceof AlterTable.WithProperties with) {
             Map<String, Object> options = new LinkedHashMap<>(t.options());
             options.putAll(tableOptions(with.properties()));

@@ -178,6 +178,9 @@ final class DescribeResult {
             with.add("CLUSTERING ORDER BY (" + String.join(", ", order) + ")");
         }
         for (Map.Entry<String, Object> o : new java.util.TreeMap<>(t.options()).entrySet()) {
+            if (o.getKey().startsWith(Ddl.DROPPED_PREFIX)) {
+                continue; // internal: when dropped columns were dropped
+            }
             with.add(o.getKey() + " = " + optionValue(o.getValue()));
         }
         if (!with.isEmpty()) {

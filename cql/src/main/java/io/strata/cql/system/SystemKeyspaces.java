@@ -126,6 +126,18 @@ public final class SystemKeyspaces {
         this.nodeInfo = requireNonNull(nodeInfo, "nodeInfo is null");
     }
 
+    /**
+     * Replication as drivers can parse it: SingleRegionStrategy (Keyspaces' class, kept as given in
+     * system_schema_mcs) is shown as what Strata does, three replicas, in Cassandra's own class, so the
+     * drivers' token maps build (they reject unknown strategy classes).
+     */
+    static Map<String, String> driverReplication(Map<String, String> replication) {
+        if ("SingleRegionStrategy".equals(replication.get("class"))) {
+            return Map.of("class", "org.apache.cassandra.locator.SimpleStrategy", "replication_factor", "3");
+        }
+        return replication;
+    }
+
     /** The cluster name reported to clients. */
     public String clusterName() {
         return nodeInfo.get().clusterName();
@@ -158,7 +170,7 @@ public final class SystemKeyspaces {
                     node.tokens()));
             }
             case "system_schema.keyspaces" -> allKeyspaces(schema).forEach(ks ->
-                    rows.add(row(ks.name(), ks.durableWrites(), ks.replication())));
+                    rows.add(row(ks.name(), ks.durableWrites(), driverReplication(ks.replication()))));
             case "system_schema_mcs.keyspaces" -> allKeyspaces(schema).forEach(ks ->
                     rows.add(row(ks.name(), ks.durableWrites(), ks.replication(), "ACTIVE")));
             case "system_schema.tables" -> allTables(schema).forEach(t -> rows.add(tableRow(t)));
