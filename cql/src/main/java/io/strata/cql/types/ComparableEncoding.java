@@ -23,6 +23,7 @@ import java.util.List;
  *   <li>decimal: sign byte, decimal exponent, digit string (inverted for negatives)</li>
  *   <li>uuid: version nibble first; version 1 then orders by timestamp; timeuuid by timestamp, then the
  *       low bytes compared signed, as Cassandra does</li>
+ *   <li>frozen collections, tuples, UDTs: element by element (see {@code composite}), as Cassandra compares them</li>
  * </ul>
  * Stateless, thread-safe.
  */
@@ -82,9 +83,7 @@ public final class ComparableEncoding {
         }
         out.write(HEADER_VALUE);
         if (!(type instanceof NativeType nt)) {
-            // Frozen collections, tuples and UDTs: their serialized form escaped. Orders equal values together;
-            // element-wise ordering of frozen values is refined with issue 4's collection support.
-            escaped(out, v);
+            composite(out, type, v);
             return;
         }
         switch (nt) {
@@ -115,7 +114,7 @@ public final class ComparableEncoding {
             return new byte[0];
         }
         if (!(type instanceof NativeType nt)) {
-            return unescaped(in);
+            return readComposite(in, type);
         }
         switch (nt) {
             case INT, BIGINT, SMALLINT, TINYINT, TIMESTAMP, TIME, COUNTER -> {
@@ -155,6 +154,66 @@ public final class ComparableEncoding {
             }
             default -> throw new InvalidValueException("cannot decode clustering of type " + nt.cql());
         }
+    }
+
+    /**
+     * Frozen collections, tuples and UDTs, element by element as Cassandra compares them: lists and sets are
+     * their elements each preceded by 0x01 and closed by 0x00 (so a prefix sorts first); maps the same with
+     * key then value per entry; tuples and UDTs each component as 0x01 + its encoding, or 0x00 when null or
+     * missing (null sorts first).
+     */
+    private static void composite(ByteArrayOutputStream out, DataType type, byte[] v) {
+        if (type instanceof CollectionType ct) {
+            boolean map = ct.kind() == CollectionType.Kind.MAP;
+            List<byte[]> parts = CollectionCodec.elements(v, map);
+            for (int i = 0; i < parts.size(); i += map ? 2 : 1) {
+                out.write(0x01);
+                encodeComponent(out, ct.keyOrElement(), parts.get(i));
+                if (map) {
+                    encodeComponent(out, ct.value(), parts.get(i + 1));
+                }
+            }
+            out.write(0x00);
+            return;
+        }
+        List<DataType> types = type instanceof TupleType tt ? tt.elements() : ((UserType) type).fieldTypes();
+        List<byte[]> parts = TypedValues.components(v, types.size());
+        for (int i = 0; i < types.size(); i++) {
+            byte[] part = i < parts.size() ? parts.get(i) : null;
+            if (part == null) {
+                out.write(0x00);
+            } else {
+                out.write(0x01);
+                encodeComponent(out, types.get(i), part);
+            }
+        }
+    }
+
+    private static byte[] readComposite(ByteBuffer in, DataType type) {
+        if (type instanceof CollectionType ct) {
+            boolean map = ct.kind() == CollectionType.Kind.MAP;
+            List<byte[]> parts = new ArrayList<>();
+            while ((in.get() & 0xff) == 0x01) {
+                parts.add(decodeComponent(in, ct.keyOrElement()));
+                if (map) {
+                    parts.add(decodeComponent(in, ct.value()));
+                }
+            }
+            if (!map) {
+                return CollectionCodec.list(parts);
+            }
+            java.util.Map<byte[], byte[]> m = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < parts.size(); i += 2) {
+                m.put(parts.get(i), parts.get(i + 1));
+            }
+            return CollectionCodec.map(m);
+        }
+        List<DataType> types = type instanceof TupleType tt ? tt.elements() : ((UserType) type).fieldTypes();
+        List<byte[]> parts = new ArrayList<>(types.size());
+        for (DataType t : types) {
+            parts.add((in.get() & 0xff) == 0x01 ? decodeComponent(in, t) : null);
+        }
+        return TypedValues.components(parts);
     }
 
     private static void escaped(ByteArrayOutputStream out, byte[] v) {
