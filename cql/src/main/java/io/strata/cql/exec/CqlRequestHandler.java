@@ -376,20 +376,9 @@ public final class CqlRequestHandler implements RequestHandler {
                 if (row == null || !seen.add(java.util.HexFormat.of().formatHex(row.clustering().encoded()))) {
                     continue;
                 }
-                List<byte[]> ck = t.clustering().isEmpty() ? List.of()
-                        : io.strata.cql.types.ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(),
-                                row.clustering().encoded());
                 List<ByteBuffer> values = new ArrayList<>();
                 values.add(ByteBuffer.wrap(io.strata.cql.types.Values.ofBoolean(false)));
-                for (ColumnMetadata c : shown) {
-                    byte[] v = switch (c.kind()) {
-                        case PARTITION_KEY -> pk.get(c.position());
-                        case CLUSTERING -> ck.get(c.position());
-                        case STATIC -> Cells.value(p.staticRow(), c.name(), c.type());
-                        case REGULAR -> Cells.value(row, c.name(), c.type());
-                    };
-                    values.add(v == null ? null : ByteBuffer.wrap(v));
-                }
+                values.addAll(currentValues(t, shown, pk, p, row));
                 rows.add(values);
             }
             if (rows.isEmpty()) {
@@ -402,6 +391,25 @@ public final class CqlRequestHandler implements RequestHandler {
             }
             return (Message) new DefaultRows(new RowsMetadata(specs, null, null, null), rows);
         });
+    }
+
+    /** The values of {@code columns} in a row read by a conditional statement (for its [applied]=false result). */
+    private static List<ByteBuffer> currentValues(TableMetadata t, List<ColumnMetadata> columns, List<byte[]> pk,
+            PartitionData p, Row row) {
+        List<byte[]> ck = t.clustering().isEmpty() ? List.of()
+                : io.strata.cql.types.ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(),
+                        row.clustering().encoded());
+        List<ByteBuffer> values = new ArrayList<>(columns.size());
+        for (ColumnMetadata c : columns) {
+            byte[] v = switch (c.kind()) {
+                case PARTITION_KEY -> pk.get(c.position());
+                case CLUSTERING -> ck.get(c.position());
+                case STATIC -> Cells.value(p.staticRow(), c.name(), c.type());
+                case REGULAR -> Cells.value(row, c.name(), c.type());
+            };
+            values.add(v == null ? null : ByteBuffer.wrap(v));
+        }
+        return values;
     }
 
     private static Row rowAt(PartitionData p, byte[] clustering) {
@@ -452,19 +460,10 @@ public final class CqlRequestHandler implements RequestHandler {
                     shown.addAll(t.columns());
                 }
                 List<byte[]> pk = PartitionKeys.split(p.key().key(), t.partitionKey().size());
-                List<byte[]> ck = t.clustering().isEmpty() ? List.of()
-                        : io.strata.cql.types.ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(),
-                                row.clustering().encoded());
                 for (ColumnMetadata c : shown) {
-                    byte[] v = switch (c.kind()) {
-                        case PARTITION_KEY -> pk.get(c.position());
-                        case CLUSTERING -> ck.get(c.position());
-                        case STATIC -> Cells.value(p.staticRow(), c.name(), c.type());
-                        case REGULAR -> Cells.value(row, c.name(), c.type());
-                    };
                     specs.add(new ColumnSpec(t.keyspace(), t.name(), c.name(), specs.size(), c.type().rawType()));
-                    values.add(v == null ? null : ByteBuffer.wrap(v));
                 }
+                values.addAll(currentValues(t, shown, pk, p, row));
             }
             Queue<List<ByteBuffer>> rows = new ArrayDeque<>();
             rows.add(values);
