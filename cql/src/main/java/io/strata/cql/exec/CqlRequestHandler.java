@@ -283,6 +283,19 @@ public final class CqlRequestHandler implements RequestHandler {
         for (int i = 0; i < plans.size(); i++) {
             ModificationPlan mp = plans.get(i);
             Bindings b = bindings.get(i);
+            if (mp.writesSeveralPartitions()) {
+                // IN on the partition key: the statement's update of each partition, all applied atomically.
+                for (PartitionKey key : mp.partitionKeysFor(b, ctx)) {
+                    if (!mp.needsRead()) {
+                        builds.add(CompletableFuture.completedFuture(mp.buildFor(key, tenant, b, ctx, defaultTtl(mp.table()), null)));
+                    } else {
+                        builds.add(engine.read(mp.readBeforeWrite(tenant, b, ctx, key)).toCompletableFuture().thenApply(r ->
+                                mp.buildFor(key, tenant, b, ctx, defaultTtl(mp.table()),
+                                        r.partitions().isEmpty() ? null : r.partitions().get(0))));
+                    }
+                }
+                continue;
+            }
             if (!mp.needsRead()) {
                 builds.add(CompletableFuture.completedFuture(mp.build(tenant, b, ctx, defaultTtl(mp.table()))));
             } else {
@@ -312,6 +325,9 @@ public final class CqlRequestHandler implements RequestHandler {
         for (int i = 0; i < plans.size(); i++) {
             if (plans.get(i).table() != t && !plans.get(i).table().id().equals(t.id())) {
                 throw CqlException.invalid("Batch with conditions cannot span multiple tables");
+            }
+            if (plans.get(i).writesSeveralPartitions()) {
+                throw CqlException.invalid("Batch with conditions cannot span multiple partitions");
             }
             if (!plans.get(i).partitionKeyFor(bindings.get(i), ctx).equals(key)) {
                 throw CqlException.invalid("Batch with conditions cannot span multiple partitions");

@@ -94,6 +94,14 @@ final class ModificationPlan {
     /** For DELETE with a clustering range: the operator on the last clustering column, else null. */
     private final Relation.Operator rangeOp;
     private final ValueSource rangeValue;
+    /**
+     * For UPDATE/DELETE with {@code IN} on a partition key column: that column's position and its values
+     * (one source per literal, or one bound list); null otherwise. The statement then writes every partition.
+     */
+    private int inColumn = -1;
+    private List<ValueSource> inValues;
+    private boolean inIsList;
+
     /** For DELETE with a clustering range bounded on both sides: the other bound, else null. */
     private Relation.Operator rangeOp2;
     private ValueSource rangeValue2;
@@ -141,12 +149,46 @@ final class ModificationPlan {
         if (timestamp != null) {
             throw CqlException.invalid("Cannot provide custom timestamp for conditional updates");
         }
+        if (inColumn >= 0) {
+            throw CqlException.invalid("IN on the partition key is not supported with conditional updates");
+        }
         this.condition = c;
         return this;
     }
 
     List<ValueSource> partitionKeySources() {
-        return partitionKey;
+        return inColumn >= 0 ? null : partitionKey;
+    }
+
+    /** Whether this statement writes several partitions (IN on the partition key). */
+    boolean writesSeveralPartitions() {
+        return inColumn >= 0;
+    }
+
+    /** Every partition this statement writes, for one execution. */
+    List<PartitionKey> partitionKeysFor(Bindings b, ExecutionContext ctx) {
+        if (inColumn < 0) {
+            return List.of(partitionKeyFor(b, ctx));
+        }
+        List<ValueSource> values = new ArrayList<>();
+        if (inIsList) {
+            byte[] list = inValues.get(0).resolve(b, ctx);
+            if (list == null || Bindings.isUnset(list)) {
+                throw CqlException.invalid("Invalid null value for IN restriction on " + table.partitionKey().get(inColumn).name());
+            }
+            for (byte[] e : io.strata.cql.types.CollectionCodec.elements(list, false)) {
+                values.add(new ValueSource.Constant(e));
+            }
+        } else {
+            values.addAll(inValues);
+        }
+        java.util.LinkedHashSet<PartitionKey> keys = new java.util.LinkedHashSet<>();
+        for (ValueSource v : values) {
+            List<ValueSource> sources = new ArrayList<>(partitionKey);
+            sources.set(inColumn, v);
+            keys.add(partitionKey(table, sources, b, ctx));
+        }
+        return new ArrayList<>(keys);
     }
 
     /** INSERT JSON: every column of the table takes its value from the document (see ValueSource.FromJson). */
@@ -249,6 +291,7 @@ final class ModificationPlan {
         return new ModificationPlan(Kind.UPDATE, t, keys.partition, keys.clustering, null, null, values,
                 u.ttl() == null ? null : vars.source(u.ttl(), NativeType.INT, "[ttl]"),
                 u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"))
+                .withIn(keys)
                 .conditional(s.ifExists() ? LwtCondition.IF_EXISTS
                         : s.conditions().isEmpty() ? null : LwtCondition.of(s.conditions(), t, vars));
     }
@@ -364,6 +407,7 @@ final class ModificationPlan {
                 keys.rangeValue, ops, null, u.timestamp() == null ? null : vars.source(u.timestamp(), NativeType.BIGINT, "[timestamp]"));
         plan.rangeOp2 = keys.rangeOp2;
         plan.rangeValue2 = keys.rangeValue2;
+        plan.withIn(keys);
         return plan.conditional(s.ifExists() ? LwtCondition.IF_EXISTS
                         : s.conditions().isEmpty() ? null : LwtCondition.of(s.conditions(), t, vars));
     }
@@ -391,12 +435,21 @@ final class ModificationPlan {
     }
 
     private record Keys(List<ValueSource> partition, List<ValueSource> clustering, Relation.Operator rangeOp,
-            ValueSource rangeValue, Relation.Operator rangeOp2, ValueSource rangeValue2) {}
+            ValueSource rangeValue, Relation.Operator rangeOp2, ValueSource rangeValue2, int inColumn,
+            List<ValueSource> inValues, boolean inIsList) {}
+
+    private ModificationPlan withIn(Keys keys) {
+        this.inColumn = keys.inColumn();
+        this.inValues = keys.inValues();
+        this.inIsList = keys.inIsList();
+        return this;
+    }
 
     private static Keys keys(TableMetadata t, List<Relation> where, Variables vars, boolean allowRange) {
         Map<String, Relation.SingleColumn> eq = new HashMap<>();
         Relation.SingleColumn range = null;
         Relation.SingleColumn range2 = null;
+        Relation.SingleColumn in = null;
         for (Relation r : where) {
             if (!(r instanceof Relation.SingleColumn sc)) {
                 throw CqlException.invalid("Only single-column equality relations on the primary key are supported in "
@@ -405,6 +458,13 @@ final class ModificationPlan {
             ColumnMetadata c = column(t, sc.column());
             if (!c.isPrimaryKey()) {
                 throw CqlException.invalid("Non PRIMARY KEY columns found in where clause: " + c.name());
+            }
+            if (sc.op() == Relation.Operator.IN && c.kind() == ColumnMetadata.Kind.PARTITION_KEY) {
+                if (in != null) {
+                    throw CqlException.invalid("IN is supported on one partition key column of an UPDATE or DELETE");
+                }
+                in = sc;
+                continue;
             }
             if (sc.op() == Relation.Operator.EQ) {
                 if (eq.put(c.name(), sc) != null) {
@@ -426,7 +486,28 @@ final class ModificationPlan {
             }
         }
         List<ValueSource> pk = new ArrayList<>();
+        int inColumn = -1;
+        List<ValueSource> inValues = null;
+        boolean inIsList = false;
         for (ColumnMetadata c : t.partitionKey()) {
+            if (in != null && in.column().equals(c.name())) {
+                if (eq.containsKey(c.name())) {
+                    throw CqlException.invalid(c.name() + " cannot be restricted by more than one relation if it includes an IN");
+                }
+                inColumn = c.position();
+                inValues = new ArrayList<>();
+                if (in.value() instanceof io.strata.cql.ast.Term.InValues values) {
+                    for (io.strata.cql.ast.Term v : values.values()) {
+                        inValues.add(vars.source(v, c.type(), c.name()));
+                    }
+                } else {
+                    inValues.add(vars.source(in.value(), new io.strata.cql.types.CollectionType(
+                            io.strata.cql.types.CollectionType.Kind.LIST, c.type(), null, false), "in(" + c.name() + ")"));
+                    inIsList = true;
+                }
+                pk.add(new ValueSource.Constant(null)); // replaced per IN value at execution
+                continue;
+            }
             Relation.SingleColumn r = eq.get(c.name());
             if (r == null) {
                 throw CqlException.invalid("Some partition key parts are missing: " + c.name());
@@ -461,7 +542,7 @@ final class ModificationPlan {
             }
         }
         return new Keys(pk, ck, range == null ? null : range.op(), rangeValue, range2 == null ? null : range2.op(),
-                rangeValue2);
+                rangeValue2, inColumn, inValues, inIsList);
     }
 
     private static boolean isSliceOp(Relation.Operator op) {
@@ -491,7 +572,10 @@ final class ModificationPlan {
 
     /** The read of the current values of the columns {@link #needsRead()} operations touch, for one execution. */
     ReadQuery readBeforeWrite(String tenant, Bindings b, ExecutionContext ctx) {
-        PartitionKey key = partitionKey(table, partitionKey, b, ctx);
+        return readBeforeWrite(tenant, b, ctx, partitionKey(table, partitionKey, b, ctx));
+    }
+
+    ReadQuery readBeforeWrite(String tenant, Bindings b, ExecutionContext ctx, PartitionKey key) {
         List<byte[]> ckValues = clusteringValues(b, ctx);
         byte[] ck = ComparableEncoding.encode(table.clusteringTypes().subList(0, ckValues.size()),
                 table.clusteringDescending().subList(0, ckValues.size()), ckValues);
@@ -525,8 +609,13 @@ final class ModificationPlan {
      * {@link #readBeforeWrite} when {@link #needsRead()}.
      */
     PartitionUpdate build(String tenant, Bindings b, ExecutionContext ctx, int defaultTtl, PartitionData current) {
+        return buildFor(partitionKey(table, partitionKey, b, ctx), tenant, b, ctx, defaultTtl, current);
+    }
+
+    /** The update of this statement on one of its partitions ({@link #partitionKeysFor}). */
+    PartitionUpdate buildFor(PartitionKey key, String tenant, Bindings b, ExecutionContext ctx, int defaultTtl,
+            PartitionData current) {
         TableId id = table.tableId(tenant);
-        PartitionKey key = partitionKey(table, partitionKey, b, ctx);
         long ts = ctx.timestampMicros();
         if (timestamp != null) {
             byte[] v = timestamp.resolve(b, ctx);
