@@ -68,14 +68,14 @@ final class SegmentStore {
     /** Uploads a written segment file (durable in the store when this returns) and opens it. */
     Segment publish(TableId table, long segmentId, Path file) throws IOException {
         String key = segmentKey(table, segmentId);
-        byte[] content = Files.readAllBytes(file);
-        join(data.put(key, content, PutMode.OVERWRITE));
+        long size = Files.size(file);
+        join(data.put(key, file, PutMode.OVERWRITE)); // streamed: a compaction output never sits in the heap
         if (disk != null) {
             disk.admit(key, file);
         } else {
             Files.deleteIfExists(file);
         }
-        return Segment.open(segmentId, key, new Source(key, content.length), blocks);
+        return Segment.open(segmentId, key, new Source(key, size), blocks);
     }
 
     /** Opens a published segment (recovery); with a disk cache, a local copy is fetched in the background. */

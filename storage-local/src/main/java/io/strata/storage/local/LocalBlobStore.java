@@ -156,45 +156,71 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode) {
-        return async(() -> {
-            Path target = path(key);
-            ensureDirectory(target.getParent());
-            Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID());
-            try {
-                try (FileChannel ch = files.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer b = ByteBuffer.wrap(content);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                    ch.force(true);
-                }
-                if (mode instanceof PutMode.CreateIfAbsent) {
-                    try {
-                        files.link(target, tmp);
-                    } catch (FileAlreadyExistsException e) {
-                        throw new PreconditionFailedException("blob '" + key + "' already exists");
-                    }
-                } else if (mode instanceof PutMode.IfMatch m) {
-                    ReentrantLock lock = locks[Math.floorMod(key.hashCode(), locks.length)];
-                    lock.lock();
-                    try {
-                        Optional<BlobInfo> current = info(key, target);
-                        if (current.isEmpty() || !current.get().etag().equals(m.etag())) {
-                            throw new PreconditionFailedException("blob '" + key + "' is not at etag " + m.etag());
-                        }
-                        move(tmp, target);
-                    } finally {
-                        lock.unlock();
-                    }
-                } else {
-                    move(tmp, target);
-                }
-                files.forceDirectory(target.getParent());
-                return info(key, target).orElseThrow(() -> new IOException("blob vanished after put: " + key));
-            } finally {
-                files.delete(tmp);
+        return async(() -> putWith(key, mode, ch -> {
+            ByteBuffer b = ByteBuffer.wrap(content);
+            while (b.hasRemaining()) {
+                ch.write(b);
             }
-        });
+        }));
+    }
+
+    /** Streams the file into the temporary blob (no copy in memory), then commits it like any put. */
+    @Override
+    public CompletionStage<BlobInfo> put(String key, Path file, PutMode mode) {
+        return async(() -> putWith(key, mode, ch -> {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = in.size();
+                long done = 0;
+                while (done < size) {
+                    done += in.transferTo(done, size - done, ch);
+                }
+            }
+        }));
+    }
+
+    private interface ContentWriter {
+        void write(FileChannel target) throws IOException;
+    }
+
+    /**
+     * Writes the content to a forced temporary file beside the target, then makes it the blob: a hard link for
+     * CREATE_IF_ABSENT (fails if the name exists), an atomic rename otherwise, and forces the directory.
+     */
+    private BlobInfo putWith(String key, PutMode mode, ContentWriter content) throws IOException {
+        Path target = path(key);
+        ensureDirectory(target.getParent());
+        Path tmp = target.resolveSibling(".tmp-" + UUID.randomUUID());
+        try {
+            try (FileChannel ch = files.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                content.write(ch);
+                ch.force(true);
+            }
+            if (mode instanceof PutMode.CreateIfAbsent) {
+                try {
+                    files.link(target, tmp);
+                } catch (FileAlreadyExistsException e) {
+                    throw new PreconditionFailedException("blob '" + key + "' already exists");
+                }
+            } else if (mode instanceof PutMode.IfMatch m) {
+                ReentrantLock lock = locks[Math.floorMod(key.hashCode(), locks.length)];
+                lock.lock();
+                try {
+                    Optional<BlobInfo> current = info(key, target);
+                    if (current.isEmpty() || !current.get().etag().equals(m.etag())) {
+                        throw new PreconditionFailedException("blob '" + key + "' is not at etag " + m.etag());
+                    }
+                    move(tmp, target);
+                } finally {
+                    lock.unlock();
+                }
+            } else {
+                move(tmp, target);
+            }
+            files.forceDirectory(target.getParent());
+            return info(key, target).orElseThrow(() -> new IOException("blob vanished after put: " + key));
+        } finally {
+            files.delete(tmp);
+        }
     }
 
     private void move(Path tmp, Path target) throws IOException {

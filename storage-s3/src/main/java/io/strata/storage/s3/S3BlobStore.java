@@ -220,6 +220,63 @@ public final class S3BlobStore implements BlobStore {
         });
     }
 
+    /**
+     * Streams a file: unconditional puts above the multipart threshold upload it part by part (one part in
+     * memory at a time), smaller ones from the file; conditional puts read it whole, since deciding an
+     * inconclusive outcome compares the stored bytes.
+     */
+    @Override
+    public CompletionStage<BlobInfo> put(String key, java.nio.file.Path file, PutMode mode) {
+        if (!(mode instanceof PutMode.Overwrite)) {
+            return BlobStore.super.put(key, file, mode);
+        }
+        return async(() -> {
+            try {
+                long size = java.nio.file.Files.size(file);
+                if (size > MULTIPART_THRESHOLD) {
+                    return multipart(key, file, size);
+                }
+                var r = s3.putObject(PutObjectRequest.builder().bucket(bucket).key(k(key)).contentLength(size).build(),
+                        RequestBody.fromFile(file));
+                return new BlobInfo(key, size, unquote(r.eTag()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private BlobInfo multipart(String key, java.nio.file.Path file, long size) throws java.io.IOException {
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(k(key))).uploadId();
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            List<CompletedPart> parts = new ArrayList<>();
+            int part = 1;
+            for (long off = 0; off < size; off += PART_SIZE, part++) {
+                int len = (int) Math.min(PART_SIZE, size - off);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(len);
+                while (buf.hasRemaining()) {
+                    if (in.read(buf, off + buf.position()) < 0) {
+                        throw new java.io.EOFException("file " + file + " shrank while uploading");
+                    }
+                }
+                buf.flip();
+                int partNumber = part;
+                var r = s3.uploadPart(b -> b.bucket(bucket).key(k(key)).uploadId(uploadId).partNumber(partNumber)
+                        .contentLength((long) len), RequestBody.fromByteBuffer(buf));
+                parts.add(CompletedPart.builder().partNumber(part).eTag(r.eTag()).build());
+            }
+            var done = s3.completeMultipartUpload(b -> b.bucket(bucket).key(k(key)).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            return new BlobInfo(key, size, unquote(done.eTag()));
+        } catch (RuntimeException | java.io.IOException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(k(key)).uploadId(uploadId));
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
     /** Success if the blob holds exactly {@code content} (this put won), else the condition was lost. */
     private BlobInfo readBackOrLose(String key, byte[] content, RuntimeException cause) {
         byte[] stored;

@@ -172,11 +172,74 @@ public final class ReplicatedBlobStore implements BlobStore {
     @Override
     public CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode) {
         if (mode instanceof PutMode.IfMatch) {
-            return CompletableFuture.failedFuture(new UnsupportedOperationException(
-                    "IF_MATCH is not offered by replicated stores: commit new versioned keys with CREATE_IF_ABSENT"));
+            return noIfMatch();
         }
         byte[] sealed = seal(content);
-        return until(z -> z.put(key, sealed, mode), os -> count(os, o -> o.error() == null) >= quorum
+        return putEverywhere(key, content.length, z -> z.put(key, sealed, mode));
+    }
+
+    /**
+     * Streams a file: its copy with the CRC32C trailer is written beside it once (never held in memory), put
+     * to every zone from there, and deleted once every zone finished with it.
+     */
+    @Override
+    public CompletionStage<BlobInfo> put(String key, java.nio.file.Path file, PutMode mode) {
+        if (mode instanceof PutMode.IfMatch) {
+            return noIfMatch();
+        }
+        java.nio.file.Path sealed = file.resolveSibling(file.getFileName() + ".sealed-" + java.util.UUID.randomUUID());
+        long size;
+        try {
+            size = sealFile(file, sealed);
+        } catch (java.io.IOException e) {
+            deleteQuietly(sealed);
+            return CompletableFuture.failedFuture(new java.io.UncheckedIOException(e));
+        }
+        List<CompletableFuture<BlobInfo>> perZone = new ArrayList<>();
+        CompletionStage<BlobInfo> result = putEverywhere(key, size, z -> {
+            CompletableFuture<BlobInfo> f = z.put(key, sealed, mode).toCompletableFuture();
+            perZone.add(f);
+            return f;
+        });
+        CompletableFuture.allOf(perZone.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> deleteQuietly(sealed));
+        return result;
+    }
+
+    private static long sealFile(java.nio.file.Path file, java.nio.file.Path sealed) throws java.io.IOException {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file);
+                java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(sealed,
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                crc.update(buf, 0, n);
+                out.write(buf, 0, n);
+                size += n;
+            }
+            out.write(ByteBuffer.allocate(TRAILER).putInt((int) crc.getValue()).array());
+        }
+        return size;
+    }
+
+    private static void deleteQuietly(java.nio.file.Path p) {
+        try {
+            java.nio.file.Files.deleteIfExists(p);
+        } catch (java.io.IOException ignored) {
+            // a leftover in the scratch directory is removed at the next start
+        }
+    }
+
+    private static <T> CompletionStage<T> noIfMatch() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "IF_MATCH is not offered by replicated stores: commit new versioned keys with CREATE_IF_ABSENT"));
+    }
+
+    /** Puts to every zone; succeeds once a quorum stored it, loses once a quorum refused it. */
+    private CompletionStage<BlobInfo> putEverywhere(String key, long size,
+            java.util.function.Function<BlobStore, CompletionStage<BlobInfo>> put) {
+        return until(put, os -> count(os, o -> o.error() == null) >= quorum
                 || count(os, o -> o.error() instanceof PreconditionFailedException) >= quorum).thenApply(outcomes -> {
             long ok = count(outcomes, o -> o.error() == null);
             long refused = count(outcomes, o -> o.error() instanceof PreconditionFailedException);
@@ -184,7 +247,7 @@ public final class ReplicatedBlobStore implements BlobStore {
                 if (ok < zones.size()) {
                     LOG.debugf("put %s reached %d of %d zones; repair will catch the others up", key, ok, zones.size());
                 }
-                return new BlobInfo(key, content.length, outcomes.stream().filter(o -> o != null && o.error() == null)
+                return new BlobInfo(key, size, outcomes.stream().filter(o -> o != null && o.error() == null)
                         .map(o -> o.value().etag()).findFirst().orElse(""));
             }
             if (refused >= quorum) {

@@ -59,6 +59,21 @@ public interface BlobStore extends AutoCloseable {
 
     CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode);
 
+    /**
+     * Puts the content of a local file, with the guarantees of {@link #put(String, byte[], PutMode)}; the file
+     * is not modified. Stores override this to stream large blobs (segments) instead of holding them in
+     * memory; this default reads the file whole.
+     */
+    default CompletionStage<BlobInfo> put(String key, java.nio.file.Path file, PutMode mode) {
+        byte[] content;
+        try {
+            content = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new java.io.UncheckedIOException(e));
+        }
+        return put(key, content, mode);
+    }
+
     /** Up to {@code max} blobs whose key starts with {@code prefix} and sorts after {@code startAfter} (null: from the start). */
     CompletionStage<List<BlobInfo>> list(String prefix, String startAfter, int max);
 

@@ -170,6 +170,28 @@ public abstract class AbstractBlobStoreContractTest {
     }
 
     @Test
+    void putFromAFileStoresItsContent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        byte[] big = new byte[9 * 1024 * 1024 + 5]; // above the S3 backend's multipart threshold
+        new java.util.Random(11).nextBytes(big);
+        java.nio.file.Path file = dir.resolve("segment");
+        java.nio.file.Files.write(file, big);
+        BlobStore.BlobInfo info = join(store.put("from-file", file, PutMode.OVERWRITE));
+        assertThat(info.size()).isEqualTo(big.length);
+        assertThat(join(store.readAll("from-file"))).isEqualTo(big);
+        assertThat(join(store.read("from-file", 8 * 1024 * 1024 - 3, 10)))
+                .isEqualTo(java.util.Arrays.copyOfRange(big, 8 * 1024 * 1024 - 3, 8 * 1024 * 1024 + 7));
+        assertThat(java.nio.file.Files.readAllBytes(file)).as("the source file is left as it was").isEqualTo(big);
+        java.nio.file.Path first = dir.resolve("first");
+        java.nio.file.Files.write(first, bytes("once"));
+        java.nio.file.Path second = dir.resolve("second");
+        java.nio.file.Files.write(second, bytes("twice")); // distinct content: writers tell their own put by it
+        join(store.put("created", first, PutMode.CREATE_IF_ABSENT));
+        assertThat(failure(store.put("created", second, PutMode.CREATE_IF_ABSENT)))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThat(join(store.readAll("created"))).isEqualTo(bytes("once"));
+    }
+
+    @Test
     void emptyAndLargeBlobs() {
         join(store.put("empty", new byte[0], PutMode.OVERWRITE));
         assertThat(join(store.readAll("empty"))).isEmpty();
