@@ -27,6 +27,7 @@ import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import com.datastax.oss.driver.api.core.servererrors.WriteFailureException;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
 import com.datastax.oss.driver.api.core.type.DataType;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -99,12 +100,20 @@ final class CaseExecutor {
             throw new AssertionError(where + "\n  expected rows, got a result without rows");
         }
         List<String> names = new ArrayList<>();
+        List<String> types = new ArrayList<>();
         for (int i = 0; i < o.columns().size(); i++) {
             names.add(o.columns().get(i).getName().asInternal());
+            types.add(o.columns().get(i).getType().asCql(true, true));
         }
         if (!names.equals(rows.columns())) {
             throw new AssertionError(where + "\n  expected columns " + rows.columns() + "\n  got columns      " + names
                     + "\n" + render(o));
+        }
+        for (int i = 0; i < rows.types().size(); i++) {
+            if (!CqlValues.sameType(rows.types().get(i), o.columns().get(i).getType())) {
+                throw new AssertionError(where + "\n  expected column types " + rows.types() + "\n  got column types      "
+                        + types);
+            }
         }
         boolean ok = o.rows().size() == rows.rows().size()
                 && (rows.ordered() ? matchOrdered(rows, o) : matchUnordered(rows, o));
@@ -145,7 +154,7 @@ final class CaseExecutor {
         return true;
     }
 
-    private boolean rowMatches(List<String> expected, List<Object> actual, ColumnDefinitions defs) {
+    private boolean rowMatches(List<String> expected, List<ByteBuffer> actual, ColumnDefinitions defs) {
         for (int i = 0; i < expected.size(); i++) {
             if (!values.matches(defs.get(i).getType(), expected.get(i), actual.get(i))) {
                 return false;
@@ -156,7 +165,7 @@ final class CaseExecutor {
 
     private String render(Outcome o) {
         StringBuilder sb = new StringBuilder();
-        for (List<Object> row : o.rows()) {
+        for (List<ByteBuffer> row : o.rows()) {
             List<String> cells = new ArrayList<>();
             for (int i = 0; i < row.size(); i++) {
                 cells.add(values.format(o.columns().get(i).getType(), row.get(i)));
@@ -175,6 +184,15 @@ final class CaseExecutor {
     }
 
     private Outcome execute(ConformanceCase.Step step, int pageSize, java.util.Optional<String> consistency) {
+        if (step.isPause()) {
+            try {
+                Thread.sleep(step.sleepMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            return new Outcome(null, List.of(), null);
+        }
         Statement<?> statement;
         try {
             statement = step.binds().isPresent() ? bind(step) : SimpleStatement.newInstance(step.cql());
@@ -191,16 +209,17 @@ final class CaseExecutor {
         try {
             AsyncResultSet page = await(session.executeAsync(statement));
             ColumnDefinitions defs = page.getColumnDefinitions();
-            List<List<Object>> rows = new ArrayList<>();
+            List<List<ByteBuffer>> rows = new ArrayList<>();
             int pageNumber = 1;
             while (true) {
                 int inPage = 0;
                 for (Row row : page.currentPage()) {
-                    List<Object> decoded = new ArrayList<>();
+                    List<ByteBuffer> cells = new ArrayList<>();
                     for (int i = 0; i < defs.size(); i++) {
-                        decoded.add(values.decode(defs.get(i).getType(), row.getBytesUnsafe(i)));
+                        ByteBuffer bytes = row.getBytesUnsafe(i);
+                        cells.add(bytes == null ? null : bytes.duplicate());
                     }
-                    rows.add(decoded);
+                    rows.add(cells);
                     inPage++;
                 }
                 if (pageSize > 0 && inPage > pageSize) {
@@ -234,7 +253,7 @@ final class CaseExecutor {
                 continue;
             }
             DataType type = vars.get(i).getType();
-            b = b.setBytesUnsafe(i, values.encode(type, values.parse(type, literal)));
+            b = b.setBytesUnsafe(i, values.bindBytes(type, literal));
         }
         return b.build();
     }
@@ -301,7 +320,7 @@ final class CaseExecutor {
     }
 
     /** A statement's result: its columns (null for a result without rows) and rows, or its failure. */
-    private record Outcome(ColumnDefinitions columns, List<List<Object>> rows, Throwable failure) {
+    private record Outcome(ColumnDefinitions columns, List<List<ByteBuffer>> rows, Throwable failure) {
         static Outcome failed(Throwable t) {
             return new Outcome(null, List.of(), t);
         }

@@ -131,6 +131,36 @@ final class CaseParser {
                 steps.add(new ConformanceCase.Step(stripSemicolon(value(d)), Optional.empty(), i + 1));
                 return i + 1;
             }
+            if (lower.startsWith("sleep:")) {
+                requireCase(i, "sleep");
+                requireNoExpectation(i);
+                long millis;
+                try {
+                    millis = Long.parseLong(value(d));
+                } catch (NumberFormatException e) {
+                    throw error(i, "sleep is not a number of milliseconds: " + value(d));
+                }
+                if (millis <= 0 || millis > 5000) {
+                    throw error(i, "sleep must be 1..5000 ms: " + millis);
+                }
+                steps.add(ConformanceCase.Step.pause(millis, i + 1));
+                return i + 1;
+            }
+            if (lower.startsWith("types:")) {
+                requireCase(i, "types");
+                if (!(expectation instanceof Expectation.Rows rows)) {
+                    throw error(i, "types: must follow an expect rows block");
+                }
+                if (!rows.types().isEmpty()) {
+                    throw error(i, "types: given twice");
+                }
+                List<String> types = splitTopLevel(value(d), '|');
+                if (types.size() != rows.columns().size()) {
+                    throw error(i, types.size() + " types for " + rows.columns().size() + " columns");
+                }
+                expectation = rows.withTypes(types);
+                return i + 1;
+            }
             if (lower.startsWith("pending:")) {
                 requireCase(i, "pending");
                 if (value(d).isEmpty()) {
@@ -227,8 +257,8 @@ final class CaseParser {
 
         private static boolean isDirective(String d) {
             String lower = d.toLowerCase(Locale.ROOT);
-            for (String p : List.of("case:", "setup:", "pending:", "page size:", "consistency:", "bind:", "expect ok", "expect error:",
-                    "expect rows:", "expect rows unordered:")) {
+            for (String p : List.of("case:", "setup:", "sleep:", "types:", "pending:", "page size:", "consistency:", "bind:",
+                    "expect ok", "expect error:", "expect rows:", "expect rows unordered:")) {
                 if (lower.startsWith(p)) {
                     return true;
                 }

@@ -48,18 +48,35 @@ record ConformanceCase(
     }
 
     /**
-     * One CQL statement. With bind values it is prepared and executed with those values, each a CQL
-     * literal converted to the type the server declares for its marker; without, it runs as a simple
-     * statement.
+     * One CQL statement, or a pause. With bind values the statement is prepared and executed with those
+     * values, each a CQL literal converted to the type the server declares for its marker (see
+     * {@link CqlValues#parse}); without, it runs as a simple statement. A pause ({@code sleepMillis > 0},
+     * empty {@code cql}) lets time pass, for TTL expiry.
      *
-     * @param cql the statement text, without its trailing semicolon
+     * @param cql the statement text, without its trailing semicolon; empty for a pause
      * @param binds the bound values as CQL literals ({@code unset} leaves a marker unset), if prepared
      * @param line the 1-based line where the statement starts
+     * @param sleepMillis how long a pause lasts; 0 for a statement
      */
-    record Step(String cql, Optional<List<String>> binds, int line) {
+    record Step(String cql, Optional<List<String>> binds, int line, long sleepMillis) {
         Step {
             requireNonNull(cql, "cql is null");
             binds = requireNonNull(binds, "binds is null").map(List::copyOf);
+            if (sleepMillis < 0 || (sleepMillis > 0) != cql.isEmpty()) {
+                throw new IllegalArgumentException("a step is either a statement or a pause");
+            }
+        }
+
+        Step(String cql, Optional<List<String>> binds, int line) {
+            this(cql, binds, line, 0);
+        }
+
+        static Step pause(long millis, int line) {
+            return new Step("", Optional.empty(), line, millis);
+        }
+
+        boolean isPause() {
+            return sleepMillis > 0;
         }
     }
 }

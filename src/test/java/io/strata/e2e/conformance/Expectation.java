@@ -14,19 +14,34 @@ sealed interface Expectation {
      * The statement returns exactly these rows.
      *
      * @param columns the result's column names, in order
-     * @param rows each row's values as CQL literals ({@code _} matches any non-null value)
+     * @param types the result's column types in CQL form ({@code int}, {@code map<text, int>}), in order;
+     *     empty when the case does not check them
+     * @param rows each row's values as CQL literals or matchers (see {@link CqlValues#matches})
      * @param ordered whether the rows must come in this order
      */
-    record Rows(List<String> columns, List<List<String>> rows, boolean ordered) implements Expectation {
+    record Rows(List<String> columns, List<String> types, List<List<String>> rows, boolean ordered)
+            implements Expectation {
         public Rows {
             columns = List.copyOf(requireNonNull(columns, "columns is null"));
+            types = List.copyOf(requireNonNull(types, "types is null"));
             rows = requireNonNull(rows, "rows is null").stream().map(List::copyOf).toList();
+            if (!types.isEmpty() && types.size() != columns.size()) {
+                throw new IllegalArgumentException(types.size() + " types for " + columns.size() + " columns " + columns);
+            }
             for (List<String> row : rows) {
                 if (row.size() != columns.size()) {
                     throw new IllegalArgumentException("row " + row + " has " + row.size() + " values for "
                             + columns.size() + " columns " + columns);
                 }
             }
+        }
+
+        public Rows(List<String> columns, List<List<String>> rows, boolean ordered) {
+            this(columns, List.of(), rows, ordered);
+        }
+
+        Rows withTypes(List<String> newTypes) {
+            return new Rows(columns, newTypes, rows, ordered);
         }
     }
 

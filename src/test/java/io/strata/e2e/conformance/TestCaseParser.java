@@ -104,6 +104,44 @@ class TestCaseParser {
     }
 
     @Test
+    void sleepStepsAndColumnTypes() {
+        CaseFile f = CaseParser.parse("s", """
+                -- case: expiry
+                INSERT INTO t (k) VALUES (1) USING TTL 1;
+                -- sleep: 1100
+                SELECT k, m FROM t;
+                -- expect rows:
+                -- k | m
+                -- types: int | map<text, int>
+                """);
+        ConformanceCase c = f.cases().get(0);
+        assertThat(c.steps()).hasSize(3);
+        assertThat(c.steps().get(1).isPause()).isTrue();
+        assertThat(c.steps().get(1).sleepMillis()).isEqualTo(1100);
+        assertThat(c.expectation()).isEqualTo(new Expectation.Rows(List.of("k", "m"), List.of("int", "map<text, int>"),
+                List.of(), true));
+        assertThatThrownBy(() -> CaseParser.parse("s", "-- case: a\nSELECT 1;\n-- expect ok\n-- types: int\n"))
+                .hasMessageContaining("must follow an expect rows");
+        assertThatThrownBy(() -> CaseParser.parse("s", "-- case: a\nSELECT 1;\n-- expect rows:\n-- a | b\n-- types: int\n"))
+                .hasMessageContaining("1 types for 2 columns");
+        assertThatThrownBy(() -> CaseParser.parse("s", "-- case: a\n-- sleep: 60000\nSELECT 1;\n-- expect ok\n"))
+                .hasMessageContaining("1..5000");
+    }
+
+    @Test
+    void matchersAndTypeNames() {
+        assertThat(CqlValues.like("CREATE TABLE ks.t ( k int, PRIMARY KEY (k) )%", "CREATE TABLE ks.t (\n    k int,\n"
+                + "    PRIMARY KEY (k)\n) WITH comment = 'x';")).isTrue();
+        assertThat(CqlValues.like("a%c", "abbc")).isTrue();
+        assertThat(CqlValues.like("a%c", "abbd")).isFalse();
+        assertThat(CqlValues.like("a.c", "abc")).isFalse(); // no regex leaks through
+        assertThat(CqlValues.sameType("map<text, int>", com.datastax.oss.driver.api.core.type.DataTypes.mapOf(
+                com.datastax.oss.driver.api.core.type.DataTypes.TEXT, com.datastax.oss.driver.api.core.type.DataTypes.INT)))
+                .isTrue();
+        assertThat(CqlValues.sameType("bigint", com.datastax.oss.driver.api.core.type.DataTypes.INT)).isFalse();
+    }
+
+    @Test
     void everyCorpusFileParses() throws Exception {
         List<CaseFile> corpus = TestConformance.loadCorpus(TestConformance.casesDir());
         assertThat(corpus).isNotEmpty();

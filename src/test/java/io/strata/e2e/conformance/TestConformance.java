@@ -99,7 +99,139 @@ class TestConformance {
             }
             files.add(dynamicContainer(file.name() + ".cql", tests));
         }
+        files.add(selfCheck());
         return files.stream();
+    }
+
+    /**
+     * Proof that the assertions can fail: each of these cases states a wrong expectation (a value, a
+     * column name or type, the row count or order, null versus empty, an error code or message) and must
+     * be reported as a mismatch.
+     */
+    static final String SELF_CHECK = """
+            CREATE TABLE sc (k int, c int, v int, t text, PRIMARY KEY (k, c));
+            INSERT INTO sc (k, c, v, t) VALUES (1, 1, 10, 'a');
+            INSERT INTO sc (k, c, v, t) VALUES (1, 2, 20, '');
+            INSERT INTO sc (k, c, t) VALUES (2, 1, 'no v');
+            INSERT INTO sc (k, c, v) VALUES (2, 2, blobAsInt(0x));
+
+            -- case: wrong value
+            SELECT v FROM sc WHERE k = 1 AND c = 1;
+            -- expect rows:
+            -- v
+            -- 11
+
+            -- case: wrong column name
+            SELECT v FROM sc WHERE k = 1 AND c = 1;
+            -- expect rows:
+            -- w
+            -- 10
+
+            -- case: wrong column type
+            SELECT v FROM sc WHERE k = 1 AND c = 1;
+            -- expect rows:
+            -- v
+            -- 10
+            -- types: bigint
+
+            -- case: a missing row
+            SELECT c FROM sc WHERE k = 1;
+            -- expect rows:
+            -- c
+            -- 1
+
+            -- case: an extra row
+            SELECT c FROM sc WHERE k = 1 AND c = 1;
+            -- expect rows unordered:
+            -- c
+            -- 1
+            -- 1
+
+            -- case: wrong order
+            SELECT c FROM sc WHERE k = 1;
+            -- expect rows:
+            -- c
+            -- 2
+            -- 1
+
+            -- case: null is not the empty string
+            SELECT t FROM sc WHERE k = 1 AND c = 2;
+            -- expect rows:
+            -- t
+            -- null
+
+            -- case: null is not the empty value
+            SELECT v FROM sc WHERE k = 2 AND c = 1;
+            -- expect rows:
+            -- v
+            -- empty
+
+            -- case: the empty value is not null
+            SELECT v FROM sc WHERE k = 2 AND c = 2;
+            -- expect rows:
+            -- v
+            -- null
+
+            -- case: a value outside its range
+            SELECT v FROM sc WHERE k = 1 AND c = 2;
+            -- expect rows:
+            -- v
+            -- range(0, 19)
+
+            -- case: a text unlike its pattern
+            SELECT t FROM sc WHERE k = 1 AND c = 1;
+            -- expect rows:
+            -- t
+            -- like('b%')
+
+            -- case: wrong error code
+            SELECT * FROM no_such_table;
+            -- expect error: SYNTAX_ERROR
+
+            -- case: wrong error message
+            SELECT * FROM no_such_table;
+            -- expect error: INVALID "some other message"
+
+            -- case: an error where success was expected
+            SELECT * FROM no_such_table;
+            -- expect ok
+
+            -- case: success where an error was expected
+            SELECT * FROM sc;
+            -- expect error: INVALID
+
+            -- case: rows where an error was expected
+            SELECT * FROM sc;
+            -- expect error: INVALID ""
+            """;
+
+    private static DynamicNode selfCheck() {
+        CaseFile file = CaseParser.parse("selfcheck", SELF_CHECK);
+        List<DynamicNode> tests = new ArrayList<>();
+        boolean[] fixtureOk = {false};
+        tests.add(dynamicTest("(keyspace and fixture)", () -> {
+            session.execute("CREATE KEYSPACE " + file.keyspace()
+                    + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+            session.execute("USE " + file.keyspace());
+            executor.runAll(file.name(), file.fixture());
+            fixtureOk[0] = true;
+        }));
+        for (ConformanceCase c : file.cases()) {
+            tests.add(dynamicTest(c.name() + " is reported", () -> {
+                Assumptions.assumeTrue(fixtureOk[0], "fixture failed");
+                session.execute("USE " + file.keyspace());
+                boolean reported = false;
+                try {
+                    executor.run(c);
+                } catch (AssertionError expected) {
+                    reported = true;
+                }
+                if (!reported) {
+                    throw new AssertionError("a wrong expectation passed: " + c.name());
+                }
+            }));
+        }
+        return dynamicContainer("(self-check: wrong expectations fail)", tests);
     }
 
     private static DynamicTest caseTest(CaseFile file, ConformanceCase c, boolean[] fixtureOk) {
