@@ -65,6 +65,9 @@ final class CaseExecutor {
         runAll(c.file(), steps.subList(0, steps.size() - 1));
         Outcome o = execute(c.last(), c.pageSize().orElse(0), c.consistency());
         String where = c.file() + ".cql:" + c.last().line() + " [" + c.name() + "] " + c.last().cql();
+        if (c.markers().isPresent()) {
+            checkMarkers(where, c.markers().get(), c.last());
+        }
         Expectation e = c.expectation();
         if (e instanceof Expectation.Ok) {
             if (o.failure() != null) {
@@ -75,6 +78,47 @@ final class CaseExecutor {
         } else {
             checkRows(where, (Expectation.Rows) e, o);
         }
+    }
+
+    /** Compares the bind markers the server declares for a prepared statement: names and types, in order. */
+    private void checkMarkers(String where, List<String> expected, ConformanceCase.Step step) {
+        ColumnDefinitions vars;
+        try {
+            vars = session.prepare(step.cql()).getVariableDefinitions();
+        } catch (RuntimeException e) {
+            throw new AssertionError(where + "\n  expected markers " + expected + ", but PREPARE failed: "
+                    + describe(unwrap(e)), e);
+        }
+        List<String> actual = new ArrayList<>();
+        boolean same = vars.size() == expected.size();
+        for (int i = 0; i < vars.size(); i++) {
+            String name = vars.get(i).getName().asInternal();
+            actual.add(name + " " + vars.get(i).getType().asCql(true, true));
+            if (same) {
+                String e = expected.get(i).strip();
+                int cut = lastSpaceOutsideBrackets(e);
+                same = cut > 0 && e.substring(0, cut).strip().equals(name)
+                        && CqlValues.sameType(e.substring(cut + 1), vars.get(i).getType());
+            }
+        }
+        if (!same) {
+            throw new AssertionError(where + "\n  expected markers " + expected + "\n  got markers      " + actual);
+        }
+    }
+
+    private static int lastSpaceOutsideBrackets(String s) {
+        int depth = 0;
+        for (int i = s.length() - 1; i >= 0; i--) {
+            char c = s.charAt(i);
+            if (c == '>') {
+                depth++;
+            } else if (c == '<') {
+                depth--;
+            } else if (c == ' ' && depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void checkError(String where, Expectation.Error err, Outcome o) {

@@ -80,6 +80,7 @@ final class CaseParser {
         private Optional<String> pending;
         private OptionalInt pageSize;
         private Optional<String> consistency;
+        private Optional<List<String>> markers;
         private Optional<List<String>> nextBinds;
 
         FileParser(String fileName, String[] lines) {
@@ -123,6 +124,7 @@ final class CaseParser {
                 pending = Optional.empty();
                 pageSize = OptionalInt.empty();
                 consistency = Optional.empty();
+                markers = Optional.empty();
                 return i + 1;
             }
             if (lower.startsWith("setup:")) {
@@ -181,6 +183,11 @@ final class CaseParser {
             if (lower.startsWith("consistency:")) {
                 requireCase(i, "consistency");
                 consistency = Optional.of(value(d).toUpperCase(Locale.ROOT));
+                return i + 1;
+            }
+            if (lower.startsWith("markers:")) {
+                requireCase(i, "markers");
+                markers = Optional.of(value(d).isEmpty() ? List.of() : splitTopLevel(value(d), '|'));
                 return i + 1;
             }
             if (lower.startsWith("bind:")) {
@@ -257,7 +264,7 @@ final class CaseParser {
 
         private static boolean isDirective(String d) {
             String lower = d.toLowerCase(Locale.ROOT);
-            for (String p : List.of("case:", "setup:", "sleep:", "types:", "pending:", "page size:", "consistency:", "bind:",
+            for (String p : List.of("case:", "setup:", "sleep:", "types:", "pending:", "page size:", "consistency:", "markers:", "bind:",
                     "expect ok", "expect error:", "expect rows:", "expect rows unordered:")) {
                 if (lower.startsWith(p)) {
                     return true;
@@ -313,7 +320,12 @@ final class CaseParser {
             if (expectation == null) {
                 throw error(caseLine - 1, "case '" + caseName + "' has no expectation");
             }
-            cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, pageSize, consistency));
+            try {
+                cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, pageSize, consistency,
+                        markers));
+            } catch (IllegalArgumentException e) {
+                throw error(caseLine - 1, e.getMessage());
+            }
             caseName = null;
         }
 

@@ -19,6 +19,8 @@ import java.util.OptionalInt;
  * @param pending why the case is expected to fail, if it is
  * @param pageSize the page size for the last statement, if the case sets one
  * @param consistency the consistency level name for the last statement (e.g. QUORUM), if the case sets one
+ * @param markers the bind markers the server must declare for the last (prepared) statement, each as
+ *     {@code name type} (e.g. {@code [limit] int}, {@code partition key token bigint}), if the case checks them
  */
 record ConformanceCase(
         String file,
@@ -28,7 +30,8 @@ record ConformanceCase(
         Expectation expectation,
         Optional<String> pending,
         OptionalInt pageSize,
-        Optional<String> consistency) {
+        Optional<String> consistency,
+        Optional<List<String>> markers) {
 
     ConformanceCase {
         requireNonNull(file, "file is null");
@@ -38,8 +41,12 @@ record ConformanceCase(
         requireNonNull(pending, "pending is null");
         requireNonNull(pageSize, "pageSize is null");
         requireNonNull(consistency, "consistency is null");
+        markers = requireNonNull(markers, "markers is null").map(List::copyOf);
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("case '" + name + "' has no statement");
+        }
+        if (markers.isPresent() && steps.get(steps.size() - 1).binds().isEmpty()) {
+            throw new IllegalArgumentException("case '" + name + "' checks markers of a statement that is not prepared");
         }
     }
 

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  *   <li>{@code range(lo, hi)}: a number between lo and hi, both included (TTLs, server clocks);</li>
  *   <li>{@code like('pattern')}: a text where {@code %} stands for any run of characters; runs of
  *       whitespace in the pattern and in the value compare as one space (DESCRIBE output);</li>
+ *   <li>{@code includes(literal)}: a map holding at least these entries, or a set or list holding at
+ *       least these elements (system tables whose other entries are not the point of a case);</li>
  *   <li>{@code repeat('s', n)}: the text {@code s} repeated n times (also in bound values);</li>
  *   <li>{@code raw(0x...)}: in bound values only, these exact bytes whatever the marker's type.</li>
  * </ul>
@@ -45,6 +47,7 @@ final class CqlValues {
     private static final TypeCodec<java.time.Instant> UTC_TIMESTAMP = new TimestampCodec(ZoneOffset.UTC);
     private static final Pattern RANGE = Pattern.compile("(?i)range\\(\\s*(\\S+?)\\s*,\\s*(\\S+?)\\s*\\)");
     private static final Pattern LIKE = Pattern.compile("(?is)like\\(\\s*('.*')\\s*\\)");
+    private static final Pattern INCLUDES = Pattern.compile("(?is)includes\\((.*)\\)");
     private static final Pattern REPEAT = Pattern.compile("(?i)repeat\\(\\s*('(?:[^']|'')*')\\s*,\\s*(\\d+)\\s*\\)");
     private static final Pattern RAW = Pattern.compile("(?i)raw\\(\\s*(0x[0-9a-fA-F]*)\\s*\\)");
 
@@ -137,6 +140,22 @@ final class CqlValues {
         if (like.matches()) {
             return value instanceof String s && like(text(like.group(1)), s);
         }
+        Matcher includes = INCLUDES.matcher(e);
+        if (includes.matches()) {
+            Object part;
+            try {
+                part = parse(type, includes.group(1));
+            } catch (IllegalArgumentException ex) {
+                return false;
+            }
+            if (part instanceof java.util.Map<?, ?> pm && value instanceof java.util.Map<?, ?> vm) {
+                return vm.entrySet().containsAll(pm.entrySet());
+            }
+            if (part instanceof java.util.Collection<?> pc && value instanceof java.util.Collection<?> vc) {
+                return vc.containsAll(pc);
+            }
+            return false;
+        }
         try {
             return Objects.equals(parse(type, e), value);
         } catch (IllegalArgumentException ex) {
@@ -149,8 +168,29 @@ final class CqlValues {
         return normalizeType(expected).equals(normalizeType(actual.asCql(true, true)));
     }
 
+    /**
+     * A type's CQL form for comparison: lower case, no spaces, varchar as text, and without {@code frozen<>}
+     * (the protocol's result metadata does not carry frozenness, so drivers report it inconsistently).
+     */
     static String normalizeType(String cql) {
-        return cql.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", "").replace("varchar", "text");
+        String s = cql.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", "").replace("varchar", "text");
+        int at;
+        while ((at = s.indexOf("frozen<")) >= 0) {
+            int depth = 0;
+            int end = -1;
+            for (int i = at + "frozen".length(); i < s.length() && end < 0; i++) {
+                if (s.charAt(i) == '<') {
+                    depth++;
+                } else if (s.charAt(i) == '>' && --depth == 0) {
+                    end = i;
+                }
+            }
+            if (end < 0) {
+                break; // unbalanced: compare as written
+            }
+            s = s.substring(0, at) + s.substring(at + "frozen<".length(), end) + s.substring(end + 1);
+        }
+        return s;
     }
 
     static boolean like(String pattern, String value) {

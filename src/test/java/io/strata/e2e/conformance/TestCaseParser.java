@@ -129,6 +129,20 @@ class TestCaseParser {
     }
 
     @Test
+    void markersNeedAPreparedStatement() {
+        CaseFile f = CaseParser.parse("m", """
+                -- case: limit marker
+                -- markers: k int | [limit] int
+                -- bind: 1, 2
+                SELECT * FROM t WHERE k = ? LIMIT ?;
+                -- expect ok
+                """);
+        assertThat(f.cases().get(0).markers()).contains(List.of("k int", "[limit] int"));
+        assertThatThrownBy(() -> CaseParser.parse("m", "-- case: a\n-- markers: k int\nSELECT 1;\n-- expect ok\n"))
+                .hasMessageContaining("not prepared");
+    }
+
+    @Test
     void matchersAndTypeNames() {
         assertThat(CqlValues.like("CREATE TABLE ks.t ( k int, PRIMARY KEY (k) )%", "CREATE TABLE ks.t (\n    k int,\n"
                 + "    PRIMARY KEY (k)\n) WITH comment = 'x';")).isTrue();
@@ -139,6 +153,8 @@ class TestCaseParser {
                 com.datastax.oss.driver.api.core.type.DataTypes.TEXT, com.datastax.oss.driver.api.core.type.DataTypes.INT)))
                 .isTrue();
         assertThat(CqlValues.sameType("bigint", com.datastax.oss.driver.api.core.type.DataTypes.INT)).isFalse();
+        assertThat(CqlValues.normalizeType("map<int, frozen<list<frozen<set<int>>>>>")).isEqualTo("map<int,list<set<int>>>");
+        assertThat(CqlValues.normalizeType("frozen<tuple<int, varchar>>")).isEqualTo("tuple<int,text>");
     }
 
     @Test
