@@ -82,6 +82,7 @@ final class CaseParser {
         private Optional<String> consistency;
         private Optional<List<String>> markers;
         private Optional<List<String>> nextBinds;
+        private boolean sawStatement;
 
         FileParser(String fileName, String[] lines) {
             this.fileName = fileName;
@@ -125,11 +126,15 @@ final class CaseParser {
                 pageSize = OptionalInt.empty();
                 consistency = Optional.empty();
                 markers = Optional.empty();
+                sawStatement = false;
                 return i + 1;
             }
             if (lower.startsWith("setup:")) {
                 requireCase(i, "setup");
                 requireNoExpectation(i);
+                if (sawStatement) {
+                    throw error(i, "setup after a statement of case '" + caseName + "': setups come first");
+                }
                 steps.add(new ConformanceCase.Step(stripSemicolon(value(d)), Optional.empty(), i + 1));
                 return i + 1;
             }
@@ -306,6 +311,7 @@ final class CaseParser {
             } else {
                 requireNoExpectation(start);
                 steps.add(step);
+                sawStatement = true;
             }
             return i;
         }

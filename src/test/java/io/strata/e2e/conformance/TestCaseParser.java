@@ -101,6 +101,8 @@ class TestCaseParser {
                 .hasMessageContaining("directive inside a statement");
         assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1;\n-- expect ok\n-- case: a\nSELECT 1;\n-- expect ok\n"))
                 .hasMessageContaining("duplicate");
+        assertThatThrownBy(() -> CaseParser.parse("x", "-- case: a\nSELECT 1;\n-- setup: SELECT 2\n-- expect ok\n"))
+                .hasMessageContaining("setups come first");
     }
 
     @Test
