@@ -697,6 +697,9 @@ public final class CqlRequestHandler implements RequestHandler {
         if (s instanceof DropKeyspace dk) {
             return ddl(tenant, schema -> Ddl.dropKeyspace(dk, schema));
         }
+        if (s instanceof io.strata.cql.ast.AlterKeyspace ak) {
+            return ddl(tenant, schema -> Ddl.alterKeyspace(ak, schema));
+        }
         if (s instanceof CreateTable ct) {
             String ks = Ddl.resolveKeyspace(ct.name(), a.keyspace());
             return ddl(tenant, schema -> Ddl.createTable(ct, ks, schema));

@@ -404,8 +404,10 @@ final class Ddl {
         if (t == NativeType.COUNTER) {
             throw CqlException.invalid("A user type cannot contain counters");
         }
-        if (!t.isFrozen()) {
-            throw CqlException.invalid("Non-frozen UDTs and collections are not allowed inside user types: " + f.name()
+        // As Cassandra: collection fields may be non-frozen (the UDT value itself is frozen where used);
+        // a nested UDT must be frozen.
+        if (t instanceof UserType && !t.isFrozen()) {
+            throw CqlException.invalid("Non-frozen UDTs are not allowed inside user types: " + f.name()
                     + " " + t.cql() + " (use frozen<...>)");
         }
         return t;
@@ -481,6 +483,13 @@ final class Ddl {
             CollectionType.Kind kind = CollectionType.Kind.valueOf(c.kind().name());
             DataType first = resolveType(c.arguments().get(0), ks, false);
             DataType second = kind == CollectionType.Kind.MAP ? resolveType(c.arguments().get(1), ks, false) : null;
+            // Durations have no order (Cassandra refuses them where elements are sorted).
+            if (kind == CollectionType.Kind.SET && first == NativeType.DURATION) {
+                throw CqlException.invalid("Durations are not allowed inside sets: " + ref);
+            }
+            if (kind == CollectionType.Kind.MAP && first == NativeType.DURATION) {
+                throw CqlException.invalid("Durations are not allowed as map keys: " + ref);
+            }
             for (DataType sub : second == null ? List.of(first) : List.of(first, second)) {
                 if (!sub.isFrozen()) {
                     throw CqlException.invalid("Non-frozen collections are not allowed inside collections: " + ref);
@@ -525,14 +534,57 @@ final class Ddl {
                 if (!out.containsKey("replication_factor")) {
                     throw CqlException.config("SimpleStrategy requires a replication_factor strategy option.");
                 }
+                replicationFactor(out.get("replication_factor"));
+                for (String option : out.keySet()) {
+                    if (!option.equals("class") && !option.equals("replication_factor")) {
+                        throw CqlException.config("Unrecognized strategy option {" + option + "} passed to SimpleStrategy");
+                    }
+                }
                 out.put("class", "org.apache.cassandra.locator.SimpleStrategy");
             }
-            case "NetworkTopologyStrategy" -> out.put("class", "org.apache.cassandra.locator.NetworkTopologyStrategy");
+            case "NetworkTopologyStrategy" -> {
+                for (Map.Entry<String, String> dc : out.entrySet()) {
+                    if (!dc.getKey().equals("class")) {
+                        replicationFactor(dc.getValue());
+                    }
+                }
+                out.put("class", "org.apache.cassandra.locator.NetworkTopologyStrategy");
+            }
             case "SingleRegionStrategy" -> out.put("class", "SingleRegionStrategy");
             default -> throw CqlException.config("Unable to find replication strategy class '" + cls
                     + "' (supported: SimpleStrategy, NetworkTopologyStrategy, SingleRegionStrategy)");
         }
         return out;
+    }
+
+    private static void replicationFactor(String value) {
+        try {
+            if (Integer.parseInt(value.trim()) < 0) {
+                throw CqlException.config("Replication factor must be non-negative; found " + value);
+            }
+        } catch (NumberFormatException e) {
+            throw CqlException.config("Replication factor must be numeric; found " + value);
+        }
+    }
+
+    /** ALTER KEYSPACE: new replication and/or durable_writes; tables and types stay. */
+    static SchemaService.Change alterKeyspace(io.strata.cql.ast.AlterKeyspace s, Schema schema) {
+        if (SystemKeyspaces.isSystemKeyspace(s.name())) {
+            throw CqlException.unauthorized("Cannot ALTER <keyspace " + s.name() + ">: system keyspaces are not modifiable");
+        }
+        KeyspaceMetadata ks = schema.keyspace(s.name())
+                .orElseThrow(() -> CqlException.invalid("Keyspace '" + s.name() + "' doesn't exist"));
+        for (String key : s.properties().keySet()) {
+            if (!key.equals("replication") && !key.equals("durable_writes")) {
+                throw CqlException.syntax("Unknown property '" + key + "'");
+            }
+        }
+        Map<String, String> replication = s.properties().containsKey("replication") ? replication(s.properties())
+                : ks.replication();
+        boolean durable = booleanProperty(s.properties(), "durable_writes", ks.durableWrites());
+        KeyspaceMetadata next = new KeyspaceMetadata(ks.name(), replication, durable, ks.tables(), ks.types());
+        return new SchemaService.Change(Optional.of(schema.with(next, SchemaService.newSchemaVersion())),
+                new SchemaChangeEvent("UPDATED", "KEYSPACE", s.name(), null, List.of()));
     }
 
     private static boolean booleanProperty(Map<String, Object> props, String name, boolean def) {

@@ -272,21 +272,32 @@ final class ModificationPlan {
 
     static ModificationPlan update(Update s, TableMetadata t, Variables vars) {
         List<ColumnValue> values = new ArrayList<>();
+        java.util.Set<String> wholeColumnSets = new java.util.HashSet<>();
         for (Assignment a : s.assignments()) {
             ColumnMetadata c = column(t, a.column());
             if (c.isPrimaryKey()) {
                 throw CqlException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
             }
+            if (a instanceof Assignment.SetColumn && !wholeColumnSets.add(c.name())) {
+                throw CqlException.invalid("Multiple incompatible setting of column " + c.name());
+            }
             values.add(assignment(a, c, vars));
         }
         Keys keys = keys(t, s.where(), vars, false);
         boolean onlyStatic = values.stream().allMatch(cv -> cv.column().isStatic());
+        if (onlyStatic && !keys.clustering.isEmpty()) {
+            throw CqlException.invalid("Invalid restrictions on clustering columns since the UPDATE statement modifies "
+                    + "only static columns");
+        }
         if (keys.clustering.size() < t.clustering().size() && !(onlyStatic && keys.clustering.isEmpty())) {
             throw CqlException.invalid("Some clustering keys are missing: " + t.clustering().get(keys.clustering.size()).name());
         }
         Using u = s.using() == null ? Using.NONE : s.using();
         if (u.ttl() != null && isCounterTable(t)) {
             throw CqlException.invalid("Cannot provide custom TTL for counter updates");
+        }
+        if (u.timestamp() != null && isCounterTable(t)) {
+            throw CqlException.invalid("Cannot provide custom timestamp for counter updates");
         }
         return new ModificationPlan(Kind.UPDATE, t, keys.partition, keys.clustering, null, null, values,
                 u.ttl() == null ? null : vars.source(u.ttl(), NativeType.INT, "[ttl]"),

@@ -250,6 +250,9 @@ final class Variables {
         if (to == NativeType.TEXT && from == NativeType.ASCII) {
             return true;
         }
+        if (to == NativeType.UUID && from == NativeType.TIMEUUID) {
+            return true; // a timeuuid is a uuid (not the other way round)
+        }
         if (to instanceof CollectionType a && from instanceof CollectionType b) {
             return a.kind() == b.kind() && a.keyOrElement().equals(b.keyOrElement()) && java.util.Objects.equals(a.value(), b.value());
         }

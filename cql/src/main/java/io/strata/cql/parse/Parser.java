@@ -961,6 +961,13 @@ final class Parser {
         if (t.isKeyword("rename")) {
             return new AlterTable(name, new AlterTable.RenameColumns(renames("column")));
         }
+        if (t.isKeyword("alter")) {
+            // ALTER c TYPE t parses (as in Cassandra 4) but is refused: stored values would not be rewritten.
+            identifier("column");
+            expectKeyword("type");
+            type();
+            throw new io.strata.cql.types.InvalidValueException("Altering column types is no longer supported");
+        }
         if (t.isKeyword("with")) {
             return new AlterTable(name, new AlterTable.WithProperties(properties()));
         }

@@ -224,7 +224,7 @@ public final class SystemKeyspaces {
                 "class", "org.apache.cassandra.db.compaction.SizeTieredCompactionStrategy",
                 "max_threshold", "32", "min_threshold", "4"));
         Map<String, String> compression = mapOption(t, "compression", Map.of(
-                "chunk_length_in_kb", "64", "class", "org.apache.cassandra.io.compress.LZ4Compressor"));
+                "chunk_length_in_kb", "16", "class", "org.apache.cassandra.io.compress.LZ4Compressor")); // 4.0 default
         return row(t.keyspace(), t.name(), "99p", doubleOption(t, "bloom_filter_fp_chance", 0.01), caching, false,
                 stringOption(t, "comment", ""), compaction, compression, 1.0, 0.0, intOption(t, "default_time_to_live", 0),
                 Map.of(), Set.of("compound"), intOption(t, "gc_grace_seconds", 864000), t.id(), 2048, 0, 128,
