@@ -132,11 +132,15 @@ public final class Literals {
                 if (kind == Kind.INTEGER) {
                     return Values.ofLong(Long.parseLong(text));
                 }
+                if (text.isEmpty()) {
+                    return new byte[0]; // Cassandra: '' is the empty value, not an error
+                }
                 return Values.ofLong(parseTimestamp(text));
             }
             case DATE -> {
                 expect(type, kind, text, Kind.INTEGER, Kind.STRING);
-                if (kind == Kind.INTEGER) {
+                // a string of digits is the raw unsigned day number (epoch at 2^31), like the integer literal
+                if (kind == Kind.INTEGER || text.matches("-?\\d+")) {
                     long days = Long.parseLong(text);
                     if (days < 0 || days > 0xffffffffL) {
                         throw invalid(type, text);
@@ -144,11 +148,24 @@ public final class Literals {
                     return Values.ofInt((int) days);
                 }
                 long epochDay = LocalDate.parse(text).toEpochDay();
-                return Values.ofInt((int) (epochDay + Values.DATE_EPOCH_OFFSET));
+                long raw = epochDay + Values.DATE_EPOCH_OFFSET;
+                if (raw < 0 || raw > 0xffffffffL) {
+                    throw new InvalidValueException("Input date " + text + " is outside the supported range "
+                            + "-5877641-06-23 to 5881580-07-11");
+                }
+                return Values.ofInt((int) raw);
             }
             case TIME -> {
                 expect(type, kind, text, Kind.INTEGER, Kind.STRING);
-                long nanos = kind == Kind.INTEGER ? Long.parseLong(text) : LocalTime.parse(text).toNanoOfDay();
+                long nanos;
+                if (kind == Kind.INTEGER || text.matches("-?\\d+")) {
+                    nanos = Long.parseLong(text); // raw nanoseconds since midnight
+                } else if (!text.matches("\\d{1,2}:\\d{2}:\\d{2}(\\.\\d{1,9})?")) {
+                    throw new InvalidValueException("Unable to coerce '" + text + "' to a formatted time (long): "
+                            + "hh:mm:ss[.fffffffff] is required");
+                } else {
+                    nanos = LocalTime.parse(text.indexOf(':') == 1 ? "0" + text : text).toNanoOfDay();
+                }
                 if (nanos < 0 || nanos >= 86_400_000_000_000L) {
                     throw invalid(type, text);
                 }
@@ -156,6 +173,9 @@ public final class Literals {
             }
             case INET -> {
                 expect(type, kind, text, Kind.STRING);
+                if (text.isEmpty()) {
+                    return new byte[0]; // Cassandra: '' is the empty value
+                }
                 if (!text.matches("[0-9a-fA-F:.]+")) {
                     throw invalid(type, text);
                 }
@@ -166,7 +186,8 @@ public final class Literals {
                 }
             }
             case DURATION -> {
-                expect(type, kind, text, Kind.DURATION, Kind.STRING);
+                // Cassandra: a quoted string is not a duration (only the unquoted 1h30m / P1Y forms)
+                expect(type, kind, text, Kind.DURATION);
                 return Durations.parse(text);
             }
         }
