@@ -53,10 +53,17 @@ final class Aggregation {
 
     static String label(Selector s) {
         if (s instanceof Selector.FunctionCall f && f.name().equalsIgnoreCase("count") && f.args().size() == 1
-                && f.args().get(0) instanceof Selector.Star) {
+                && isStar(f.args().get(0))) {
             return "count";
         }
         return Selection.describe(s);
+    }
+
+    /** {@code *}, or the literal 1 that Cassandra's grammar reads as {@code *} in {@code count(1)}. */
+    private static boolean isStar(Selector arg) {
+        return arg instanceof Selector.Star || arg instanceof Selector.TermSelector ts
+                && ts.term() instanceof io.strata.cql.ast.Term.Literal l
+                && l.kind() == io.strata.cql.ast.Term.Literal.Kind.INTEGER && l.text().equals("1");
     }
 
     static Aggregation analyze(Select s, TableMetadata t, Variables vars, Set<String> fetched) {
@@ -100,7 +107,7 @@ final class Aggregation {
                     throw CqlException.invalid("Invalid number of arguments in call to function " + name + ": 1 required but "
                             + f.args().size() + " provided");
                 }
-                if (f.args().get(0) instanceof Selector.Star) {
+                if (f.args().get(0) instanceof Selector.Star || name.equals("count") && isStar(f.args().get(0))) {
                     if (!name.equals("count")) {
                         throw CqlException.invalid("Only count(*) accepts * as its argument");
                     }

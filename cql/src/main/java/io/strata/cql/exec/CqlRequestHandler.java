@@ -834,6 +834,12 @@ public final class CqlRequestHandler implements RequestHandler {
             this.perPartition = perPartition;
             this.slices = plan.slices(b, ctx);
             this.keys = plan.partitionKey == null ? null : plan.partitionKeys(b, ctx);
+            // Keyspaces splits IN restrictions into single-row subqueries: partitions x clustering prefixes.
+            int subqueries = (keys == null ? 1 : keys.size()) * Math.max(1, slices.size());
+            if (keys != null && subqueries > SelectPlan.MAX_IN_SUBQUERIES) {
+                throw CqlException.invalid("The IN restrictions of this query expand to " + subqueries
+                        + " subqueries; at most " + SelectPlan.MAX_IN_SUBQUERIES + " are allowed");
+            }
         }
 
         CompletionStage<ReadResult> read(int rowLimit, ReadQuery.Position resume) {

@@ -61,7 +61,8 @@ final class Ddl {
         Map<String, String> replication = replication(s.properties());
         boolean durable = booleanProperty(s.properties(), "durable_writes", true);
         for (String key : s.properties().keySet()) {
-            if (!key.equals("replication") && !key.equals("durable_writes")) {
+            // tags: Amazon Keyspaces' resource tags (accepted, not interpreted)
+            if (!key.equals("replication") && !key.equals("durable_writes") && !key.equals("tags")) {
                 throw CqlException.syntax("Unknown property '" + key + "'");
             }
         }
@@ -359,7 +360,17 @@ final class Ddl {
             next = t.withColumns(cols).withOptions(options);
         } else if (s.action() instanceof AlterTable.WithProperties with) {
             Map<String, Object> options = new LinkedHashMap<>(t.options());
-            options.putAll(tableOptions(with.properties()));
+            for (Map.Entry<String, Object> o : tableOptions(with.properties()).entrySet()) {
+                // Keyspaces updates one setting per ALTER: custom_properties and tags merge by key
+                if ((o.getKey().equals("custom_properties") || o.getKey().equals("tags"))
+                        && options.get(o.getKey()) instanceof Map<?, ?> old && o.getValue() instanceof Map<?, ?> added) {
+                    Map<Object, Object> merged = new LinkedHashMap<>(old);
+                    merged.putAll(added);
+                    options.put(o.getKey(), merged);
+                } else {
+                    options.put(o.getKey(), o.getValue());
+                }
+            }
             next = t.withOptions(options);
         } else {
             // As in Cassandra, only primary key columns can be renamed: their values are stored by position
@@ -575,7 +586,7 @@ final class Ddl {
         KeyspaceMetadata ks = schema.keyspace(s.name())
                 .orElseThrow(() -> CqlException.invalid("Keyspace '" + s.name() + "' doesn't exist"));
         for (String key : s.properties().keySet()) {
-            if (!key.equals("replication") && !key.equals("durable_writes")) {
+            if (!key.equals("replication") && !key.equals("durable_writes") && !key.equals("tags")) {
                 throw CqlException.syntax("Unknown property '" + key + "'");
             }
         }

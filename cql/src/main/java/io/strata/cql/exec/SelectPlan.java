@@ -221,6 +221,17 @@ final class SelectPlan {
     private static void checkDistinct(Select s, TableMetadata t) {
         Set<String> selected = new LinkedHashSet<>();
         for (SelectItem item : s.selection()) {
+            if (item.selector() instanceof Selector.FunctionCall f && f.name().equalsIgnoreCase("token")) {
+                // Cassandra checks the columns a selector reads: token(k) reads only partition key columns
+                for (Selector arg : f.args()) {
+                    if (!(arg instanceof Selector.ColumnRef r)
+                            || ModificationPlan.column(t, r.name()).kind() != ColumnMetadata.Kind.PARTITION_KEY) {
+                        throw CqlException.invalid("SELECT DISTINCT queries must only request partition key columns "
+                                + "and/or static columns");
+                    }
+                }
+                continue;
+            }
             if (!(item.selector() instanceof Selector.ColumnRef ref)) {
                 throw CqlException.invalid("SELECT DISTINCT queries must only request partition key columns and/or static columns");
             }

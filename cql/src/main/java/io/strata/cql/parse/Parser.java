@@ -934,6 +934,11 @@ final class Parser {
     private AlterTable alterTable() {
         QualifiedName name = tableName();
         Token t = next();
+        if (t.isKeyword("add") && peek().isKeyword("tags") && peek(1).is(TokenType.LBRACE)) {
+            // Amazon Keyspaces: ALTER TABLE t ADD TAGS {'k': 'v'} adds (or replaces) those tags
+            next();
+            return new AlterTable(name, new AlterTable.WithProperties(Map.of("tags", propertyMap())));
+        }
         if (t.isKeyword("add")) {
             List<ColumnDefinition> columns = new ArrayList<>();
             if (accept(TokenType.LPAREN)) {
