@@ -49,9 +49,12 @@ final class CaseExecutor {
         this.values = new CqlValues(session.getContext().getCodecRegistry(), session.getContext().getProtocolVersion());
     }
 
-    /** Runs fixture statements; each must succeed. */
+    /** Runs fixture statements; each must succeed (and declare the markers it is expected to). */
     void runAll(String file, List<ConformanceCase.Step> steps) {
         for (ConformanceCase.Step step : steps) {
+            if (step.markers().isPresent()) {
+                checkMarkers(file + ".cql:" + step.line() + " " + step.cql(), step.markers().get(), step);
+            }
             Outcome o = execute(step, 0);
             if (o.failure() != null) {
                 throw new AssertionError(file + ".cql:" + step.line() + ": statement failed: " + step.cql()
@@ -63,11 +66,12 @@ final class CaseExecutor {
     void run(ConformanceCase c) {
         List<ConformanceCase.Step> steps = c.steps();
         runAll(c.file(), steps.subList(0, steps.size() - 1));
-        Outcome o = execute(c.last(), c.pageSize().orElse(0), c.consistency());
-        String where = c.file() + ".cql:" + c.last().line() + " [" + c.name() + "] " + c.last().cql();
-        if (c.markers().isPresent()) {
-            checkMarkers(where, c.markers().get(), c.last());
+        String last = c.file() + ".cql:" + c.last().line() + " [" + c.name() + "] " + c.last().cql();
+        if (c.last().markers().isPresent()) {
+            checkMarkers(last, c.last().markers().get(), c.last());
         }
+        Outcome o = execute(c.last(), c.pageSize().orElse(0), c.consistency());
+        String where = last;
         Expectation e = c.expectation();
         if (e instanceof Expectation.Ok) {
             if (o.failure() != null) {

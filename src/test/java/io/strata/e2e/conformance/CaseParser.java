@@ -80,7 +80,7 @@ final class CaseParser {
         private Optional<String> pending;
         private OptionalInt pageSize;
         private Optional<String> consistency;
-        private Optional<List<String>> markers;
+        private Optional<List<String>> nextMarkers = Optional.empty();
         private Optional<List<String>> nextBinds;
         private boolean sawStatement;
 
@@ -125,7 +125,6 @@ final class CaseParser {
                 pending = Optional.empty();
                 pageSize = OptionalInt.empty();
                 consistency = Optional.empty();
-                markers = Optional.empty();
                 sawStatement = false;
                 return i + 1;
             }
@@ -192,7 +191,7 @@ final class CaseParser {
             }
             if (lower.startsWith("markers:")) {
                 requireCase(i, "markers");
-                markers = Optional.of(value(d).isEmpty() ? List.of() : splitTopLevel(value(d), '|'));
+                nextMarkers = Optional.of(value(d).isEmpty() ? List.of() : splitTopLevel(value(d), '|'));
                 return i + 1;
             }
             if (lower.startsWith("bind:")) {
@@ -301,8 +300,14 @@ final class CaseParser {
                     break;
                 }
             }
-            ConformanceCase.Step step = new ConformanceCase.Step(stripSemicolon(sb.toString().strip()), nextBinds, start + 1);
+            ConformanceCase.Step step;
+            try {
+                step = new ConformanceCase.Step(stripSemicolon(sb.toString().strip()), nextBinds, nextMarkers, start + 1, 0);
+            } catch (IllegalArgumentException e) {
+                throw error(start, e.getMessage());
+            }
             nextBinds = Optional.empty();
+            nextMarkers = Optional.empty();
             if (caseName == null) {
                 if (step.binds().isPresent()) {
                     throw error(start, "fixture statements cannot be prepared");
@@ -317,8 +322,8 @@ final class CaseParser {
         }
 
         private void finishCase(int i) {
-            if (nextBinds.isPresent()) {
-                throw error(i - 1, "bind: without a following statement");
+            if (nextBinds.isPresent() || nextMarkers.isPresent()) {
+                throw error(i - 1, "bind: or markers: without a following statement");
             }
             if (caseName == null) {
                 return;
@@ -326,12 +331,7 @@ final class CaseParser {
             if (expectation == null) {
                 throw error(caseLine - 1, "case '" + caseName + "' has no expectation");
             }
-            try {
-                cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, pageSize, consistency,
-                        markers));
-            } catch (IllegalArgumentException e) {
-                throw error(caseLine - 1, e.getMessage());
-            }
+            cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, pageSize, consistency));
             caseName = null;
         }
 

@@ -19,8 +19,6 @@ import java.util.OptionalInt;
  * @param pending why the case is expected to fail, if it is
  * @param pageSize the page size for the last statement, if the case sets one
  * @param consistency the consistency level name for the last statement (e.g. QUORUM), if the case sets one
- * @param markers the bind markers the server must declare for the last (prepared) statement, each as
- *     {@code name type} (e.g. {@code [limit] int}, {@code partition key token bigint}), if the case checks them
  */
 record ConformanceCase(
         String file,
@@ -30,8 +28,7 @@ record ConformanceCase(
         Expectation expectation,
         Optional<String> pending,
         OptionalInt pageSize,
-        Optional<String> consistency,
-        Optional<List<String>> markers) {
+        Optional<String> consistency) {
 
     ConformanceCase {
         requireNonNull(file, "file is null");
@@ -41,12 +38,8 @@ record ConformanceCase(
         requireNonNull(pending, "pending is null");
         requireNonNull(pageSize, "pageSize is null");
         requireNonNull(consistency, "consistency is null");
-        markers = requireNonNull(markers, "markers is null").map(List::copyOf);
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("case '" + name + "' has no statement");
-        }
-        if (markers.isPresent() && steps.get(steps.size() - 1).binds().isEmpty()) {
-            throw new IllegalArgumentException("case '" + name + "' checks markers of a statement that is not prepared");
         }
     }
 
@@ -62,24 +55,30 @@ record ConformanceCase(
      *
      * @param cql the statement text, without its trailing semicolon; empty for a pause
      * @param binds the bound values as CQL literals ({@code unset} leaves a marker unset), if prepared
+     * @param markers the bind markers the server must declare when preparing it, each as {@code name type}
+     *     (e.g. {@code [limit] int}, {@code partition key token bigint}), if the case checks them
      * @param line the 1-based line where the statement starts
      * @param sleepMillis how long a pause lasts; 0 for a statement
      */
-    record Step(String cql, Optional<List<String>> binds, int line, long sleepMillis) {
+    record Step(String cql, Optional<List<String>> binds, Optional<List<String>> markers, int line, long sleepMillis) {
         Step {
             requireNonNull(cql, "cql is null");
             binds = requireNonNull(binds, "binds is null").map(List::copyOf);
+            markers = requireNonNull(markers, "markers is null").map(List::copyOf);
             if (sleepMillis < 0 || (sleepMillis > 0) != cql.isEmpty()) {
                 throw new IllegalArgumentException("a step is either a statement or a pause");
+            }
+            if (markers.isPresent() && binds.isEmpty()) {
+                throw new IllegalArgumentException("markers: needs a prepared statement (a bind: line)");
             }
         }
 
         Step(String cql, Optional<List<String>> binds, int line) {
-            this(cql, binds, line, 0);
+            this(cql, binds, Optional.empty(), line, 0);
         }
 
         static Step pause(long millis, int line) {
-            return new Step("", Optional.empty(), line, millis);
+            return new Step("", Optional.empty(), Optional.empty(), line, millis);
         }
 
         boolean isPause() {

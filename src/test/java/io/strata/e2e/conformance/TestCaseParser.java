@@ -139,9 +139,9 @@ class TestCaseParser {
                 SELECT * FROM t WHERE k = ? LIMIT ?;
                 -- expect ok
                 """);
-        assertThat(f.cases().get(0).markers()).contains(List.of("k int", "[limit] int"));
+        assertThat(f.cases().get(0).last().markers()).contains(List.of("k int", "[limit] int"));
         assertThatThrownBy(() -> CaseParser.parse("m", "-- case: a\n-- markers: k int\nSELECT 1;\n-- expect ok\n"))
-                .hasMessageContaining("not prepared");
+                .hasMessageContaining("needs a prepared statement");
     }
 
     @Test
