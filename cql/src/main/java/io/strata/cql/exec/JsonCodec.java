@@ -48,7 +48,12 @@ final class JsonCodec {
                 case BIGINT, COUNTER, INT, SMALLINT, TINYINT, BOOLEAN, DOUBLE, FLOAT, VARINT, DECIMAL ->
                         Values.toCqlLiteral(nt, v);
                 case UUID, TIMEUUID, DURATION -> quote(Values.toCqlLiteral(nt, v));
-                case TIMESTAMP, DATE, TIME, INET -> {
+                case TIME -> {
+                    long nanos = java.nio.ByteBuffer.wrap(v).getLong(); // always nine fraction digits, as Cassandra
+                    yield quote(String.format("%02d:%02d:%02d.%09d", nanos / 3_600_000_000_000L,
+                            nanos / 60_000_000_000L % 60, nanos / 1_000_000_000L % 60, nanos % 1_000_000_000L));
+                }
+                case TIMESTAMP, DATE, INET -> {
                     String lit = Values.toCqlLiteral(nt, v);
                     yield quote(lit.startsWith("'") ? lit.substring(1, lit.length() - 1) : lit);
                 }
@@ -92,8 +97,8 @@ final class JsonCodec {
 
     /** A column or field name as SELECT JSON writes it: case-sensitive names keep their double quotes. */
     static String jsonName(String name) {
-        String q = CqlIdentifiers.quoteIfNeeded(name);
-        return q;
+        // as Cassandra's Selection.rowToJson: quoted only when it is not all lower case
+        return name.equals(name.toLowerCase(Locale.ROOT)) ? name : "\"" + name + "\"";
     }
 
     /** One SELECT JSON row: an object of the selected labels and their values. */

@@ -801,7 +801,10 @@ final class SelectPlan {
             return Integer.MAX_VALUE;
         }
         byte[] v = s.resolve(bind, ctx);
-        if (v == null || Bindings.isUnset(v)) {
+        if (Bindings.isUnset(v)) {
+            return Integer.MAX_VALUE; // as Cassandra: an unset LIMIT means no limit
+        }
+        if (v == null) {
             throw CqlException.invalid("Invalid null value of " + what);
         }
         int n = ByteBuffer.wrap(v).getInt();

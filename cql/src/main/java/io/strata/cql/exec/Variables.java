@@ -69,7 +69,9 @@ final class Variables {
     ValueSource source(Term term, DataType type, String receiver) {
         if (term instanceof Term.BindMarker m) {
             String name = m.name() != null ? m.name() : receiver;
-            specs[m.index()] = new ColumnSpec(keyspace, table, name, m.index(), type.rawType());
+            // A BATCH's markers have no single table: the spec still needs names (empty, as the protocol allows).
+            specs[m.index()] = new ColumnSpec(keyspace == null ? "" : keyspace, table == null ? "" : table, name, m.index(),
+                    type.rawType());
             return new ValueSource.Bind(m.index(), name, type);
         }
         if (term instanceof Term.Literal l) {
