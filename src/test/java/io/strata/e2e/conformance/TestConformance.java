@@ -92,13 +92,7 @@ class TestConformance {
         for (CaseFile file : selectedCorpus(casesDir())) {
             List<DynamicNode> tests = new ArrayList<>();
             boolean[] fixtureOk = {false};
-            tests.add(dynamicTest("(keyspace and fixture)", () -> {
-                session.execute("CREATE KEYSPACE " + file.keyspace()
-                        + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-                session.execute("USE " + file.keyspace());
-                executor.runAll(file.name(), file.fixture());
-                fixtureOk[0] = true;
-            }));
+            tests.add(fixtureTest(file, fixtureOk));
             for (ConformanceCase c : file.cases()) {
                 tests.add(caseTest(file, c, fixtureOk));
             }
@@ -232,17 +226,22 @@ class TestConformance {
             -- expect error: INVALID ""
             """;
 
-    private static DynamicNode selfCheck() {
-        CaseFile file = CaseParser.parse("selfcheck", SELF_CHECK);
-        List<DynamicNode> tests = new ArrayList<>();
-        boolean[] fixtureOk = {false};
-        tests.add(dynamicTest("(keyspace and fixture)", () -> {
+    /** Creates and USEs the file's keyspace and runs its fixture; the file's cases run only if it succeeded. */
+    private static DynamicTest fixtureTest(CaseFile file, boolean[] fixtureOk) {
+        return dynamicTest("(keyspace and fixture)", () -> {
             session.execute("CREATE KEYSPACE " + file.keyspace()
                     + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
             session.execute("USE " + file.keyspace());
             executor.runAll(file.name(), file.fixture());
             fixtureOk[0] = true;
-        }));
+        });
+    }
+
+    private static DynamicNode selfCheck() {
+        CaseFile file = CaseParser.parse("selfcheck", SELF_CHECK);
+        List<DynamicNode> tests = new ArrayList<>();
+        boolean[] fixtureOk = {false};
+        tests.add(fixtureTest(file, fixtureOk));
         for (ConformanceCase c : file.cases()) {
             tests.add(dynamicTest(c.name() + " is reported", () -> {
                 Assumptions.assumeTrue(fixtureOk[0], "fixture failed");

@@ -2,7 +2,6 @@ package io.strata.cql.exec;
 
 import io.strata.cql.types.CollectionCodec;
 import io.strata.cql.types.CollectionType;
-import io.strata.cql.types.CqlIdentifiers;
 import io.strata.cql.types.DataType;
 import io.strata.cql.types.Durations;
 import io.strata.cql.types.InvalidValueException;

@@ -41,38 +41,19 @@ sealed interface LwtCondition {
 
         /** The value this condition tests, taken from the row (null when absent). */
         byte[] actual(Row row, Bindings b, ExecutionContext ctx) {
-            if (element == null && field == null) {
-                return column.type().isFrozen() || !(column.type() instanceof io.strata.cql.types.CollectionType
-                        || column.type() instanceof io.strata.cql.types.UserType)
-                        ? current(row, column.name()) : Cells.value(row, column.name(), column.type());
-            }
             byte[] whole = Cells.value(row, column.name(), column.type());
-            if (whole == null) {
-                return null;
+            if (whole == null || element == null && field == null) {
+                return whole;
             }
             if (field != null) {
                 io.strata.cql.types.UserType ut = (io.strata.cql.types.UserType) column.type();
-                int idx = ut.fieldNames().indexOf(field);
-                List<byte[]> parts = io.strata.cql.types.TypedValues.components(whole, ut.fieldNames().size());
-                return idx < parts.size() ? parts.get(idx) : null;
+                return io.strata.cql.types.TypedValues.field(ut, whole, ut.fieldNames().indexOf(field));
             }
             byte[] key = element.resolve(b, ctx);
             if (key == null || Bindings.isUnset(key)) {
                 throw CqlException.invalid("Invalid null value for " + column.name() + " element");
             }
-            io.strata.cql.types.CollectionType ct = (io.strata.cql.types.CollectionType) column.type();
-            List<byte[]> parts = io.strata.cql.types.CollectionCodec.elements(whole,
-                    ct.kind() == io.strata.cql.types.CollectionType.Kind.MAP);
-            if (ct.kind() == io.strata.cql.types.CollectionType.Kind.MAP) {
-                for (int i = 0; i < parts.size(); i += 2) {
-                    if (Arrays.equals(parts.get(i), key)) {
-                        return parts.get(i + 1);
-                    }
-                }
-                return null;
-            }
-            int idx = java.nio.ByteBuffer.wrap(key).getInt();
-            return idx >= 0 && idx < parts.size() ? parts.get(idx) : null;
+            return io.strata.cql.types.TypedValues.element((io.strata.cql.types.CollectionType) column.type(), whole, key);
         }
     }
 
@@ -136,19 +117,6 @@ sealed interface LwtCondition {
             out.add(new ColumnCondition(col, element, c.field(), valueType, c.op(), values));
         }
         return new IfColumns(out);
-    }
-
-    /** The current value of a simple (non-collection) column in the row, or null. */
-    static byte[] current(Row row, String column) {
-        if (row == null) {
-            return null;
-        }
-        for (Cell cell : row.cells()) {
-            if (cell.column().equals(column) && cell.path() == null) {
-                return cell.value();
-            }
-        }
-        return null;
     }
 
     static boolean holds(ColumnCondition c, byte[] actual, Bindings b, ExecutionContext ctx) {

@@ -143,9 +143,7 @@ final class Selection {
             if (v == null) {
                 return null;
             }
-            List<byte[]> fields = io.strata.cql.types.TypedValues.components(v,
-                    ((io.strata.cql.types.UserType) inner.type()).fieldNames().size());
-            return index < fields.size() ? fields.get(index) : null;
+            return io.strata.cql.types.TypedValues.field((io.strata.cql.types.UserType) inner.type(), v, index);
         }
     }
 
@@ -158,30 +156,7 @@ final class Selection {
             if (v == null || k == null || Bindings.isUnset(k)) {
                 return null;
             }
-            CollectionType ct = (CollectionType) inner.type();
-            List<byte[]> parts = io.strata.cql.types.CollectionCodec.elements(v, ct.kind() == CollectionType.Kind.MAP);
-            switch (ct.kind()) {
-                case MAP -> {
-                    for (int i = 0; i < parts.size(); i += 2) {
-                        if (java.util.Arrays.equals(parts.get(i), k)) {
-                            return parts.get(i + 1);
-                        }
-                    }
-                    return null;
-                }
-                case LIST -> {
-                    int idx = java.nio.ByteBuffer.wrap(k).getInt();
-                    return idx >= 0 && idx < parts.size() ? parts.get(idx) : null;
-                }
-                default -> {
-                    for (byte[] e : parts) {
-                        if (java.util.Arrays.equals(e, k)) {
-                            return e;
-                        }
-                    }
-                    return null;
-                }
-            }
+            return io.strata.cql.types.TypedValues.element((CollectionType) inner.type(), v, k);
         }
     }
 

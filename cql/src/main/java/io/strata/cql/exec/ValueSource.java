@@ -123,11 +123,17 @@ sealed interface ValueSource {
      */
     record FromJson(ValueSource document, String column, DataType type, boolean defaultUnset, boolean primaryKey,
             java.util.Set<String> columns) implements ValueSource {
-        @Override
-        public byte[] resolve(Bindings bindings, ExecutionContext ctx) {
-            byte[] doc = document.resolve(bindings, ctx);
-            if (doc == null || Bindings.isUnset(doc)) {
-                throw CqlException.invalid("Got null for INSERT JSON values");
+        /**
+         * The last document parsed on this thread: every column of one INSERT JSON resolves the same document
+         * array in turn, so it is parsed and checked once per execution, not once per column.
+         */
+        private static final ThreadLocal<Object[]> LAST = new ThreadLocal<>();
+
+        @SuppressWarnings("unchecked")
+        private static java.util.Map<String, jakarta.json.JsonValue> parsed(byte[] doc, java.util.Set<String> columns) {
+            Object[] last = LAST.get();
+            if (last != null && last[0] == doc) {
+                return (java.util.Map<String, jakarta.json.JsonValue>) last[1];
             }
             java.util.Map<String, jakarta.json.JsonValue> entries = JsonCodec.columns(
                     JsonCodec.parse(new String(doc, java.nio.charset.StandardCharsets.UTF_8)));
@@ -136,6 +142,17 @@ sealed interface ValueSource {
                     throw CqlException.invalid("JSON values map contains unrecognized column: " + name);
                 }
             }
+            LAST.set(new Object[] {doc, entries});
+            return entries;
+        }
+
+        @Override
+        public byte[] resolve(Bindings bindings, ExecutionContext ctx) {
+            byte[] doc = document.resolve(bindings, ctx);
+            if (doc == null || Bindings.isUnset(doc)) {
+                throw CqlException.invalid("Got null for INSERT JSON values");
+            }
+            java.util.Map<String, jakarta.json.JsonValue> entries = parsed(doc, columns);
             if (!entries.containsKey(column)) {
                 return defaultUnset && !primaryKey ? Bindings.UNSET : null;
             }

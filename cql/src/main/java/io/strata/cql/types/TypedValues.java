@@ -187,6 +187,42 @@ public final class TypedValues {
         return sb.append("}").toString();
     }
 
+    /**
+     * One element of a serialized collection: a map's value for {@code key}, a list's element at the int index
+     * {@code key}, or a set's element equal to {@code key}; null when absent.
+     */
+    public static byte[] element(CollectionType type, byte[] collection, byte[] key) {
+        List<byte[]> parts = CollectionCodec.elements(collection, type.kind() == CollectionType.Kind.MAP);
+        switch (type.kind()) {
+            case MAP -> {
+                for (int i = 0; i < parts.size(); i += 2) {
+                    if (Arrays.equals(parts.get(i), key)) {
+                        return parts.get(i + 1);
+                    }
+                }
+                return null;
+            }
+            case LIST -> {
+                int idx = ByteBuffer.wrap(key).getInt();
+                return idx >= 0 && idx < parts.size() ? parts.get(idx) : null;
+            }
+            default -> {
+                for (byte[] e : parts) {
+                    if (Arrays.equals(e, key)) {
+                        return e;
+                    }
+                }
+                return null;
+            }
+        }
+    }
+
+    /** Field {@code index} of a serialized UDT (null when null or missing). */
+    public static byte[] field(UserType type, byte[] udt, int index) {
+        List<byte[]> parts = components(udt, type.fieldNames().size());
+        return index < parts.size() ? parts.get(index) : null;
+    }
+
     /** The UTF-8 bytes of a UDT field name: the cell path of a non-frozen UDT field. */
     public static byte[] fieldPath(String field) {
         return field.getBytes(StandardCharsets.UTF_8);

@@ -42,20 +42,13 @@ final class BlobCatalog implements CatalogStore {
     private long latest(String name) {
         long v = 0;
         String p = prefix(name);
-        String after = null;
-        while (true) {
-            var page = SegmentStore.join(data.list(p, after, 1000));
-            for (var i : page) {
-                String rest = i.key().substring(p.length());
-                if (rest.matches("\\d{20}")) {
-                    v = Math.max(v, Long.parseLong(rest));
-                }
+        for (String key : Blobs.listAll(data, p)) {
+            String rest = key.substring(p.length());
+            if (rest.matches("\\d{20}")) {
+                v = Math.max(v, Long.parseLong(rest));
             }
-            if (page.size() < 1000) {
-                return v;
-            }
-            after = page.get(page.size() - 1).key();
         }
+        return v;
     }
 
     @Override
@@ -65,7 +58,7 @@ final class BlobCatalog implements CatalogStore {
             if (v == 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Versioned(v, SegmentStore.join(data.readAll(prefix(name) + String.format("%020d", v)))));
+            return Optional.of(new Versioned(v, Blobs.join(data.readAll(prefix(name) + String.format("%020d", v)))));
         }, executor);
     }
 
@@ -79,7 +72,7 @@ final class BlobCatalog implements CatalogStore {
             long next = expectedVersion + 1;
             String key = prefix(name) + String.format("%020d", next);
             try {
-                SegmentStore.join(data.put(key, content, PutMode.CREATE_IF_ABSENT));
+                Blobs.join(data.put(key, content, PutMode.CREATE_IF_ABSENT));
                 return next;
             } catch (PreconditionFailedException e) {
                 throw new CommitConflictException("catalog " + name + " version " + next + " was committed concurrently");
@@ -87,7 +80,7 @@ final class BlobCatalog implements CatalogStore {
                 // Inconclusive (e.g. a quorum neither accepted nor refused): the stored bytes decide.
                 byte[] stored;
                 try {
-                    stored = SegmentStore.join(data.readAll(key));
+                    stored = Blobs.join(data.readAll(key));
                 } catch (RuntimeException missing) {
                     throw e;
                 }
@@ -103,21 +96,14 @@ final class BlobCatalog implements CatalogStore {
     public CompletionStage<List<String>> list(String prefix) {
         return CompletableFuture.supplyAsync(() -> {
             TreeSet<String> names = new TreeSet<>();
-            String after = null;
-            while (true) {
-                var page = SegmentStore.join(data.list(ROOT + prefix, after, 1000));
-                for (var i : page) {
-                    String k = i.key().substring(ROOT.length());
-                    int slash = k.lastIndexOf('/');
-                    if (slash > 0) {
-                        names.add(k.substring(0, slash));
-                    }
+            for (String key : Blobs.listAll(data, ROOT + prefix)) {
+                String k = key.substring(ROOT.length());
+                int slash = k.lastIndexOf('/');
+                if (slash > 0) {
+                    names.add(k.substring(0, slash));
                 }
-                if (page.size() < 1000) {
-                    return new ArrayList<>(names);
-                }
-                after = page.get(page.size() - 1).key();
             }
+            return new ArrayList<>(names);
         }, executor);
     }
 }

@@ -20,44 +20,50 @@ import java.util.function.Predicate;
  * the newest one committed before it (the table's state when the window opens) and the newest overall;
  * segments no kept manifest lists are deleted unless the engine still reads them; a dropped table goes
  * once its drop is older than the window. Retired commit logs go once retired before the window; writer
- * epochs except the newest few go. Decoded manifests are memoized (they are immutable). Not thread-safe:
- * the engine runs it on its compaction thread while no flush runs.
+ * epochs except the newest few go. Decoded manifests are memoized per engine (they are immutable). Not
+ * thread-safe: the engine runs it on its compaction thread while no flush runs.
  */
 final class Gc {
     private static final int KEEP_EPOCHS = 8;
-    private static final Map<String, Manifest> DECODED = new ConcurrentHashMap<>();
+    /** Decoded manifests by key, for one engine's data store (manifests are immutable). */
+    private final Map<String, Manifest> decoded = new ConcurrentHashMap<>();
+    private final BlobStore data;
+    private final LogStore wal;
 
-    private Gc() {}
+    Gc(BlobStore data, LogStore wal) {
+        this.data = data;
+        this.wal = wal;
+    }
 
-    static long run(BlobStore data, LogStore wal, long cutoffMillis, Predicate<String> liveSegment) {
+    long run(long cutoffMillis, Predicate<String> liveSegment) {
         long deleted = 0;
         TreeMap<String, List<String>> byTable = new TreeMap<>();
-        for (String k : listAll(data, "tables/")) {
+        for (String k : Blobs.listAll(data, "tables/")) {
             int cut = slash(k, 3);
             if (cut > 0) {
                 byTable.computeIfAbsent(k.substring(0, cut + 1), x -> new ArrayList<>()).add(k);
             }
         }
         for (var e : byTable.entrySet()) {
-            deleted += table(data, e.getKey(), e.getValue(), cutoffMillis, liveSegment);
+            deleted += table(e.getKey(), e.getValue(), cutoffMillis, liveSegment);
         }
-        for (String marker : listAll(data, LsmEngine.RETIRED_LOGS)) {
-            long retiredAt = ByteBuffer.wrap(SegmentStore.join(data.readAll(marker))).getLong();
+        for (String marker : Blobs.listAll(data, LsmEngine.RETIRED_LOGS)) {
+            long retiredAt = ByteBuffer.wrap(Blobs.join(data.readAll(marker))).getLong();
             if (retiredAt < cutoffMillis) {
-                SegmentStore.join(wal.delete(marker.substring(LsmEngine.RETIRED_LOGS.length())));
-                SegmentStore.join(data.delete(List.of(marker)));
+                Blobs.join(wal.delete(marker.substring(LsmEngine.RETIRED_LOGS.length())));
+                Blobs.join(data.delete(List.of(marker)));
                 deleted++;
             }
         }
-        List<String> epochs = listAll(data, LsmEngine.EPOCHS);
+        List<String> epochs = Blobs.listAll(data, LsmEngine.EPOCHS);
         if (epochs.size() > KEEP_EPOCHS) {
-            SegmentStore.join(data.delete(epochs.subList(0, epochs.size() - KEEP_EPOCHS)));
+            Blobs.join(data.delete(epochs.subList(0, epochs.size() - KEEP_EPOCHS)));
             deleted += epochs.size() - KEEP_EPOCHS;
         }
         return deleted;
     }
 
-    private static long table(BlobStore data, String root, List<String> keys, long cutoff, Predicate<String> liveSegment) {
+    private long table(String root, List<String> keys, long cutoff, Predicate<String> liveSegment) {
         TreeMap<Long, String> manifests = new TreeMap<>();
         List<String> segments = new ArrayList<>();
         for (String k : keys) {
@@ -71,17 +77,17 @@ final class Gc {
         if (manifests.isEmpty()) {
             return 0; // a table being created, or debris GC cannot date: leave it
         }
-        Manifest latest = decode(data, manifests.lastEntry().getValue());
+        Manifest latest = decode(manifests.lastEntry().getValue());
         if (latest.dropped() && latest.createdAtMillis() < cutoff) {
-            SegmentStore.join(data.delete(keys));
-            keys.forEach(DECODED::remove);
+            Blobs.join(data.delete(keys));
+            keys.forEach(decoded::remove);
             return keys.size();
         }
         Set<Long> keep = new HashSet<>();
         keep.add(manifests.lastKey());
         Long newestBeforeWindow = null;
         for (var m : manifests.entrySet()) {
-            Manifest decoded = decode(data, m.getValue());
+            Manifest decoded = decode(m.getValue());
             if (decoded.createdAtMillis() >= cutoff) {
                 keep.add(m.getKey());
             } else {
@@ -95,7 +101,7 @@ final class Gc {
         List<String> doomed = new ArrayList<>();
         for (var m : manifests.entrySet()) {
             if (keep.contains(m.getKey())) {
-                TableIdless.segmentKeys(root, decode(data, m.getValue()).segments()).forEach(referenced::add);
+                TableIdless.segmentKeys(root, decode(m.getValue()).segments()).forEach(referenced::add);
             } else {
                 doomed.add(m.getValue());
             }
@@ -106,8 +112,8 @@ final class Gc {
             }
         }
         if (!doomed.isEmpty()) {
-            SegmentStore.join(data.delete(doomed));
-            doomed.forEach(DECODED::remove);
+            Blobs.join(data.delete(doomed));
+            doomed.forEach(decoded::remove);
         }
         return doomed.size();
     }
@@ -123,27 +129,14 @@ final class Gc {
         }
     }
 
-    private static Manifest decode(BlobStore data, String key) {
-        return DECODED.computeIfAbsent(key, k -> {
+    private Manifest decode(String key) {
+        return decoded.computeIfAbsent(key, k -> {
             try {
-                return Manifest.decode(SegmentStore.join(data.readAll(k)));
+                return Manifest.decode(Blobs.join(data.readAll(k)));
             } catch (IOException e) {
                 throw new UncheckedIOException("manifest " + k + " is unreadable", e);
             }
         });
-    }
-
-    static List<String> listAll(BlobStore data, String prefix) {
-        List<String> out = new ArrayList<>();
-        String after = null;
-        while (true) {
-            var page = SegmentStore.join(data.list(prefix, after, 1000));
-            page.forEach(i -> out.add(i.key()));
-            if (page.size() < 1000) {
-                return out;
-            }
-            after = page.get(page.size() - 1).key();
-        }
     }
 
     static int slash(String s, int n) {

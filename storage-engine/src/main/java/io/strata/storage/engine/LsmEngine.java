@@ -89,6 +89,9 @@ public final class LsmEngine implements StorageEngine {
     private final ExecutorService conditional;
     private final java.util.concurrent.ScheduledExecutorService janitor;
     private final SegmentStore segmentStore;
+    private final Gc gc;
+    /** Names of commit logs marked flushed (the markers under RETIRED_LOGS): read at open, kept up to date. */
+    private final java.util.Set<String> retiredLogs = ConcurrentHashMap.newKeySet();
     private final AtomicLong bytesFlushed = new AtomicLong();
     private final AtomicLong bytesCompacted = new AtomicLong();
     private final java.util.Set<UUID> compacting = ConcurrentHashMap.newKeySet();
@@ -131,6 +134,7 @@ public final class LsmEngine implements StorageEngine {
         this.segmentStore = new SegmentStore(data, storage.localDir(), storage.diskCacheBytes(),
                 new BlockCache(options.blockCacheBytes()), downloads);
         this.catalog = new BlobCatalog(data, metadata);
+        this.gc = new Gc(data, walStore);
         this.commitThread = new Thread(this::commitLoop, "strata-commit");
         this.commitThread.setDaemon(true);
     }
@@ -207,19 +211,19 @@ public final class LsmEngine implements StorageEngine {
     private long claimEpoch() {
         while (true) {
             long max = 0;
-            for (var i : SegmentStore.join(data.list(EPOCHS, null, Integer.MAX_VALUE))) {
-                max = Math.max(max, Long.parseLong(i.key().substring(EPOCHS.length())));
+            for (String key : Blobs.listAll(data, EPOCHS)) {
+                max = Math.max(max, Long.parseLong(key.substring(EPOCHS.length())));
             }
             long next = max + 1;
             byte[] token = ("epoch " + next + " " + UUID.randomUUID() + " pid " + ProcessHandle.current().pid()
                     + " at " + clock.instant()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             try {
-                SegmentStore.join(data.put(EPOCHS + String.format("%020d", next), token, PutMode.CREATE_IF_ABSENT));
+                Blobs.join(data.put(EPOCHS + String.format("%020d", next), token, PutMode.CREATE_IF_ABSENT));
                 return next;
             } catch (PreconditionFailedException raced) {
                 LOG.infof("writer epoch %d was claimed concurrently; trying the next one", next);
             } catch (StorageException inconclusive) {
-                byte[] stored = SegmentStore.join(data.readAll(EPOCHS + String.format("%020d", next)));
+                byte[] stored = Blobs.join(data.readAll(EPOCHS + String.format("%020d", next)));
                 if (java.util.Arrays.equals(stored, token)) {
                     return next;
                 }
@@ -232,35 +236,25 @@ public final class LsmEngine implements StorageEngine {
         // Segment ids embed the epoch, so ids are never reused, even after garbage collection.
         nextSegmentId.set(epoch << 32);
         java.util.TreeMap<String, List<String>> byTable = new java.util.TreeMap<>();
-        String after = null;
-        while (true) {
-            var page = SegmentStore.join(data.list("tables/", after, 1000));
-            for (var i : page) {
-                String k = i.key();
-                int cut = Gc.slash(k, 3);
-                if (cut > 0) {
-                    byTable.computeIfAbsent(k.substring(0, cut + 1), x -> new ArrayList<>()).add(k.substring(cut + 1));
-                }
+        for (String k : Blobs.listAll(data, "tables/")) {
+            int cut = Gc.slash(k, 3);
+            if (cut > 0) {
+                byTable.computeIfAbsent(k.substring(0, cut + 1), x -> new ArrayList<>()).add(k.substring(cut + 1));
             }
-            if (page.size() < 1000) {
-                break;
-            }
-            after = page.get(page.size() - 1).key();
         }
         for (var e : byTable.entrySet()) {
             if (e.getValue().contains("TABLE") && e.getValue().stream().anyMatch(n -> n.startsWith("manifest/"))) {
                 loadAndFence(e.getKey());
             }
         }
-        java.util.Set<String> retired = new java.util.HashSet<>();
-        for (var i : SegmentStore.join(data.list(RETIRED_LOGS, null, Integer.MAX_VALUE))) {
-            retired.add(i.key().substring(RETIRED_LOGS.length()));
+        for (String key : Blobs.listAll(data, RETIRED_LOGS)) {
+            retiredLogs.add(key.substring(RETIRED_LOGS.length()));
         }
         List<Long> logs = CommitLog.existing(walStore);
         long replayed = 0;
         int replayedLogs = 0;
         for (long n : logs) {
-            if (retired.contains(CommitLog.name(n))) {
+            if (retiredLogs.contains(CommitLog.name(n))) {
                 continue;
             }
             long[] count = {0};
@@ -297,14 +291,14 @@ public final class LsmEngine implements StorageEngine {
     private void loadAndFence(String root) throws IOException {
         for (int attempt = 0; ; attempt++) {
             long latest = 0;
-            for (String k : Gc.listAll(data, root + "manifest/")) {
+            for (String k : Blobs.listAll(data, root + "manifest/")) {
                 latest = Math.max(latest, Long.parseLong(k.substring(k.lastIndexOf('/') + 1)));
             }
-            Manifest m = Manifest.decode(SegmentStore.join(data.readAll(Manifest.key(root, latest))));
+            Manifest m = Manifest.decode(Blobs.join(data.readAll(Manifest.key(root, latest))));
             if (m.dropped()) {
                 return;
             }
-            TableId id = decodeId(SegmentStore.join(data.readAll(root + "TABLE")));
+            TableId id = decodeId(Blobs.join(data.readAll(root + "TABLE")));
             Table t = new Table(id, m);
             List<Segment> segs = new ArrayList<>();
             for (long sid : m.segments()) {
@@ -333,11 +327,11 @@ public final class LsmEngine implements StorageEngine {
         String key = Manifest.key(t.root, next.version());
         byte[] bytes = next.encode();
         try {
-            SegmentStore.join(data.put(key, bytes, PutMode.CREATE_IF_ABSENT));
+            Blobs.join(data.put(key, bytes, PutMode.CREATE_IF_ABSENT));
         } catch (StorageException e) {
             byte[] stored;
             try {
-                stored = SegmentStore.join(data.readAll(key));
+                stored = Blobs.join(data.readAll(key));
             } catch (RuntimeException unreadable) {
                 throw e;
             }
@@ -625,17 +619,14 @@ public final class LsmEngine implements StorageEngine {
      * collection deletes them once the retention window has passed (they stay for point-in-time recovery).
      */
     private void retireLogsThrough(long through) {
-        java.util.Set<String> retired = new java.util.HashSet<>();
-        for (var i : SegmentStore.join(data.list(RETIRED_LOGS, null, Integer.MAX_VALUE))) {
-            retired.add(i.key().substring(RETIRED_LOGS.length()));
-        }
         byte[] when = java.nio.ByteBuffer.allocate(8).putLong(clock.millis()).array();
         for (long n : CommitLog.existing(walStore)) {
-            if (n <= through && !retired.contains(CommitLog.name(n))) {
+            if (n <= through && !retiredLogs.contains(CommitLog.name(n))) {
                 if (options.retentionSeconds() == 0) {
                     CommitLog.delete(walStore, n);
                 } else {
-                    SegmentStore.join(data.put(RETIRED_LOGS + CommitLog.name(n), when, PutMode.OVERWRITE));
+                    Blobs.join(data.put(RETIRED_LOGS + CommitLog.name(n), when, PutMode.OVERWRITE));
+                    retiredLogs.add(CommitLog.name(n));
                 }
             }
         }
@@ -643,7 +634,7 @@ public final class LsmEngine implements StorageEngine {
 
     /** Runs garbage collection now (on the compaction thread), for tests and operators. */
     public void collectGarbage() {
-        SegmentStore.join(CompletableFuture.runAsync(this::collectGarbageNow, compactor));
+        Blobs.join(CompletableFuture.runAsync(this::collectGarbageNow, compactor));
     }
 
     private void collectGarbageQuietly() {
@@ -676,7 +667,7 @@ public final class LsmEngine implements StorageEngine {
         }
         try {
             long cutoff = clock.millis() - options.retentionSeconds() * 1000;
-            long deleted = Gc.run(data, walStore, cutoff, this::isLiveSegmentKey);
+            long deleted = gc.run(cutoff, this::isLiveSegmentKey);
             if (deleted > 0) {
                 LOG.infof("garbage collection deleted %d blobs and logs older than the retention window", deleted);
             }
@@ -806,7 +797,7 @@ public final class LsmEngine implements StorageEngine {
             }
             try {
                 String root = SegmentStore.tableRoot(id);
-                SegmentStore.join(data.put(root + "TABLE", encodeId(id), PutMode.OVERWRITE));
+                Blobs.join(data.put(root + "TABLE", encodeId(id), PutMode.OVERWRITE));
                 Table t = new Table(id, new Manifest(0, epoch, clock.millis(), false, List.of(), log.number() - 1));
                 commitManifest(t, Manifest.first(epoch, clock.millis(), log.number() - 1));
                 tables.putIfAbsent(id.id(), t);

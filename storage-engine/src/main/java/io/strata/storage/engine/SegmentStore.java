@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -69,7 +68,7 @@ final class SegmentStore {
     Segment publish(TableId table, long segmentId, Path file) throws IOException {
         String key = segmentKey(table, segmentId);
         long size = Files.size(file);
-        join(data.put(key, file, PutMode.OVERWRITE)); // streamed: a compaction output never sits in the heap
+        Blobs.join(data.put(key, file, PutMode.OVERWRITE)); // streamed: a compaction output never sits in the heap
         if (disk != null) {
             disk.admit(key, file);
         } else {
@@ -81,13 +80,13 @@ final class SegmentStore {
     /** Opens a published segment (recovery); with a disk cache, a local copy is fetched in the background. */
     Segment open(TableId table, long segmentId) {
         String key = segmentKey(table, segmentId);
-        long size = join(data.head(key)).orElseThrow(() -> new StorageException(
+        long size = Blobs.join(data.head(key)).orElseThrow(() -> new StorageException(
                 "segment " + key + " is listed in the manifest but missing from the data store")).size();
         Segment s = Segment.open(segmentId, key, new Source(key, size), blocks);
         if (disk != null && !disk.contains(key)) {
             downloads.execute(() -> {
                 try {
-                    disk.admit(key, join(data.readAll(key)));
+                    disk.admit(key, Blobs.join(data.readAll(key)));
                 } catch (RuntimeException e) {
                     // reads go to the store until a later fetch succeeds
                 }
@@ -109,17 +108,6 @@ final class SegmentStore {
     void close() {
         if (disk != null) {
             disk.close();
-        }
-    }
-
-    static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
         }
     }
 
@@ -146,7 +134,7 @@ final class SegmentStore {
                     return local.get();
                 }
             }
-            byte[] b = join(data.read(key, offset, length));
+            byte[] b = Blobs.join(data.read(key, offset, length));
             if (b.length != length) {
                 throw new StorageException("segment " + key + ": short read at " + offset);
             }
@@ -158,7 +146,7 @@ final class SegmentStore {
             forget(key);
             // A whole read is verified against each copy's checksum; a replicated store falls back to another
             // zone and rewrites the bad copy.
-            byte[] all = join(data.readAll(key));
+            byte[] all = Blobs.join(data.readAll(key));
             if (offset + length > all.length) {
                 throw new StorageException("segment " + key + " is shorter than its index says");
             }
@@ -172,9 +160,5 @@ final class SegmentStore {
         public void close() {
             forget(key);
         }
-    }
-
-    static List<String> keysOf(List<BlobStore.BlobInfo> infos) {
-        return infos.stream().map(BlobStore.BlobInfo::key).toList();
     }
 }
