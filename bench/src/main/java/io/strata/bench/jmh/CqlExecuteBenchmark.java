@@ -7,15 +7,15 @@ import com.datastax.oss.protocol.internal.request.Prepare;
 import com.datastax.oss.protocol.internal.request.Query;
 import com.datastax.oss.protocol.internal.request.query.QueryOptions;
 import com.datastax.oss.protocol.internal.response.result.Prepared;
-import io.strata.cql.exec.CqlRequestHandler;
-import io.strata.cql.exec.SchemaService;
-import io.strata.cql.server.ClientState;
-import io.strata.cql.server.LocalSchemaEvents;
+import io.strata.cql.schema.LocalSchemaEvents;
+import io.strata.cql.schema.SchemaService;
+import io.strata.cql.session.ClientState;
+import io.strata.cql.session.CqlRequestHandler;
+import io.strata.cql.session.RequestHandler;
 import io.strata.cql.system.NodeInfo;
-import io.strata.cql.system.SystemKeyspaces;
 import io.strata.storage.local.LocalStorage;
 import io.strata.storage.spi.StorageEngine;
-import io.strata.tenancy.TenantContext;
+import io.strata.tenancy.core.TenantContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -73,8 +73,8 @@ public class CqlExecuteBenchmark {
         engine = LocalStorage.open(dir, Clock.systemUTC());
         NodeInfo node = new NodeInfo("Bench", "datacenter1", "rack1", UUID.randomUUID(), InetAddress.getLoopbackAddress(),
                 9042, "4.0.11", List.of(Long.toString(Long.MIN_VALUE)));
-        handler = new CqlRequestHandler(engine, new SchemaService(engine, new LocalSchemaEvents()), new SystemKeyspaces(() -> node),
-                Clock.systemUTC(), 1000);
+        handler = CqlRequestHandler.assemble(engine, new SchemaService(engine, new LocalSchemaEvents()), () -> node,
+                Clock.systemUTC(), 1000, List.of());
         session = new ClientState(new TenantContext("bench", "bench"), 5);
         run(new Query("CREATE KEYSPACE b WITH replication = {'class': 'SingleRegionStrategy'}"));
         run(new Query("CREATE TABLE b.kv (id bigint PRIMARY KEY, name text, city text, score int)"));
@@ -94,7 +94,7 @@ public class CqlExecuteBenchmark {
     }
 
     private Message run(Message request) {
-        Message m = handler.handle(session, request).toCompletableFuture().join();
+        Message m = handler.handle(session, new RequestHandler.Request(request, false)).await().indefinitely().message();
         if (m instanceof com.datastax.oss.protocol.internal.response.Error e) {
             throw new IllegalStateException(e.message);
         }

@@ -72,4 +72,27 @@ public sealed interface Selector {
             requireNonNull(selector, "selector is null");
         }
     }
+
+    /** {@code left op right} (Cassandra 4 arithmetic). */
+    record Operation(ArithmeticOperator op, Selector left, Selector right) implements Selector {
+        public Operation {
+            requireNonNull(op, "op is null");
+            requireNonNull(left, "left is null");
+            requireNonNull(right, "right is null");
+        }
+    }
+
+    /** {@code -(selector)}. */
+    record Negation(Selector selector) implements Selector {
+        public Negation {
+            requireNonNull(selector, "selector is null");
+        }
+    }
+
+    /** {@code (selector)} written around an operand: kept so result labels show it as written. */
+    record Parenthesized(Selector selector) implements Selector {
+        public Parenthesized {
+            requireNonNull(selector, "selector is null");
+        }
+    }
 }

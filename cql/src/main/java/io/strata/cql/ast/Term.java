@@ -99,4 +99,13 @@ public sealed interface Term {
             values = List.copyOf(requireNonNull(values, "values is null"));
         }
     }
+
+    /** {@code left op right} on terms, e.g. {@code VALUES (1 + 2)} (Cassandra 4 arithmetic). */
+    record Operation(ArithmeticOperator op, Term left, Term right) implements Term {
+        public Operation {
+            requireNonNull(op, "op is null");
+            requireNonNull(left, "left is null");
+            requireNonNull(right, "right is null");
+        }
+    }
 }

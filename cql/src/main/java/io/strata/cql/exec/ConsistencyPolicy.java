@@ -1,6 +1,7 @@
 package io.strata.cql.exec;
 
-import com.datastax.oss.protocol.internal.ProtocolConstants.ConsistencyLevel;
+import io.strata.cql.request.Consistency;
+import io.strata.cql.request.CqlException;
 
 /**
  * Which consistency levels a request may ask for, and what Strata does with them (docs/design/0006).
@@ -16,53 +17,40 @@ import com.datastax.oss.protocol.internal.ProtocolConstants.ConsistencyLevel;
 final class ConsistencyPolicy {
     private ConsistencyPolicy() {}
 
-    static void checkRead(int level) {
+    static void checkRead(Consistency level) {
         switch (level) {
-            case ConsistencyLevel.ONE, ConsistencyLevel.LOCAL_ONE, ConsistencyLevel.LOCAL_QUORUM, ConsistencyLevel.QUORUM,
-                    ConsistencyLevel.SERIAL, ConsistencyLevel.LOCAL_SERIAL -> {
+            case ONE, LOCAL_ONE, LOCAL_QUORUM, QUORUM,
+                    SERIAL, LOCAL_SERIAL -> {
                 // served: reads see every acknowledged write
             }
-            case ConsistencyLevel.ANY -> throw CqlException.invalid(
+            case ANY -> throw CqlException.invalid(
                     "ANY ConsistencyLevel is only supported for writes");
             default -> throw CqlException.invalid("Consistency level " + name(level) + " is not supported for reads; "
                     + "use ONE, LOCAL_ONE, LOCAL_QUORUM or QUORUM");
         }
     }
 
-    static void checkWrite(int level) {
+    static void checkWrite(Consistency level) {
         switch (level) {
-            case ConsistencyLevel.ONE, ConsistencyLevel.LOCAL_ONE, ConsistencyLevel.LOCAL_QUORUM, ConsistencyLevel.QUORUM,
-                    ConsistencyLevel.ANY -> {
+            case ONE, LOCAL_ONE, LOCAL_QUORUM, QUORUM,
+                    ANY -> {
                 // served at quorum: 2 of 3 zones before the acknowledgement
             }
-            case ConsistencyLevel.SERIAL, ConsistencyLevel.LOCAL_SERIAL -> throw CqlException.invalid(
+            case SERIAL, LOCAL_SERIAL -> throw CqlException.invalid(
                     "You must use conditional updates for serializable writes");
             default -> throw CqlException.invalid("Consistency level " + name(level) + " is not supported for writes; "
                     + "every write is acknowledged by a quorum (2 of 3 zones): use LOCAL_QUORUM (or ONE, LOCAL_ONE, QUORUM)");
         }
     }
 
-    static void checkSerial(int level) {
-        if (level != ConsistencyLevel.SERIAL && level != ConsistencyLevel.LOCAL_SERIAL) {
+    static void checkSerial(Consistency level) {
+        if (level != Consistency.SERIAL && level != Consistency.LOCAL_SERIAL) {
             throw CqlException.invalid("Invalid serial consistency level " + name(level)
                     + ": conditional statements accept SERIAL or LOCAL_SERIAL");
         }
     }
 
-    static String name(int level) {
-        return switch (level) {
-            case ConsistencyLevel.ANY -> "ANY";
-            case ConsistencyLevel.ONE -> "ONE";
-            case ConsistencyLevel.TWO -> "TWO";
-            case ConsistencyLevel.THREE -> "THREE";
-            case ConsistencyLevel.QUORUM -> "QUORUM";
-            case ConsistencyLevel.ALL -> "ALL";
-            case ConsistencyLevel.LOCAL_QUORUM -> "LOCAL_QUORUM";
-            case ConsistencyLevel.EACH_QUORUM -> "EACH_QUORUM";
-            case ConsistencyLevel.SERIAL -> "SERIAL";
-            case ConsistencyLevel.LOCAL_SERIAL -> "LOCAL_SERIAL";
-            case ConsistencyLevel.LOCAL_ONE -> "LOCAL_ONE";
-            default -> "0x" + Integer.toHexString(level);
-        };
+    static String name(Consistency level) {
+        return level.name();
     }
 }

@@ -1,6 +1,7 @@
 package io.strata.cql.parse;
 
 import io.strata.cql.ast.AlterKeyspace;
+import io.strata.cql.ast.ArithmeticOperator;
 import io.strata.cql.ast.AlterTable;
 import io.strata.cql.ast.AlterType;
 import io.strata.cql.ast.Assignment;
@@ -59,6 +60,15 @@ final class Parser {
     private final List<Token> tokens;
     private final List<Term.BindMarker> markers = new ArrayList<>();
     private int pos;
+    /** How deep terms, selectors and types are nested at the current position. */
+    private int depth;
+
+    /**
+     * The deepest nesting of terms, selectors and types a statement may use ({@code [[[...]]]},
+     * {@code frozen<list<...>>}, {@code ((a + b) * c)}); deeper statements are refused as syntax errors
+     * instead of exhausting the stack.
+     */
+    static final int MAX_NESTING = 64;
 
     Parser(String source) {
         this.source = source;
@@ -211,7 +221,44 @@ final class Parser {
         return new SelectItem(selector, alias);
     }
 
+    /** A selector with arithmetic: sums of products of operands, as Cassandra 4 parses them. */
     private Selector selector() {
+        enter();
+        try {
+            Selector left = productSelector();
+            while (peek().is(TokenType.PLUS) || peek().is(TokenType.MINUS) && !signedLiteralAt(pos)) {
+                ArithmeticOperator op = next().is(TokenType.PLUS) ? ArithmeticOperator.ADD : ArithmeticOperator.SUBTRACT;
+                left = new Selector.Operation(op, left, productSelector());
+            }
+            return left;
+        } finally {
+            leave();
+        }
+    }
+
+    private Selector productSelector() {
+        Selector left = unarySelector();
+        while (true) {
+            ArithmeticOperator op = productOperator(peek());
+            if (op == null) {
+                return left;
+            }
+            next();
+            left = new Selector.Operation(op, left, unarySelector());
+        }
+    }
+
+    private static ArithmeticOperator productOperator(Token t) {
+        return t.is(TokenType.STAR) ? ArithmeticOperator.MULTIPLY : t.is(TokenType.SLASH) ? ArithmeticOperator.DIVIDE
+                : t.is(TokenType.PERCENT) ? ArithmeticOperator.MODULO : null;
+    }
+
+    private Selector unarySelector() {
+        if (peek().is(TokenType.MINUS) && peek(1).is(TokenType.LPAREN)) {
+            next();
+            Selector inner = parenthesizedSelector();
+            return new Selector.Negation(inner instanceof Selector.Parenthesized p ? p.selector() : inner);
+        }
         return selectorModifiers(selectorBase());
     }
 
@@ -305,7 +352,7 @@ final class Parser {
         } while (accept(TokenType.COMMA));
         expect(TokenType.RPAREN);
         if (elements.size() == 1) {
-            return elements.get(0);
+            return new Selector.Parenthesized(elements.get(0));
         }
         List<Term> terms = new ArrayList<>();
         for (Selector element : elements) {
@@ -1175,7 +1222,45 @@ final class Parser {
     // ---------------------------------------------------------------------------------------- terms
 
     /** A value: literal, bind marker, collection/tuple/UDT literal, function call or {@code (type) term}. */
+    /** A term with arithmetic ({@code 1 + 2 * 3}); an operator continues only when a term follows it. */
     private Term term() {
+        enter();
+        try {
+            Term left = productTerm();
+            while ((peek().is(TokenType.PLUS) || peek().is(TokenType.MINUS) && !signedLiteralAt(pos)) && startsTermAt(pos + 1)) {
+                ArithmeticOperator op = next().is(TokenType.PLUS) ? ArithmeticOperator.ADD : ArithmeticOperator.SUBTRACT;
+                left = new Term.Operation(op, left, productTerm());
+            }
+            return left;
+        } finally {
+            leave();
+        }
+    }
+
+    /**
+     * Whether the '-' at {@code i} is the sign of the number written right after it ({@code 2-1}, {@code 2 -1}),
+     * which Cassandra's lexer reads as a negative literal, never as subtraction.
+     */
+    private boolean signedLiteralAt(int i) {
+        Token minus = token(i);
+        Token next = token(i + 1);
+        return next.start() == minus.end() && (next.is(TokenType.INTEGER) || next.is(TokenType.FLOAT)
+                || next.is(TokenType.DURATION) || next.isKeyword("nan") || next.isKeyword("infinity"));
+    }
+
+    private Term productTerm() {
+        Term left = simpleTerm();
+        while (true) {
+            ArithmeticOperator op = productOperator(peek());
+            if (op == null || !startsTermAt(pos + 1)) {
+                return left;
+            }
+            next();
+            left = new Term.Operation(op, left, simpleTerm());
+        }
+    }
+
+    private Term simpleTerm() {
         Token t = peek();
         switch (t.type()) {
             case STRING:
@@ -1367,7 +1452,7 @@ final class Parser {
             pos = savedPos;
             return null;
         }
-        return new Term.Cast(type, term());
+        return new Term.Cast(type, simpleTerm());
     }
 
     private boolean startsTermAt(int i) {
@@ -1445,6 +1530,27 @@ final class Parser {
     // ---------------------------------------------------------------------------------------- types
 
     private TypeRef type() {
+        enter();
+        try {
+            return typeUnchecked();
+        } finally {
+            leave();
+        }
+    }
+
+    private void enter() {
+        if (++depth > MAX_NESTING) {
+            depth--;
+            throw error(peek(), "the statement nests terms, selectors or types more than " + MAX_NESTING
+                    + " levels deep");
+        }
+    }
+
+    private void leave() {
+        depth--;
+    }
+
+    private TypeRef typeUnchecked() {
         Token t = peek();
         if (t.is(TokenType.STRING)) {
             next();

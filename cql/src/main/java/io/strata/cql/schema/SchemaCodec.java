@@ -22,7 +22,9 @@ import java.util.UUID;
  * byte so later releases can read what earlier ones wrote. Stateless, thread-safe.
  */
 public final class SchemaCodec {
-    private static final int FORMAT = 1;
+    /** 2 adds dropped columns; 1 kept them as "strata.dropped.<name>" options (read and converted). */
+    private static final int FORMAT = 2;
+    private static final String LEGACY_DROPPED_PREFIX = "strata.dropped.";
 
     private SchemaCodec() {}
 
@@ -54,6 +56,16 @@ public final class SchemaCodec {
                         out.writeBoolean(c.descending());
                     }
                     writeOptions(out, t.options());
+                    out.writeInt(t.dropped().size());
+                    for (DroppedColumn d : t.dropped().values()) {
+                        out.writeUTF(d.name());
+                        out.writeBoolean(d.type() != null);
+                        if (d.type() != null) {
+                            writeType(out, d.type());
+                        }
+                        out.writeLong(d.droppedAtMicros());
+                        out.writeBoolean(d.isStatic());
+                    }
                 }
             }
             out.flush();
@@ -67,7 +79,7 @@ public final class SchemaCodec {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
             int format = in.readUnsignedByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != 1) {
                 throw new IllegalStateException("unknown schema format " + format);
             }
             UUID schemaVersion = readUuid(in);
@@ -96,7 +108,25 @@ public final class SchemaCodec {
                         ColumnMetadata.Kind kind = ColumnMetadata.Kind.values()[in.readUnsignedByte()];
                         cols.add(new ColumnMetadata(cname, type, kind, in.readInt(), in.readBoolean()));
                     }
-                    tables.put(tname, new TableMetadata(name, tname, id, cols, readOptions(in)));
+                    Map<String, Object> options = readOptions(in);
+                    Map<String, DroppedColumn> dropped = new LinkedHashMap<>();
+                    if (format == 1) {
+                        for (String key : List.copyOf(options.keySet())) {
+                            if (key.startsWith(LEGACY_DROPPED_PREFIX)) {
+                                String col = key.substring(LEGACY_DROPPED_PREFIX.length());
+                                dropped.put(col, new DroppedColumn(col, null,
+                                        Long.parseLong(String.valueOf(options.remove(key))), false));
+                            }
+                        }
+                    } else {
+                        int ndropped = in.readInt();
+                        for (int k = 0; k < ndropped; k++) {
+                            String col = in.readUTF();
+                            DataType type = in.readBoolean() ? readType(in) : null;
+                            dropped.put(col, new DroppedColumn(col, type, in.readLong(), in.readBoolean()));
+                        }
+                    }
+                    tables.put(tname, new TableMetadata(name, tname, id, cols, options, dropped));
                 }
                 keyspaces.put(name, new KeyspaceMetadata(name, replication, durable, tables, types));
             }

@@ -13,8 +13,8 @@ import java.util.UUID;
 
 /**
  * A table's schema: its id, its columns in system_schema order (partition key, clustering, then the
- * others by name) and its options (CQL table properties as given, normalised to strings or string maps).
- * Immutable.
+ * others by name), its options (CQL table properties as given, normalised to strings or string maps) and
+ * the columns dropped from it. Immutable.
  */
 public final class TableMetadata {
     private final String keyspace;
@@ -22,6 +22,7 @@ public final class TableMetadata {
     private final UUID id;
     private final List<ColumnMetadata> columns;
     private final Map<String, Object> options;
+    private final Map<String, DroppedColumn> dropped;
     private final List<ColumnMetadata> partitionKey;
     private final List<ColumnMetadata> clustering;
     private final List<ColumnMetadata> regularAndStatic;
@@ -30,6 +31,12 @@ public final class TableMetadata {
     private final List<Boolean> clusteringDescending;
 
     public TableMetadata(String keyspace, String name, UUID id, List<ColumnMetadata> columns, Map<String, Object> options) {
+        this(keyspace, name, id, columns, options, Map.of());
+    }
+
+    public TableMetadata(String keyspace, String name, UUID id, List<ColumnMetadata> columns, Map<String, Object> options,
+            Map<String, DroppedColumn> dropped) {
+        this.dropped = Collections.unmodifiableMap(new java.util.TreeMap<>(dropped));
         this.keyspace = requireNonNull(keyspace, "keyspace is null");
         this.name = requireNonNull(name, "name is null");
         this.id = requireNonNull(id, "id is null");
@@ -119,12 +126,21 @@ public final class TableMetadata {
         return options;
     }
 
+    /** Columns dropped from this table, by name (the latest drop of each name). */
+    public Map<String, DroppedColumn> dropped() {
+        return dropped;
+    }
+
     public TableMetadata withColumns(List<ColumnMetadata> newColumns) {
-        return new TableMetadata(keyspace, name, id, newColumns, options);
+        return new TableMetadata(keyspace, name, id, newColumns, options, dropped);
     }
 
     public TableMetadata withOptions(Map<String, Object> newOptions) {
-        return new TableMetadata(keyspace, name, id, columns, newOptions);
+        return new TableMetadata(keyspace, name, id, columns, newOptions, dropped);
+    }
+
+    public TableMetadata withDropped(Map<String, DroppedColumn> newDropped) {
+        return new TableMetadata(keyspace, name, id, columns, options, newDropped);
     }
 
     @Override

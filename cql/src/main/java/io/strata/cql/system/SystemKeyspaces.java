@@ -87,6 +87,13 @@ public final class SystemKeyspaces {
             "keyspace_name", TEXT, "table_name", TEXT, "column_name", TEXT, "dropped_time", NativeType.TIMESTAMP,
             "kind", TEXT, "type", TEXT);
 
+    static final TableMetadata TRACE_SESSIONS = define("system_traces", "sessions", 1, 0,
+            "session_id", UUIDT, "client", INET, "command", TEXT, "coordinator", INET, "coordinator_port", INT,
+            "duration", INT, "parameters", MAP_TEXT_TEXT, "request", TEXT, "started_at", NativeType.TIMESTAMP);
+    static final TableMetadata TRACE_EVENTS = define("system_traces", "events", 1, 1,
+            "session_id", UUIDT, "event_id", NativeType.TIMEUUID, "activity", TEXT, "source", INET, "source_elapsed", INT,
+            "source_port", INT, "thread", TEXT);
+
     static final TableMetadata MCS_KEYSPACES = define("system_schema_mcs", "keyspaces", 1, 0,
             "keyspace_name", TEXT, "durable_writes", BOOL, "replication", MAP_TEXT_TEXT, "status", TEXT);
     static final TableMetadata MCS_TABLES = define("system_schema_mcs", "tables", 1, 1,
@@ -106,7 +113,7 @@ public final class SystemKeyspaces {
     static {
         for (TableMetadata t : List.of(LOCAL, PEERS, PEERS_V2, KEYSPACES, TABLES, COLUMNS, TYPES, FUNCTIONS, AGGREGATES,
                 INDEXES, VIEWS, TRIGGERS, DROPPED_COLUMNS, MCS_KEYSPACES, MCS_TABLES, VIRTUAL_KEYSPACES, VIRTUAL_TABLES,
-                VIRTUAL_COLUMNS)) {
+                VIRTUAL_COLUMNS, TRACE_SESSIONS, TRACE_EVENTS)) {
             DEFINITIONS.computeIfAbsent(t.keyspace(), k -> new TreeMap<>()).put(t.name(), t);
         }
         for (String empty : List.of("system_auth", "system_distributed", "system_traces")) {
@@ -115,15 +122,21 @@ public final class SystemKeyspaces {
     }
 
     private final java.util.function.Supplier<NodeInfo> nodeInfo;
+    private final TraceLog traces;
 
     public SystemKeyspaces(NodeInfo node) {
+        this(() -> node, TraceLog.NONE);
         requireNonNull(node, "node is null");
-        this.nodeInfo = () -> node;
     }
 
-    /** For a node whose facts are only known once it runs (e.g. the port when bound to port 0). */
-    public SystemKeyspaces(java.util.function.Supplier<NodeInfo> nodeInfo) {
+    /**
+     * @param nodeInfo facts about the node, for a node that knows some only once it runs (the port when
+     *     bound to port 0)
+     * @param traces the traced requests {@code system_traces} shows
+     */
+    public SystemKeyspaces(java.util.function.Supplier<NodeInfo> nodeInfo, TraceLog traces) {
         this.nodeInfo = requireNonNull(nodeInfo, "nodeInfo is null");
+        this.traces = requireNonNull(traces, "traces is null");
     }
 
     /**
@@ -154,11 +167,11 @@ public final class SystemKeyspaces {
     }
 
     /** Computes a system table for a tenant; empty if no such table. */
-    public Optional<VirtualTable> table(String keyspace, String table, Schema schema) {
-        return definition(keyspace, table).map(def -> new VirtualTable(def, rows(def, schema)));
+    public Optional<VirtualTable> table(String keyspace, String table, Schema schema, String tenant) {
+        return definition(keyspace, table).map(def -> new VirtualTable(def, rows(def, schema, tenant)));
     }
 
-    private List<List<byte[]>> rows(TableMetadata def, Schema schema) {
+    private List<List<byte[]>> rows(TableMetadata def, Schema schema, String tenant) {
         List<List<byte[]>> rows = new ArrayList<>();
         String key = def.keyspace() + "." + def.name();
         switch (key) {
@@ -191,6 +204,12 @@ public final class SystemKeyspaces {
                             u.fieldTypes().stream().map(DataType::cql).toList()));
                 }
             });
+            case "system_traces.sessions" -> traces.sessions(tenant).forEach(t -> rows.add(row(t.sessionId(), t.client(),
+                    t.command(), t.coordinator(), t.coordinatorPort(), t.durationMicros(), t.parameters(), t.request(),
+                    java.time.Instant.ofEpochMilli(t.startedAtMillis()))));
+            case "system_traces.events" -> traces.sessions(tenant).forEach(t -> t.events().forEach(e -> rows.add(row(
+                    t.sessionId(), e.eventId(), e.activity(), e.source(), e.sourceElapsedMicros(), e.sourcePort(),
+                    e.thread()))));
             default -> {
                 // peers, peers_v2 (a single gateway has none), functions, aggregates, indexes, views, triggers,
                 // dropped_columns and the virtual schema are empty.

@@ -75,6 +75,9 @@ public record VirtualTable(TableMetadata metadata, List<List<byte[]>> rows) {
         if (v instanceof UUID u) {
             return Values.ofUuid(u);
         }
+        if (v instanceof java.time.Instant i) {
+            return Values.ofLong(i.toEpochMilli());
+        }
         if (v instanceof InetAddress a) {
             return a.getAddress();
         }

@@ -2,7 +2,6 @@ package io.strata.cql.types;
 
 import static java.util.Objects.requireNonNull;
 
-import com.datastax.oss.protocol.internal.response.result.RawType;
 import java.util.List;
 
 /** list, set or map; frozen or not. Non-frozen collections are stored as one cell per element. */
@@ -29,15 +28,6 @@ public record CollectionType(Kind kind, DataType keyOrElement, DataType value, b
             case MAP -> "map<" + keyOrElement.cql() + ", " + value.cql() + ">";
         };
         return isFrozen ? "frozen<" + inner + ">" : inner;
-    }
-
-    @Override
-    public RawType rawType() {
-        return switch (kind) {
-            case LIST -> new RawType.RawList(keyOrElement.rawType());
-            case SET -> new RawType.RawSet(keyOrElement.rawType());
-            case MAP -> new RawType.RawMap(keyOrElement.rawType(), value.rawType());
-        };
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.strata.cql.types;
 
-import com.datastax.oss.protocol.internal.response.result.RawType;
 import java.util.List;
 
 /**
@@ -12,9 +11,6 @@ public sealed interface DataType permits NativeType, CollectionType, TupleType, 
 
     /** The CQL spelling, as in system_schema.columns.type and DESCRIBE (e.g. {@code frozen<list<int>>}). */
     String cql();
-
-    /** The native-protocol type descriptor for result and variables metadata. */
-    RawType rawType();
 
     /** True for frozen collections, tuples, UDTs and every native type: values are single cells. */
     boolean isFrozen();

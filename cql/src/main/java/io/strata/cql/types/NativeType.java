@@ -1,7 +1,5 @@
 package io.strata.cql.types;
 
-import com.datastax.oss.protocol.internal.ProtocolConstants;
-import com.datastax.oss.protocol.internal.response.result.RawType;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -13,37 +11,35 @@ import java.util.stream.Stream;
  * {@code varchar} is an alias of {@code text}.
  */
 public enum NativeType implements DataType {
-    ASCII("ascii", ProtocolConstants.DataType.ASCII, -1),
-    BIGINT("bigint", ProtocolConstants.DataType.BIGINT, 8),
-    BLOB("blob", ProtocolConstants.DataType.BLOB, -1),
-    BOOLEAN("boolean", ProtocolConstants.DataType.BOOLEAN, 1),
-    COUNTER("counter", ProtocolConstants.DataType.COUNTER, 8),
-    DATE("date", ProtocolConstants.DataType.DATE, 4),
-    DECIMAL("decimal", ProtocolConstants.DataType.DECIMAL, -1),
-    DOUBLE("double", ProtocolConstants.DataType.DOUBLE, 8),
-    DURATION("duration", ProtocolConstants.DataType.DURATION, -1),
-    FLOAT("float", ProtocolConstants.DataType.FLOAT, 4),
-    INET("inet", ProtocolConstants.DataType.INET, -1),
-    INT("int", ProtocolConstants.DataType.INT, 4),
-    SMALLINT("smallint", ProtocolConstants.DataType.SMALLINT, 2),
-    TEXT("text", ProtocolConstants.DataType.VARCHAR, -1),
-    TIME("time", ProtocolConstants.DataType.TIME, 8),
-    TIMESTAMP("timestamp", ProtocolConstants.DataType.TIMESTAMP, 8),
-    TIMEUUID("timeuuid", ProtocolConstants.DataType.TIMEUUID, 16),
-    TINYINT("tinyint", ProtocolConstants.DataType.TINYINT, 1),
-    UUID("uuid", ProtocolConstants.DataType.UUID, 16),
-    VARINT("varint", ProtocolConstants.DataType.VARINT, -1);
+    ASCII("ascii", -1),
+    BIGINT("bigint", 8),
+    BLOB("blob", -1),
+    BOOLEAN("boolean", 1),
+    COUNTER("counter", 8),
+    DATE("date", 4),
+    DECIMAL("decimal", -1),
+    DOUBLE("double", 8),
+    DURATION("duration", -1),
+    FLOAT("float", 4),
+    INET("inet", -1),
+    INT("int", 4),
+    SMALLINT("smallint", 2),
+    TEXT("text", -1),
+    TIME("time", 8),
+    TIMESTAMP("timestamp", 8),
+    TIMEUUID("timeuuid", 16),
+    TINYINT("tinyint", 1),
+    UUID("uuid", 16),
+    VARINT("varint", -1);
 
     private static final Map<String, NativeType> BY_NAME = Stream.of(values())
             .collect(Collectors.toMap(t -> t.cqlName, Function.identity()));
 
     private final String cqlName;
-    private final int protocolId;
     private final int fixedLength;
 
-    NativeType(String cqlName, int protocolId, int fixedLength) {
+    NativeType(String cqlName, int fixedLength) {
         this.cqlName = cqlName;
-        this.protocolId = protocolId;
         this.fixedLength = fixedLength;
     }
 
@@ -60,11 +56,6 @@ public enum NativeType implements DataType {
     @Override
     public String cql() {
         return cqlName;
-    }
-
-    @Override
-    public RawType rawType() {
-        return RawType.PRIMITIVES.get(protocolId);
     }
 
     @Override

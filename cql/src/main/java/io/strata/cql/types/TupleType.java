@@ -1,6 +1,5 @@
 package io.strata.cql.types;
 
-import com.datastax.oss.protocol.internal.response.result.RawType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -14,15 +13,6 @@ public record TupleType(List<DataType> elements) implements DataType {
     @Override
     public String cql() {
         return "frozen<tuple<" + elements.stream().map(DataType::cql).collect(Collectors.joining(", ")) + ">>";
-    }
-
-    @Override
-    public RawType rawType() {
-        List<RawType> raws = new ArrayList<>();
-        for (DataType t : elements) {
-            raws.add(t.rawType());
-        }
-        return new RawType.RawTuple(raws);
     }
 
     @Override

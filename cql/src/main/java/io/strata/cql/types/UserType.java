@@ -1,6 +1,5 @@
 package io.strata.cql.types;
 
-import com.datastax.oss.protocol.internal.response.result.RawType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +19,6 @@ public record UserType(String keyspace, String name, List<String> fieldNames, Li
     public String cql() {
         String n = CqlIdentifiers.quoteIfNeeded(name);
         return isFrozen ? "frozen<" + n + ">" : n;
-    }
-
-    @Override
-    public RawType rawType() {
-        Map<String, RawType> fields = new LinkedHashMap<>();
-        for (int i = 0; i < fieldNames.size(); i++) {
-            fields.put(fieldNames.get(i), fieldTypes.get(i).rawType());
-        }
-        return new RawType.RawUdt(keyspace, name, fields);
     }
 
     @Override

@@ -3,43 +3,40 @@ package io.strata.cql.exec;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.datastax.oss.protocol.internal.ProtocolConstants.ConsistencyLevel;
+import io.strata.cql.request.Consistency;
+import io.strata.cql.request.CqlException;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TestConsistencyPolicy {
     @ParameterizedTest
-    @ValueSource(ints = {ConsistencyLevel.ONE, ConsistencyLevel.LOCAL_ONE, ConsistencyLevel.LOCAL_QUORUM,
-            ConsistencyLevel.QUORUM, ConsistencyLevel.SERIAL, ConsistencyLevel.LOCAL_SERIAL})
-    void readsAcceptTheLevelsTheyCanHonour(int level) {
+    @EnumSource(value = Consistency.class, names = {"ONE", "LOCAL_ONE", "LOCAL_QUORUM", "QUORUM", "SERIAL", "LOCAL_SERIAL"})
+    void readsAcceptTheLevelsTheyCanHonour(Consistency level) {
         assertThatCode(() -> ConsistencyPolicy.checkRead(level)).doesNotThrowAnyException();
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {ConsistencyLevel.ALL, ConsistencyLevel.EACH_QUORUM, ConsistencyLevel.TWO, ConsistencyLevel.THREE,
-            ConsistencyLevel.ANY})
-    void readsRefuseTheOthersWithAnInvalidRequest(int level) {
+    @EnumSource(value = Consistency.class, names = {"ALL", "EACH_QUORUM", "TWO", "THREE", "ANY"})
+    void readsRefuseTheOthersWithAnInvalidRequest(Consistency level) {
         assertThatThrownBy(() -> ConsistencyPolicy.checkRead(level)).isInstanceOf(CqlException.class)
-                .hasMessageContaining(level == ConsistencyLevel.ANY ? "only supported for writes" : ConsistencyPolicy.name(level));
+                .hasMessageContaining(level == Consistency.ANY ? "only supported for writes" : ConsistencyPolicy.name(level));
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {ConsistencyLevel.ONE, ConsistencyLevel.LOCAL_ONE, ConsistencyLevel.LOCAL_QUORUM,
-            ConsistencyLevel.QUORUM, ConsistencyLevel.ANY})
-    void writesAcceptLevelsAQuorumSatisfies(int level) {
+    @EnumSource(value = Consistency.class, names = {"ONE", "LOCAL_ONE", "LOCAL_QUORUM", "QUORUM", "ANY"})
+    void writesAcceptLevelsAQuorumSatisfies(Consistency level) {
         assertThatCode(() -> ConsistencyPolicy.checkWrite(level)).doesNotThrowAnyException();
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {ConsistencyLevel.ALL, ConsistencyLevel.EACH_QUORUM, ConsistencyLevel.TWO, ConsistencyLevel.THREE,
-            ConsistencyLevel.SERIAL, ConsistencyLevel.LOCAL_SERIAL})
-    void writesRefuseLevelsAQuorumDoesNotSatisfy(int level) {
+    @EnumSource(value = Consistency.class, names = {"ALL", "EACH_QUORUM", "TWO", "THREE", "SERIAL", "LOCAL_SERIAL"})
+    void writesRefuseLevelsAQuorumDoesNotSatisfy(Consistency level) {
         assertThatThrownBy(() -> ConsistencyPolicy.checkWrite(level)).isInstanceOf(CqlException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {ConsistencyLevel.ONE, ConsistencyLevel.QUORUM, ConsistencyLevel.ALL})
-    void serialConsistencyMustBeSerial(int level) {
+    @EnumSource(value = Consistency.class, names = {"ONE", "QUORUM", "ALL"})
+    void serialConsistencyMustBeSerial(Consistency level) {
         assertThatThrownBy(() -> ConsistencyPolicy.checkSerial(level)).isInstanceOf(CqlException.class)
                 .hasMessageContaining("SERIAL");
     }

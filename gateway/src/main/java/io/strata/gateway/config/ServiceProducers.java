@@ -1,13 +1,12 @@
 package io.strata.gateway.config;
 
 import io.quarkus.runtime.Startup;
-import io.strata.cql.exec.CqlRequestHandler;
-import io.strata.cql.exec.SchemaService;
-import io.strata.cql.server.LocalSchemaEvents;
-import io.strata.cql.server.RequestHandler;
-import io.strata.cql.server.SchemaEvents;
+import io.strata.cql.schema.LocalSchemaEvents;
+import io.strata.cql.schema.SchemaService;
+import io.strata.cql.session.CqlRequestHandler;
+import io.strata.cql.session.RequestHandler;
+import io.strata.cql.schema.SchemaEvents;
 import io.strata.cql.system.NodeInfo;
-import io.strata.cql.system.SystemKeyspaces;
 import io.strata.gateway.transport.CqlServerLifecycle;
 import jakarta.enterprise.inject.Instance;
 import io.strata.storage.spi.StorageEngine;
@@ -87,9 +86,9 @@ public class ServiceProducers {
         UUID hostId = UUID.nameUUIDFromBytes(data.toString().getBytes(StandardCharsets.UTF_8));
         InetAddress address = advertised(host);
         // The bound port is known only once the server listens (port 0 picks one), hence the supplier.
-        SystemKeyspaces system = new SystemKeyspaces(() -> new NodeInfo(node.clusterName(), node.datacenter(), node.rack(),
-                hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))));
-        return new CqlRequestHandler(engine, schemas, system, clock, node.maxPreparedStatements());
+        return CqlRequestHandler.assemble(engine, schemas, () -> new NodeInfo(node.clusterName(), node.datacenter(),
+                node.rack(), hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))),
+                clock, node.maxPreparedStatements(), List.of());
     }
 
     @Produces

@@ -15,12 +15,15 @@ import com.datastax.oss.protocol.internal.response.Authenticate;
 import com.datastax.oss.protocol.internal.response.Error;
 import com.datastax.oss.protocol.internal.response.Ready;
 import com.datastax.oss.protocol.internal.response.Supported;
-import com.datastax.oss.protocol.internal.response.event.SchemaChangeEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.strata.cql.server.ClientState;
+import io.smallrye.mutiny.Uni;
+import io.strata.cql.schema.SchemaEvent;
+import io.strata.cql.session.ClientState;
+import io.strata.cql.session.RequestHandler;
+import io.strata.cql.session.WireMessages;
 import io.strata.tenancy.AuthenticationException;
-import io.strata.tenancy.TenantContext;
+import io.strata.tenancy.core.TenantContext;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -35,8 +38,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +48,7 @@ import org.jboss.logging.Logger;
 /**
  * One client connection: byte framing in both directions, the handshake (OPTIONS, STARTUP, SASL
  * PLAIN authentication), REGISTER and schema events, and the dispatch of QUERY, PREPARE, EXECUTE and
- * BATCH to the {@link io.strata.cql.server.RequestHandler}.
+ * BATCH to the {@link io.strata.cql.session.RequestHandler}.
  *
  * <p><b>Lifecycle.</b> The first frame fixes the protocol version. STARTUP negotiates compression and
  * is answered with AUTHENTICATE; in v5 that answer is the last unframed message and both directions
@@ -64,9 +67,9 @@ import org.jboss.logging.Logger;
  * queue by the in-flight limit, and schema events by closing a connection that accumulates more
  * than {@value #MAX_EVENTS_WHILE_BLOCKED} of them while not reading its socket.
  *
- * <p><b>Ignored request features.</b> The tracing flag is accepted and ignored (responses carry no
- * tracing id), so are custom payloads and the v5 COMPRESSED envelope flag; responses carry no
- * warnings.
+ * <p><b>Tracing and warnings.</b> A request's tracing flag reaches the request handler, and its response
+ * carries the tracing session id and any warnings (from protocol v4). Custom payloads and the v5
+ * COMPRESSED envelope flag are accepted and ignored.
  *
  * <p><b>Threading.</b> Everything except {@link #complete} and {@link #onSchemaChange} runs on the
  * connection's event loop; those two only touch the concurrent outbound queue.
@@ -276,7 +279,7 @@ final class CqlConnection {
             case Opcode.EXECUTE:
             case Opcode.BATCH:
                 requireAuthenticated(stream, opcodeName(message.opcode));
-                execute(stream, message);
+                execute(stream, message, frame.tracing);
                 break;
             default:
                 throw new ProtocolViolation(stream, "Unexpected message opcode 0x" + Integer.toHexString(message.opcode));
@@ -356,7 +359,7 @@ final class CqlConnection {
             return;
         }
         if (result.succeeded() && result.result() != null) {
-            clientState = new ClientState(result.result(), version);
+            clientState = new ClientState(result.result(), version, remoteAddress());
             LOG.debugf("CQL connection from %s authenticated for tenant %s", socket.remoteAddress(),
                     result.result().tenantId());
             respond(stream, new AuthSuccess(null));
@@ -384,27 +387,28 @@ final class CqlConnection {
         respond(stream, new Ready());
     }
 
-    private void execute(int stream, Message request) {
+    private void execute(int stream, Message request, boolean tracing) {
         inFlight++;
         if (inFlight >= maxInFlight) {
             inFlightPaused = true;
         }
-        CompletionStage<Message> stage;
+        Uni<RequestHandler.Response> answer;
         try {
-            stage = resources.requestHandler().handle(clientState, request);
+            answer = resources.requestHandler().handle(clientState, new RequestHandler.Request(request, tracing));
         } catch (RuntimeException e) {
             complete(stream, null, e);
             return;
         }
-        if (stage == null) {
-            complete(stream, null, new IllegalStateException("RequestHandler returned no stage"));
+        if (answer == null) {
+            complete(stream, null, new IllegalStateException("RequestHandler returned no response"));
             return;
         }
-        stage.whenComplete((response, failure) -> complete(stream, response, failure));
+        answer.subscribe().with(response -> complete(stream, response, null), failure -> complete(stream, null, failure));
     }
 
     /** Queues the answer to a request; any thread. */
-    private void complete(int stream, Message response, Throwable failure) {
+    private void complete(int stream, RequestHandler.Response reply, Throwable failure) {
+        Message response = reply == null ? null : reply.message();
         Message answer;
         if (failure != null) {
             Throwable cause = unwrap(failure);
@@ -414,15 +418,16 @@ final class CqlConnection {
             LOG.errorf("RequestHandler answered stream %d with %s", stream, response);
             answer = new Error(ErrorCode.SERVER_ERROR, "Internal server error: no response produced");
         } else {
-            answer = response;
+            enqueue(new Outbound(stream, response, -1, true, reply.tracingId(), reply.warnings()));
+            return;
         }
         enqueue(new Outbound(stream, answer, -1, true));
     }
 
     /** A schema change of this connection's tenant; any thread. */
-    private void onSchemaChange(SchemaChangeEvent event) {
+    private void onSchemaChange(SchemaEvent event) {
         if (!closed) {
-            enqueue(new Outbound(-1, event, -1, false));
+            enqueue(new Outbound(-1, WireMessages.event(event), -1, false));
         }
     }
 
@@ -498,7 +503,8 @@ final class CqlConnection {
             return ProtocolVersions.obsoleteErrorFrame(responseVersion, item.streamId(), error.code, error.message);
         }
         try {
-            return encoder.encode(response(responseVersion, item.streamId(), item.message()));
+            return encoder.encode(response(responseVersion, item.streamId(), item.message(), item.tracingId(),
+                    item.warnings()));
         } catch (RuntimeException e) {
             if (item.isEvent()) {
                 LOG.warnf(e, "Dropping an event that cannot be encoded in protocol v%d", responseVersion);
@@ -511,7 +517,13 @@ final class CqlConnection {
     }
 
     private static Frame response(int version, int stream, Message message) {
-        return Frame.forResponse(version, stream, null, Frame.NO_PAYLOAD, Collections.emptyList(), message);
+        return response(version, stream, message, null, List.of());
+    }
+
+    /** Warnings travel only from protocol v4 on; the tracing id in every version. */
+    private static Frame response(int version, int stream, Message message, UUID tracingId, List<String> warnings) {
+        return Frame.forResponse(version, stream, tracingId, Frame.NO_PAYLOAD,
+                version >= 4 ? warnings : Collections.emptyList(), message);
     }
 
     // ---------------------------------------------------------------- flow control and closing
@@ -617,7 +629,23 @@ final class CqlConnection {
      * @param version the version to encode it in, or -1 for the connection's
      * @param completesRequest whether writing it ends an in-flight request
      */
-    private record Outbound(int streamId, Message message, int version, boolean completesRequest) {
+    /** The client's address, for traces (loopback when the socket has none, as in tests). */
+    private java.net.InetAddress remoteAddress() {
+        try {
+            return socket.remoteAddress() == null || socket.remoteAddress().hostAddress() == null
+                    ? java.net.InetAddress.getLoopbackAddress()
+                    : java.net.InetAddress.getByName(socket.remoteAddress().hostAddress());
+        } catch (java.net.UnknownHostException e) {
+            return java.net.InetAddress.getLoopbackAddress();
+        }
+    }
+
+    private record Outbound(int streamId, Message message, int version, boolean completesRequest, UUID tracingId,
+            List<String> warnings) {
+        Outbound(int streamId, Message message, int version, boolean completesRequest) {
+            this(streamId, message, version, completesRequest, null, List.of());
+        }
+
         boolean isEvent() {
             return message.opcode == Opcode.EVENT;
         }

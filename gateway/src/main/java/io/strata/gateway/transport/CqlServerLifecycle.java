@@ -2,8 +2,8 @@ package io.strata.gateway.transport;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.strata.cql.server.RequestHandler;
-import io.strata.cql.server.SchemaEvents;
+import io.strata.cql.session.RequestHandler;
+import io.strata.cql.schema.SchemaEvents;
 import io.strata.tenancy.Authenticator;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;

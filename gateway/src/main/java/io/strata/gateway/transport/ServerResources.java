@@ -2,8 +2,8 @@ package io.strata.gateway.transport;
 
 import static java.util.Objects.requireNonNull;
 
-import io.strata.cql.server.RequestHandler;
-import io.strata.cql.server.SchemaEvents;
+import io.strata.cql.session.RequestHandler;
+import io.strata.cql.schema.SchemaEvents;
 import io.strata.tenancy.Authenticator;
 import java.util.Set;
 

@@ -2,7 +2,7 @@ package io.strata.gateway.transport;
 
 import io.strata.tenancy.AuthenticationException;
 import io.strata.tenancy.Authenticator;
-import io.strata.tenancy.TenantContext;
+import io.strata.tenancy.core.TenantContext;
 import io.vertx.core.Context;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,8 +1,8 @@
 package io.strata.gateway.transport;
 
-import com.datastax.oss.protocol.internal.response.event.SchemaChangeEvent;
-import io.strata.cql.server.LocalSchemaEvents;
-import io.strata.cql.server.SchemaEvents;
+import io.strata.cql.schema.LocalSchemaEvents;
+import io.strata.cql.schema.SchemaEvent;
+import io.strata.cql.schema.SchemaEvents;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@link LocalSchemaEvents} that counts live subscriptions. Thread-safe. */
@@ -11,7 +11,7 @@ final class RecordingSchemaEvents implements SchemaEvents {
     final AtomicInteger subscriptions = new AtomicInteger();
 
     @Override
-    public void publish(String tenantId, SchemaChangeEvent event) {
+    public void publish(String tenantId, SchemaEvent event) {
         delegate.publish(tenantId, event);
     }
 

@@ -3,8 +3,9 @@ package io.strata.gateway.transport;
 import com.datastax.oss.protocol.internal.Message;
 import com.datastax.oss.protocol.internal.request.Query;
 import com.datastax.oss.protocol.internal.response.result.Void;
-import io.strata.cql.server.ClientState;
-import io.strata.cql.server.RequestHandler;
+import io.smallrye.mutiny.Uni;
+import io.strata.cql.session.ClientState;
+import io.strata.cql.session.RequestHandler;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -54,7 +55,12 @@ final class ScriptedRequestHandler implements RequestHandler {
     }
 
     @Override
-    public CompletionStage<Message> handle(ClientState state, Message request) {
+    public Uni<Response> handle(ClientState state, Request request) {
+        CompletionStage<Message> answer = answer(state, request.message());
+        return answer == null ? null : Uni.createFrom().completionStage(answer).map(m -> m == null ? null : Response.of(m));
+    }
+
+    private CompletionStage<Message> answer(ClientState state, Message request) {
         states.add(state);
         if (!(request instanceof Query)) {
             return CompletableFuture.completedFuture(Void.INSTANCE);

@@ -16,6 +16,7 @@ import com.datastax.oss.protocol.internal.response.Error;
 import com.datastax.oss.protocol.internal.response.Ready;
 import com.datastax.oss.protocol.internal.response.Supported;
 import com.datastax.oss.protocol.internal.response.event.SchemaChangeEvent;
+import io.strata.cql.schema.SchemaEvent;
 import com.datastax.oss.protocol.internal.response.result.Rows;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -619,12 +620,8 @@ final class TestCqlServer {
                     ProtocolConstants.EventType.TOPOLOGY_CHANGE, ProtocolConstants.EventType.STATUS_CHANGE)));
             assertThat(client.receive().message).isInstanceOf(Ready.class);
 
-            events.publish("other-tenant", new SchemaChangeEvent(
-                    ProtocolConstants.SchemaChangeType.CREATED, ProtocolConstants.SchemaChangeTarget.KEYSPACE,
-                    "not_mine", null, List.of()));
-            events.publish(FakeAuthenticator.TENANT, new SchemaChangeEvent(
-                    ProtocolConstants.SchemaChangeType.CREATED, ProtocolConstants.SchemaChangeTarget.TABLE,
-                    "ks", "users", List.of()));
+            events.publish("other-tenant", SchemaEvent.keyspace(SchemaEvent.Change.CREATED, "not_mine"));
+            events.publish(FakeAuthenticator.TENANT, SchemaEvent.table(SchemaEvent.Change.CREATED, "ks", "users"));
             Frame event = client.receive();
 
             assertThat(event.streamId).isEqualTo(-1);

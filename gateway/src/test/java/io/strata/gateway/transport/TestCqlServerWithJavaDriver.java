@@ -20,8 +20,9 @@ import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
 import com.datastax.oss.protocol.internal.response.result.DefaultRows;
 import com.datastax.oss.protocol.internal.response.result.RawType;
 import com.datastax.oss.protocol.internal.response.result.Void;
-import io.strata.cql.server.ClientState;
-import io.strata.cql.server.RequestHandler;
+import io.smallrye.mutiny.Uni;
+import io.strata.cql.session.ClientState;
+import io.strata.cql.session.RequestHandler;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -162,7 +163,11 @@ final class TestCqlServerWithJavaDriver {
         volatile int rpcPort;
 
         @Override
-        public CompletionStage<Message> handle(ClientState state, Message request) {
+        public Uni<Response> handle(ClientState state, Request request) {
+            return Uni.createFrom().completionStage(answer(state, request.message())).map(Response::of);
+        }
+
+        private CompletionStage<Message> answer(ClientState state, Message request) {
             versions.add(state.protocolVersion());
             if (!(request instanceof Query)) {
                 return CompletableFuture.completedFuture(Void.INSTANCE);

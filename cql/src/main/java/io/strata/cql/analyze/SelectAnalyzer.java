@@ -1,0 +1,177 @@
+package io.strata.cql.analyze;
+
+import io.strata.cql.ast.Ordering;
+import io.strata.cql.ast.Relation;
+import io.strata.cql.ast.Select;
+import io.strata.cql.ast.SelectItem;
+import io.strata.cql.ast.Selector;
+import io.strata.cql.expr.Expr;
+import io.strata.cql.expr.ValueSource;
+import io.strata.cql.plan.Aggregation;
+import io.strata.cql.plan.Restrictions;
+import io.strata.cql.plan.SelectPlan;
+import io.strata.cql.request.CqlException;
+import io.strata.cql.schema.ColumnMetadata;
+import io.strata.cql.schema.TableMetadata;
+import io.strata.cql.types.NativeType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Analyses a SELECT on a stored table into a {@link SelectPlan}: the selection (with aggregates and GROUP
+ * BY), the WHERE clause (through {@link RestrictionAnalyzer}), DISTINCT, ORDER BY and limits, with
+ * Cassandra's rules and messages. Stateless.
+ */
+final class SelectAnalyzer {
+    private SelectAnalyzer() {}
+
+    static SelectPlan analyze(Select s, TableMetadata t, Variables vars) {
+        Set<String> fetched = new LinkedHashSet<>();
+        List<SelectPlan.Output> outputs = new ArrayList<>();
+        Aggregation aggregation = null;
+        if (s.selection().isEmpty()) {
+            if (s.distinct()) {
+                throw CqlException.invalid("SELECT DISTINCT * is not supported: select the partition key columns");
+            }
+            for (ColumnMetadata c : t.columns()) {
+                outputs.add(new SelectPlan.Output(c.name(), new Expr.ColumnExpr(c)));
+                if (!c.isPrimaryKey()) {
+                    fetched.add(c.name());
+                }
+            }
+        } else {
+            boolean aggregates = s.selection().stream().anyMatch(i -> SelectionAnalyzer.hasAggregate(i.selector()));
+            List<Aggregation.Item> calls = aggregates || !s.groupBy().isEmpty() ? new ArrayList<>() : null;
+            SelectionAnalyzer selection = new SelectionAnalyzer(t, vars, fetched, calls);
+            for (SelectItem item : s.selection()) {
+                Expr e = selection.top(item.selector());
+                outputs.add(new SelectPlan.Output(item.alias() != null ? item.alias() : Labels.of(item.selector()), e));
+            }
+            if (calls != null) {
+                aggregation = new Aggregation(calls, groupBy(s, t));
+            }
+        }
+        if (s.distinct()) {
+            checkDistinct(s, t);
+        }
+        Restrictions where = RestrictionAnalyzer.analyze(s.where(), t, vars, RestrictionAnalyzer.Mode.SELECT,
+                s.allowFiltering(), fetched);
+        if (s.distinct() && (where.clustering().fixedColumns() > 0 || where.clustering().range() != null)) {
+            throw CqlException.invalid("SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or "
+                    + "static columns.");
+        }
+        boolean reversed = s.orderBy().isEmpty() ? false : orderBy(s, t, where);
+        ValueSource limit = s.limit() == null ? null : vars.source(s.limit(), NativeType.INT, "[limit]");
+        ValueSource perPartitionLimit = s.perPartitionLimit() == null ? null
+                : vars.source(s.perPartitionLimit(), NativeType.INT, "[per_partition_limit]");
+        return new SelectPlan(t, outputs, where, reversed, limit, perPartitionLimit, fetched, s.distinct(), s.json(),
+                aggregation);
+    }
+
+    /**
+     * GROUP BY: a primary-key prefix; as in Cassandra, key columns restricted by equality may be left out
+     * (they are constant, so they join the grouping without changing it).
+     */
+    private static List<ColumnMetadata> groupBy(Select s, TableMetadata t) {
+        List<ColumnMetadata> groupBy = new ArrayList<>();
+        List<ColumnMetadata> pkOrder = new ArrayList<>(t.partitionKey());
+        pkOrder.addAll(t.clustering());
+        Set<String> fixed = new HashSet<>();
+        for (Relation r : s.where()) {
+            if (r instanceof Relation.SingleColumn sc && sc.op() == Relation.Operator.EQ) {
+                fixed.add(sc.column());
+            }
+        }
+        int next = 0;
+        for (String name : s.groupBy()) {
+            ColumnMetadata c = Analysis.column(t, name);
+            if (!c.isPrimaryKey()) {
+                throw CqlException.invalid("Group by is currently only supported on the columns of the PRIMARY KEY, got "
+                        + c.name());
+            }
+            while (next < pkOrder.size() && !pkOrder.get(next).equals(c) && fixed.contains(pkOrder.get(next).name())) {
+                groupBy.add(pkOrder.get(next++));
+            }
+            if (next >= pkOrder.size() || !pkOrder.get(next).equals(c)) {
+                throw CqlException.invalid("Group by currently only support groups of columns following their declared "
+                        + "order in the PRIMARY KEY");
+            }
+            groupBy.add(c);
+            next++;
+        }
+        if (!groupBy.isEmpty() && groupBy.size() < t.partitionKey().size()) {
+            throw CqlException.invalid("Group by currently only support groups of columns following their declared order "
+                    + "in the PRIMARY KEY");
+        }
+        return groupBy;
+    }
+
+    private static void checkDistinct(Select s, TableMetadata t) {
+        Set<String> selected = new LinkedHashSet<>();
+        for (SelectItem item : s.selection()) {
+            if (item.selector() instanceof Selector.FunctionCall f && f.name().equalsIgnoreCase("token")) {
+                // Cassandra checks the columns a selector reads: token(k) reads only partition key columns
+                for (Selector arg : f.args()) {
+                    if (!(arg instanceof Selector.ColumnRef r)
+                            || Analysis.column(t, r.name()).kind() != ColumnMetadata.Kind.PARTITION_KEY) {
+                        throw distinctColumns("");
+                    }
+                }
+                continue;
+            }
+            if (!(item.selector() instanceof Selector.ColumnRef ref)) {
+                throw distinctColumns("");
+            }
+            ColumnMetadata c = Analysis.column(t, ref.name());
+            if (c.kind() != ColumnMetadata.Kind.PARTITION_KEY && !c.isStatic()) {
+                throw distinctColumns(" (not " + c.name() + ")");
+            }
+            selected.add(c.name());
+        }
+        for (ColumnMetadata c : t.partitionKey()) {
+            if (!selected.contains(c.name())) {
+                throw CqlException.invalid("SELECT DISTINCT queries must request all the partition key columns (missing "
+                        + c.name() + ")");
+            }
+        }
+    }
+
+    private static CqlException distinctColumns(String detail) {
+        return CqlException.invalid("SELECT DISTINCT queries must only request partition key columns and/or static "
+                + "columns" + detail);
+    }
+
+    /** Returns whether the read runs in reverse clustering order. */
+    private static boolean orderBy(Select s, TableMetadata t, Restrictions where) {
+        if (!(where.partition() instanceof Restrictions.PartitionRestriction.Keys keys)) {
+            throw CqlException.invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
+        }
+        if (!keys.single()) {
+            throw CqlException.invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key; "
+                    + "you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
+        }
+        boolean reversed = false;
+        for (int i = 0; i < s.orderBy().size(); i++) {
+            Ordering o = s.orderBy().get(i);
+            ColumnMetadata oc = Analysis.column(t, o.column());
+            if (oc.kind() != ColumnMetadata.Kind.CLUSTERING) {
+                throw CqlException.invalid("Order by is currently only supported on the clustered columns of the PRIMARY "
+                        + "KEY, got " + oc.name());
+            }
+            if (oc.position() != i) {
+                throw CqlException.invalid("Order by currently only supports the ordering of columns following their "
+                        + "declared order in the PRIMARY KEY");
+            }
+            boolean r = o.descending() != oc.descending();
+            if (i == 0) {
+                reversed = r;
+            } else if (r != reversed) {
+                throw CqlException.invalid("Unsupported order by relation");
+            }
+        }
+        return reversed;
+    }
+}

@@ -1,0 +1,237 @@
+package io.strata.cql.exec;
+
+import static java.util.Objects.requireNonNull;
+
+import io.smallrye.mutiny.Uni;
+import io.strata.cql.expr.Bindings;
+import io.strata.cql.expr.Cells;
+import io.strata.cql.expr.EvalContext;
+import io.strata.cql.expr.PartitionKeys;
+import io.strata.cql.plan.Condition;
+import io.strata.cql.plan.ConditionalPlan;
+import io.strata.cql.request.CqlException;
+import io.strata.cql.request.RequestContext;
+import io.strata.cql.request.Result;
+import io.strata.cql.request.ResultColumn;
+import io.strata.cql.schema.ColumnMetadata;
+import io.strata.cql.schema.TableMetadata;
+import io.strata.cql.types.ComparableEncoding;
+import io.strata.cql.types.NativeType;
+import io.strata.cql.types.Values;
+import io.strata.storage.spi.PartitionData;
+import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.PartitionSelection;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.ReadQuery;
+import io.strata.storage.spi.Row;
+import io.strata.storage.spi.Slice;
+import io.strata.storage.spi.StorageEngine;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs lightweight transactions, as Cassandra does: every statement on one partition of one table; the rows
+ * the statements name are read under the partition's compare-and-set lock in the engine (linearizable per
+ * partition), every condition is evaluated against its own row (or the static row), and all statements apply
+ * or none. The result is {@code [applied]} and, when a condition failed, the current values: the whole row
+ * for IF NOT EXISTS / IF EXISTS, the conditioned columns otherwise (for a batch, one row per conditional
+ * row, with its primary key). Thread-safe.
+ */
+final class LwtExecutor {
+    private final StorageEngine engine;
+
+    LwtExecutor(StorageEngine engine) {
+        this.engine = requireNonNull(engine, "engine is null");
+    }
+
+    Uni<Result> run(RequestContext rc, ConditionalPlan plan, List<Bindings> bindings, EvalContext ctx) {
+        TableMetadata t = plan.table();
+        List<ConditionalPlan.Statement> statements = plan.statements();
+        PartitionKey key = null;
+        List<byte[]> clusterings = new ArrayList<>();
+        for (int i = 0; i < statements.size(); i++) {
+            List<PartitionKey> keys = UpdateBuilder.partitions(statements.get(i).write(), bindings.get(i), ctx);
+            PartitionKey k = keys.get(0);
+            if (key != null && !key.equals(k) || keys.size() > 1) {
+                throw CqlException.invalid("Batch with conditions cannot span multiple partitions");
+            }
+            key = k;
+            List<byte[]> cs = UpdateBuilder.clusterings(statements.get(i).write(), bindings.get(i), ctx);
+            clusterings.add(cs.isEmpty() ? null : cs.get(0));
+        }
+        PartitionKey partition = key;
+        ReadQuery read = read(rc.tenant(), t, partition, clusterings, ctx);
+        if (rc.trace().enabled()) {
+            rc.trace().event("Reading the current row(s) of " + t + " under the partition's compare-and-set lock");
+        }
+        return Uni.createFrom().completionStage(() -> engine.applyIf(read, current -> {
+            PartitionData p = current.partitions().isEmpty() ? null : current.partitions().get(0);
+            for (int i = 0; i < statements.size(); i++) {
+                Condition c = statements.get(i).condition();
+                if (c != null && !holds(c, p, clusterings.get(i), bindings.get(i), ctx)) {
+                    return null;
+                }
+            }
+            List<PartitionUpdate> updates = new ArrayList<>();
+            for (int i = 0; i < statements.size(); i++) {
+                updates.add(UpdateBuilder.build(rc.tenant(), statements.get(i).write(), partition, bindings.get(i), ctx, p,
+                        rc.usage()));
+            }
+            return updates;
+        })).map(result -> {
+            PartitionData p = result.current().partitions().isEmpty() ? null : result.current().partitions().get(0);
+            if (rc.trace().enabled()) {
+                rc.trace().event(result.applied() ? "Conditions held: updates applied" : "Conditions did not hold");
+            }
+            return plan.batch() ? batchResult(t, statements, clusterings, result.applied(), p)
+                    : singleResult(t, statements.get(0), clusterings.get(0), result.applied(), p);
+        });
+    }
+
+    /** The read of every row the statements name (and the static row), or just the static row. */
+    private static ReadQuery read(String tenant, TableMetadata t, PartitionKey key, List<byte[]> clusterings,
+            EvalContext ctx) {
+        TreeMap<byte[], Slice> slices = new TreeMap<>(Arrays::compareUnsigned);
+        for (byte[] c : clusterings) {
+            if (c != null) {
+                slices.put(c, t.clustering().isEmpty() ? Slice.ALL : Slice.prefix(c));
+            }
+        }
+        List<Slice> list = slices.isEmpty() ? List.of(Slice.ALL) : List.copyOf(slices.values());
+        int limit = slices.isEmpty() ? 1 : slices.size();
+        return new ReadQuery(t.tableId(tenant), new PartitionSelection.Single(key), list, false, null, limit, limit,
+                ctx.nowInSeconds(), null);
+    }
+
+    private static boolean holds(Condition condition, PartitionData p, byte[] clustering, Bindings b, EvalContext ctx) {
+        Row staticRow = p == null ? null : p.staticRow();
+        Row row = clustering == null ? null : UpdateBuilder.rowAt(p, clustering);
+        if (condition instanceof Condition.IfNotExists) {
+            return clustering == null ? !hasCells(staticRow) : row == null;
+        }
+        if (condition instanceof Condition.IfExists) {
+            return clustering == null ? hasCells(staticRow) : row != null;
+        }
+        for (Condition.ColumnCondition c : ((Condition.IfColumns) condition).conditions()) {
+            byte[] actual = Conditions.actual(c, c.column().isStatic() ? staticRow : row, b, ctx);
+            if (!Conditions.holds(c, actual, b, ctx)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean hasCells(Row r) {
+        return r != null && !r.cells().isEmpty();
+    }
+
+    private static Result singleResult(TableMetadata t, ConditionalPlan.Statement s, byte[] clustering, boolean applied,
+            PartitionData p) {
+        List<ResultColumn> columns = new ArrayList<>();
+        List<ByteBuffer> values = new ArrayList<>();
+        columns.add(new ResultColumn(t.keyspace(), t.name(), "[applied]", NativeType.BOOLEAN));
+        values.add(ByteBuffer.wrap(Values.ofBoolean(applied)));
+        Row row = clustering == null ? null : UpdateBuilder.rowAt(p, clustering);
+        boolean found = clustering == null ? p != null && hasCells(p.staticRow()) : row != null;
+        if (!applied && found) {
+            List<ColumnMetadata> shown = new ArrayList<>();
+            if (s.condition() instanceof Condition.IfColumns cols) {
+                cols.conditions().forEach(c -> {
+                    if (!shown.contains(c.column())) {
+                        shown.add(c.column());
+                    }
+                });
+            } else {
+                shown.addAll(clustering == null ? staticOnly(t) : t.columns());
+            }
+            for (ColumnMetadata c : shown) {
+                columns.add(new ResultColumn(t.keyspace(), t.name(), c.name(), c.type()));
+            }
+            values.addAll(currentValues(t, shown, p, row));
+        }
+        List<List<ByteBuffer>> rows = new ArrayList<>();
+        rows.add(values);
+        return new Result.Rows(columns, rows, null);
+    }
+
+    /** The partition key and static columns: what IF NOT EXISTS on static data shows. */
+    private static List<ColumnMetadata> staticOnly(TableMetadata t) {
+        List<ColumnMetadata> out = new ArrayList<>(t.partitionKey());
+        t.regularAndStatic().stream().filter(ColumnMetadata::isStatic).forEach(out::add);
+        return out;
+    }
+
+    private static Result batchResult(TableMetadata t, List<ConditionalPlan.Statement> statements, List<byte[]> clusterings,
+            boolean applied, PartitionData p) {
+        List<ColumnMetadata> shown = new ArrayList<>(t.partitionKey());
+        shown.addAll(t.clustering());
+        for (ConditionalPlan.Statement s : statements) {
+            if (s.condition() instanceof Condition.IfColumns cols) {
+                cols.conditions().forEach(c -> {
+                    if (!shown.contains(c.column())) {
+                        shown.add(c.column());
+                    }
+                });
+            }
+        }
+        List<ResultColumn> specs = new ArrayList<>();
+        specs.add(new ResultColumn(t.keyspace(), t.name(), "[applied]", NativeType.BOOLEAN));
+        List<List<ByteBuffer>> rows = new ArrayList<>();
+        if (applied || p == null || p.rows().isEmpty() && !hasCells(p.staticRow())) {
+            List<ByteBuffer> only = new ArrayList<>();
+            only.add(ByteBuffer.wrap(Values.ofBoolean(applied)));
+            rows.add(only);
+            return new Result.Rows(specs, rows, null);
+        }
+        for (ColumnMetadata c : shown) {
+            specs.add(new ResultColumn(t.keyspace(), t.name(), c.name(), c.type()));
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < statements.size(); i++) {
+            if (statements.get(i).condition() == null) {
+                continue;
+            }
+            Row row = clusterings.get(i) == null ? null : UpdateBuilder.rowAt(p, clusterings.get(i));
+            String id = row == null ? "static" : HexFormat.of().formatHex(row.clustering().encoded());
+            if (row == null && (clusterings.get(i) != null || !hasCells(p.staticRow())) || !seen.add(id)) {
+                continue;
+            }
+            List<ByteBuffer> values = new ArrayList<>();
+            values.add(ByteBuffer.wrap(Values.ofBoolean(false)));
+            values.addAll(currentValues(t, shown, p, row));
+            rows.add(values);
+        }
+        if (rows.isEmpty()) {
+            List<ByteBuffer> only = new ArrayList<>();
+            only.add(ByteBuffer.wrap(Values.ofBoolean(false)));
+            for (int i = 0; i < shown.size(); i++) {
+                only.add(null);
+            }
+            rows.add(only);
+        }
+        return new Result.Rows(specs, rows, null);
+    }
+
+    /** The values of {@code columns} in a row read by a conditional statement (for its [applied]=false result). */
+    private static List<ByteBuffer> currentValues(TableMetadata t, List<ColumnMetadata> columns, PartitionData p, Row row) {
+        List<byte[]> pk = PartitionKeys.split(p.key().key(), t.partitionKey().size());
+        List<byte[]> ck = t.clustering().isEmpty() || row == null ? List.of()
+                : ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(), row.clustering().encoded());
+        List<ByteBuffer> values = new ArrayList<>(columns.size());
+        for (ColumnMetadata c : columns) {
+            byte[] v = switch (c.kind()) {
+                case PARTITION_KEY -> pk.get(c.position());
+                case CLUSTERING -> c.position() < ck.size() ? ck.get(c.position()) : null;
+                case STATIC -> Cells.value(p.staticRow(), c.name(), c.type());
+                case REGULAR -> Cells.value(row, c.name(), c.type());
+            };
+            values.add(v == null ? null : ByteBuffer.wrap(v));
+        }
+        return values;
+    }
+}

@@ -1,0 +1,159 @@
+package io.strata.cql.exec.ddl;
+
+import io.strata.cql.request.CqlException;
+import io.strata.cql.schema.ColumnMetadata;
+import io.strata.cql.schema.KeyspaceMetadata;
+import io.strata.cql.schema.Schema;
+import io.strata.cql.schema.SchemaEvent;
+import io.strata.cql.schema.SchemaService;
+import io.strata.cql.schema.TableMetadata;
+import io.strata.cql.system.SystemKeyspaces;
+import io.strata.cql.ast.AlterKeyspace;
+import io.strata.cql.ast.CreateKeyspace;
+import io.strata.cql.ast.DropKeyspace;
+import io.strata.cql.ast.Statement;
+import io.strata.cql.schema.SchemaService.Change;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * CREATE, ALTER and DROP KEYSPACE: validation with Cassandra's codes and messages (replication strategies
+ * and their options; Keyspaces' SingleRegionStrategy and TAGS), and the schema change each makes. Pure
+ * functions of (statement, current schema). Stateless.
+ */
+final class KeyspaceDdl {
+    private KeyspaceDdl() {}
+
+    static Change apply(Statement s, Schema schema) {
+        if (s instanceof CreateKeyspace c) {
+            return createKeyspace(c, schema);
+        }
+        if (s instanceof AlterKeyspace a) {
+            return alterKeyspace(a, schema);
+        }
+        return dropKeyspace((DropKeyspace) s, schema);
+    }
+
+    static Change createKeyspace(CreateKeyspace s, Schema schema) {
+        TableOptions.validateName("keyspace", s.name());
+        if (schema.keyspace(s.name()).isPresent() || SystemKeyspaces.isSystemKeyspace(s.name())) {
+            if (s.ifNotExists()) {
+                return Change.none();
+            }
+            throw new CqlException.AlreadyExists(s.name(), "");
+        }
+        Map<String, String> replication = replication(s.properties());
+        boolean durable = booleanProperty(s.properties(), "durable_writes", true);
+        for (String key : s.properties().keySet()) {
+            // tags: Amazon Keyspaces' resource tags (accepted, not interpreted)
+            if (!key.equals("replication") && !key.equals("durable_writes") && !key.equals("tags")) {
+                throw CqlException.syntax("Unknown property '" + key + "'");
+            }
+        }
+        KeyspaceMetadata ks = new KeyspaceMetadata(s.name(), replication, durable, Map.of(), Map.of());
+        return new Change(Optional.of(schema.with(ks, SchemaService.newSchemaVersion())),
+                SchemaEvent.keyspace(SchemaEvent.Change.CREATED, s.name()));
+    }
+
+    static Change dropKeyspace(DropKeyspace s, Schema schema) {
+        if (SystemKeyspaces.isSystemKeyspace(s.name())) {
+            throw CqlException.unauthorized("Cannot DROP <keyspace " + s.name() + ">: system keyspaces are not modifiable");
+        }
+        if (schema.keyspace(s.name()).isEmpty()) {
+            if (s.ifExists()) {
+                return Change.none();
+            }
+            throw CqlException.invalid("Keyspace '" + s.name() + "' doesn't exist");
+        }
+        return new Change(Optional.of(schema.without(s.name(), SchemaService.newSchemaVersion())),
+                SchemaEvent.keyspace(SchemaEvent.Change.DROPPED, s.name()));
+    }
+
+    private static Map<String, String> replication(Map<String, Object> props) {
+        Object r = props.get("replication");
+        if (!(r instanceof Map<?, ?> m)) {
+            throw CqlException.syntax("Missing mandatory option 'replication'");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        String cls = out.get("class");
+        if (cls == null) {
+            throw CqlException.config("Missing replication strategy class");
+        }
+        String shortName = cls.substring(cls.lastIndexOf('.') + 1);
+        switch (shortName) {
+            case "SimpleStrategy" -> {
+                if (!out.containsKey("replication_factor")) {
+                    throw CqlException.config("SimpleStrategy requires a replication_factor strategy option.");
+                }
+                replicationFactor(out.get("replication_factor"));
+                for (String option : out.keySet()) {
+                    if (!option.equals("class") && !option.equals("replication_factor")) {
+                        throw CqlException.config("Unrecognized strategy option {" + option + "} passed to SimpleStrategy");
+                    }
+                }
+                out.put("class", "org.apache.cassandra.locator.SimpleStrategy");
+            }
+            case "NetworkTopologyStrategy" -> {
+                for (Map.Entry<String, String> dc : out.entrySet()) {
+                    if (!dc.getKey().equals("class")) {
+                        replicationFactor(dc.getValue());
+                    }
+                }
+                out.put("class", "org.apache.cassandra.locator.NetworkTopologyStrategy");
+            }
+            case "SingleRegionStrategy" -> out.put("class", "SingleRegionStrategy");
+            default -> throw CqlException.config("Unable to find replication strategy class '" + cls
+                    + "' (supported: SimpleStrategy, NetworkTopologyStrategy, SingleRegionStrategy)");
+        }
+        return out;
+    }
+
+    private static void replicationFactor(String value) {
+        try {
+            if (Integer.parseInt(value.trim()) < 0) {
+                throw CqlException.config("Replication factor must be non-negative; found " + value);
+            }
+        } catch (NumberFormatException e) {
+            throw CqlException.config("Replication factor must be numeric; found " + value);
+        }
+    }
+
+    /** ALTER KEYSPACE: new replication and/or durable_writes; tables and types stay. */
+    static Change alterKeyspace(AlterKeyspace s, Schema schema) {
+        if (SystemKeyspaces.isSystemKeyspace(s.name())) {
+            throw CqlException.unauthorized("Cannot ALTER <keyspace " + s.name() + ">: system keyspaces are not modifiable");
+        }
+        KeyspaceMetadata ks = schema.keyspace(s.name())
+                .orElseThrow(() -> CqlException.invalid("Keyspace '" + s.name() + "' doesn't exist"));
+        for (String key : s.properties().keySet()) {
+            if (!key.equals("replication") && !key.equals("durable_writes") && !key.equals("tags")) {
+                throw CqlException.syntax("Unknown property '" + key + "'");
+            }
+        }
+        Map<String, String> replication = s.properties().containsKey("replication") ? replication(s.properties())
+                : ks.replication();
+        boolean durable = booleanProperty(s.properties(), "durable_writes", ks.durableWrites());
+        KeyspaceMetadata next = new KeyspaceMetadata(ks.name(), replication, durable, ks.tables(), ks.types());
+        return new Change(Optional.of(schema.with(next, SchemaService.newSchemaVersion())),
+                SchemaEvent.keyspace(SchemaEvent.Change.UPDATED, s.name()));
+    }
+
+    private static boolean booleanProperty(Map<String, Object> props, String name, boolean def) {
+        Object v = props.get(name);
+        if (v == null) {
+            return def;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        String s = String.valueOf(v);
+        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(s);
+        }
+        throw CqlException.syntax("Invalid boolean value '" + s + "' for property '" + name + "'");
+    }
+
+}

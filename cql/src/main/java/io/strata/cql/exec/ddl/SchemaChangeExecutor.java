@@ -1,0 +1,52 @@
+package io.strata.cql.exec.ddl;
+
+import static java.util.Objects.requireNonNull;
+
+import io.smallrye.mutiny.Uni;
+import io.strata.cql.plan.SchemaChangePlan;
+import io.strata.cql.request.RequestContext;
+import io.strata.cql.request.Result;
+import io.strata.cql.schema.Schema;
+import io.strata.cql.schema.SchemaService;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs DDL: the executor of the changed element (keyspace, table, type) decides the change against the
+ * tenant's current schema inside {@link SchemaService#apply}, which commits it by compare-and-set and
+ * announces it. A decision that changes nothing (IF [NOT] EXISTS) answers VOID. Thread-safe.
+ */
+public final class SchemaChangeExecutor {
+    private final SchemaService schemas;
+    private final LongSupplier nowMicros;
+
+    public SchemaChangeExecutor(SchemaService schemas, LongSupplier nowMicros) {
+        this.schemas = requireNonNull(schemas, "schemas is null");
+        this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
+    }
+
+    public Uni<Result> execute(RequestContext rc, SchemaChangePlan plan) {
+        Function<Schema, SchemaService.Change> decide = plan.change(new SchemaChangePlan.ChangeVisitor<>() {
+            @Override
+            public Function<Schema, SchemaService.Change> keyspace(SchemaChangePlan.KeyspaceChange c) {
+                return schema -> KeyspaceDdl.apply(c.statement(), schema);
+            }
+
+            @Override
+            public Function<Schema, SchemaService.Change> table(SchemaChangePlan.TableChange c) {
+                long now = nowMicros.getAsLong();
+                return schema -> TableDdl.apply(c.statement(), c.keyspace(), schema, now);
+            }
+
+            @Override
+            public Function<Schema, SchemaService.Change> type(SchemaChangePlan.TypeChange c) {
+                return schema -> TypeDdl.apply(c.statement(), c.keyspace(), schema);
+            }
+        });
+        if (rc.trace().enabled()) {
+            rc.trace().event("Committing the schema change to the tenant's catalog (compare-and-set)");
+        }
+        return Uni.createFrom().completionStage(() -> schemas.apply(rc.tenant(), decide))
+                .map(applied -> applied.event() == null ? Result.VOID : new Result.SchemaChanged(applied.event()));
+    }
+}

@@ -1,0 +1,109 @@
+package io.strata.cql.request;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.tenancy.core.TenantContext;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Everything one request carries through the whole path, from the session to storage: who asks (tenant
+ * and principal), the keyspace names resolve against, the consistency levels, the client's default
+ * timestamp, paging, and what the request collects on the way (trace, warnings, storage usage).
+ * Later stages attach their decisions (an access decision, a capacity charge) under typed
+ * {@link Key keys}. Executors see this, never wire types.
+ *
+ * <p>The fixed fields are immutable; the collectors and attachments are thread-safe, since the stages of
+ * one request may complete on different threads. One instance per request.
+ */
+public final class RequestContext {
+    /** No client-supplied default timestamp: the server's clock decides. */
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    /** A typed attachment slot; identity is the key. */
+    public record Key<T>(String name, Class<T> type) {
+        public Key {
+            requireNonNull(name, "name is null");
+            requireNonNull(type, "type is null");
+        }
+    }
+
+    private final TenantContext caller;
+    private final String keyspace;
+    private final Consistency consistency;
+    private final Consistency serialConsistency;
+    private final long defaultTimestamp;
+    private final PageRequest page;
+    private final Trace trace;
+    private final Warnings warnings = new Warnings();
+    private final RequestUsage usage = new RequestUsage();
+    private final ConcurrentHashMap<Key<?>, Object> attachments = new ConcurrentHashMap<>(2);
+
+    public RequestContext(TenantContext caller, String keyspace, Consistency consistency,
+            Consistency serialConsistency, long defaultTimestamp, PageRequest page, Trace trace) {
+        this.caller = requireNonNull(caller, "caller is null");
+        this.keyspace = keyspace;
+        this.consistency = requireNonNull(consistency, "consistency is null");
+        this.serialConsistency = requireNonNull(serialConsistency, "serialConsistency is null");
+        this.defaultTimestamp = defaultTimestamp;
+        this.page = requireNonNull(page, "page is null");
+        this.trace = requireNonNull(trace, "trace is null");
+    }
+
+    /** A context for internal work of {@code caller} (no paging, no trace, LOCAL_QUORUM). */
+    public static RequestContext internal(TenantContext caller, String keyspace) {
+        return new RequestContext(caller, keyspace, Consistency.LOCAL_QUORUM, Consistency.SERIAL, NO_TIMESTAMP,
+                PageRequest.NONE, Trace.NONE);
+    }
+
+    public TenantContext caller() {
+        return caller;
+    }
+
+    /** The tenant, the namespace every name of this request lives in. */
+    public String tenant() {
+        return caller.tenantId();
+    }
+
+    /** The keyspace unqualified names resolve against (the statement's, else the session's), or null. */
+    public String keyspace() {
+        return keyspace;
+    }
+
+    public Consistency consistency() {
+        return consistency;
+    }
+
+    public Consistency serialConsistency() {
+        return serialConsistency;
+    }
+
+    /** The client's default timestamp in microseconds, or {@link #NO_TIMESTAMP}. */
+    public long defaultTimestamp() {
+        return defaultTimestamp;
+    }
+
+    public PageRequest page() {
+        return page;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    public Warnings warnings() {
+        return warnings;
+    }
+
+    public RequestUsage usage() {
+        return usage;
+    }
+
+    public <T> void attach(Key<T> key, T value) {
+        attachments.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+    }
+
+    public <T> Optional<T> attachment(Key<T> key) {
+        return Optional.ofNullable(key.type().cast(attachments.get(key)));
+    }
+}

@@ -1,0 +1,23 @@
+package io.strata.cql.request;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The warnings a request collects for its response (native protocol v4+ sends them in the frame; drivers
+ * log them), as Cassandra warns about aggregations without a partition key or large batches.
+ * Thread-safe.
+ */
+public final class Warnings {
+    private final List<String> messages = new ArrayList<>(0);
+
+    public synchronized void add(String message) {
+        if (!messages.contains(message)) {
+            messages.add(message);
+        }
+    }
+
+    public synchronized List<String> all() {
+        return List.copyOf(messages);
+    }
+}

@@ -1,0 +1,299 @@
+package io.strata.cql.session;
+
+import static java.util.Objects.requireNonNull;
+
+import com.datastax.oss.protocol.internal.Message;
+import com.datastax.oss.protocol.internal.ProtocolConstants;
+import com.datastax.oss.protocol.internal.request.Batch;
+import com.datastax.oss.protocol.internal.request.Execute;
+import com.datastax.oss.protocol.internal.request.Prepare;
+import com.datastax.oss.protocol.internal.request.Query;
+import com.datastax.oss.protocol.internal.request.query.QueryOptions;
+import com.datastax.oss.protocol.internal.response.Error;
+import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
+import com.datastax.oss.protocol.internal.response.result.RowsMetadata;
+import io.smallrye.mutiny.Uni;
+import io.strata.cql.analyze.Analyzer;
+import io.strata.cql.analyze.BatchAnalyzer;
+import io.strata.cql.ast.ParsedStatement;
+import io.strata.cql.exec.Executor;
+import io.strata.cql.exec.PlanGuard;
+import io.strata.cql.expr.TimeUuids;
+import io.strata.cql.system.NodeInfo;
+import io.strata.storage.spi.StorageEngine;
+import java.time.Clock;
+import java.util.function.Supplier;
+import io.strata.cql.expr.Bindings;
+import io.strata.cql.parse.CqlParser;
+import io.strata.cql.plan.Analyzed;
+import io.strata.cql.plan.BatchPlan;
+import io.strata.cql.plan.ConditionalPlan;
+import io.strata.cql.plan.Plan;
+import io.strata.cql.request.Consistency;
+import io.strata.cql.request.CqlException;
+import io.strata.cql.request.PageRequest;
+import io.strata.cql.request.RequestContext;
+import io.strata.cql.request.Result;
+import io.strata.cql.request.Trace;
+import io.strata.cql.schema.Schema;
+import io.strata.cql.schema.SchemaService;
+import io.strata.cql.schema.TableMetadata;
+import io.strata.cql.system.SystemKeyspaces;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The session step of the request path: takes QUERY, PREPARE, EXECUTE and BATCH messages of an
+ * authenticated connection, parses and analyses statements against the tenant's schema (prepared
+ * statements keep their analysis, cached per tenant), builds the {@link RequestContext}, runs the plan on
+ * the {@link Executor}, and answers with the result, warnings and tracing id, or the CQL error. The only
+ * class of the request path that sees protocol messages. Never blocks. Thread-safe.
+ */
+public final class CqlRequestHandler implements RequestHandler {
+    private final Executor executor;
+    private final SchemaService schemas;
+    private final PreparedStatements prepared;
+    private final TraceStore traces;
+
+    public CqlRequestHandler(Executor executor, SchemaService schemas, TraceStore traces, long maxPreparedStatements) {
+        this.executor = requireNonNull(executor, "executor is null");
+        this.schemas = requireNonNull(schemas, "schemas is null");
+        this.traces = requireNonNull(traces, "traces is null");
+        this.prepared = new PreparedStatements(maxPreparedStatements);
+    }
+
+    /**
+     * The whole request path over an engine: schema service, system tables with tracing, executor with the
+     * given guards, and this session layer.
+     *
+     * @param node this node's facts (some known only once the server listens)
+     */
+    public static CqlRequestHandler assemble(StorageEngine engine, SchemaService schemas, Supplier<NodeInfo> node,
+            Clock clock, long maxPreparedStatements, List<PlanGuard> guards) {
+        TraceStore traces = new TraceStore(new TimeUuids(clock), node);
+        SystemKeyspaces system = new SystemKeyspaces(node, traces);
+        Executor executor = new Executor(engine, schemas, system, clock, guards);
+        return new CqlRequestHandler(executor, schemas, traces, maxPreparedStatements);
+    }
+
+    @Override
+    public Uni<Response> handle(ClientState state, Request request) {
+        Message m = request.message();
+        TraceStore.Recording trace = request.tracing()
+                ? traces.start(state.tenant().tenantId(), state.client(), describe(m), parameters(m)) : null;
+        Trace t = trace == null ? Trace.NONE : trace;
+        RequestContext[] context = new RequestContext[1];
+        Uni<Message> answer;
+        try {
+            if (m instanceof Query q) {
+                answer = query(state, q, t, context);
+            } else if (m instanceof Prepare p) {
+                answer = prepare(state, p, t);
+            } else if (m instanceof Execute e) {
+                answer = execute(state, e, t, context);
+            } else if (m instanceof Batch b) {
+                answer = batch(state, b, t, context);
+            } else {
+                answer = Uni.createFrom().item(new Error(ProtocolConstants.ErrorCode.PROTOCOL_ERROR,
+                        "Unexpected message " + m.getClass().getSimpleName()));
+            }
+        } catch (Throwable e) {
+            answer = Uni.createFrom().failure(e);
+        }
+        return answer.onFailure().recoverWithItem(WireMessages::error).map(message -> {
+            if (trace != null) {
+                trace.event("Request complete");
+                trace.finish();
+            }
+            List<String> warnings = context[0] == null ? List.of() : context[0].warnings().all();
+            return new Response(message, trace == null ? null : trace.sessionId, warnings);
+        });
+    }
+
+    private static String describe(Message m) {
+        return m instanceof Prepare ? "Preparing CQL3 query" : m instanceof Batch ? "Execute batch of CQL3 queries"
+                : "Execute CQL3 query";
+    }
+
+    /** The parameters Cassandra records with a trace session. */
+    private static Map<String, String> parameters(Message m) {
+        Map<String, String> p = new LinkedHashMap<>();
+        QueryOptions options = m instanceof Query q ? q.options : m instanceof Execute e ? e.options : null;
+        if (m instanceof Query q) {
+            p.put("query", q.query);
+        } else if (m instanceof Prepare pr) {
+            p.put("query", pr.cqlQuery);
+        }
+        if (options != null) {
+            p.put("consistency_level", Consistency.of(options.consistency).name());
+            p.put("serial_consistency_level", Consistency.of(options.serialConsistency).name());
+            if (options.pageSize > 0) {
+                p.put("page_size", Integer.toString(options.pageSize));
+            }
+        } else if (m instanceof Batch b) {
+            p.put("consistency_level", Consistency.of(b.consistency).name());
+        }
+        return p;
+    }
+
+    private Uni<Message> query(ClientState state, Query q, Trace trace, RequestContext[] context) {
+        trace.event("Parsing " + q.query);
+        ParsedStatement parsed = CqlParser.parse(q.query);
+        String keyspace = q.options.keyspace != null ? q.options.keyspace : state.keyspace();
+        return schema(state).chain(schema -> {
+            trace.event("Preparing statement");
+            Analyzed a = Analyzer.analyze(parsed, keyspace, schema);
+            Bindings b = bind(a, q.options);
+            RequestContext rc = context(state, keyspace, q.options, trace);
+            context[0] = rc;
+            return run(state, rc, a.plan(), b, q.options, null);
+        });
+    }
+
+    private Uni<Message> prepare(ClientState state, Prepare p, Trace trace) {
+        trace.event("Parsing " + p.cqlQuery);
+        ParsedStatement parsed = CqlParser.parse(p.cqlQuery);
+        String keyspace = p.keyspace != null ? p.keyspace : state.keyspace();
+        return schema(state).map(schema -> {
+            trace.event("Preparing statement");
+            Analyzed a = Analyzer.analyze(parsed, keyspace, schema);
+            byte[] id = PreparedStatements.id(keyspace, p.cqlQuery);
+            prepared.put(state.tenant().tenantId(), new Prepared(id, p.cqlQuery, keyspace, parsed, a));
+            List<ColumnSpec> vars = WireMessages.specs(a.variables());
+            List<ColumnSpec> result = WireMessages.specs(a.resultColumns());
+            RowsMetadata variables = new RowsMetadata(vars, null, a.partitionKeyIndexes(), null);
+            RowsMetadata resultMetadata = result.isEmpty() ? new RowsMetadata(0, null, null, null)
+                    : new RowsMetadata(result, null, null, null);
+            return new com.datastax.oss.protocol.internal.response.result.Prepared(id, WireMessages.metadataId(result),
+                    variables, resultMetadata);
+        });
+    }
+
+    private Uni<Message> execute(ClientState state, Execute e, Trace trace, RequestContext[] context) {
+        Prepared p = lookup(state, e.queryId);
+        return schema(state).chain(schema -> {
+            Analyzed a = current(state, p, schema);
+            Bindings b = bind(a, e.options);
+            RequestContext rc = context(state, p.keyspace(), e.options, trace);
+            context[0] = rc;
+            return run(state, rc, a.plan(), b, e.options, e.resultMetadataId);
+        });
+    }
+
+    private Uni<Message> batch(ClientState state, Batch batch, Trace trace, RequestContext[] context) {
+        String keyspace = batch.keyspace != null ? batch.keyspace : state.keyspace();
+        BatchPlan.Type type = switch (batch.type) {
+            case ProtocolConstants.BatchType.UNLOGGED -> BatchPlan.Type.UNLOGGED;
+            case ProtocolConstants.BatchType.COUNTER -> BatchPlan.Type.COUNTER;
+            default -> BatchPlan.Type.LOGGED;
+        };
+        BatchAnalyzer.checkSize(type, batch.queriesOrIds.size());
+        return schema(state).chain(schema -> {
+            List<ConditionalPlan.Statement> children = new ArrayList<>();
+            List<Bindings> bindings = new ArrayList<>();
+            for (int i = 0; i < batch.queriesOrIds.size(); i++) {
+                Object queryOrId = batch.queriesOrIds.get(i);
+                Analyzed a;
+                if (queryOrId instanceof String text) {
+                    trace.event("Parsing " + text);
+                    a = Analyzer.analyze(CqlParser.parse(text), keyspace, schema);
+                } else {
+                    a = current(state, lookup(state, (byte[]) queryOrId), schema);
+                }
+                if (a.modification() == null) {
+                    throw CqlException.invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE statements are "
+                            + "allowed.");
+                }
+                Bindings b = WireMessages.bindings(batch.values.get(i));
+                if (b.size() != a.variables().size()) {
+                    throw CqlException.invalid("There were " + a.variables().size() + " markers(?) in CQL but " + b.size()
+                            + " bound variables");
+                }
+                children.add(a.modification());
+                bindings.add(b);
+            }
+            Plan plan = BatchAnalyzer.plan(type, children, null);
+            RequestContext rc = new RequestContext(state.tenant(), keyspace, Consistency.of(batch.consistency),
+                    Consistency.of(batch.serialConsistency), batch.defaultTimestamp != QueryOptions.NO_DEFAULT_TIMESTAMP
+                            && batch.defaultTimestamp != Long.MIN_VALUE ? batch.defaultTimestamp : RequestContext.NO_TIMESTAMP,
+                    PageRequest.NONE, trace);
+            context[0] = rc;
+            return executor.executeBatch(rc, plan, bindings).map(r -> WireMessages.result(r, false, null));
+        });
+    }
+
+    private Uni<Message> run(ClientState state, RequestContext rc, Plan plan, Bindings b, QueryOptions options,
+            byte[] clientMetadataId) {
+        return executor.execute(rc, plan, b).map(result -> {
+            if (result instanceof Result.SetKeyspace sk) {
+                state.keyspace(sk.keyspace());
+            }
+            return WireMessages.result(result, options.skipMetadata, clientMetadataId);
+        });
+    }
+
+    private RequestContext context(ClientState state, String keyspace, QueryOptions options, Trace trace) {
+        byte[] paging = null;
+        if (options.pagingState != null) {
+            paging = new byte[options.pagingState.remaining()];
+            options.pagingState.duplicate().get(paging);
+        }
+        return new RequestContext(state.tenant(), keyspace, Consistency.of(options.consistency),
+                Consistency.of(options.serialConsistency),
+                WireMessages.hasDefaultTimestamp(options) ? options.defaultTimestamp : RequestContext.NO_TIMESTAMP,
+                new PageRequest(options.pageSize, paging), trace);
+    }
+
+    private Uni<Schema> schema(ClientState state) {
+        return Uni.createFrom().completionStage(() -> schemas.schema(state.tenant().tenantId()));
+    }
+
+    private Prepared lookup(ClientState state, byte[] id) {
+        Prepared p = prepared.get(state.tenant().tenantId(), id);
+        if (p == null) {
+            throw new CqlException.Unprepared(id);
+        }
+        return p;
+    }
+
+    /** A prepared statement stays valid while its table is unchanged; otherwise UNPREPARED makes the driver re-prepare. */
+    private Analyzed current(ClientState state, Prepared p, Schema schema) {
+        TableMetadata then = p.analyzed().table();
+        if (then != null && !SystemKeyspaces.isSystemKeyspace(then.keyspace())) {
+            TableMetadata now = schema.table(then.keyspace(), then.name()).orElse(null);
+            if (now != then) {
+                prepared.invalidate(state.tenant().tenantId(), p.id());
+                throw new CqlException.Unprepared(p.id());
+            }
+        }
+        return p.analyzed();
+    }
+
+    /** Matches bound values (positional or named) to the statement's variables. */
+    private static Bindings bind(Analyzed a, QueryOptions options) {
+        int markers = a.variables().size();
+        if (options.namedValues != null && !options.namedValues.isEmpty()) {
+            List<ByteBuffer> positional = new ArrayList<>(markers);
+            for (int i = 0; i < markers; i++) {
+                positional.add(null);
+            }
+            for (Map.Entry<String, ByteBuffer> e : options.namedValues.entrySet()) {
+                int idx = a.indexOf(e.getKey());
+                if (idx < 0) {
+                    throw CqlException.invalid("Unknown identifier " + e.getKey());
+                }
+                positional.set(idx, e.getValue());
+            }
+            return WireMessages.bindings(positional);
+        }
+        List<ByteBuffer> values = options.positionalValues == null ? List.of() : options.positionalValues;
+        if (values.size() != markers) {
+            throw CqlException.invalid("There were " + markers + " markers(?) in CQL but " + values.size()
+                    + " bound variables");
+        }
+        return WireMessages.bindings(values);
+    }
+}

@@ -1,0 +1,16 @@
+package io.strata.tenancy;
+
+import io.strata.tenancy.core.TenantContext;
+
+/**
+ * Verifies the credentials a CQL client sends with SASL PLAIN ({@code PasswordAuthenticator}): the
+ * password is a JWT; the username is informational (conventionally {@code token}). Thread-safe; CPU
+ * only (signature verification), so callers may run it on an event loop for small keys or offload it.
+ */
+public interface Authenticator {
+    /**
+     * @return the tenant the token names
+     * @throws AuthenticationException with a message a user can act on (expired, bad signature, ...)
+     */
+    TenantContext authenticate(String username, String password) throws AuthenticationException;
+}

@@ -1,0 +1,79 @@
+package io.strata.tenancy;
+
+import io.strata.tenancy.core.TenantNames;
+import static java.util.Objects.requireNonNull;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Mints Strata tokens: compact JWS (ES256 for generated keys, RS256 for an operator's RSA key) whose
+ * claims are {@code iss} (from {@link TokenSettings}), optional {@code aud}, {@code sub} (the principal),
+ * {@code tenant}, {@code iat}, {@code exp} and a random {@code jti}; the header carries the key's
+ * thumbprint as {@code kid}. Times come from the injected {@link Clock}.
+ *
+ * <p>Minting goes through SmallRye JWT's builder, which consults MicroProfile Config for
+ * {@code smallrye.jwt.new-token.*} defaults; every claim those defaults could supply is set explicitly
+ * here, so only {@code smallrye.jwt.new-token.override-matching-claims=true} could change a minted token.
+ *
+ * <p>Thread-safe: holds only immutable state.
+ */
+public final class TokenIssuer {
+    /** The longest lifetime a token may be minted with. */
+    public static final Duration MAX_LIFETIME = Duration.ofDays(3650);
+    /** The claim naming the tenant. */
+    public static final String TENANT_CLAIM = "tenant";
+
+    private final SigningKeys keys;
+    private final TokenSettings settings;
+    private final Clock clock;
+
+    /** @throws IllegalArgumentException if {@code keys} are verification-only */
+    public TokenIssuer(SigningKeys keys, TokenSettings settings, Clock clock) {
+        this.keys = requireNonNull(keys, "keys is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        if (!keys.canSign()) {
+            throw new IllegalArgumentException("cannot mint tokens with " + keys);
+        }
+    }
+
+    /**
+     * @param tenant a valid tenant name (see {@link TenantNames})
+     * @param subject the principal within the tenant, non-blank
+     * @param lifetime how long the token is valid, positive and at most {@link #MAX_LIFETIME}; whole seconds
+     * @return the signed compact JWT
+     * @throws IllegalArgumentException on an invalid tenant, subject or lifetime
+     */
+    public String mint(String tenant, String subject, Duration lifetime) {
+        TenantNames.requireValid(tenant);
+        requireNonNull(subject, "subject is null");
+        requireNonNull(lifetime, "lifetime is null");
+        if (subject.isBlank()) {
+            throw new IllegalArgumentException("subject is blank");
+        }
+        if (lifetime.getSeconds() < 1 || lifetime.compareTo(MAX_LIFETIME) > 0) {
+            throw new IllegalArgumentException("lifetime must be between 1 second and " + MAX_LIFETIME.toDays()
+                    + " days: " + lifetime);
+        }
+        long issuedAt = Instant.now(clock).getEpochSecond();
+        JwtClaimsBuilder claims = Jwt.issuer(settings.issuer())
+                .subject(subject)
+                .claim(TENANT_CLAIM, tenant)
+                .issuedAt(issuedAt)
+                .expiresAt(issuedAt + lifetime.getSeconds());
+        settings.audience().ifPresent(claims::audience);
+        return claims.jws()
+                .keyId(keys.keyId().orElseThrow())
+                .algorithm(keys.signingAlgorithm())
+                .sign(keys.privateKey());
+    }
+
+    /** @return the settings minted tokens follow */
+    public TokenSettings settings() {
+        return settings;
+    }
+}
