@@ -64,7 +64,7 @@ final class ConformanceReport {
     /** Writes the report and returns its summary lines. */
     String write(Path file, String header) throws IOException {
         StringBuilder sb = new StringBuilder(header).append('\n');
-        sb.append("run time: ").append(Duration.between(started, Instant.now()).toSeconds()).append(" s\n\n");
+        sb.append("run time of the cases: ").append(Duration.between(started, Instant.now()).toSeconds()).append(" s\n\n");
         sb.append(String.format("%-16s %6s %6s %6s %9s%n", "file", "passed", "pending", "failed", "keyspaces"));
         int[] total = new int[4];
         tally.forEach((name, t) -> {
