@@ -53,11 +53,11 @@ final class CaseExecutor {
     void runAll(String file, List<ConformanceCase.Step> steps) {
         for (ConformanceCase.Step step : steps) {
             if (step.markers().isPresent()) {
-                checkMarkers(file + ".cql:" + step.line() + " " + step.cql(), step.markers().get(), step);
+                checkMarkers(file + ".cql:" + step.line() + " " + abbreviate(step.cql()), step.markers().get(), step);
             }
             Outcome o = execute(step, 0);
             if (o.failure() != null) {
-                throw new AssertionError(file + ".cql:" + step.line() + ": statement failed: " + step.cql()
+                throw new AssertionError(file + ".cql:" + step.line() + ": statement failed: " + abbreviate(step.cql())
                         + "\n  -> " + describe(o.failure()), o.failure());
             }
         }
@@ -66,7 +66,7 @@ final class CaseExecutor {
     void run(ConformanceCase c) {
         List<ConformanceCase.Step> steps = c.steps();
         runAll(c.file(), steps.subList(0, steps.size() - 1));
-        String last = c.file() + ".cql:" + c.last().line() + " [" + c.name() + "] " + c.last().cql();
+        String last = c.file() + ".cql:" + c.last().line() + " [" + c.name() + "] " + abbreviate(c.last().cql());
         if (c.last().markers().isPresent()) {
             checkMarkers(last, c.last().markers().get(), c.last());
         }
@@ -82,6 +82,11 @@ final class CaseExecutor {
         } else {
             checkRows(where, (Expectation.Rows) e, o);
         }
+    }
+
+    /** A statement as messages quote it: at most 300 characters (a batch of 100 rows or a 2 KB key is cut). */
+    static String abbreviate(String cql) {
+        return cql.length() <= 300 ? cql : cql.substring(0, 300) + "... (" + cql.length() + " characters)";
     }
 
     /** Compares the bind markers the server declares for a prepared statement: names and types, in order. */
@@ -129,7 +134,7 @@ final class CaseExecutor {
         if (o.failure() == null) {
             throw new AssertionError(where + "\n  expected error " + err.code()
                     + (err.messagePart().isEmpty() ? "" : " \"" + err.messagePart() + "\"")
-                    + ", but it succeeded" + (o.columns() == null ? "" : " with " + o.rows().size() + " row(s)"));
+                    + ", but it succeeded" + (o.columns() == null ? "" : " with " + o.rows().size() + " row(s):\n" + render(o)));
         }
         String code = errorCode(o.failure());
         String message = String.valueOf(o.failure().getMessage());
@@ -211,9 +216,20 @@ final class CaseExecutor {
         return true;
     }
 
+    /** The rows as a case file writes them: a header of column names, then one line per row (at most 50). */
     private String render(Outcome o) {
         StringBuilder sb = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < o.columns().size(); i++) {
+            names.add(o.columns().get(i).getName().asInternal());
+        }
+        sb.append("    ").append(String.join(" | ", names)).append('\n');
+        int shown = 0;
         for (List<ByteBuffer> row : o.rows()) {
+            if (shown++ == 50) {
+                sb.append("    ... (").append(o.rows().size() - 50).append(" more)\n");
+                break;
+            }
             List<String> cells = new ArrayList<>();
             for (int i = 0; i < row.size(); i++) {
                 cells.add(values.format(o.columns().get(i).getType(), row.get(i)));

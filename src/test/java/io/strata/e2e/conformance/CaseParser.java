@@ -78,6 +78,7 @@ final class CaseParser {
         private List<ConformanceCase.Step> steps;
         private Expectation expectation;
         private Optional<String> pending;
+        private Optional<String> keyspaces;
         private OptionalInt pageSize;
         private Optional<String> consistency;
         private Optional<List<String>> nextMarkers = Optional.empty();
@@ -123,6 +124,7 @@ final class CaseParser {
                 steps = new ArrayList<>();
                 expectation = null;
                 pending = Optional.empty();
+                keyspaces = Optional.empty();
                 pageSize = OptionalInt.empty();
                 consistency = Optional.empty();
                 sawStatement = false;
@@ -173,6 +175,17 @@ final class CaseParser {
                     throw error(i, "pending needs a reason");
                 }
                 pending = Optional.of(value(d));
+                return i + 1;
+            }
+            if (lower.startsWith("keyspaces:")) {
+                requireCase(i, "keyspaces");
+                if (value(d).isEmpty()) {
+                    throw error(i, "keyspaces needs a reason (how Amazon Keyspaces differs from Cassandra)");
+                }
+                if (keyspaces.isPresent()) {
+                    throw error(i, "keyspaces: given twice");
+                }
+                keyspaces = Optional.of(value(d));
                 return i + 1;
             }
             if (lower.startsWith("page size:")) {
@@ -268,7 +281,7 @@ final class CaseParser {
 
         private static boolean isDirective(String d) {
             String lower = d.toLowerCase(Locale.ROOT);
-            for (String p : List.of("case:", "setup:", "sleep:", "types:", "pending:", "page size:", "consistency:", "markers:", "bind:",
+            for (String p : List.of("case:", "setup:", "sleep:", "types:", "pending:", "keyspaces:", "page size:", "consistency:", "markers:", "bind:",
                     "expect ok", "expect error:", "expect rows:", "expect rows unordered:")) {
                 if (lower.startsWith(p)) {
                     return true;
@@ -331,7 +344,8 @@ final class CaseParser {
             if (expectation == null) {
                 throw error(caseLine - 1, "case '" + caseName + "' has no expectation");
             }
-            cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, pageSize, consistency));
+            cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, keyspaces, pageSize,
+                    consistency));
             caseName = null;
         }
 

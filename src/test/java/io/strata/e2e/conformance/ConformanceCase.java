@@ -9,7 +9,8 @@ import java.util.OptionalInt;
 /**
  * One case of the corpus: statements run in order, the expectation applies to the last one. Every
  * statement before the last must succeed. A pending case documents a feature or bug Strata does not
- * handle yet: it is still run, and must fail. Immutable.
+ * handle yet: it is still run, and must fail. A Keyspaces case states Amazon Keyspaces' answer where it
+ * rightly differs from Apache Cassandra's; a run against Cassandra reports it apart. Immutable.
  *
  * @param file the case file's base name (without {@code .cql})
  * @param name the case's name, unique within its file
@@ -17,6 +18,7 @@ import java.util.OptionalInt;
  * @param steps the statements, setup first; never empty
  * @param expectation what the last statement must produce
  * @param pending why the case is expected to fail, if it is
+ * @param keyspaces why the expectation is Amazon Keyspaces' and not Apache Cassandra's, if it is
  * @param pageSize the page size for the last statement, if the case sets one
  * @param consistency the consistency level name for the last statement (e.g. QUORUM), if the case sets one
  */
@@ -27,6 +29,7 @@ record ConformanceCase(
         List<Step> steps,
         Expectation expectation,
         Optional<String> pending,
+        Optional<String> keyspaces,
         OptionalInt pageSize,
         Optional<String> consistency) {
 
@@ -36,6 +39,7 @@ record ConformanceCase(
         steps = List.copyOf(requireNonNull(steps, "steps is null"));
         requireNonNull(expectation, "expectation is null");
         requireNonNull(pending, "pending is null");
+        requireNonNull(keyspaces, "keyspaces is null");
         requireNonNull(pageSize, "pageSize is null");
         requireNonNull(consistency, "consistency is null");
         if (steps.isEmpty()) {

@@ -62,6 +62,26 @@ class TestCaseParser {
     }
 
     @Test
+    void keyspacesMarkerNeedsAReason() {
+        CaseFile f = CaseParser.parse("k", """
+                -- case: Keyspaces' region strategy
+                -- keyspaces: Cassandra has no SingleRegionStrategy (CONFIG_ERROR)
+                CREATE KEYSPACE r WITH replication = {'class': 'SingleRegionStrategy'};
+                -- expect ok
+
+                -- case: plain
+                SELECT 1 FROM t;
+                -- expect ok
+                """);
+        assertThat(f.cases().get(0).keyspaces()).contains("Cassandra has no SingleRegionStrategy (CONFIG_ERROR)");
+        assertThat(f.cases().get(1).keyspaces()).isEmpty();
+        assertThatThrownBy(() -> CaseParser.parse("k", "-- case: a\n-- keyspaces:\nSELECT 1;\n-- expect ok\n"))
+                .hasMessageContaining("keyspaces needs a reason");
+        assertThatThrownBy(() -> CaseParser.parse("k", "-- keyspaces: x\n-- case: a\nSELECT 1;\n-- expect ok\n"))
+                .hasMessageContaining("outside a case");
+    }
+
+    @Test
     void batchRunsToApplyBatch() {
         CaseFile f = CaseParser.parse("b", """
                 -- case: batch

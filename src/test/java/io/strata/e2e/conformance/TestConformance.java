@@ -4,18 +4,21 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -32,20 +35,29 @@ import org.junit.jupiter.api.io.TempDir;
  * its fixture statements run once before its first case. A pending case must fail: it is reported as
  * aborted (skipped) with its reason, and fails the build once it passes, so that its marker is removed.
  * Cases run sequentially, in file order.
+ *
+ * <p>With {@code -Dconformance.contactPoint=host:port} the corpus runs against a server already running
+ * there instead (Apache Cassandra as an oracle; see {@link ConformanceTarget}). Of Cassandra's dialect, it
+ * must meet every expectation, pending ones included (pending markers are about Strata); cases marked
+ * {@code -- keyspaces:} run too but are reported apart, as skipped. The file keyspaces are dropped first if
+ * they exist, and the keyspaces the run created are dropped at the end. Every run writes
+ * {@code target/conformance-<server>.txt} ({@link ConformanceReport}).
  */
 class TestConformance {
     @TempDir
     static Path tmp;
 
-    static ConformanceGateway gateway;
+    static ConformanceTarget target;
     static CqlSession session;
     static CaseExecutor executor;
-    static final Map<String, int[]> tally = new TreeMap<>(); // file -> {passed, pending, failed}
+    static final ConformanceReport report = new ConformanceReport();
     static final List<String> pendingReport = new ArrayList<>(); // one line per pending case: where, why, what came back
+    static Set<String> keyspacesBefore = Set.of(); // an external server's keyspaces before the run
+    static String releaseVersion = "?";
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = new ConformanceGateway(tmp.resolve("data")).start();
+        target = ConformanceTarget.fromSystemProperties(tmp);
         // Schema metadata off: the driver would otherwise debounce a metadata refresh after every DDL.
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, false)
@@ -53,36 +65,73 @@ class TestConformance {
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(20))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(2))
                 .build();
-        session = CqlSession.builder()
-                .addContactPoint(new InetSocketAddress("127.0.0.1", gateway.port()))
+        CqlSessionBuilder builder = CqlSession.builder()
+                .addContactPoint(target.address())
                 .withLocalDatacenter("datacenter1")
-                .withAuthCredentials("token", gateway.devToken())
-                .withConfigLoader(config)
-                .build();
+                .withConfigLoader(config);
+        target.credentials().ifPresent(c -> builder.withAuthCredentials(c[0], c[1]));
+        session = builder.build();
         executor = new CaseExecutor(session);
+        Row local = session.execute("SELECT release_version FROM system.local").one();
+        releaseVersion = local == null ? "?" : local.getString(0);
+        if (target.external()) {
+            keyspacesBefore = keyspaces();
+        }
+    }
+
+    private static Set<String> keyspaces() {
+        Set<String> names = new TreeSet<>();
+        session.execute("SELECT keyspace_name FROM system_schema.keyspaces").forEach(r -> names.add(r.getString(0)));
+        return names;
+    }
+
+    private static boolean cassandraDialect() {
+        return target.dialect() == ConformanceTarget.Dialect.CASSANDRA;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        StringBuilder sb = new StringBuilder("conformance corpus: file passed/pending/failed\n");
-        int[] total = new int[3];
-        tally.forEach((file, t) -> {
-            sb.append(String.format("  %-16s %4d %4d %4d%n", file, t[0], t[1], t[2]));
-            for (int i = 0; i < 3; i++) {
+        boolean apart = target != null && cassandraDialect();
+        StringBuilder sb = new StringBuilder("conformance corpus: file passed/pending/failed"
+                + (apart ? "/keyspaces\n" : "\n"));
+        int[] total = new int[4];
+        report.tallies().forEach((file, t) -> {
+            sb.append(String.format("  %-16s %4d %4d %4d", file, t[0], t[1], t[2]))
+                    .append(apart ? String.format(" %4d%n", t[3]) : String.format("%n"));
+            for (int i = 0; i < 4; i++) {
                 total[i] += t[i];
             }
         });
-        sb.append(String.format("  %-16s %4d %4d %4d%n", "total", total[0], total[1], total[2]));
+        sb.append(String.format("  %-16s %4d %4d %4d", "total", total[0], total[1], total[2]))
+                .append(apart ? String.format(" %4d%n", total[3]) : String.format("%n"));
         if (!pendingReport.isEmpty()) {
-            sb.append("pending cases (reason; how they fail now):\n");
+            sb.append(apart ? "pending cases (reason; the server meets their expectation):\n"
+                    : "pending cases (reason; how they fail now):\n");
             pendingReport.forEach(line -> sb.append("  ").append(line).append('\n'));
         }
-        System.out.print(sb);
-        if (session != null) {
-            session.close();
-        }
-        if (gateway != null) {
-            gateway.close();
+        try {
+            if (target != null) {
+                String header = "Conformance corpus against " + target.server() + " at " + target.address()
+                        + " (release_version " + releaseVersion + ", dialect " + target.dialect().name().toLowerCase(Locale.ROOT)
+                        + (target.external() ? ", external" : ", gateway started by the run") + "), " + Instant.now();
+                sb.append(report.write(Path.of(System.getProperty("strata.e2e.dir", "."), "target",
+                        "conformance-" + target.server() + ".txt"), header)).append('\n');
+            }
+            System.out.print(sb);
+            if (session != null && target.external()) {
+                for (String ks : keyspaces()) {
+                    if (!keyspacesBefore.contains(ks)) {
+                        session.execute("DROP KEYSPACE IF EXISTS \"" + ks.replace("\"", "\"\"") + "\"");
+                    }
+                }
+            }
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+            if (target != null) {
+                target.close();
+            }
         }
     }
 
@@ -229,6 +278,9 @@ class TestConformance {
     /** Creates and USEs the file's keyspace and runs its fixture; the file's cases run only if it succeeded. */
     private static DynamicTest fixtureTest(CaseFile file, boolean[] fixtureOk) {
         return dynamicTest("(keyspace and fixture)", () -> {
+            if (target.external()) { // left over by an interrupted run
+                session.execute("DROP KEYSPACE IF EXISTS " + file.keyspace());
+            }
             session.execute("CREATE KEYSPACE " + file.keyspace()
                     + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
             session.execute("USE " + file.keyspace());
@@ -263,10 +315,12 @@ class TestConformance {
     private static DynamicTest caseTest(CaseFile file, ConformanceCase c, boolean[] fixtureOk) {
         String display = c.name() + (c.pending().isPresent() ? " (pending)" : "");
         return dynamicTest(display, () -> {
-            int[] t = tally.computeIfAbsent(file.name(), k -> new int[3]);
+            int[] t = report.tally(file.name());
             if (!fixtureOk[0]) {
                 t[2]++;
-                throw new AssertionError(file.name() + ".cql: fixture failed, case not run");
+                AssertionError notRun = new AssertionError(file.name() + ".cql: fixture failed, case not run");
+                report.mismatch(c, notRun);
+                throw notRun;
             }
             session.execute("USE " + file.keyspace()); // a case may have switched keyspace
             Throwable failure = null;
@@ -274,6 +328,13 @@ class TestConformance {
                 executor.run(c);
             } catch (AssertionError | RuntimeException e) {
                 failure = e;
+            }
+            if (cassandraDialect()) {
+                oracleOutcome(c, failure, t);
+                return;
+            }
+            if (failure != null) {
+                report.mismatch(c, failure);
             }
             if (c.pending().isEmpty()) {
                 if (failure != null) {
@@ -290,12 +351,36 @@ class TestConformance {
                 String why = String.valueOf(failure.getMessage());
                 String got = why.contains("\n  got") ? why.substring(why.indexOf("\n  got") + 3)
                         : why.contains("\n  expected") ? why.substring(why.indexOf("\n  expected") + 3) : why;
-                pendingReport.add(file.name() + ".cql:" + c.line() + " [" + c.name() + "] " + c.pending().get() + " | "
-                        + got.replaceAll("\\s+", " ").substring(0, Math.min(got.replaceAll("\\s+", " ").length(), 200)));
+                String gotLine = got.replaceAll("\\s+", " ").substring(0, Math.min(got.replaceAll("\\s+", " ").length(), 200));
+                pendingReport.add(file.name() + ".cql:" + c.line() + " [" + c.name() + "] " + c.pending().get() + " | " + gotLine);
+                report.pending(c, gotLine);
                 Assumptions.abort("pending: " + c.pending().get() + "; fails as expected: "
                         + why.substring(0, Math.min(why.length(), 300)));
             }
         });
+    }
+
+    /**
+     * A case against a server of Cassandra's dialect: a Keyspaces-specific case is reported apart (skipped),
+     * any other case, pending or not, must meet its expectation.
+     */
+    private static void oracleOutcome(ConformanceCase c, Throwable failure, int[] t) {
+        if (c.keyspaces().isPresent()) {
+            t[3]++;
+            report.keyspacesCase(c, failure);
+            Assumptions.abort("Keyspaces-specific (" + c.keyspaces().get() + "): "
+                    + (failure == null ? "the server agrees" : "the server differs, as expected"));
+        }
+        if (failure != null) {
+            t[2]++;
+            report.mismatch(c, failure);
+            throwUnchecked(failure);
+        }
+        t[0]++;
+        if (c.pending().isPresent()) {
+            pendingReport.add(c.file() + ".cql:" + c.line() + " [" + c.name() + "] " + c.pending().get());
+            report.pending(c, "the server meets the expectation");
+        }
     }
 
     static Path casesDir() {

@@ -204,8 +204,9 @@ final class Variables {
         try {
             return JsonCodec.fromJson(type, JsonCodec.parse(doc), receiver);
         } catch (CqlException e) {
+            String detail = e.getMessage().replaceFirst("^Error decoding JSON value for [^:]*: ", "");
             throw new CqlException.FunctionFailure("system", "fromjson", List.of("text"),
-                    "execution of 'system.fromjson[text]' failed: " + e.getMessage());
+                    "execution of 'system.fromjson[text]' failed: " + detail);
         }
     }
 

@@ -268,6 +268,9 @@ public final class JsonCodec {
                     throw bad(t, v, what);
                 }
                 boolean integral = text.matches("-?\\d+");
+                if (!integral && !text.matches("-?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|-?NaN|-?Infinity")) {
+                    throw new InvalidValueException("Unable to make " + javaName(t) + " from '" + text + "'");
+                }
                 return Literals.parse(t, integral ? Literals.Kind.INTEGER : Literals.Kind.FLOAT, text);
             }
             case BLOB -> {
@@ -300,6 +303,19 @@ public final class JsonCodec {
                 throw bad(t, v, what);
             }
         }
+    }
+
+    /** The Java type name Cassandra's number parsing errors use. */
+    private static String javaName(NativeType t) {
+        return switch (t) {
+            case BIGINT, COUNTER -> "long";
+            case SMALLINT -> "short";
+            case TINYINT -> "byte";
+            case FLOAT -> "float";
+            case DOUBLE -> "double";
+            case DECIMAL -> "BigDecimal";
+            default -> "int";
+        };
     }
 
     private static CqlException bad(DataType t, JsonValue v, String what) {
