@@ -52,6 +52,9 @@ public final class BatchAnalyzer {
         if (counters && others) {
             throw CqlException.invalid("Counter and non-counter mutations cannot exist in the same batch");
         }
+        if (timestamp != null && children.stream().anyMatch(c -> c.write().timestamp() != null)) {
+            throw CqlException.invalid("Timestamp must be set either on BATCH or individual statements");
+        }
         if (!conditional) {
             return new BatchPlan(type, children.stream().map(ConditionalPlan.Statement::write).toList(), timestamp);
         }

@@ -137,7 +137,7 @@ final class ModificationAnalyzer {
                 throw CqlException.invalid("PRIMARY KEY part " + c.name() + " found in SET part");
             }
             if (a instanceof Assignment.SetColumn && !wholeColumnSets.add(c.name())) {
-                throw CqlException.invalid("Multiple incompatible setting of column " + c.name());
+                throw CqlException.syntax("Multiple incompatible setting of column " + c.name());
             }
             ops.add(assignment(a, c, vars));
         }

@@ -106,8 +106,7 @@ final class RestrictionAnalyzer {
                                         + c.name());
                             }
                             if (!allowFiltering) {
-                                throw CqlException.invalid("Only EQ and IN relation are supported on the partition key "
-                                        + "(unless you use the token() function or allow filtering)");
+                                throw needsFiltering();
                             }
                             others.add(sc);
                         } else {
@@ -160,14 +159,14 @@ final class RestrictionAnalyzer {
             }
         }
         if (missing.isEmpty()) {
-            if (token[0] != null || token[1] != null) {
-                throw CqlException.invalid("Cannot restrict the partition key both by value and by token()");
-            }
             List<KeyValues> columns = new ArrayList<>();
             for (ColumnMetadata c : t.partitionKey()) {
                 columns.add(keyValues(eq.remove(c.name()), c, vars));
             }
-            return new PartitionRestriction.Keys(columns);
+            // As Cassandra 5: a token range next to key values keeps the keys whose token is in the range.
+            PartitionRestriction.TokenRange within = token[0] != null || token[1] != null
+                    ? new PartitionRestriction.TokenRange(token[0], token[1]) : null;
+            return new PartitionRestriction.Keys(columns, within);
         }
         if (!select) {
             throw CqlException.invalid("Some partition key parts are missing: " + String.join(", ", missing));
@@ -259,7 +258,9 @@ final class RestrictionAnalyzer {
 
     private static Clustering multiColumns(TableMetadata t, Variables vars, Map<String, Relation.SingleColumn> eq,
             Map<String, List<Relation.SingleColumn>> ranges, List<Relation.MultiColumn> multi) {
-        if (eq.keySet().stream().anyMatch(n -> t.column(n).kind() == ColumnMetadata.Kind.CLUSTERING) || !ranges.isEmpty()) {
+        String first = t.clustering().isEmpty() ? null : t.clustering().get(0).name();
+        boolean onlyFirstSlices = ranges.keySet().stream().allMatch(n -> n.equals(first));
+        if (eq.keySet().stream().anyMatch(n -> t.column(n).kind() == ColumnMetadata.Kind.CLUSTERING) || !onlyFirstSlices) {
             throw CqlException.invalid("Mixing single column relations and multi column relations on clustering columns "
                     + "is not allowed");
         }
@@ -327,6 +328,24 @@ final class RestrictionAnalyzer {
                             : new Range(Math.max(prev.columns(), cols.size()), prev.startOp(), prev.start(), mc.op(), parts);
                 }
                 default -> throw CqlException.invalid("Unsupported operator " + mc.op().cql() + " in a multi-column relation");
+            }
+        }
+        if (!ranges.isEmpty()) {
+            // Cassandra 5 merges slices of the first clustering column into a multi-column slice: (c, d) > (1, 1) AND c < 3.
+            if (range == null || !prefix.isEmpty() || multiIn != null) {
+                throw CqlException.invalid("Mixing single column relations and multi column relations on clustering "
+                        + "columns is not allowed");
+            }
+            ColumnMetadata c = t.clustering().get(0);
+            for (Relation.SingleColumn sc : ranges.get(first)) {
+                boolean lower = sc.op() == Operator.GT || sc.op() == Operator.GTE;
+                if (lower ? range.startOp() != null : range.endOp() != null) {
+                    throw CqlException.invalid("More than one restriction was found for the " + (lower ? "start" : "end")
+                            + " bound on " + c.name());
+                }
+                List<ValueSource> v = List.of(vars.source(sc.value(), c.type(), c.name()));
+                range = lower ? new Range(range.columns(), sc.op(), v, range.endOp(), range.end())
+                        : new Range(range.columns(), range.startOp(), range.start(), sc.op(), v);
             }
         }
         return new Clustering(prefix, multiIn, range);

@@ -59,9 +59,13 @@ final class SelectAnalyzer {
         }
         Restrictions where = RestrictionAnalyzer.analyze(s.where(), t, vars, RestrictionAnalyzer.Mode.SELECT,
                 s.allowFiltering(), fetched);
-        if (s.distinct() && (where.clustering().fixedColumns() > 0 || where.clustering().range() != null)) {
+        boolean clusteringRestricted = where.clustering().fixedColumns() > 0 || where.clustering().range() != null;
+        if (s.distinct() && clusteringRestricted) {
             throw CqlException.invalid("SELECT DISTINCT with WHERE clause only supports restriction by partition key and/or "
                     + "static columns.");
+        }
+        if (clusteringRestricted && !s.selection().isEmpty() && selectsOnlyStatic(outputs, aggregation)) {
+            throw CqlException.invalid("Cannot restrict clustering columns when selecting only static columns");
         }
         boolean reversed = s.orderBy().isEmpty() ? false : orderBy(s, t, where);
         ValueSource limit = s.limit() == null ? null : vars.source(s.limit(), NativeType.INT, "[limit]");
@@ -69,6 +73,45 @@ final class SelectAnalyzer {
                 : vars.source(s.perPartitionLimit(), NativeType.INT, "[per_partition_limit]");
         return new SelectPlan(t, outputs, where, reversed, limit, perPartitionLimit, fetched, s.distinct(), s.json(),
                 aggregation);
+    }
+
+    /** Whether the selection reads static columns and no clustering or regular column (Cassandra's rule). */
+    private static boolean selectsOnlyStatic(List<SelectPlan.Output> outputs, Aggregation aggregation) {
+        List<ColumnMetadata> columns = new ArrayList<>();
+        for (SelectPlan.Output o : outputs) {
+            columns(o.expr(), columns);
+        }
+        if (aggregation != null) {
+            aggregation.items().stream().filter(i -> i.arg() != null).forEach(i -> columns(i.arg(), columns));
+        }
+        return columns.stream().anyMatch(ColumnMetadata::isStatic) && columns.stream()
+                .allMatch(c -> c.isStatic() || c.kind() == ColumnMetadata.Kind.PARTITION_KEY);
+    }
+
+    /** The columns an expression reads. */
+    private static void columns(Expr e, List<ColumnMetadata> out) {
+        if (e instanceof Expr.ColumnExpr c) {
+            out.add(c.column());
+        } else if (e instanceof Expr.CellMeta m) {
+            out.add(m.column());
+        } else if (e instanceof Expr.Call c) {
+            c.args().forEach(a -> columns(a, out));
+        } else if (e instanceof Expr.CastExpr c) {
+            columns(c.inner(), out);
+        } else if (e instanceof Expr.ToJsonExpr j) {
+            columns(j.inner(), out);
+        } else if (e instanceof Expr.FieldExpr f) {
+            columns(f.inner(), out);
+        } else if (e instanceof Expr.ElementExpr el) {
+            columns(el.inner(), out);
+        } else if (e instanceof Expr.SliceExpr sl) {
+            columns(sl.inner(), out);
+        } else if (e instanceof Expr.Operation op) {
+            columns(op.left(), out);
+            columns(op.right(), out);
+        } else if (e instanceof Expr.Negation n) {
+            columns(n.inner(), out);
+        }
     }
 
     /**

@@ -98,8 +98,8 @@ final class SelectionAnalyzer {
             Expr inner = analyze(cast.selector());
             NativeType target = cast.type() instanceof io.strata.cql.ast.TypeRef.Native n ? NativeType.byName(n.name()) : null;
             if (target == null || !(inner.type() instanceof NativeType from) || !Casts.castable(from, target)) {
-                throw CqlException.invalid("Cannot cast " + Labels.of(cast.selector()) + " of type " + inner.type().cql()
-                        + " to " + Labels.type(cast.type()));
+                throw CqlException.invalid("Invalid call to function system.cast_as_" + Labels.type(cast.type())
+                        + ", none of its type signatures match");
             }
             return new Expr.CastExpr(inner, target);
         }
@@ -282,7 +282,8 @@ final class SelectionAnalyzer {
         for (int i = 0; i < args.size(); i++) {
             DataType want = s.argTypes().get(i);
             if (fixed.get(i) != null) {
-                if (!Variables.compatible(fixed.get(i).type(), want)) {
+                // As Cassandra: every type's bytes are a valid blob, so blob parameters take any argument.
+                if (want != NativeType.BLOB && !Variables.compatible(fixed.get(i).type(), want)) {
                     return false;
                 }
             } else if (!Variables.literalFits(((Selector.TermSelector) args.get(i)).term(), want)) {

@@ -69,7 +69,13 @@ final class Variables {
             }
             try {
                 return new ValueSource.Constant(Literals.parse(nt, Literals.Kind.valueOf(l.kind().name()), l.text()));
-            } catch (InvalidValueException | IllegalArgumentException e) {
+            } catch (InvalidValueException e) {
+                if (e.getMessage().startsWith("TimeUUID")) {
+                    throw CqlException.invalid(e.getMessage());
+                }
+                throw CqlException.invalid("Invalid " + l.kind() + " constant (" + l.text() + ") for \"" + receiver
+                        + "\" of type " + type.cql());
+            } catch (IllegalArgumentException e) {
                 throw CqlException.invalid("Invalid " + l.kind() + " constant (" + l.text() + ") for \"" + receiver
                         + "\" of type " + type.cql());
             }

@@ -50,9 +50,12 @@ final class KeyResolver {
             int c = Long.compare(Murmur3.token(x.key()), Murmur3.token(y.key()));
             return c != 0 ? c : Arrays.compareUnsigned(x.key(), y.key());
         });
+        PartitionSelection.TokenRange within = keys.token() == null ? null : tokenRange(keys.token(), b, ctx);
         for (List<byte[]> combo : combos) {
             PartitionKey k = partitionKey(combo);
-            sorted.put(k, k);
+            if (within == null || within.contains(k.token())) {
+                sorted.put(k, k);
+            }
         }
         return List.copyOf(sorted.keySet());
     }

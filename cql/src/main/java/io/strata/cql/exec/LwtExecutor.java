@@ -64,6 +64,7 @@ final class LwtExecutor {
             List<byte[]> cs = UpdateBuilder.clusterings(statements.get(i).write(), bindings.get(i), ctx);
             clusterings.add(cs.isEmpty() ? null : cs.get(0));
         }
+        checkConditionsPerRow(statements, clusterings);
         PartitionKey partition = key;
         ReadQuery read = read(rc.tenant(), t, partition, clusterings, ctx);
         if (rc.trace().enabled()) {
@@ -91,6 +92,29 @@ final class LwtExecutor {
             return plan.batch() ? batchResult(t, statements, clusterings, result.applied(), p)
                     : singleResult(t, statements.get(0), clusterings.get(0), result.applied(), p);
         });
+    }
+
+    /** Cassandra's rule for batches: one row cannot be tested both for absence and for its values or presence. */
+    private static void checkConditionsPerRow(List<ConditionalPlan.Statement> statements, List<byte[]> clusterings) {
+        java.util.Map<String, Condition> byRow = new java.util.HashMap<>();
+        for (int i = 0; i < statements.size(); i++) {
+            Condition c = statements.get(i).condition();
+            if (c == null) {
+                continue;
+            }
+            String row = clusterings.get(i) == null ? "static" : HexFormat.of().formatHex(clusterings.get(i));
+            Condition prev = byRow.putIfAbsent(row, c);
+            if (prev == null || prev.getClass() == c.getClass()) {
+                continue;
+            }
+            boolean notExists = prev instanceof Condition.IfNotExists || c instanceof Condition.IfNotExists;
+            if (notExists && (prev instanceof Condition.IfExists || c instanceof Condition.IfExists)) {
+                throw CqlException.invalid("Cannot mix IF EXISTS and IF NOT EXISTS conditions for the same row");
+            }
+            if (notExists) {
+                throw CqlException.invalid("Cannot mix IF conditions and IF NOT EXISTS for the same row");
+            }
+        }
     }
 
     /** The read of every row the statements name (and the static row), or just the static row. */
@@ -139,44 +163,71 @@ final class LwtExecutor {
         Row row = clustering == null ? null : UpdateBuilder.rowAt(p, clustering);
         boolean found = clustering == null ? p != null && hasCells(p.staticRow()) : row != null;
         if (!applied && found) {
-            List<ColumnMetadata> shown = new ArrayList<>();
+            List<ColumnMetadata> shown;
+            Row shownRow = row;
+            boolean withStatics = true;
             if (s.condition() instanceof Condition.IfColumns cols) {
-                cols.conditions().forEach(c -> {
-                    if (!shown.contains(c.column())) {
-                        shown.add(c.column());
-                    }
-                });
+                shown = conditioned(List.of(cols));
             } else {
-                shown.addAll(clustering == null ? staticOnly(t) : t.columns());
+                // As Cassandra: the whole row, statics first; a row's static values are read only when the statement
+                // writes a static column, and a static-only statement shows the partition's first row key.
+                shown = wholeRow(t);
+                withStatics = clustering == null || s.write().ops().stream().anyMatch(o -> o.column().isStatic());
+                if (clustering == null) {
+                    shownRow = p.rows().isEmpty() ? null : Row.of(p.rows().get(0).clustering(),
+                            io.strata.storage.spi.LivenessInfo.NONE, List.of());
+                }
             }
             for (ColumnMetadata c : shown) {
                 columns.add(new ResultColumn(t.keyspace(), t.name(), c.name(), c.type()));
             }
-            values.addAll(currentValues(t, shown, p, row));
+            values.addAll(currentValues(t, shown, p, shownRow, withStatics));
         }
         List<List<ByteBuffer>> rows = new ArrayList<>();
         rows.add(values);
         return new Result.Rows(columns, rows, null);
     }
 
-    /** The partition key and static columns: what IF NOT EXISTS on static data shows. */
-    private static List<ColumnMetadata> staticOnly(TableMetadata t) {
+    /** Partition key, clustering, static and then regular columns, each by name: Cassandra's CAS row order. */
+    private static List<ColumnMetadata> wholeRow(TableMetadata t) {
         List<ColumnMetadata> out = new ArrayList<>(t.partitionKey());
+        out.addAll(t.clustering());
         t.regularAndStatic().stream().filter(ColumnMetadata::isStatic).forEach(out::add);
+        t.regularAndStatic().stream().filter(c -> !c.isStatic()).forEach(out::add);
         return out;
+    }
+
+    /** The conditioned columns: regular ones in condition order, then static ones in condition order. */
+    private static List<ColumnMetadata> conditioned(List<Condition.IfColumns> conditions) {
+        List<ColumnMetadata> regular = new ArrayList<>();
+        List<ColumnMetadata> statics = new ArrayList<>();
+        for (Condition.IfColumns cols : conditions) {
+            for (Condition.ColumnCondition c : cols.conditions()) {
+                List<ColumnMetadata> into = c.column().isStatic() ? statics : regular;
+                if (!into.contains(c.column())) {
+                    into.add(c.column());
+                }
+            }
+        }
+        regular.addAll(statics);
+        return regular;
     }
 
     private static Result batchResult(TableMetadata t, List<ConditionalPlan.Statement> statements, List<byte[]> clusterings,
             boolean applied, PartitionData p) {
         List<ColumnMetadata> shown = new ArrayList<>(t.partitionKey());
         shown.addAll(t.clustering());
+        List<Condition.IfColumns> columnConditions = new ArrayList<>();
+        boolean staticConditions = false;
         for (ConditionalPlan.Statement s : statements) {
             if (s.condition() instanceof Condition.IfColumns cols) {
-                cols.conditions().forEach(c -> {
-                    if (!shown.contains(c.column())) {
-                        shown.add(c.column());
-                    }
-                });
+                columnConditions.add(cols);
+                staticConditions |= cols.conditions().stream().anyMatch(c -> c.column().isStatic());
+            }
+        }
+        for (ColumnMetadata c : conditioned(columnConditions)) {
+            if (!shown.contains(c)) {
+                shown.add(c);
             }
         }
         List<ResultColumn> specs = new ArrayList<>();
@@ -193,17 +244,23 @@ final class LwtExecutor {
         }
         Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < statements.size(); i++) {
-            if (statements.get(i).condition() == null) {
+            if (statements.get(i).condition() == null || clusterings.get(i) == null) {
                 continue;
             }
-            Row row = clusterings.get(i) == null ? null : UpdateBuilder.rowAt(p, clusterings.get(i));
-            String id = row == null ? "static" : HexFormat.of().formatHex(row.clustering().encoded());
-            if (row == null && (clusterings.get(i) != null || !hasCells(p.staticRow())) || !seen.add(id)) {
+            Row row = UpdateBuilder.rowAt(p, clusterings.get(i));
+            if (row == null || !seen.add(HexFormat.of().formatHex(row.clustering().encoded()))) {
                 continue;
             }
             List<ByteBuffer> values = new ArrayList<>();
             values.add(ByteBuffer.wrap(Values.ofBoolean(false)));
-            values.addAll(currentValues(t, shown, p, row));
+            values.addAll(currentValues(t, shown, p, row, true));
+            rows.add(values);
+        }
+        if (rows.isEmpty() && staticConditions && hasCells(p.staticRow())) {
+            // The partition's static values, on a row of their own (no clustering), as Cassandra shows them.
+            List<ByteBuffer> values = new ArrayList<>();
+            values.add(ByteBuffer.wrap(Values.ofBoolean(false)));
+            values.addAll(currentValues(t, shown, p, null, true));
             rows.add(values);
         }
         if (rows.isEmpty()) {
@@ -218,7 +275,8 @@ final class LwtExecutor {
     }
 
     /** The values of {@code columns} in a row read by a conditional statement (for its [applied]=false result). */
-    private static List<ByteBuffer> currentValues(TableMetadata t, List<ColumnMetadata> columns, PartitionData p, Row row) {
+    private static List<ByteBuffer> currentValues(TableMetadata t, List<ColumnMetadata> columns, PartitionData p, Row row,
+            boolean withStatics) {
         List<byte[]> pk = PartitionKeys.split(p.key().key(), t.partitionKey().size());
         List<byte[]> ck = t.clustering().isEmpty() || row == null ? List.of()
                 : ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(), row.clustering().encoded());
@@ -227,7 +285,7 @@ final class LwtExecutor {
             byte[] v = switch (c.kind()) {
                 case PARTITION_KEY -> pk.get(c.position());
                 case CLUSTERING -> c.position() < ck.size() ? ck.get(c.position()) : null;
-                case STATIC -> Cells.value(p.staticRow(), c.name(), c.type());
+                case STATIC -> withStatics ? Cells.value(p.staticRow(), c.name(), c.type()) : null;
                 case REGULAR -> Cells.value(row, c.name(), c.type());
             };
             values.add(v == null ? null : ByteBuffer.wrap(v));

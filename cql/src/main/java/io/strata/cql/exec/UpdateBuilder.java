@@ -179,7 +179,7 @@ final class UpdateBuilder {
         if (plan.ttl() != null) {
             byte[] v = plan.ttl().resolve(b, ctx);
             if (v == null) {
-                throw CqlException.invalid("Invalid null value of TTL");
+                return 0; // as Cassandra 5: a null TTL means no TTL
             }
             if (!Bindings.isUnset(v)) {
                 ttl = ByteBuffer.wrap(v).getInt();

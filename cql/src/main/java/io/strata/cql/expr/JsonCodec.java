@@ -298,6 +298,11 @@ public final class JsonCodec {
                     return Literals.parse(t, Literals.Kind.STRING, s.getString());
                 }
                 if (v instanceof JsonNumber n && t != NativeType.INET) {
+                    if (t == NativeType.TIMESTAMP && n.isIntegral() && n.bigIntegerValue().bitLength() < 32) {
+                        // As Cassandra: its JSON parser reads such a number as an Integer, which a timestamp refuses.
+                        throw new InvalidValueException("Expected a long or a datestring representation of a timestamp "
+                                + "value, but got a Integer: " + n);
+                    }
                     return Literals.parse(t, Literals.Kind.INTEGER, n.toString());
                 }
                 throw bad(t, v, what);

@@ -23,10 +23,17 @@ public record Restrictions(PartitionRestriction partition, Clustering clustering
 
     /** Which partitions. */
     public sealed interface PartitionRestriction {
-        /** Every partition-key column restricted by EQ or IN: the cartesian product of their values. */
-        record Keys(List<KeyValues> columns) implements PartitionRestriction {
+        /**
+         * Every partition-key column restricted by EQ or IN: the cartesian product of their values, keeping
+         * only keys whose token is in {@code token} when one is given (null: all).
+         */
+        record Keys(List<KeyValues> columns, TokenRange token) implements PartitionRestriction {
             public Keys {
                 columns = List.copyOf(columns);
+            }
+
+            public Keys(List<KeyValues> columns) {
+                this(columns, null);
             }
 
             /** Whether exactly one partition is named (every column by EQ). */

@@ -11,8 +11,9 @@ import java.util.List;
  * Byte-comparable, prefix-free encoding of clustering values: unsigned byte order of the encoding equals
  * Cassandra's order of the values, so the storage engine sorts rows without knowing types. A clustering
  * is the concatenation of its components; each starts with a header byte (0x00 empty value, 0x01 value),
- * and DESC components are bit-inverted whole. Decoding recovers the serialized value (decimals come back
- * normalised: 1.0 and 1.00 compare equal in Cassandra and are the same clustering here too).
+ * and DESC components are bit-inverted whole. Decoding recovers the serialized value, decimals with the
+ * scale they were written with (Cassandra compares 1.0 and 1.00 equal; here they are adjacent but distinct
+ * clusterings, ordered by scale: a documented difference).
  *
  * <ul>
  *   <li>signed integers, timestamp, time, counter: big-endian with the sign bit flipped</li>
@@ -20,7 +21,7 @@ import java.util.List;
  *   <li>float, double: IEEE bits, sign bit flipped for positives, all bits inverted for negatives</li>
  *   <li>text, ascii, blob, inet: bytes with 0x00 escaped as 0x00 0xFF, terminated by 0x00 0x00</li>
  *   <li>varint: sign byte, 4-byte magnitude length, magnitude (all inverted for negatives)</li>
- *   <li>decimal: sign byte, decimal exponent, digit string (inverted for negatives)</li>
+ *   <li>decimal: sign byte, decimal exponent, digit string, then the written scale (inverted for negatives)</li>
  *   <li>uuid: version nibble first; version 1 then orders by timestamp; timeuuid by timestamp, then the
  *       low bytes compared signed, as Cassandra does</li>
  *   <li>frozen collections, tuples, UDTs: element by element (see {@code composite}), as Cassandra compares them</li>
@@ -281,6 +282,7 @@ public final class ComparableEncoding {
         int sign = d.signum();
         if (sign == 0) {
             out.write(0x01);
+            scale(out, d.scale(), false);
             return;
         }
         boolean neg = sign < 0;
@@ -301,12 +303,33 @@ public final class ComparableEncoding {
             out.write(neg ? ~c : c);
         }
         out.write(neg ? 0xff : 0x00);
+        scale(out, d.scale(), neg);
+    }
+
+    /**
+     * The value's own scale, after its numeric order: equal numbers written with different scales (10 and
+     * 10.0) keep both their order and the scale they were written with, which reading gives back.
+     */
+    private static void scale(ByteArrayOutputStream out, int scale, boolean neg) {
+        int e = scale ^ 0x80000000;
+        if (neg) {
+            e = ~e;
+        }
+        out.write(e >>> 24);
+        out.write(e >>> 16);
+        out.write(e >>> 8);
+        out.write(e);
+    }
+
+    private static int readScale(ByteBuffer in, boolean neg) {
+        int e = in.getInt();
+        return (neg ? ~e : e) ^ 0x80000000;
     }
 
     private static BigDecimal readDecimal(ByteBuffer in) {
         int s = in.get();
         if (s == 0x01) {
-            return BigDecimal.ZERO;
+            return BigDecimal.ZERO.setScale(readScale(in, false));
         }
         boolean neg = s == 0x00;
         int e = in.getInt();
@@ -326,7 +349,8 @@ public final class ComparableEncoding {
             digits.append((char) c);
         }
         BigDecimal unscaled = new BigDecimal(new BigInteger(digits.toString()), digits.length() - exponent);
-        return neg ? unscaled.negate() : unscaled;
+        BigDecimal value = (neg ? unscaled.negate() : unscaled).setScale(readScale(in, neg));
+        return value;
     }
 
     private static void uuid(ByteArrayOutputStream out, byte[] v, boolean writeVersion) {

@@ -122,8 +122,7 @@ public final class Literals {
                 expect(type, kind, text, Kind.UUID);
                 UUID u = java.util.UUID.fromString(text);
                 if (u.version() != 1) {
-                    throw new InvalidValueException("Unsupported UUID version for timeuuid: " + text
-                            + " is version " + u.version() + ", a time-based (version 1) UUID is required");
+                    throw new InvalidValueException("TimeUUID supports only version 1 UUIDs");
                 }
                 return Values.ofUuid(u);
             }
