@@ -82,6 +82,10 @@ final class CaseExecutor {
         } else {
             checkRows(where, (Expectation.Rows) e, o);
         }
+        if (c.warning().isPresent() && o.warnings().stream().noneMatch(w -> w.contains(c.warning().get()))) {
+            throw new AssertionError(where + "\n  expected a warning containing \"" + c.warning().get() + "\", got "
+                    + o.warnings());
+        }
     }
 
     /** A statement as messages quote it: at most 300 characters (a batch of 100 rows or a 2 KB key is cut). */
@@ -255,7 +259,7 @@ final class CaseExecutor {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            return new Outcome(null, List.of(), null);
+            return new Outcome(null, List.of(), null, List.of());
         }
         Statement<?> statement;
         try {
@@ -272,6 +276,7 @@ final class CaseExecutor {
         }
         try {
             AsyncResultSet page = await(session.executeAsync(statement));
+            List<String> warnings = new ArrayList<>(page.getExecutionInfo().getWarnings());
             ColumnDefinitions defs = page.getColumnDefinitions();
             List<List<ByteBuffer>> rows = new ArrayList<>();
             int pageNumber = 1;
@@ -296,7 +301,7 @@ final class CaseExecutor {
                 page = await(page.fetchNextPage());
                 pageNumber++;
             }
-            return new Outcome(defs.size() == 0 ? null : defs, rows, null);
+            return new Outcome(defs.size() == 0 ? null : defs, rows, null, warnings);
         } catch (RuntimeException e) {
             return Outcome.failed(unwrap(e));
         }
@@ -384,9 +389,9 @@ final class CaseExecutor {
     }
 
     /** A statement's result: its columns (null for a result without rows) and rows, or its failure. */
-    private record Outcome(ColumnDefinitions columns, List<List<ByteBuffer>> rows, Throwable failure) {
+    private record Outcome(ColumnDefinitions columns, List<List<ByteBuffer>> rows, Throwable failure, List<String> warnings) {
         static Outcome failed(Throwable t) {
-            return new Outcome(null, List.of(), t);
+            return new Outcome(null, List.of(), t, List.of());
         }
     }
 }

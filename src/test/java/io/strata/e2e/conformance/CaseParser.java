@@ -81,6 +81,7 @@ final class CaseParser {
         private Optional<String> keyspaces;
         private OptionalInt pageSize;
         private Optional<String> consistency;
+        private Optional<String> warning = Optional.empty();
         private Optional<List<String>> nextMarkers = Optional.empty();
         private Optional<List<String>> nextBinds;
         private boolean sawStatement;
@@ -127,6 +128,7 @@ final class CaseParser {
                 keyspaces = Optional.empty();
                 pageSize = OptionalInt.empty();
                 consistency = Optional.empty();
+                warning = Optional.empty();
                 sawStatement = false;
                 return i + 1;
             }
@@ -195,6 +197,14 @@ final class CaseParser {
                 } catch (NumberFormatException e) {
                     throw error(i, "page size is not a number: " + value(d));
                 }
+                return i + 1;
+            }
+            if (lower.startsWith("warning:")) {
+                requireCase(i, "warning");
+                if (value(d).isEmpty()) {
+                    throw error(i, "warning needs a fragment of the expected warning");
+                }
+                warning = Optional.of(value(d));
                 return i + 1;
             }
             if (lower.startsWith("consistency:")) {
@@ -281,7 +291,7 @@ final class CaseParser {
 
         private static boolean isDirective(String d) {
             String lower = d.toLowerCase(Locale.ROOT);
-            for (String p : List.of("case:", "setup:", "sleep:", "types:", "pending:", "keyspaces:", "page size:", "consistency:", "markers:", "bind:",
+            for (String p : List.of("case:", "setup:", "sleep:", "types:", "pending:", "keyspaces:", "page size:", "consistency:", "warning:", "markers:", "bind:",
                     "expect ok", "expect error:", "expect rows:", "expect rows unordered:")) {
                 if (lower.startsWith(p)) {
                     return true;
@@ -345,7 +355,7 @@ final class CaseParser {
                 throw error(caseLine - 1, "case '" + caseName + "' has no expectation");
             }
             cases.add(new ConformanceCase(fileName, caseName, caseLine, steps, expectation, pending, keyspaces, pageSize,
-                    consistency));
+                    consistency, warning));
             caseName = null;
         }
 

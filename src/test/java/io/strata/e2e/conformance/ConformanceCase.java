@@ -31,7 +31,8 @@ record ConformanceCase(
         Optional<String> pending,
         Optional<String> keyspaces,
         OptionalInt pageSize,
-        Optional<String> consistency) {
+        Optional<String> consistency,
+        Optional<String> warning) {
 
     ConformanceCase {
         requireNonNull(file, "file is null");
@@ -42,6 +43,7 @@ record ConformanceCase(
         requireNonNull(keyspaces, "keyspaces is null");
         requireNonNull(pageSize, "pageSize is null");
         requireNonNull(consistency, "consistency is null");
+        requireNonNull(warning, "warning is null");
         if (steps.isEmpty()) {
             throw new IllegalArgumentException("case '" + name + "' has no statement");
         }

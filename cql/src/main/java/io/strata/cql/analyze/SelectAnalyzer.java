@@ -71,8 +71,8 @@ final class SelectAnalyzer {
         ValueSource limit = s.limit() == null ? null : vars.source(s.limit(), NativeType.INT, "[limit]");
         ValueSource perPartitionLimit = s.perPartitionLimit() == null ? null
                 : vars.source(s.perPartitionLimit(), NativeType.INT, "[per_partition_limit]");
-        return new SelectPlan(t, outputs, where, reversed, limit, perPartitionLimit, fetched, s.distinct(), s.json(),
-                aggregation);
+        return new SelectPlan(t, outputs, where, reversed, !s.orderBy().isEmpty(), limit, perPartitionLimit, fetched,
+                s.distinct(), s.json(), aggregation);
     }
 
     /** Whether the selection reads static columns and no clustering or regular column (Cassandra's rule). */
@@ -191,10 +191,6 @@ final class SelectAnalyzer {
     private static boolean orderBy(Select s, TableMetadata t, Restrictions where) {
         if (!(where.partition() instanceof Restrictions.PartitionRestriction.Keys keys)) {
             throw CqlException.invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.");
-        }
-        if (!keys.single()) {
-            throw CqlException.invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key; "
-                    + "you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
         }
         boolean reversed = false;
         for (int i = 0; i < s.orderBy().size(); i++) {

@@ -15,8 +15,8 @@ import io.strata.cql.schema.ColumnMetadata;
 import io.strata.cql.schema.TableMetadata;
 import io.strata.cql.types.CollectionCodec;
 import io.strata.cql.types.ComparableEncoding;
+import io.strata.cql.types.TypedValues;
 import io.strata.storage.spi.Bound;
-import io.strata.storage.spi.Murmur3;
 import io.strata.storage.spi.PartitionKey;
 import io.strata.storage.spi.PartitionSelection;
 import io.strata.storage.spi.Slice;
@@ -43,21 +43,31 @@ final class KeyResolver {
 
     private KeyResolver() {}
 
-    /** The partitions named by EQ/IN on every key column, in token order (Cassandra's order for IN). */
+    /**
+     * The partitions named by EQ/IN on every key column, deduplicated, in Cassandra's order for IN: by the
+     * key values, component by component, each in its type's order (not by token).
+     */
     static List<PartitionKey> partitionKeys(TableMetadata t, PartitionRestriction.Keys keys, Bindings b, EvalContext ctx) {
         List<List<byte[]>> combos = product(t.partitionKey(), keys.columns(), b, ctx);
-        TreeMap<PartitionKey, PartitionKey> sorted = new TreeMap<>((x, y) -> {
-            int c = Long.compare(Murmur3.token(x.key()), Murmur3.token(y.key()));
-            return c != 0 ? c : Arrays.compareUnsigned(x.key(), y.key());
+        List<java.util.Comparator<byte[]>> orders = t.partitionKey().stream()
+                .map(c -> TypedValues.comparator(c.type())).toList();
+        TreeMap<List<byte[]>, PartitionKey> sorted = new TreeMap<>((x, y) -> {
+            for (int i = 0; i < x.size(); i++) {
+                int c = orders.get(i).compare(x.get(i), y.get(i));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
         });
         PartitionSelection.TokenRange within = keys.token() == null ? null : tokenRange(keys.token(), b, ctx);
         for (List<byte[]> combo : combos) {
             PartitionKey k = partitionKey(combo);
             if (within == null || within.contains(k.token())) {
-                sorted.put(k, k);
+                sorted.putIfAbsent(combo, k);
             }
         }
-        return List.copyOf(sorted.keySet());
+        return List.copyOf(sorted.values());
     }
 
     static PartitionKey partitionKey(List<byte[]> parts) {

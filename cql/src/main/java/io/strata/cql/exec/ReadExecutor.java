@@ -78,6 +78,13 @@ final class ReadExecutor {
         if (grouped) {
             return groups(reader, plan, filter, ps, Math.min(pageSize, remaining), remaining, perPartition);
         }
+        if (plan.ordered() && reader.keys != null && reader.keys.size() > 1) {
+            if (pageSize != Integer.MAX_VALUE) {
+                throw CqlException.invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key;"
+                        + " you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query");
+            }
+            return merged(reader, plan, filter, userLimit);
+        }
         int rowLimit = Math.min(pageSize, remaining);
         return reader.read(rowLimit, ps == null ? null : ps.position()).map(result -> {
             List<List<ByteBuffer>> rows = new ArrayList<>();
@@ -92,6 +99,29 @@ final class ReadExecutor {
                 paging = PagingState.atPosition(last, left).serialize();
             }
             return rows(plan, rows, paging);
+        });
+    }
+
+    /**
+     * ORDER BY with IN on the partition key, without paging (as Cassandra allows it): every partition's rows,
+     * merged in the requested clustering order, then LIMIT.
+     */
+    private Uni<Result> merged(Reader reader, SelectPlan plan, RowFilter filter, int userLimit) {
+        return reader.read(Integer.MAX_VALUE, null).map(result -> {
+            List<Map.Entry<byte[], List<ByteBuffer>>> rows = new ArrayList<>();
+            collect(reader, result, filter, view -> {
+                byte[] ck = view.ck() == null ? new byte[0] : KeyResolver.encode(plan.table(), view.ck());
+                rows.add(Map.entry(ck, row(plan, view)));
+                return true;
+            }, Long.MAX_VALUE, new boolean[1]);
+            java.util.Comparator<Map.Entry<byte[], List<ByteBuffer>>> order = (a, b) -> Arrays.compareUnsigned(a.getKey(),
+                    b.getKey());
+            rows.sort(plan.reversed() ? order.reversed() : order);
+            List<List<ByteBuffer>> out = new ArrayList<>();
+            for (int i = 0; i < rows.size() && i < userLimit; i++) {
+                out.add(rows.get(i).getValue());
+            }
+            return rows(plan, out, null);
         });
     }
 
@@ -227,7 +257,7 @@ final class ReadExecutor {
         final RequestContext rc;
         private final int perPartition;
         private final List<Slice> slices;
-        private final List<PartitionKey> keys;
+        final List<PartitionKey> keys;
         private final Set<String> fetched;
 
         Reader(RequestContext rc, SelectPlan plan, Bindings b, EvalContext ctx, int perPartition) {

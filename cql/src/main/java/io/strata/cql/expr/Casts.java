@@ -22,8 +22,12 @@ public final class Casts {
     }
 
     public static boolean castable(NativeType from, NativeType to) {
-        if (from == to || to == NativeType.TEXT || to == NativeType.ASCII) {
+        if (from == to) {
             return true;
+        }
+        if (to == NativeType.TEXT || to == NativeType.ASCII) {
+            // As Cassandra: every type has a text form but blobs and durations.
+            return from != NativeType.BLOB && from != NativeType.DURATION;
         }
         if (isNumeric(from) && isNumeric(to) && to != NativeType.COUNTER) {
             return true;
@@ -40,9 +44,7 @@ public final class Casts {
             return v;
         }
         if (to == NativeType.TEXT || to == NativeType.ASCII) {
-            String text = from == NativeType.TEXT || from == NativeType.ASCII ? new String(v, StandardCharsets.UTF_8)
-                    : stripQuotes(TypedValues.toCql(from, v));
-            return text.getBytes(StandardCharsets.UTF_8);
+            return text(from, v).getBytes(StandardCharsets.UTF_8);
         }
         if (to == NativeType.TIMESTAMP || to == NativeType.DATE) {
             String fn = to == NativeType.TIMESTAMP ? "totimestamp" : "todate";
@@ -72,7 +74,27 @@ public final class Casts {
         };
     }
 
-    private static String stripQuotes(String s) {
-        return s.length() >= 2 && s.startsWith("'") && s.endsWith("'") ? s.substring(1, s.length() - 1) : s;
+    private static final java.time.format.DateTimeFormatter TIMESTAMP_TEXT = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /** The text CAST gives, as Cassandra's type serializers print values (Java's forms for numbers). */
+    private static String text(NativeType from, byte[] v) {
+        ByteBuffer b = ByteBuffer.wrap(v);
+        return switch (from) {
+            case TEXT, ASCII -> new String(v, StandardCharsets.UTF_8);
+            case FLOAT -> Float.toString(b.getFloat());
+            case DOUBLE -> Double.toString(b.getDouble());
+            case DECIMAL -> Values.decimal(v).toString();
+            case TIMESTAMP -> TIMESTAMP_TEXT.format(java.time.Instant.ofEpochMilli(b.getLong()));
+            case TIME -> {
+                long nanos = b.getLong();
+                yield String.format(java.util.Locale.ROOT, "%02d:%02d:%02d.%09d", nanos / 3_600_000_000_000L,
+                        nanos / 60_000_000_000L % 60, nanos / 1_000_000_000L % 60, nanos % 1_000_000_000L);
+            }
+            default -> {
+                String s = TypedValues.toCql(from, v);
+                yield s.length() >= 2 && s.startsWith("'") && s.endsWith("'") ? s.substring(1, s.length() - 1) : s;
+            }
+        };
     }
 }

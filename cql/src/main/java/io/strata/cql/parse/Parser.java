@@ -334,7 +334,8 @@ final class Parser {
             return parenthesizedSelector();
         }
         if (startsTermAt(pos)) {
-            return new Selector.TermSelector(term());
+            // Only the term itself: operators after it belong to the selector's arithmetic (precedence).
+            return new Selector.TermSelector(simpleTerm());
         }
         throw noViable(t);
     }

@@ -14,11 +14,12 @@ import java.util.Set;
  * aggregation and GROUP BY, order, limits, and JSON rendering. {@code fetched} are the stored non-key
  * columns the read needs. Immutable.
  *
+ * @param ordered whether ORDER BY was given (with IN on the partition key, rows are merged in clustering order)
  * @param limit LIMIT (null: none)
  * @param perPartitionLimit PER PARTITION LIMIT (null: none)
  * @param aggregation aggregates and GROUP BY, or null
  */
-public record SelectPlan(TableMetadata table, List<Output> outputs, Restrictions where, boolean reversed,
+public record SelectPlan(TableMetadata table, List<Output> outputs, Restrictions where, boolean reversed, boolean ordered,
         ValueSource limit, ValueSource perPartitionLimit, Set<String> fetched, boolean distinct, boolean json,
         Aggregation aggregation) implements Plan {
     /** One selected expression and its label. */
