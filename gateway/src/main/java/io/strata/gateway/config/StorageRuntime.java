@@ -10,6 +10,8 @@ import io.strata.storage.local.FileIO;
 import io.strata.storage.local.LocalStorage;
 import io.strata.storage.s3.S3Settings;
 import io.strata.storage.s3.S3Storage;
+import io.strata.storage.spi.StorageEngine;
+import io.strata.storage.spi.StorageRepair;
 import io.strata.storage.spi.blob.LogStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,11 +38,11 @@ public final class StorageRuntime implements AutoCloseable {
         this.description = description;
     }
 
-    public LsmEngine engine() {
+    public StorageEngine engine() {
         return engine;
     }
 
-    public ZoneRepair repair() {
+    public StorageRepair repair() {
         return repair;
     }
 

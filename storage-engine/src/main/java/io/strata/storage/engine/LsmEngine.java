@@ -1000,6 +1000,17 @@ public final class LsmEngine implements StorageEngine {
         return segmentStore.diskCacheBytes();
     }
 
+    @Override
+    public io.strata.storage.spi.EngineStats stats() {
+        int segments = 0;
+        for (Table t : tables.values()) {
+            segments += t.segments.size();
+        }
+        return new io.strata.storage.spi.EngineStats(epoch, fenced, currentLogName(), log.size(), memtableBytes.get(),
+                tables.size(), segments, blockCacheBytes(), blockCacheHitRate(), diskCacheBytes(), bytesFlushed.get(),
+                bytesCompacted.get(), writeAmplification());
+    }
+
     /** The live state of a table, for tests. */
     Table table(TableId id) {
         return tables.get(id.id());

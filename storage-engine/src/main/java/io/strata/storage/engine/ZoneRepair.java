@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.strata.storage.engine.replication.QuorumLogStore;
 import io.strata.storage.engine.replication.ReplicatedBlobStore;
+import io.strata.storage.spi.RepairPass;
+import io.strata.storage.spi.RepairStatus;
+import io.strata.storage.spi.StorageRepair;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -22,15 +24,10 @@ import org.jboss.logging.Logger;
  * ({@link ReplicatedBlobStore#repair}); a zone missing the current commit log (wiped or replaced while the
  * log was open, so its appends went to a file that no longer exists) makes the engine flush, which rolls
  * the log into a fresh file in every zone and moves the unflushed writes into segments that the next pass
- * copies. Progress goes to the log and to {@link #lastReport()}/{@link #copiedTotal()} (metrics).
- * Thread-safe.
+ * copies. Progress goes to the log and to {@link #status()}. Thread-safe; passes never overlap.
  */
-public final class ZoneRepair implements AutoCloseable {
+public final class ZoneRepair implements StorageRepair, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ZoneRepair.class);
-
-    /** What one pass did. */
-    public record Report(Instant at, long blobsCopied, List<Integer> zonesMissingCommitLog, boolean flushed,
-            Optional<String> error) {}
 
     private final LsmEngine engine;
     private final Optional<ReplicatedBlobStore> data;
@@ -39,7 +36,7 @@ public final class ZoneRepair implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AtomicLong copiedTotal = new AtomicLong();
     private final AtomicLong passes = new AtomicLong();
-    private final AtomicReference<Report> last = new AtomicReference<>();
+    private final AtomicReference<RepairPass> last = new AtomicReference<>();
 
     public ZoneRepair(LsmEngine engine, Optional<ReplicatedBlobStore> data, Optional<QuorumLogStore> wal, Clock clock) {
         this.engine = requireNonNull(engine, "engine is null");
@@ -68,8 +65,8 @@ public final class ZoneRepair implements AutoCloseable {
         }
     }
 
-    /** One pass now. */
-    public synchronized Report runOnce() {
+    @Override
+    public synchronized RepairPass runOnce() {
         List<Integer> missing = List.of();
         boolean flushed = false;
         Optional<String> error = Optional.empty();
@@ -96,7 +93,7 @@ public final class ZoneRepair implements AutoCloseable {
         }
         copiedTotal.addAndGet(copied);
         passes.incrementAndGet();
-        Report r = new Report(clock.instant(), copied, missing, flushed, error);
+        RepairPass r = new RepairPass(clock.instant(), copied, missing, flushed, error);
         last.set(r);
         if (copied > 0 || flushed) {
             LOG.infof("zone repair: %d blobs copied into lagging zones%s", copied, flushed ? ", commit log rolled" : "");
@@ -104,16 +101,9 @@ public final class ZoneRepair implements AutoCloseable {
         return r;
     }
 
-    public Optional<Report> lastReport() {
-        return Optional.ofNullable(last.get());
-    }
-
-    public long copiedTotal() {
-        return copiedTotal.get();
-    }
-
-    public long passes() {
-        return passes.get();
+    @Override
+    public RepairStatus status() {
+        return new RepairStatus(passes.get(), copiedTotal.get(), Optional.ofNullable(last.get()));
     }
 
     @Override
