@@ -19,7 +19,7 @@ import io.strata.cql.system.NodeInfo;
 import io.strata.cql.system.SystemKeyspaces;
 import io.strata.cql.types.DataType;
 import io.strata.cql.types.TypedValues;
-import io.strata.storage.local.LocalStorage;
+import io.strata.storage.engine.testing.TestEngines;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.tenancy.TenantContext;
 import java.net.InetAddress;
@@ -39,7 +39,7 @@ final class CqlFixture implements AutoCloseable {
     final ClientState session;
 
     CqlFixture(Path dir) {
-        engine = LocalStorage.open(dir, Clock.systemUTC());
+        engine = TestEngines.inMemory(Clock.systemUTC());
         NodeInfo node = new NodeInfo("Test", "datacenter1", "rack1", UUID.randomUUID(), InetAddress.getLoopbackAddress(),
                 9042, "4.0.11", List.of(Long.toString(Long.MIN_VALUE)));
         handler = new CqlRequestHandler(engine, new SchemaService(engine, new LocalSchemaEvents()), new SystemKeyspaces(node),

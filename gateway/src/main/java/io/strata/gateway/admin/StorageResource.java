@@ -1,6 +1,6 @@
 package io.strata.gateway.admin;
 
-import io.strata.gateway.config.StorageRuntime;
+import io.strata.gateway.storage.StorageAssembly;
 import io.strata.storage.spi.EngineStats;
 import io.strata.storage.spi.RepairPass;
 import io.strata.storage.spi.RepairStatus;
@@ -22,7 +22,7 @@ import java.util.Map;
 @Path("/admin/storage")
 public class StorageResource {
     @Inject
-    StorageRuntime storage;
+    StorageAssembly storage;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

@@ -1,10 +1,10 @@
-package io.strata.storage.local;
+package io.strata.storage.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strata.storage.engine.EngineOptions;
-import io.strata.storage.engine.LsmEngine;
-import io.strata.storage.engine.replication.QuorumLogStore;
+import io.strata.storage.engine.testing.TestEngines;
+import io.strata.storage.local.FileIO;
+import io.strata.storage.local.PowerLossFileIO;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.LivenessInfo;
@@ -16,11 +16,9 @@ import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.Slice;
 import io.strata.storage.spi.TableId;
-import io.strata.storage.spi.blob.LogStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
@@ -32,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Power loss under concurrent writes: the commit log's three zone directories are written through a file
- * layer that, when the power is cut, drops every byte and every new file name not yet forced. After the
- * cut, an engine reopened on what is left must hold every write that was acknowledged before it.
+ * Power loss under concurrent writes: the three local zone directories (commit log and data) are written
+ * through a file layer that, when the power is cut, drops every byte and every new file name not yet
+ * forced. After the cut, an engine reopened on what is left must hold every write that was acknowledged
+ * before it.
  */
 class TestPowerLoss {
     @TempDir
@@ -43,15 +42,7 @@ class TestPowerLoss {
     private static final TableId TABLE = new TableId("t", "ks", "power", UUID.randomUUID());
 
     private static LsmEngine open(Path storage, FileIO io, EngineOptions options) {
-        List<LogStore> logs = new ArrayList<>();
-        List<io.strata.storage.spi.blob.BlobStore> data = new ArrayList<>();
-        for (String z : LocalStorage.DEFAULT_ZONES) {
-            logs.add(new LocalLogStore(storage.resolve(z).resolve("wal"), io));
-            data.add(new LocalBlobStore(storage.resolve(z).resolve("data"), io));
-        }
-        return LsmEngine.open(new io.strata.storage.engine.EngineStorage(new QuorumLogStore(logs),
-                new io.strata.storage.engine.replication.ReplicatedBlobStore(data), storage.resolve("local"), 0),
-                options, Clock.systemUTC());
+        return TestEngines.localZones(storage, io, options, Clock.systemUTC());
     }
 
     /** Memtables never flush: durability rests on the commit log alone. */
