@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(TestGatewayApplication.Profile.class)
-class TestGatewayApplication {
+public class TestGatewayApplication {
     static final Path DATA;
 
     static {

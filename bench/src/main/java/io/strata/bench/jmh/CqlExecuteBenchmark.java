@@ -13,7 +13,7 @@ import io.strata.cql.session.ClientState;
 import io.strata.cql.session.CqlRequestHandler;
 import io.strata.cql.session.RequestHandler;
 import io.strata.cql.system.NodeInfo;
-import io.strata.storage.local.LocalStorage;
+import io.strata.storage.engine.testing.TestEngines;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.tenancy.core.TenantContext;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public class CqlExecuteBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("execute-bench");
-        engine = LocalStorage.open(dir, Clock.systemUTC());
+        engine = TestEngines.localZones(dir, Clock.systemUTC());
         NodeInfo node = new NodeInfo("Bench", "datacenter1", "rack1", UUID.randomUUID(), InetAddress.getLoopbackAddress(),
                 9042, "4.0.11", List.of(Long.toString(Long.MIN_VALUE)));
         handler = CqlRequestHandler.assemble(engine, new SchemaService(engine, new LocalSchemaEvents()), () -> node,

@@ -18,7 +18,6 @@ import io.strata.cql.system.NodeInfo;
 import io.strata.cql.system.SystemKeyspaces;
 import io.strata.cql.testing.CqlFixture;
 import io.strata.cql.types.Values;
-import io.strata.storage.local.LocalStorage;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.tenancy.core.TenantContext;
 import java.net.InetAddress;

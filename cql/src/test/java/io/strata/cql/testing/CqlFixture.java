@@ -21,7 +21,7 @@ import io.strata.cql.session.RequestHandler;
 import io.strata.cql.system.NodeInfo;
 import io.strata.cql.types.DataType;
 import io.strata.cql.types.TypedValues;
-import io.strata.storage.local.LocalStorage;
+import io.strata.storage.engine.testing.TestEngines;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.tenancy.core.TenantContext;
 import java.net.InetAddress;
@@ -53,7 +53,7 @@ public final class CqlFixture implements AutoCloseable {
     }
 
     public CqlFixture(Path dir, boolean withKeyspace) {
-        engine = openEngine(dir);
+        engine = TestEngines.inMemory(Clock.systemUTC());
         handler = handler(engine);
         session = new ClientState(new TenantContext("dev", "dev"), 5);
         if (withKeyspace) {
@@ -62,9 +62,12 @@ public final class CqlFixture implements AutoCloseable {
         }
     }
 
-    /** The storage engine the fixtures run on: three local zone directories under {@code dir}. */
+    /**
+     * A storage engine on three local zone directories under {@code dir} (real fsyncs), for tests that restart
+     * on the same data; the fixture itself runs on an in-memory engine.
+     */
     public static StorageEngine openEngine(Path dir) {
-        return LocalStorage.open(dir, Clock.systemUTC());
+        return TestEngines.localZones(dir, Clock.systemUTC());
     }
 
     public static CqlRequestHandler handler(StorageEngine engine) {

@@ -1,6 +1,7 @@
 package io.strata.gateway.admin;
 
-import io.strata.gateway.config.StorageRuntime;
+import io.strata.storage.spi.EngineStats;
+import io.strata.storage.spi.StorageEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -12,12 +13,12 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class StorageReadiness implements HealthCheck {
     @Inject
-    StorageRuntime storage;
+    StorageEngine engine;
 
     @Override
     public HealthCheckResponse call() {
-        boolean fenced = storage.engine().isFenced();
-        return HealthCheckResponse.named("storage").status(!fenced).withData("writerEpoch", storage.engine().epoch())
-                .withData("fenced", fenced).build();
+        EngineStats s = engine.stats();
+        return HealthCheckResponse.named("storage").status(!s.fenced()).withData("writerEpoch", s.writerEpoch())
+                .withData("fenced", s.fenced()).build();
     }
 }

@@ -1,8 +1,9 @@
 package io.strata.gateway.admin;
 
-import io.strata.gateway.config.StorageRuntime;
-import io.strata.storage.engine.LsmEngine;
-import io.strata.storage.engine.ZoneRepair;
+import io.strata.gateway.storage.StorageAssembly;
+import io.strata.storage.spi.EngineStats;
+import io.strata.storage.spi.RepairPass;
+import io.strata.storage.spi.RepairStatus;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -13,33 +14,40 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Storage status for operators and monitoring ({@code GET /admin/storage}): the backend, the writer epoch
- * and whether it was fenced, cache sizes and hit rate, write amplification, and zone repair progress.
- * {@code POST /admin/storage/repair} runs a zone repair pass now. Bound to the admin HTTP port.
+ * Storage status for operators and monitoring ({@code GET /admin/storage}): the backend, the engine's
+ * statistics (writer epoch and fencing, commit log, memtables, segments, caches, write amplification) and
+ * zone repair progress, all through the storage SPI. {@code POST /admin/storage/repair} runs a zone repair
+ * pass now. Bound to the admin HTTP port.
  */
 @Path("/admin/storage")
 public class StorageResource {
     @Inject
-    StorageRuntime storage;
+    StorageAssembly storage;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> status() {
-        LsmEngine engine = storage.engine();
-        ZoneRepair repair = storage.repair();
+        EngineStats s = storage.engine().stats();
+        RepairStatus repair = storage.repair().status();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("backend", storage.description());
-        out.put("writerEpoch", engine.epoch());
-        out.put("fenced", engine.isFenced());
-        out.put("commitLog", engine.currentLogName());
-        out.put("blockCacheBytes", engine.blockCacheBytes());
-        out.put("blockCacheHitRate", engine.blockCacheHitRate());
-        out.put("diskCacheBytes", engine.diskCacheBytes());
-        out.put("writeAmplification", engine.writeAmplification());
+        out.put("writerEpoch", s.writerEpoch());
+        out.put("fenced", s.fenced());
+        out.put("commitLog", s.commitLog());
+        out.put("commitLogBytes", s.commitLogBytes());
+        out.put("memtableBytes", s.memtableBytes());
+        out.put("tables", s.tables());
+        out.put("segments", s.segments());
+        out.put("blockCacheBytes", s.blockCacheBytes());
+        out.put("blockCacheHitRate", s.blockCacheHitRate());
+        out.put("diskCacheBytes", s.diskCacheBytes());
+        out.put("bytesFlushed", s.bytesFlushed());
+        out.put("bytesCompacted", s.bytesCompacted());
+        out.put("writeAmplification", s.writeAmplification());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("passes", repair.passes());
-        r.put("blobsCopied", repair.copiedTotal());
-        repair.lastReport().ifPresent(last -> r.put("last", last));
+        r.put("blobsCopied", repair.blobsCopied());
+        repair.last().ifPresent(last -> r.put("last", last));
         out.put("zoneRepair", r);
         return out;
     }
@@ -47,7 +55,7 @@ public class StorageResource {
     @POST
     @Path("repair")
     @Produces(MediaType.APPLICATION_JSON)
-    public ZoneRepair.Report repairNow() {
+    public RepairPass repairNow() {
         return storage.repair().runOnce();
     }
 }

@@ -1,6 +1,5 @@
 package io.strata.gateway.config;
 
-import io.quarkus.runtime.Startup;
 import io.strata.cql.schema.LocalSchemaEvents;
 import io.strata.cql.schema.SchemaService;
 import io.strata.cql.session.CqlRequestHandler;
@@ -15,7 +14,6 @@ import io.strata.tenancy.DevTenantBootstrap;
 import io.strata.tenancy.JwtAuthenticator;
 import io.strata.tenancy.SigningKeys;
 import io.strata.tenancy.TokenSettings;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -31,9 +29,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The only place that knows which implementation backs each core interface: it opens the storage engine
- * chosen by {@code strata.storage.type}, builds the token authenticator (creating the dev tenant's token on
- * first start), and assembles the CQL request handler. Core modules stay free of CDI.
+ * The only place that knows which implementation backs each core interface (storage is assembled in
+ * {@code io.strata.gateway.storage}): it builds the token authenticator (creating the dev tenant's token on
+ * first start) and assembles the CQL request handler. Core modules stay free of CDI.
  */
 @Singleton
 public class ServiceProducers {
@@ -45,24 +43,6 @@ public class ServiceProducers {
     @Singleton
     Clock clock() {
         return Clock.systemUTC();
-    }
-
-    @Produces
-    @Singleton
-    @Startup
-    StorageRuntime storageRuntime(StorageConfig config, Clock clock) {
-        return StorageRuntime.open(config, clock);
-    }
-
-    void closeStorage(@Disposes StorageRuntime storage) {
-        LOG.info("Closing storage");
-        storage.close();
-    }
-
-    @Produces
-    @Singleton
-    StorageEngine storageEngine(StorageRuntime storage) {
-        return storage.engine();
     }
 
     @Produces

@@ -10,9 +10,11 @@ import java.util.Optional;
 /** Where and how Strata keeps data ({@code strata.storage.*}). */
 @ConfigMapping(prefix = "strata.storage")
 public interface StorageConfig {
-    /** The backend: {@code local} (zone directories on local disks) or {@code s3} (S3-compatible buckets). */
+    /**
+     * The backend, by the name of its {@code StorageBackend} bean: {@code local} (zone directories on local
+     * disks) or {@code s3} (S3-compatible buckets). An unknown name fails the startup, listing the known ones.
+     */
     @WithDefault("local")
-    @Pattern(regexp = "local|s3", message = "strata.storage.type must be 'local' or 's3'")
     String type();
 
     /** Local settings (also the working directory of the S3 backend: lock, scratch files, disk cache). */

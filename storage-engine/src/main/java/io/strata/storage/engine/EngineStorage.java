@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * Where an engine keeps its state, through the backend SPI only: the commit log ({@code wal}, for example
  * a quorum over three zones), the data store for segments, manifests, the catalog and writer epochs
  * ({@code data}, for example a {@code ReplicatedBlobStore} over three zones), and a local working
- * directory for segment files being written, the process lock and the segment disk cache.
+ * directory for segment files being written, the process lock and the segment disk cache. An engine
+ * opened over these stores owns them and closes them; if opening fails they stay the caller's.
  *
  * @param diskCacheBytes bytes of segments kept as local files in {@code localDir/cache} (worth it when the
  *     data store is remote, such as S3; 0 disables the disk cache, right for local zones)

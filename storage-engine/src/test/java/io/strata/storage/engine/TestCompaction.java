@@ -2,6 +2,9 @@ package io.strata.storage.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strata.storage.engine.segment.Segment;
+import io.strata.storage.engine.state.Table;
+import io.strata.storage.engine.testing.InMemoryZones;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.DeletionTime;
@@ -27,6 +30,12 @@ class TestCompaction {
 
     private static final TableId TABLE = new TableId("t", "ks", "c", UUID.randomUUID());
 
+    private final InMemoryZones zones = new InMemoryZones();
+
+    private LsmEngine open(EngineOptions options) {
+        return zones.open(dir, options, Clock.systemUTC());
+    }
+
     private static PartitionUpdate put(int k, int v, long ts) {
         byte[] key = ByteBuffer.allocate(4).putInt(k).array();
         return PartitionUpdate.ofRows(TABLE, PartitionKey.of(key), List.of(Row.of(Clustering.EMPTY,
@@ -42,7 +51,7 @@ class TestCompaction {
 
     @Test
     void similarSegmentsAreMergedAndShadowedDataDropped() throws Exception {
-        LsmEngine e = Engines.open(dir, EngineOptions.defaults());
+        LsmEngine e = open(EngineOptions.defaults());
         e.createTable(TABLE).toCompletableFuture().join();
         long ts = 1;
         for (int round = 0; round < 4; round++) {
@@ -55,9 +64,12 @@ class TestCompaction {
         for (int k = 0; k < 200; k++) {
             assertThat(read(e, k)).isEqualTo(3000 + k);
         }
-        assertThat(e.writeAmplification()).isGreaterThan(1.0);
+        var stats = e.stats();
+        assertThat(stats.writeAmplification()).isGreaterThan(1.0);
+        assertThat(stats.bytesCompacted()).isPositive();
+        assertThat(stats.segments()).isEqualTo(1);
         e.close();
-        LsmEngine reopened = Engines.open(dir, EngineOptions.defaults());
+        LsmEngine reopened = open(EngineOptions.defaults());
         assertThat(read(reopened, 7)).isEqualTo(3007);
         reopened.close();
     }
@@ -65,14 +77,14 @@ class TestCompaction {
     @Test
     void majorCompactionPurgesTombstonesPastGcGrace() throws Exception {
         EngineOptions noGrace = new EngineOptions(64L << 20, 256L << 20, 2, 0);
-        LsmEngine e = Engines.open(dir, noGrace);
+        LsmEngine e = open(noGrace);
         e.createTable(TABLE).toCompletableFuture().join();
         writeThreeRoundsThenDeleteEveryPartition(e);
         waitForSegments(e, 1);
         Table t = e.table(TABLE);
-        Segment only = t.segments.get(0);
+        Segment only = t.segments().get(0);
         assertThat(only.size()).as("every partition was deleted and its tombstone purged").isZero();
-        assertThat(only.stats.tombstones()).isZero();
+        assertThat(only.stats().tombstones()).isZero();
         assertThat(read(e, 3)).isEqualTo(-1);
         e.close();
     }
@@ -80,13 +92,13 @@ class TestCompaction {
     @Test
     void aTablesOwnGcGraceKeepsTombstonesTheDefaultWouldPurge() throws Exception {
         EngineOptions noGrace = new EngineOptions(64L << 20, 256L << 20, 2, 0);
-        LsmEngine e = Engines.open(dir, noGrace);
+        LsmEngine e = open(noGrace);
         e.createTable(TABLE).toCompletableFuture().join();
         e.configureTable(TABLE, new io.strata.storage.spi.TableSettings(864_000)).toCompletableFuture().join();
         writeThreeRoundsThenDeleteEveryPartition(e);
         waitForSegments(e, 1);
-        Segment only = e.table(TABLE).segments.get(0);
-        assertThat(only.stats.tombstones()).as("gc_grace_seconds of the table (10 days) has not passed").isEqualTo(50);
+        Segment only = e.table(TABLE).segments().get(0);
+        assertThat(only.stats().tombstones()).as("gc_grace_seconds of the table (10 days) has not passed").isEqualTo(50);
         assertThat(read(e, 3)).isEqualTo(-1);
         e.close();
     }
@@ -108,9 +120,9 @@ class TestCompaction {
     }
 
     private static void waitForSegments(LsmEngine e, int n) throws InterruptedException {
-        for (int i = 0; i < 200 && e.table(TABLE).segments.size() != n; i++) {
+        for (int i = 0; i < 200 && e.table(TABLE).segments().size() != n; i++) {
             Thread.sleep(50);
         }
-        assertThat(e.table(TABLE).segments).hasSize(n);
+        assertThat(e.table(TABLE).segments()).hasSize(n);
     }
 }

@@ -2,6 +2,7 @@ package io.strata.storage.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strata.storage.engine.testing.InMemoryZones;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.LivenessInfo;
@@ -34,7 +35,7 @@ class TestConditionalWrites {
 
     @Test
     void concurrentIncrementsThroughApplyIfAreAllKept() {
-        LsmEngine e = Engines.open(dir, EngineOptions.defaults());
+        LsmEngine e = new InMemoryZones().open(dir, EngineOptions.defaults(), Clock.systemUTC());
         e.createTable(TABLE).toCompletableFuture().join();
         AtomicLong ts = new AtomicLong(1);
         ReadQuery read = new ReadQuery(TABLE, new PartitionSelection.Single(KEY), List.of(Slice.ALL), false, null, 1,

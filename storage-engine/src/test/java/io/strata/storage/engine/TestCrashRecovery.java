@@ -2,6 +2,8 @@ package io.strata.storage.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strata.storage.engine.layout.StorageKeys;
+import io.strata.storage.engine.testing.InMemoryZones;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.LivenessInfo;
@@ -12,9 +14,10 @@ import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.Slice;
 import io.strata.storage.spi.TableId;
+import io.strata.storage.spi.blob.BlobLogStore;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,7 +45,8 @@ class TestCrashRecovery {
 
     @Test
     void concurrentAcknowledgedWritesSurviveACrash() {
-        LsmEngine e = Engines.open(dir, new EngineOptions(256 * 1024, 4 << 20, 2));
+        InMemoryZones zones = new InMemoryZones();
+        LsmEngine e = zones.open(dir, new EngineOptions(256 * 1024, 4 << 20, 2), Clock.systemUTC());
         e.createTable(TABLE).toCompletableFuture().join();
         List<CompletableFuture<Void>> acks = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
@@ -50,26 +54,33 @@ class TestCrashRecovery {
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
         e.simulateCrash();
-        LsmEngine reopened = Engines.open(dir, EngineOptions.defaults());
+        LsmEngine reopened = zones.open(dir, EngineOptions.defaults(), Clock.systemUTC());
         assertThat(count(reopened)).isEqualTo(5000);
         reopened.close();
     }
 
+    /** One copy of everything (no zone to repair from): a block failing its checksum fails the read. */
     @Test
     void aCorruptSegmentIsDetected() throws Exception {
-        LsmEngine e = Engines.open(dir, EngineOptions.defaults());
+        InMemoryBlobStore data = new InMemoryBlobStore();
+        InMemoryBlobStore log = new InMemoryBlobStore();
+        LsmEngine e = singleCopy(data, log);
         e.createTable(TABLE).toCompletableFuture().join();
         e.apply(List.of(row(1))).toCompletableFuture().join();
         e.flush();
         e.close();
-        InMemoryBlobStore data = Engines.data(dir);
         String seg = data.list("tables/", null, 1000).toCompletableFuture().join().stream()
                 .map(i -> i.key()).filter(k -> k.endsWith(".seg")).findFirst().orElseThrow();
         data.corrupt(seg, 10); // inside the first block
-        LsmEngine reopened = Engines.open(dir, EngineOptions.defaults());
+        LsmEngine reopened = singleCopy(data, log);
         assertThat(reopened.read(new ReadQuery(TABLE, PartitionSelection.TokenRange.ALL, List.of(Slice.ALL), false, null,
                 10, Integer.MAX_VALUE, 0, null)).toCompletableFuture()).failsWithin(java.time.Duration.ofSeconds(10))
                 .withThrowableThat().withMessageContaining("corrupt in every copy");
         reopened.close();
+    }
+
+    private LsmEngine singleCopy(InMemoryBlobStore data, InMemoryBlobStore log) {
+        return LsmEngine.open(new EngineStorage(new BlobLogStore(log, StorageKeys.COMMIT_LOG_BLOB_PREFIX), data, dir, 0),
+                EngineOptions.defaults(), Clock.systemUTC());
     }
 }

@@ -2,6 +2,7 @@ package io.strata.storage.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strata.storage.engine.testing.InMemoryZones;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.DeletionTime;
@@ -55,8 +56,9 @@ class TestLsmEngineModel {
         Random r = new Random(seed);
         Path d = dir.resolve("seed" + seed);
         EngineOptions small = new EngineOptions(64 * 1024, 1 << 20, 2);
-        Zones zones = new Zones();
-        java.util.function.Supplier<LsmEngine> open = () -> zones.open(d, small);
+        InMemoryZones zones = new InMemoryZones();
+        java.util.function.Supplier<LsmEngine> open = () -> zones.open(d, small, Clock.systemUTC());
+        int[] down = {-1};
         LsmEngine engine = open.get();
         engine.createTable(TABLE).toCompletableFuture().join();
         for (int step = 0; step < 1500; step++) {
@@ -79,50 +81,19 @@ class TestLsmEngineModel {
                 engine = open.get();
             } else if (op < 93) {
                 // One zone (its commit log and its data store) at a time fails or returns.
-                zones.fail(r);
+                if (down[0] >= 0) {
+                    zones.down(down[0], false);
+                    down[0] = -1;
+                } else {
+                    down[0] = r.nextInt(InMemoryZones.ZONES);
+                    zones.down(down[0], true);
+                }
             } else {
                 verify(engine, r);
             }
         }
         verify(engine, r);
         engine.close();
-    }
-
-    /** Three zones for the commit log and three for the data store, of which at most one is down at a time. */
-    private static final class Zones {
-        final List<io.strata.storage.spi.testing.InMemoryBlobStore> disks = new java.util.ArrayList<>();
-        final List<io.strata.storage.spi.testing.FaultInjectingBlobStore> faults = new java.util.ArrayList<>();
-        int down = -1;
-
-        Zones() {
-            for (int i = 0; i < 6; i++) {
-                var disk = new io.strata.storage.spi.testing.InMemoryBlobStore();
-                disks.add(disk);
-                faults.add(new io.strata.storage.spi.testing.FaultInjectingBlobStore(disk));
-            }
-        }
-
-        LsmEngine open(Path d, EngineOptions options) {
-            List<io.strata.storage.spi.blob.LogStore> logs = new java.util.ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                logs.add(new io.strata.storage.spi.blob.BlobLogStore(faults.get(i), "wal/"));
-            }
-            return LsmEngine.open(new EngineStorage(new io.strata.storage.engine.replication.QuorumLogStore(logs),
-                    new io.strata.storage.engine.replication.ReplicatedBlobStore(List.copyOf(faults.subList(3, 6))), d, 0),
-                    options, java.time.Clock.systemUTC());
-        }
-
-        void fail(Random r) {
-            if (down >= 0) {
-                faults.get(down).down(false);
-                faults.get(down + 3).down(false);
-                down = -1;
-            } else {
-                down = r.nextInt(3);
-                faults.get(down).down(true);
-                faults.get(down + 3).down(true);
-            }
-        }
     }
 
     private static PartitionKey pk(int k) {

@@ -3,8 +3,7 @@ package io.strata.storage.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.strata.storage.engine.replication.QuorumLogStore;
-import io.strata.storage.engine.replication.ReplicatedBlobStore;
+import io.strata.storage.engine.testing.InMemoryZones;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.LivenessInfo;
@@ -16,10 +15,7 @@ import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.Slice;
 import io.strata.storage.spi.TableId;
-import io.strata.storage.spi.blob.BlobLogStore;
 import io.strata.storage.spi.blob.BlobStore;
-import io.strata.storage.spi.blob.LogStore;
-import io.strata.storage.spi.testing.FaultInjectingBlobStore;
 import io.strata.storage.spi.testing.InMemoryBlobStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -48,25 +44,10 @@ class TestReplicatedEngine {
 
     private static final TableId TABLE = new TableId("t", "ks", "zones", UUID.randomUUID());
 
-    private final List<InMemoryBlobStore> disks = List.of(new InMemoryBlobStore(), new InMemoryBlobStore(), new InMemoryBlobStore());
-    private final List<InMemoryBlobStore> walDisks = List.of(new InMemoryBlobStore(), new InMemoryBlobStore(), new InMemoryBlobStore());
-    private final List<FaultInjectingBlobStore> zones = disks.stream().map(FaultInjectingBlobStore::new).toList();
-    private final List<FaultInjectingBlobStore> walZones = walDisks.stream().map(FaultInjectingBlobStore::new).toList();
-
-    private ReplicatedBlobStore data() {
-        return new ReplicatedBlobStore(List.copyOf(zones));
-    }
-
-    private LogStore wal() {
-        List<LogStore> logs = new ArrayList<>();
-        for (BlobStore z : walZones) {
-            logs.add(new BlobLogStore(z, "wal/"));
-        }
-        return new QuorumLogStore(logs);
-    }
+    private final InMemoryZones zones = new InMemoryZones();
 
     private LsmEngine open(String local, EngineOptions options, Clock clock) {
-        return LsmEngine.open(new EngineStorage(wal(), data(), dir.resolve(local), 0), options, clock);
+        return zones.open(dir.resolve(local), options, clock);
     }
 
     private static PartitionUpdate row(int k) {
@@ -104,26 +85,24 @@ class TestReplicatedEngine {
         e.createTable(TABLE).toCompletableFuture().join();
         write(e, 0, 2000);
         e.flush();
-        zones.get(0).down(true);
-        walZones.get(0).down(true);
+        zones.down(0, true);
         write(e, 2000, 4000);
         e.flush();
         assertThat(keys(e).cardinality()).isEqualTo(4000);
-        zones.get(0).down(false);
-        walZones.get(0).down(false);
+        zones.down(0, false);
         e.close();
 
         // Zone c loses its disk; zone a holds a corrupt copy of every segment.
-        disks.get(2).wipe();
-        for (String k : keysOf(disks.get(0))) {
+        zones.data(2).wipe();
+        for (String k : keysOf(zones.data(0))) {
             if (k.endsWith(".seg")) {
-                disks.get(0).corrupt(k, 20);
+                zones.data(0).corrupt(k, 20);
             }
         }
         LsmEngine reopened = open("local", small, Clock.systemUTC());
         assertThat(keys(reopened).cardinality()).isEqualTo(4000);
-        assertThat(data().repair("").toCompletableFuture().join()).isPositive();
-        assertThat(keysOf(disks.get(2))).containsAll(keysOf(disks.get(1)).stream()
+        assertThat(zones.replicatedData().repair("").toCompletableFuture().join()).isPositive();
+        assertThat(keysOf(zones.data(2))).containsAll(keysOf(zones.data(1)).stream()
                 .filter(k -> k.startsWith("tables/")).toList());
         reopened.close();
     }
@@ -136,7 +115,7 @@ class TestReplicatedEngine {
         write(first, 0, 500);
 
         LsmEngine second = open("node-2", options, Clock.systemUTC());
-        assertThat(second.epoch()).isGreaterThan(first.epoch());
+        assertThat(second.stats().writerEpoch()).isGreaterThan(first.stats().writerEpoch());
         assertThat(keys(second).cardinality()).as("the new writer sees every acknowledged write").isEqualTo(500);
 
         // The old writer's log was sealed: its next group commit loses the sequence number and is not acknowledged.
@@ -144,7 +123,8 @@ class TestReplicatedEngine {
                 .hasMessageContaining("commit log write failed");
         // Its next manifest commit finds the fencing version and stops it for good.
         assertThatThrownBy(first::flush).hasMessageContaining("fenced");
-        assertThat(first.isFenced()).isTrue();
+        assertThat(first.stats().fenced()).isTrue();
+        assertThat(second.stats().fenced()).isFalse();
         assertThatThrownBy(() -> first.apply(List.of(row(10_000))).toCompletableFuture().join())
                 .hasMessageContaining("fenced");
 
@@ -168,20 +148,20 @@ class TestReplicatedEngine {
             write(e, round * 100, round * 100 + 100);
             e.flush();
         }
-        for (int i = 0; i < 200 && e.table(TABLE).segments.size() != 1; i++) {
+        for (int i = 0; i < 200 && e.table(TABLE).segments().size() != 1; i++) {
             sleep(50);
         }
-        assertThat(e.table(TABLE).segments).hasSize(1);
-        int segmentsBefore = count(disks.get(1), ".seg");
+        assertThat(e.table(TABLE).segments()).hasSize(1);
+        int segmentsBefore = count(zones.data(1), ".seg");
         assertThat(segmentsBefore).as("compaction inputs are retained").isEqualTo(5);
         e.collectGarbage();
-        assertThat(count(disks.get(1), ".seg")).as("inside the window nothing goes").isEqualTo(5);
+        assertThat(count(zones.data(1), ".seg")).as("inside the window nothing goes").isEqualTo(5);
 
         clock.advance(Duration.ofHours(2));
         e.collectGarbage();
-        assertThat(count(disks.get(1), ".seg")).isEqualTo(1);
-        assertThat(keysOf(disks.get(1)).stream().filter(k -> k.contains("/manifest/")).count()).isEqualTo(1);
-        assertThat(keysOf(walDisks.get(1)).stream().filter(k -> k.startsWith("wal/")).count())
+        assertThat(count(zones.data(1), ".seg")).isEqualTo(1);
+        assertThat(keysOf(zones.data(1)).stream().filter(k -> k.contains("/manifest/")).count()).isEqualTo(1);
+        assertThat(keysOf(zones.log(1)).stream().filter(k -> k.startsWith("wal/")).count())
                 .as("retired logs deleted").isLessThanOrEqualTo(1);
         assertThat(keys(e).cardinality()).isEqualTo(400);
         e.close();

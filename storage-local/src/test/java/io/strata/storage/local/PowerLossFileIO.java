@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * names the blob store creates: new directories, hard links and renames are durable only once their
  * parent directory is forced; an undurable rename over an existing file leaves the old content.
  */
-final class PowerLossFileIO implements FileIO {
+public final class PowerLossFileIO implements FileIO {
     /** previous: what the name held before an undurable rename replaced it (null: the name was new). */
     private record State(boolean createdUndurably, long forced, byte[] previous) {
         State(boolean createdUndurably, long forced) {
@@ -100,7 +100,7 @@ final class PowerLossFileIO implements FileIO {
     }
 
     /** The power loss. */
-    void cut() throws IOException {
+    public void cut() throws IOException {
         synchronized (this) {
             dark = true;
         }

@@ -56,6 +56,9 @@ public interface StorageEngine extends AutoCloseable {
 
     Set<StorageCapability> capabilities();
 
+    /** A snapshot of the engine's counters (epoch, fencing, caches, write amplification); does no I/O. */
+    EngineStats stats();
+
     /** Flushes memtables and closes files; acknowledged writes are already durable, so this only speeds restart. */
     @Override
     void close();

@@ -1,0 +1,91 @@
+package io.strata.gateway.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.engine.EngineOptions;
+import io.strata.storage.engine.EngineStorage;
+import io.strata.storage.engine.LsmEngine;
+import io.strata.storage.engine.replication.QuorumLogStore;
+import io.strata.storage.engine.replication.ReplicatedBlobStore;
+import io.strata.storage.engine.replication.ZoneRepair;
+import io.strata.storage.spi.StorageEngine;
+import io.strata.storage.spi.StorageRepair;
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.LogStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The opened storage, composed in this one place for every backend: the backend's zone stores, replication
+ * across them where the backend asks for it ({@link QuorumLogStore} for the commit log,
+ * {@link ReplicatedBlobStore} for the data), the {@link LsmEngine} over them, and background
+ * {@link ZoneRepair}. Backends know nothing of the engine or of replication.
+ *
+ * <p>Everything opened is closed, in reverse order, on {@link #close} and also when opening fails
+ * half-way: the stores opened so far, or the engine (which then owns and closes the stores). Thread-safe
+ * once open; closed once, at shutdown.
+ */
+public final class StorageAssembly implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StorageAssembly.class);
+
+    private final LsmEngine engine;
+    private final ZoneRepair repair;
+    private final String description;
+    private final Closer opened;
+
+    private StorageAssembly(LsmEngine engine, ZoneRepair repair, String description, Closer opened) {
+        this.engine = engine;
+        this.repair = repair;
+        this.description = description;
+        this.opened = opened;
+    }
+
+    /** Opens the backend's stores, the engine over them and zone repair (passes every {@code repairInterval}). */
+    public static StorageAssembly open(StorageBackend backend, EngineOptions options, Duration repairInterval, Clock clock) {
+        requireNonNull(backend, "backend is null");
+        requireNonNull(options, "options is null");
+        requireNonNull(repairInterval, "repairInterval is null");
+        requireNonNull(clock, "clock is null");
+        Closer opened = new Closer();
+        try {
+            BackendStores stores = backend.open(opened);
+            LOG.infof("Opening storage: %s", stores.description());
+            Optional<QuorumLogStore> quorumLog = stores.commitLog().replicated()
+                    ? Optional.of(new QuorumLogStore(stores.commitLog().stores())) : Optional.empty();
+            Optional<ReplicatedBlobStore> replicatedData = stores.data().replicated()
+                    ? Optional.of(new ReplicatedBlobStore(stores.data().stores())) : Optional.empty();
+            LogStore wal = quorumLog.<LogStore>map(q -> q).orElseGet(() -> stores.commitLog().stores().get(0));
+            BlobStore data = replicatedData.<BlobStore>map(r -> r).orElseGet(() -> stores.data().stores().get(0));
+            LsmEngine engine = LsmEngine.open(new EngineStorage(wal, data, stores.localDir(), stores.diskCacheBytes()),
+                    options, clock);
+            opened.handOver(engine); // the engine closes the stores from here on
+            ZoneRepair repair = opened.register(new ZoneRepair(engine, replicatedData, quorumLog, clock));
+            repair.start(repairInterval);
+            return new StorageAssembly(engine, repair, stores.description(), opened);
+        } catch (RuntimeException | Error e) {
+            opened.closeAfter(e);
+            throw e;
+        }
+    }
+
+    public StorageEngine engine() {
+        return engine;
+    }
+
+    public StorageRepair repair() {
+        return repair;
+    }
+
+    /** The backend and its zones, for operators. */
+    public String description() {
+        return description;
+    }
+
+    /** Stops zone repair, then closes the engine (which flushes and closes the stores). */
+    @Override
+    public void close() {
+        opened.close();
+    }
+}

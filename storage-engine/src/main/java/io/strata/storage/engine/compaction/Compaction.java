@@ -1,0 +1,193 @@
+package io.strata.storage.engine.compaction;
+
+import io.strata.storage.engine.memtable.PartitionState;
+import io.strata.storage.engine.segment.Segment;
+import io.strata.storage.spi.Cell;
+import io.strata.storage.spi.Clustering;
+import io.strata.storage.spi.DeletionTime;
+import io.strata.storage.spi.LivenessInfo;
+import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.RangeTombstone;
+import io.strata.storage.spi.Row;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Size-tiered compaction: choosing which segments to merge, and merging them into one segment that
+ * drops everything shadowed by a deletion. Tombstones and expired data older than gc_grace are purged
+ * only by a major compaction (all of a table's segments), so no older copy they shadow can survive in
+ * another segment. Stateless; {@link Compactor} runs it on the compaction thread, one table at a time.
+ */
+final class Compaction {
+    static final int MIN_THRESHOLD = 4;
+    static final int MAX_THRESHOLD = 32;
+
+    private Compaction() {}
+
+    /**
+     * Size-tiered choice: buckets of segments whose sizes are within half to one-and-a-half times the
+     * bucket's average; the fullest bucket with at least {@link #MIN_THRESHOLD} members, capped at
+     * {@link #MAX_THRESHOLD} (smallest first). Empty when nothing is worth compacting.
+     */
+    static List<Segment> choose(List<Segment> segments) {
+        List<Segment> bySize = new ArrayList<>(segments);
+        bySize.sort(Comparator.comparingLong(Segment::fileSize));
+        List<List<Segment>> buckets = new ArrayList<>();
+        for (Segment s : bySize) {
+            List<Segment> last = buckets.isEmpty() ? null : buckets.get(buckets.size() - 1);
+            if (last != null) {
+                double avg = last.stream().mapToLong(Segment::fileSize).average().orElse(0);
+                if (s.fileSize() <= avg * 1.5 || s.fileSize() < 1 << 20) {
+                    last.add(s);
+                    continue;
+                }
+            }
+            List<Segment> b = new ArrayList<>();
+            b.add(s);
+            buckets.add(b);
+        }
+        List<Segment> best = List.of();
+        for (List<Segment> b : buckets) {
+            if (b.size() >= MIN_THRESHOLD && b.size() > best.size()) {
+                best = b;
+            }
+        }
+        return best.size() > MAX_THRESHOLD ? best.subList(0, MAX_THRESHOLD) : best;
+    }
+
+    private static final class Cursor {
+        final Segment segment;
+        int position;
+
+        Cursor(Segment segment) {
+            this.segment = segment;
+        }
+
+        PartitionKey key() {
+            return segment.keyAt(position);
+        }
+    }
+
+    /** Merges the inputs' partitions lazily in key order, each compacted by {@link #purge}. */
+    static java.util.Iterator<PartitionState> merge(List<Segment> inputs, boolean major, int gcBefore) {
+        PriorityQueue<Cursor> heap = new PriorityQueue<>((a, b) -> a.key().compareTo(b.key()));
+        for (Segment s : inputs) {
+            if (s.size() > 0) {
+                heap.add(new Cursor(s));
+            }
+        }
+        return new java.util.Iterator<>() {
+            PartitionState next = advanceMerge();
+
+            private PartitionState advanceMerge() {
+                while (!heap.isEmpty()) {
+                    Cursor c = heap.poll();
+                    PartitionKey key = c.key();
+                    PartitionState merged = c.segment.read(c.position);
+                    advance(heap, c);
+                    while (!heap.isEmpty() && heap.peek().key().equals(key)) {
+                        Cursor d = heap.poll();
+                        merged.mergeFrom(d.segment.read(d.position));
+                        advance(heap, d);
+                    }
+                    PartitionState compacted = purge(merged, major, gcBefore);
+                    if (compacted != null) {
+                        return compacted;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public PartitionState next() {
+                PartitionState p = next;
+                next = advanceMerge();
+                return p;
+            }
+        };
+    }
+
+    private static void advance(PriorityQueue<Cursor> heap, Cursor cursor) {
+        cursor.position++;
+        if (cursor.position < cursor.segment.size()) {
+            heap.add(cursor);
+        }
+    }
+
+    /**
+     * Drops what deletions shadow; when {@code major}, also purges deletions and expired data whose
+     * local deletion time is before {@code gcBefore}. Returns null when nothing remains.
+     */
+    static PartitionState purge(PartitionState p, boolean major, int gcBefore) {
+        DeletionTime pd = p.partitionDeletion();
+        List<RangeTombstone> rangeTombstones = new ArrayList<>();
+        for (RangeTombstone rt : p.rangeTombstones()) {
+            if (pd.deletes(rt.deletion().markedForDeleteAt()) || (major && rt.deletion().localDeletionTime() < gcBefore)) {
+                continue;
+            }
+            rangeTombstones.add(rt);
+        }
+        Row staticRow = p.staticRow() == null ? null : purgeRow(p.staticRow(), pd, List.of(), major, gcBefore);
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<Clustering, Row> e : p.rows().entrySet()) {
+            Row r = purgeRow(e.getValue(), pd, p.rangeTombstones(), major, gcBefore);
+            if (r != null) {
+                rows.add(r);
+            }
+        }
+        DeletionTime partitionDeletion = major && pd.localDeletionTime() < gcBefore ? DeletionTime.LIVE : pd;
+        boolean empty = partitionDeletion.isLive() && rangeTombstones.isEmpty() && staticRow == null && rows.isEmpty();
+        return empty ? null : PartitionState.of(p.key(), partitionDeletion, rangeTombstones, staticRow, rows);
+    }
+
+    private static Row purgeRow(Row r, DeletionTime pd, List<RangeTombstone> rts, boolean major, int gcBefore) {
+        DeletionTime covering = pd;
+        if (!r.isStatic()) {
+            for (RangeTombstone rt : rts) {
+                if (rt.slice().contains(r.clustering())) {
+                    covering = DeletionTime.max(covering, rt.deletion());
+                }
+            }
+        }
+        DeletionTime rowDel = r.deletion();
+        if (covering.deletes(rowDel.markedForDeleteAt()) || (major && !rowDel.isLive() && rowDel.localDeletionTime() < gcBefore)) {
+            rowDel = DeletionTime.LIVE;
+        }
+        DeletionTime effective = DeletionTime.max(covering, r.deletion());
+        LivenessInfo li = r.liveness();
+        if (!li.isEmpty() && (effective.deletes(li.timestamp())
+                || (major && li.ttl() > 0 && li.localExpirationTime() < gcBefore))) {
+            li = LivenessInfo.NONE;
+        }
+        List<Cell> cells = new ArrayList<>(r.cells().size());
+        for (Cell c : r.cells()) {
+            if (effective.deletes(c.timestamp())) {
+                continue;
+            }
+            if (c.path() != null) {
+                DeletionTime cd = r.complexDeletions().get(c.column());
+                if (cd != null && cd.deletes(c.timestamp())) {
+                    continue;
+                }
+            }
+            boolean dead = c.isTombstone() || (c.isExpiring() && c.localDeletionTime() <= gcBefore);
+            if (major && dead && c.localDeletionTime() < gcBefore) {
+                continue;
+            }
+            cells.add(c);
+        }
+        Map<String, DeletionTime> cds = r.complexDeletions();
+        if (li.isEmpty() && rowDel.isLive() && cells.isEmpty() && cds.isEmpty()) {
+            return null;
+        }
+        return new Row(r.clustering(), li, rowDel, cds, cells);
+    }
+}

@@ -1,0 +1,118 @@
+package io.strata.storage.engine.compaction;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.engine.manifest.ManifestStore;
+import io.strata.storage.engine.runtime.EngineThreads;
+import io.strata.storage.engine.segment.Segment;
+import io.strata.storage.engine.segment.SegmentStore;
+import io.strata.storage.engine.state.Table;
+import io.strata.storage.engine.state.Tables;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs size-tiered compactions ({@link Compaction}) on the engine's one compaction thread, shared by every
+ * table of every tenant (bounded work, no per-table threads); a table is queued at most once. The output
+ * segment is uploaded, then the manifest swap replaces the inputs atomically. The inputs stay open a minute
+ * for readers still holding them, and their blobs stay for the retention window (point-in-time recovery);
+ * garbage collection deletes them after it. Thread-safe.
+ */
+public final class Compactor {
+    private static final Logger LOG = Logger.getLogger(Compactor.class);
+
+    private final Tables tables;
+    private final SegmentStore segments;
+    private final ManifestStore manifests;
+    private final LongSupplier segmentIds;
+    private final WriteAmplification written;
+    private final int defaultGcGraceSeconds;
+    private final Clock clock;
+    private final EngineThreads threads;
+    private final Set<UUID> queued = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
+
+    public Compactor(Tables tables, SegmentStore segments, ManifestStore manifests, LongSupplier segmentIds,
+            WriteAmplification written, int defaultGcGraceSeconds, Clock clock, EngineThreads threads) {
+        this.tables = requireNonNull(tables, "tables is null");
+        this.segments = requireNonNull(segments, "segments is null");
+        this.manifests = requireNonNull(manifests, "manifests is null");
+        this.segmentIds = requireNonNull(segmentIds, "segmentIds is null");
+        this.written = requireNonNull(written, "written is null");
+        this.defaultGcGraceSeconds = defaultGcGraceSeconds;
+        this.clock = requireNonNull(clock, "clock is null");
+        this.threads = requireNonNull(threads, "threads is null");
+    }
+
+    /** Queues a compaction of each table whose segments have a bucket worth merging. */
+    public void schedule(Collection<Table> candidates) {
+        for (Table t : candidates) {
+            if (!stopped && !Compaction.choose(t.segments()).isEmpty() && queued.add(t.id().id())) {
+                threads.compactor().execute(() -> {
+                    try {
+                        compact(t);
+                    } catch (RuntimeException | IOException e) {
+                        LOG.warnf(e, "compaction of %s failed; its segments are unchanged", t.id());
+                    } finally {
+                        queued.remove(t.id().id());
+                    }
+                });
+            }
+        }
+    }
+
+    /** Queues nothing more (the engine is closing). */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** Merges one bucket of similar segments of the table into one. */
+    void compact(Table t) throws IOException {
+        List<Segment> inputs = Compaction.choose(t.segments());
+        if (inputs.isEmpty() || !tables.isLive(t)) {
+            return;
+        }
+        boolean major = inputs.size() == t.segments().size();
+        Integer tableGrace = t.gcGraceSeconds();
+        int gcBefore = (int) (clock.millis() / 1000) - (tableGrace != null ? tableGrace : defaultGcGraceSeconds);
+        long sid = segmentIds.getAsLong();
+        int expected = inputs.stream().mapToInt(Segment::size).sum();
+        long inputBytes = inputs.stream().mapToLong(Segment::fileSize).sum();
+        Path file = segments.newFile();
+        long bytes = Segment.write(file, Compaction.merge(inputs, major, gcBefore), expected);
+        Segment output = segments.publish(t.id(), sid, file);
+        synchronized (t) {
+            if (!tables.isLive(t)) {
+                output.close();
+                return;
+            }
+            List<Long> ids = new ArrayList<>();
+            for (long id : t.manifest().segments()) {
+                if (inputs.stream().noneMatch(s -> s.id() == id)) {
+                    ids.add(id);
+                }
+            }
+            ids.add(sid);
+            try {
+                t.commit(manifests, t.manifest().next(manifests.epoch(), clock.millis(), ids, t.manifest().flushedLog()));
+            } catch (RuntimeException e) {
+                output.close();
+                throw e;
+            }
+            t.compacted(inputs, output);
+        }
+        written.compacted(bytes);
+        threads.closeLater(inputs);
+        LOG.infof("Compacted %d segments of %s (%d -> %d bytes%s); write amplification so far %.2f", inputs.size(), t.id(),
+                inputBytes, bytes, major ? ", major: tombstones past gc_grace purged" : "", written.ratio());
+    }
+}

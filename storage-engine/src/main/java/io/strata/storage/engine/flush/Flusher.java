@@ -1,0 +1,190 @@
+package io.strata.storage.engine.flush;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.engine.compaction.Compactor;
+import io.strata.storage.engine.compaction.WriteAmplification;
+import io.strata.storage.engine.manifest.ManifestStore;
+import io.strata.storage.engine.memtable.Memtable;
+import io.strata.storage.engine.runtime.EngineThreads;
+import io.strata.storage.engine.segment.Segment;
+import io.strata.storage.engine.segment.SegmentStore;
+import io.strata.storage.engine.state.Table;
+import io.strata.storage.engine.state.Tables;
+import io.strata.storage.engine.wal.GroupCommit;
+import io.strata.storage.engine.wal.RetiredLogs;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.StorageException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Memtables to segments. Driven by the commit thread ({@link GroupCommit.Listener}): durable updates go
+ * into the memtables; once they exceed {@link FlushPolicy#flushThresholdBytes} the log is rolled and
+ * every memtable frozen at that exact record boundary, and the flush thread writes each frozen memtable as
+ * a segment (forced, uploaded), commits the table's manifest (segments and the last log it covers)
+ * atomically, then retires the logs every table has flushed past and schedules compactions. Writers are
+ * slowed, not failed, while memtables exceed {@link FlushPolicy#stallThresholdBytes} and a flush runs.
+ * A failed flush puts the frozen partitions back (they are still in the commit log) and is retried later.
+ * Thread-safe.
+ */
+public final class Flusher implements GroupCommit.Listener {
+    private static final Logger LOG = Logger.getLogger(Flusher.class);
+
+    private final Tables tables;
+    private final SegmentStore segments;
+    private final ManifestStore manifests;
+    private final RetiredLogs retired;
+    private final Compactor compactor;
+    private final WriteAmplification written;
+    private final LongSupplier segmentIds;
+    private final FlushPolicy policy;
+    private final Clock clock;
+    private final EngineThreads threads;
+    private final FlushGate gate = new FlushGate();
+
+    public Flusher(Tables tables, SegmentStore segments, ManifestStore manifests, RetiredLogs retired, Compactor compactor,
+            WriteAmplification written, LongSupplier segmentIds, FlushPolicy policy, Clock clock, EngineThreads threads) {
+        this.tables = requireNonNull(tables, "tables is null");
+        this.segments = requireNonNull(segments, "segments is null");
+        this.manifests = requireNonNull(manifests, "manifests is null");
+        this.retired = requireNonNull(retired, "retired is null");
+        this.compactor = requireNonNull(compactor, "compactor is null");
+        this.written = requireNonNull(written, "written is null");
+        this.segmentIds = requireNonNull(segmentIds, "segmentIds is null");
+        this.policy = requireNonNull(policy, "policy is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.threads = requireNonNull(threads, "threads is null");
+    }
+
+    /** Held while a flush runs; garbage collection takes it too. */
+    public FlushGate gate() {
+        return gate;
+    }
+
+    // ---- on the commit thread ---------------------------------------------------------------------------
+
+    @Override
+    public void apply(List<PartitionUpdate> updates) {
+        for (PartitionUpdate u : updates) {
+            tables.apply(u);
+        }
+    }
+
+    @Override
+    public void acknowledged() throws InterruptedException {
+        // Slow writers while a flush lags: acknowledgements of the next batch wait here.
+        while (tables.memtableBytes() > policy.stallThresholdBytes() && gate.busy()) {
+            gate.awaitRelease(100);
+        }
+    }
+
+    @Override
+    public void rolled(long closedLog) {
+        tables.freezeAll();
+    }
+
+    @Override
+    public void drained(LongSupplier roll) {
+        if (tables.memtableBytes() >= policy.flushThresholdBytes() && gate.tryAcquire()) {
+            long rolled;
+            try {
+                rolled = roll.getAsLong();
+            } catch (RuntimeException e) {
+                gate.release();
+                throw e;
+            }
+            threads.flusher().execute(() -> flushFrozen(rolled));
+        }
+    }
+
+    // ---- forced flushes ---------------------------------------------------------------------------------
+
+    /**
+     * Flushes every memtable now: waits for a running flush, rolls the log through {@code commits} and
+     * flushes what the roll froze. Fails when this engine was fenced (nothing was flushed then).
+     */
+    public CompletableFuture<Void> flushAll(GroupCommit commits) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        threads.flushControl().execute(() -> {
+            try {
+                gate.acquire();
+                flushFrozen(commits.roll().get(60, TimeUnit.SECONDS));
+                if (manifests.fenced()) {
+                    throw new StorageException("fenced by a newer writer; memtables were not flushed");
+                }
+                result.complete(null);
+            } catch (Exception e) {
+                gate.release();
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    // ---- on the flush thread ----------------------------------------------------------------------------
+
+    /** Writes frozen memtables to segments and commits manifests covering logs up to {@code rolledLog}. */
+    private void flushFrozen(long rolledLog) {
+        try {
+            for (Table t : tables.all()) {
+                Memtable frozen = t.flushing();
+                if (frozen != null) {
+                    flush(t, frozen, rolledLog);
+                }
+            }
+            // Every table either flushed through rolledLog or had nothing in those logs.
+            boolean allFlushed = true;
+            for (Table t : tables.all()) {
+                if (t.manifest().flushedLog() < rolledLog && t.flushing() == null) {
+                    synchronized (t) {
+                        t.commit(manifests, t.manifest().next(manifests.epoch(), clock.millis(), t.manifest().segments(), rolledLog));
+                    }
+                } else if (t.flushing() != null) {
+                    allFlushed = false;
+                }
+            }
+            if (allFlushed) {
+                retired.retireThrough(rolledLog, clock.millis(), policy.retainLogs());
+            }
+            tables.recountMemtableBytes();
+            LOG.debugf("flushed memtables up to commit log %d", rolledLog);
+            compactor.schedule(tables.all());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("flush failed; data stays in the commit log and will be retried", e);
+            for (Table t : tables.all()) {
+                t.unfreeze();
+            }
+        } finally {
+            gate.release();
+        }
+    }
+
+    private void flush(Table t, Memtable frozen, long rolledLog) throws IOException {
+        synchronized (t) {
+            if (t.flushing() != frozen) {
+                return;
+            }
+            long sid = segmentIds.getAsLong();
+            Path file = segments.newFile();
+            written.flushed(Segment.write(file, frozen.partitions()));
+            Segment seg = segments.publish(t.id(), sid, file);
+            List<Long> ids = new ArrayList<>(t.manifest().segments());
+            ids.add(sid);
+            try {
+                t.commit(manifests, t.manifest().next(manifests.epoch(), clock.millis(), ids, rolledLog));
+            } catch (RuntimeException e) {
+                seg.close();
+                throw e;
+            }
+            t.flushed(seg);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.strata.storage.engine.layout;
+
+import io.strata.storage.spi.TableId;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * Every key and name the engine stores, built and parsed here and nowhere else (as SlateDB's paths.rs):
+ * <pre>
+ * data store (BlobStore)
+ *   epoch/&lt;epoch:020&gt;                                   writer epochs, created only if absent
+ *   tables/&lt;tenant&gt;/&lt;table uuid&gt;/TABLE                  a table's identity (tenant, keyspace, name, uuid)
+ *   tables/&lt;tenant&gt;/&lt;table uuid&gt;/manifest/&lt;version:020&gt;  manifest versions, created only if absent
+ *   tables/&lt;tenant&gt;/&lt;table uuid&gt;/segments/&lt;id:020&gt;.seg  immutable segments
+ *   catalog/&lt;name&gt;/&lt;version:020&gt;                       catalog document versions, created only if absent
+ *   wal-retired/&lt;log name&gt;                              when a commit log was fully flushed
+ * commit log (LogStore)
+ *   wal-&lt;number:020&gt;                                    one log per roll
+ * commit log kept as blobs (BlobLogStore, e.g. on S3), under {@link #COMMIT_LOG_BLOB_PREFIX}
+ *   wal/&lt;log name&gt;/&lt;sequence:020&gt;                      one blob per group commit
+ * </pre>
+ * Numbers are zero-padded to 20 digits so that listing order (bytewise) is numeric order. These keys are
+ * the on-store format: changing one strands existing data. Stateless; thread-safe.
+ */
+public final class StorageKeys {
+    /** Root of every table's blobs in the data store. */
+    public static final String TABLES = "tables/";
+    /** Writer epochs in the data store. */
+    public static final String EPOCHS = "epoch/";
+    /** Markers of commit logs flushed by every table, named after the log. */
+    public static final String RETIRED_LOGS = "wal-retired/";
+    /** Root of catalog documents in the data store. */
+    public static final String CATALOG = "catalog/";
+    /** What every commit log's name starts with. */
+    public static final String COMMIT_LOG_PREFIX = "wal-";
+    /** The key prefix of a commit log kept as blobs (one per chunk) inside a blob store. */
+    public static final String COMMIT_LOG_BLOB_PREFIX = "wal/";
+
+    private static final String IDENTITY = "TABLE";
+    private static final String MANIFESTS = "manifest/";
+    private static final String SEGMENTS = "segments/";
+    private static final String SEGMENT_SUFFIX = ".seg";
+    private static final Pattern NUMBER = Pattern.compile("\\d{20}");
+
+    private StorageKeys() {}
+
+    private static String number(long n) {
+        return String.format("%020d", n);
+    }
+
+    private static String lastName(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    // ---- tables -----------------------------------------------------------------------------------------
+
+    /** The prefix of every blob of a table: {@code tables/<tenant>/<uuid>/}. */
+    public static String tableRoot(TableId table) {
+        return TABLES + table.tenant() + "/" + table.id() + "/";
+    }
+
+    /** The table root a key lies under (its first three path elements), or empty outside a table's root. */
+    public static Optional<String> tableRootOf(String key) {
+        if (!key.startsWith(TABLES)) {
+            return Optional.empty();
+        }
+        int at = -1;
+        for (int i = 0; i < 3; i++) {
+            at = key.indexOf('/', at + 1);
+            if (at < 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(key.substring(0, at + 1));
+    }
+
+    /** The blob holding a table's identity. */
+    public static String tableIdentity(String root) {
+        return root + IDENTITY;
+    }
+
+    public static String manifestPrefix(String root) {
+        return root + MANIFESTS;
+    }
+
+    public static String manifest(String root, long version) {
+        return manifestPrefix(root) + number(version);
+    }
+
+    public static boolean isManifest(String root, String key) {
+        return key.startsWith(manifestPrefix(root));
+    }
+
+    /** The version of a manifest key. */
+    public static long manifestVersion(String manifestKey) {
+        return Long.parseLong(lastName(manifestKey));
+    }
+
+    public static String segment(TableId table, long segmentId) {
+        return segment(tableRoot(table), segmentId);
+    }
+
+    public static String segment(String root, long segmentId) {
+        return root + SEGMENTS + number(segmentId) + SEGMENT_SUFFIX;
+    }
+
+    public static boolean isSegment(String root, String key) {
+        return key.startsWith(root + SEGMENTS);
+    }
+
+    /** The id of a segment key. */
+    public static long segmentId(String segmentKey) {
+        String name = lastName(segmentKey);
+        return Long.parseLong(name.substring(0, name.length() - SEGMENT_SUFFIX.length()));
+    }
+
+    // ---- writer epochs ----------------------------------------------------------------------------------
+
+    public static String epoch(long epoch) {
+        return EPOCHS + number(epoch);
+    }
+
+    public static long epochOf(String epochKey) {
+        return Long.parseLong(epochKey.substring(EPOCHS.length()));
+    }
+
+    // ---- commit logs ------------------------------------------------------------------------------------
+
+    /** The name of commit log {@code number} in the log store. */
+    public static String commitLog(long number) {
+        return COMMIT_LOG_PREFIX + number(number);
+    }
+
+    /** The number of a commit log name, or empty for any other log name. */
+    public static OptionalLong commitLogNumber(String logName) {
+        if (!logName.startsWith(COMMIT_LOG_PREFIX)
+                || !NUMBER.matcher(logName.substring(COMMIT_LOG_PREFIX.length())).matches()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Long.parseLong(logName.substring(COMMIT_LOG_PREFIX.length())));
+    }
+
+    /** The marker saying that a commit log was flushed by every table. */
+    public static String retiredLog(String logName) {
+        return RETIRED_LOGS + logName;
+    }
+
+    /** The log name a retired-log marker stands for. */
+    public static String retiredLogName(String markerKey) {
+        return markerKey.substring(RETIRED_LOGS.length());
+    }
+
+    // ---- catalog ----------------------------------------------------------------------------------------
+
+    /** The prefix of a catalog document's versions; refuses names that could escape the catalog. */
+    public static String catalogDocument(String name) {
+        if (name.contains("..") || name.startsWith("/") || name.isEmpty()) {
+            throw new IllegalArgumentException("bad catalog name " + name);
+        }
+        return CATALOG + name + "/";
+    }
+
+    public static String catalogVersion(String name, long version) {
+        return catalogDocument(name) + number(version);
+    }
+
+    /** The version a key holds of the named document, or empty for keys that are no version of it. */
+    public static OptionalLong catalogVersionOf(String name, String key) {
+        String prefix = catalogDocument(name);
+        if (!key.startsWith(prefix)) {
+            return OptionalLong.empty();
+        }
+        String rest = key.substring(prefix.length());
+        return NUMBER.matcher(rest).matches() ? OptionalLong.of(Long.parseLong(rest)) : OptionalLong.empty();
+    }
+
+    /** The document name of a catalog key ({@code catalog/<name>/<version>}), or empty outside the catalog. */
+    public static Optional<String> catalogNameOf(String key) {
+        if (!key.startsWith(CATALOG)) {
+            return Optional.empty();
+        }
+        String k = key.substring(CATALOG.length());
+        int slash = k.lastIndexOf('/');
+        return slash > 0 ? Optional.of(k.substring(0, slash)) : Optional.empty();
+    }
+}

@@ -1,0 +1,161 @@
+package io.strata.storage.engine.recovery;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.engine.codec.ModelCodec;
+import io.strata.storage.engine.layout.Blobs;
+import io.strata.storage.engine.layout.StorageKeys;
+import io.strata.storage.engine.manifest.Manifest;
+import io.strata.storage.engine.manifest.ManifestStore;
+import io.strata.storage.engine.manifest.WriterEpochs;
+import io.strata.storage.engine.segment.Segment;
+import io.strata.storage.engine.segment.SegmentStore;
+import io.strata.storage.engine.state.Table;
+import io.strata.storage.engine.state.Tables;
+import io.strata.storage.engine.wal.CommitLog;
+import io.strata.storage.engine.wal.RetiredLogs;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.StorageException;
+import io.strata.storage.spi.TableId;
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.LogStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Opening an engine's storage (SlateDB's fencing scheme):
+ * <ol>
+ *   <li>claim a new writer epoch ({@link WriterEpochs});
+ *   <li>for every table, load the newest manifest and its segments and commit the next version under this
+ *       epoch, which fences any earlier writer (dropped tables are skipped);
+ *   <li>read which commit logs are retired, then replay every other log in order, skipping records of
+ *       dropped tables and of logs a table already flushed, and <b>seal</b> each replayed log by appending
+ *       an empty chunk at its next sequence number, so an earlier writer still appending to it loses that
+ *       number and is never acknowledged;
+ *   <li>choose the first new log number: above every existing log and every number a manifest says is
+ *       flushed, and embedding the epoch so writers never share a log.
+ * </ol>
+ * Stateless; runs once, on the opening thread.
+ */
+public final class Recovery {
+    private static final Logger LOG = Logger.getLogger(Recovery.class);
+    private static final int FENCING_ATTEMPTS = 20;
+
+    /** What recovery found and claimed. */
+    public record Recovered(ManifestStore manifests, Tables tables, RetiredLogs retired, long firstLog) {
+        public Recovered {
+            requireNonNull(manifests, "manifests is null");
+            requireNonNull(tables, "tables is null");
+            requireNonNull(retired, "retired is null");
+        }
+    }
+
+    private final BlobStore data;
+    private final LogStore wal;
+    private final SegmentStore segments;
+    private final Clock clock;
+    private final Tables tables = new Tables();
+    private ManifestStore manifests;
+
+    private Recovery(BlobStore data, LogStore wal, SegmentStore segments, Clock clock) {
+        this.data = requireNonNull(data, "data is null");
+        this.wal = requireNonNull(wal, "wal is null");
+        this.segments = requireNonNull(segments, "segments is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public static Recovered run(BlobStore data, LogStore wal, SegmentStore segments, Clock clock) throws IOException {
+        return new Recovery(data, wal, segments, clock).run();
+    }
+
+    private Recovered run() throws IOException {
+        long epoch = WriterEpochs.claim(data, clock);
+        manifests = new ManifestStore(data, epoch);
+        TreeMap<String, List<String>> byTable = new TreeMap<>();
+        for (String k : Blobs.listAll(data, StorageKeys.TABLES)) {
+            Optional<String> root = StorageKeys.tableRootOf(k);
+            if (root.isPresent()) {
+                byTable.computeIfAbsent(root.get(), x -> new ArrayList<>()).add(k);
+            }
+        }
+        for (var e : byTable.entrySet()) {
+            String root = e.getKey();
+            if (e.getValue().contains(StorageKeys.tableIdentity(root))
+                    && e.getValue().stream().anyMatch(k -> StorageKeys.isManifest(root, k))) {
+                loadAndFence(root);
+            }
+        }
+        RetiredLogs retired = new RetiredLogs(data, wal);
+        retired.load();
+        List<Long> logs = CommitLog.existing(wal);
+        long replayed = 0;
+        int replayedLogs = 0;
+        for (long n : logs) {
+            if (retired.contains(n)) {
+                continue;
+            }
+            long[] count = {0};
+            long lastChunk = CommitLog.replay(wal, n, (file, updates) -> {
+                for (PartitionUpdate u : updates) {
+                    Table t = tables.get(u.table());
+                    if (t != null && file > t.manifest().flushedLog()) {
+                        tables.addMemtableBytes(t.apply(u));
+                        count[0]++;
+                    }
+                }
+            });
+            // Seal the log: a previous writer still appending to it would need this sequence number and loses.
+            CommitLog.seal(wal, n, lastChunk + 1);
+            replayed += count[0];
+            replayedLogs++;
+        }
+        // New log numbers exceed every earlier one and every number a manifest says is flushed (logs deleted
+        // after a flush leave no file to count from), and embed the epoch so writers never share a log.
+        long first = Math.max(epoch << 32, logs.isEmpty() ? 1 : logs.get(logs.size() - 1) + 1);
+        for (Table t : tables.all()) {
+            first = Math.max(first, t.manifest().flushedLog() + 1);
+        }
+        LOG.infof("Storage opened (writer epoch %d): %d tables, %d partition updates replayed from %d commit log files",
+                epoch, tables.size(), replayed, replayedLogs);
+        return new Recovered(manifests, tables, retired, first);
+    }
+
+    /**
+     * Loads a table's newest manifest and segments and commits the next version under this epoch, which
+     * fences any earlier writer. Losing that race to an earlier epoch (a zombie writer still finishing a
+     * flush or compaction) means its version is newer: reload and fence again.
+     */
+    private void loadAndFence(String root) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Manifest m = manifests.load(root, manifests.latestVersion(root));
+            if (m.dropped()) {
+                return;
+            }
+            TableId id = ModelCodec.decodeTableId(Blobs.join(data.readAll(StorageKeys.tableIdentity(root))));
+            Table t = new Table(id, m);
+            List<Segment> segs = new ArrayList<>();
+            for (long sid : m.segments()) {
+                segs.add(segments.open(id, sid));
+            }
+            Collections.reverse(segs);
+            t.open(segs);
+            try {
+                t.commit(manifests, m.next(manifests.epoch(), clock.millis(), m.segments(), m.flushedLog()));
+                tables.put(t);
+                return;
+            } catch (StorageException raced) {
+                segs.forEach(Segment::close);
+                if (manifests.fenced() || attempt >= FENCING_ATTEMPTS) {
+                    throw raced;
+                }
+                LOG.infof("manifest of %s changed while fencing (%s); reloading", id, raced.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,379 @@
+package io.strata.storage.engine.segment;
+
+import io.strata.storage.engine.codec.ModelCodec;
+import io.strata.storage.engine.memtable.PartitionState;
+import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.Row;
+import io.strata.storage.spi.StorageException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.zip.CRC32C;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4FastDecompressor;
+
+/**
+ * An immutable, sorted segment (format v3, see docs/segment-format.md): partitions in (token, key) order
+ * packed into blocks of about {@value #BLOCK_SIZE} bytes, each LZ4-compressed and checksummed (CRC32C of
+ * the compressed bytes); then a bloom filter, the block table, the partition index and a footer with
+ * statistics, a metadata checksum, the format version and a magic number. A partition never spans blocks.
+ *
+ * <p>Segments are written once to a local file, uploaded to the data store, and read through a
+ * {@link SegmentSource} (a blob in the store, or a local cached copy) and the shared {@link BlockCache}.
+ * The index and bloom filter are held in memory. A block whose checksum fails is read again from a healthy
+ * copy ({@link SegmentSource#readRepaired}), which also repairs the bad one. Thread-safe.
+ */
+public final class Segment implements AutoCloseable {
+    private static final long MAGIC = 0x5354524154415347L; // "STRATASG"
+    static final int FORMAT_VERSION = 3;
+    static final int BLOCK_SIZE = 64 * 1024;
+    /** bloom, block table and index offsets; stats (min ts, max ts, tombstones, earliest expiry); CRC; version; magic. */
+    static final int FOOTER_SIZE = 8 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 8;
+    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
+    private static final LZ4FastDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().fastDecompressor();
+
+    /** What a segment holds, for compaction choices and TTL/tombstone purge scheduling. */
+    public record Stats(long minTimestamp, long maxTimestamp, long tombstones, int earliestExpiry) {}
+
+    private final long id;
+    private final String key;
+    private final SegmentSource source;
+    private final BlockCache cache;
+    private final PartitionKey[] keys;
+    private final int[] blockOf;
+    private final int[] offsetInBlock;
+    private final int[] lengths;
+    private final long[] blockOffsets;
+    private final int[] blockLengths;
+    private final int[] blockRawLengths;
+    private final int[] blockCrcs;
+    private final BloomFilter bloom;
+    private final Stats stats;
+    private final long fileSize;
+
+    private Segment(long id, String key, SegmentSource source, BlockCache cache, PartitionKey[] keys, int[] blockOf,
+            int[] offsetInBlock, int[] lengths, long[] blockOffsets, int[] blockLengths, int[] blockRawLengths,
+            int[] blockCrcs, BloomFilter bloom, Stats stats, long fileSize) {
+        this.id = id;
+        this.key = key;
+        this.source = source;
+        this.cache = cache;
+        this.keys = keys;
+        this.blockOf = blockOf;
+        this.offsetInBlock = offsetInBlock;
+        this.lengths = lengths;
+        this.blockOffsets = blockOffsets;
+        this.blockLengths = blockLengths;
+        this.blockRawLengths = blockRawLengths;
+        this.blockCrcs = blockCrcs;
+        this.bloom = bloom;
+        this.stats = stats;
+        this.fileSize = fileSize;
+    }
+
+    /** Writes the partitions (already in key order) to {@code file} and forces it; returns its size. */
+    public static long write(Path file, Collection<PartitionState> partitions) throws IOException {
+        return write(file, partitions.iterator(), partitions.size());
+    }
+
+    /**
+     * Writes partitions (in key order) from an iterator, so compaction output never has to fit in memory;
+     * {@code expectedKeys} sizes the bloom filter. Returns the file size.
+     */
+    public static long write(Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys) throws IOException {
+        BloomFilter bloom = BloomFilter.forKeys(expectedKeys);
+        long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteArrayOutputStream index = new ByteArrayOutputStream();
+            DataOutputStream idx = new DataOutputStream(index);
+            ByteArrayOutputStream blocks = new ByteArrayOutputStream();
+            DataOutputStream blk = new DataOutputStream(blocks);
+            ByteArrayOutputStream block = new ByteArrayOutputStream(BLOCK_SIZE + 4096);
+            DataOutputStream out = new DataOutputStream(block);
+            int count = 0;
+            int blockCount = 0;
+            long pos = 0;
+            while (partitions.hasNext()) {
+                PartitionState p = partitions.next();
+                count++;
+                int start = block.size();
+                ModelCodec.writeKey(out, p.key());
+                ModelCodec.writePartitionBody(out, p.partitionDeletion(), p.rangeTombstones(), p.staticRow(), p.rows().values());
+                out.flush();
+                bloom.add(p.key());
+                collectStats(p, st);
+                ModelCodec.writeKey(idx, p.key());
+                idx.writeInt(blockCount);
+                idx.writeInt(start);
+                idx.writeInt(block.size() - start);
+                if (block.size() >= BLOCK_SIZE) {
+                    pos += writeBlock(ch, block.toByteArray(), pos, blk);
+                    blockCount++;
+                    block.reset();
+                }
+            }
+            if (block.size() > 0) {
+                pos += writeBlock(ch, block.toByteArray(), pos, blk);
+                blockCount++;
+            }
+            idx.flush();
+            blk.flush();
+            byte[] bloomBytes = bloom.serialize();
+            byte[] blockTable = ByteBuffer.allocate(4 + blocks.size()).putInt(blockCount).put(blocks.toByteArray()).array();
+            byte[] entries = index.toByteArray();
+            byte[] indexBytes = ByteBuffer.allocate(4 + entries.length).putInt(count).put(entries).array();
+            CRC32C crc = new CRC32C();
+            crc.update(bloomBytes);
+            crc.update(blockTable);
+            crc.update(indexBytes);
+            writeFully(ch, bloomBytes);
+            writeFully(ch, blockTable);
+            writeFully(ch, indexBytes);
+            ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE);
+            footer.putLong(pos).putLong(pos + bloomBytes.length).putLong(pos + bloomBytes.length + blockTable.length)
+                    .putLong(st[0]).putLong(st[1]).putLong(st[2]).putInt((int) st[3])
+                    .putInt((int) crc.getValue()).putInt(FORMAT_VERSION).putLong(MAGIC).flip();
+            while (footer.hasRemaining()) {
+                ch.write(footer);
+            }
+            ch.force(true);
+            return ch.size();
+        }
+    }
+
+    private static int writeBlock(FileChannel ch, byte[] raw, long pos, DataOutputStream table) throws IOException {
+        byte[] compressed = COMPRESSOR.compress(raw);
+        CRC32C crc = new CRC32C();
+        crc.update(compressed);
+        writeFully(ch, compressed);
+        table.writeLong(pos);
+        table.writeInt(compressed.length);
+        table.writeInt(raw.length);
+        table.writeInt((int) crc.getValue());
+        return compressed.length;
+    }
+
+    private static void collectStats(PartitionState p, long[] st) {
+        java.util.function.LongConsumer ts = t -> {
+            if (t != Long.MIN_VALUE) {
+                st[0] = Math.min(st[0], t);
+                st[1] = Math.max(st[1], t);
+            }
+        };
+        if (!p.partitionDeletion().isLive()) {
+            ts.accept(p.partitionDeletion().markedForDeleteAt());
+            st[2]++;
+        }
+        for (io.strata.storage.spi.RangeTombstone rt : p.rangeTombstones()) {
+            ts.accept(rt.deletion().markedForDeleteAt());
+            st[2]++;
+        }
+        List<Row> rows = new java.util.ArrayList<>(p.rows().values());
+        if (p.staticRow() != null) {
+            rows.add(p.staticRow());
+        }
+        for (Row r : rows) {
+            ts.accept(r.liveness().timestamp());
+            if (r.liveness().ttl() > 0) {
+                st[3] = Math.min(st[3], r.liveness().localExpirationTime());
+            }
+            if (!r.deletion().isLive()) {
+                ts.accept(r.deletion().markedForDeleteAt());
+                st[2]++;
+            }
+            for (io.strata.storage.spi.Cell c : r.cells()) {
+                ts.accept(c.timestamp());
+                if (c.isTombstone()) {
+                    st[2]++;
+                } else if (c.isExpiring()) {
+                    st[3] = Math.min(st[3], c.localDeletionTime());
+                }
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    /** Opens a segment: reads and verifies its footer and metadata (from a healthy copy if one is bad). */
+    static Segment open(long id, String key, SegmentSource source, BlockCache cache) {
+        try {
+            return openFrom(id, key, source, cache, false);
+        } catch (IOException | RuntimeException first) {
+            try {
+                return openFrom(id, key, source, cache, true);
+            } catch (IOException | RuntimeException second) {
+                second.addSuppressed(first);
+                throw second instanceof StorageException se ? se
+                        : new StorageException("segment " + key + " cannot be opened: " + second, second);
+            }
+        }
+    }
+
+    private static Segment openFrom(long id, String key, SegmentSource source, BlockCache cache, boolean repaired)
+            throws IOException {
+        long size = source.size();
+        if (size < FOOTER_SIZE) {
+            throw new StorageException("segment " + key + " is truncated");
+        }
+        ByteBuffer footer = ByteBuffer.wrap(repaired ? source.readRepaired(size - FOOTER_SIZE, FOOTER_SIZE)
+                : source.read(size - FOOTER_SIZE, FOOTER_SIZE));
+        long bloomOffset = footer.getLong();
+        long blockTableOffset = footer.getLong();
+        long indexOffset = footer.getLong();
+        Stats stats = new Stats(footer.getLong(), footer.getLong(), footer.getLong(), footer.getInt());
+        int metaCrc = footer.getInt();
+        int version = footer.getInt();
+        long magic = footer.getLong();
+        if (magic != MAGIC || version != FORMAT_VERSION) {
+            throw new StorageException("segment " + key + " has a bad footer (magic/version " + version + ")");
+        }
+        int metaLength = (int) (size - FOOTER_SIZE - bloomOffset);
+        byte[] meta = repaired ? source.readRepaired(bloomOffset, metaLength) : source.read(bloomOffset, metaLength);
+        CRC32C crc = new CRC32C();
+        crc.update(meta);
+        if ((int) crc.getValue() != metaCrc) {
+            throw new StorageException("segment " + key + " metadata checksum mismatch");
+        }
+        ByteBuffer m = ByteBuffer.wrap(meta);
+        BloomFilter bloom = BloomFilter.deserialize(m);
+        m.position((int) (blockTableOffset - bloomOffset));
+        int blocks = m.getInt();
+        long[] blockOffsets = new long[blocks];
+        int[] blockLengths = new int[blocks];
+        int[] blockRawLengths = new int[blocks];
+        int[] blockCrcs = new int[blocks];
+        for (int b = 0; b < blocks; b++) {
+            blockOffsets[b] = m.getLong();
+            blockLengths[b] = m.getInt();
+            blockRawLengths[b] = m.getInt();
+            blockCrcs[b] = m.getInt();
+        }
+        int from = (int) (indexOffset - bloomOffset);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta, from, meta.length - from));
+        int n = in.readInt();
+        PartitionKey[] keys = new PartitionKey[n];
+        int[] blockOf = new int[n];
+        int[] offsetInBlock = new int[n];
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = ModelCodec.readKey(in);
+            blockOf[i] = in.readInt();
+            offsetInBlock[i] = in.readInt();
+            lengths[i] = in.readInt();
+        }
+        return new Segment(id, key, source, cache, keys, blockOf, offsetInBlock, lengths, blockOffsets, blockLengths,
+                blockRawLengths, blockCrcs, bloom, stats, size);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** The segment's blob key in the data store. */
+    public String key() {
+        return key;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    public long fileSize() {
+        return fileSize;
+    }
+
+    /** Partitions in this segment. */
+    public int size() {
+        return keys.length;
+    }
+
+    int blocks() {
+        return blockOffsets.length;
+    }
+
+    /** Index of the first key >= k (or size()). */
+    public int ceiling(PartitionKey k) {
+        int i = Arrays.binarySearch(keys, k);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    public PartitionKey keyAt(int i) {
+        return keys[i];
+    }
+
+    /** The partition, or null when the segment has nothing of it. */
+    public PartitionState get(PartitionKey k) {
+        if (!bloom.mightContain(k)) {
+            return null;
+        }
+        int i = Arrays.binarySearch(keys, k);
+        return i < 0 ? null : read(i);
+    }
+
+    /** The uncompressed, verified bytes of a block (from the cache when present). */
+    byte[] block(int b) {
+        return cache.get(key, b, () -> loadBlock(b));
+    }
+
+    private byte[] loadBlock(int b) {
+        byte[] compressed = source.read(blockOffsets[b], blockLengths[b]);
+        if (!intact(b, compressed)) {
+            compressed = source.readRepaired(blockOffsets[b], blockLengths[b]);
+            if (!intact(b, compressed)) {
+                throw new StorageException("segment " + key + ": block " + b + " is corrupt in every copy");
+            }
+        }
+        return DECOMPRESSOR.decompress(compressed, blockRawLengths[b]);
+    }
+
+    private boolean intact(int b, byte[] compressed) {
+        if (compressed.length != blockLengths[b]) {
+            return false;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(compressed);
+        return (int) crc.getValue() == blockCrcs[b];
+    }
+
+    /** The {@code i}-th partition, decoded (a state only the caller holds). */
+    public PartitionState read(int i) {
+        try {
+            byte[] block = block(blockOf[i]);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(block, offsetInBlock[i], lengths[i]));
+            PartitionKey partition = ModelCodec.readKey(in);
+            var deletion = ModelCodec.readDeletion(in);
+            var rangeTombstones = ModelCodec.readRangeTombstones(in);
+            Row staticRow = in.readBoolean() ? ModelCodec.readRow(in) : null;
+            int n = in.readInt();
+            List<Row> rows = new java.util.ArrayList<>(n);
+            for (int r = 0; r < n; r++) {
+                rows.add(ModelCodec.readRow(in));
+            }
+            return PartitionState.of(partition, deletion, rangeTombstones, staticRow, rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        cache.invalidate(key, blocks());
+    }
+}

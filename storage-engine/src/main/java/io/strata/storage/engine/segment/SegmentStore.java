@@ -1,0 +1,167 @@
+package io.strata.storage.engine.segment;
+
+import io.strata.storage.engine.layout.Blobs;
+import io.strata.storage.engine.layout.StorageKeys;
+import io.strata.storage.spi.StorageException;
+import io.strata.storage.spi.TableId;
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.BlobStore.PutMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * Segments in the data store: local scratch files for segments being written, publishing one (upload,
+ * then keep it in the disk cache or delete it), and opening segments for reads through the shared block
+ * cache, the optional disk cache and the store. Scratch files of a crashed process are deleted on
+ * construction. Thread-safe.
+ */
+public final class SegmentStore {
+    private final BlobStore data;
+    private final Path scratch;
+    private final DiskCache disk;
+    private final BlockCache blocks;
+    private final Executor downloads;
+
+    /**
+     * @param localDir the engine's working directory ({@code scratch/} and {@code cache/} live there)
+     * @param diskCacheBytes bytes of whole segments cached locally (0: no disk cache)
+     * @param blockCacheBytes bytes of uncompressed blocks cached in memory
+     * @param downloads where background fetches into the disk cache run
+     */
+    public SegmentStore(BlobStore data, Path localDir, long diskCacheBytes, long blockCacheBytes, Executor downloads) {
+        this.data = data;
+        this.blocks = new BlockCache(blockCacheBytes);
+        this.downloads = downloads;
+        try {
+            this.scratch = Files.createDirectories(localDir.resolve("scratch"));
+            try (var old = Files.list(scratch)) {
+                for (Path p : old.toList()) {
+                    Files.deleteIfExists(p); // unfinished segment files of a crashed process
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.disk = diskCacheBytes > 0 ? new DiskCache(localDir.resolve("cache"), diskCacheBytes) : null;
+    }
+
+    /** Bytes of uncompressed blocks in the block cache. */
+    public long blockCacheBytes() {
+        return blocks.weightedSize();
+    }
+
+    /** The block cache's hit rate since start. */
+    public double blockCacheHitRate() {
+        return blocks.hitRate();
+    }
+
+    /** A fresh local file for a segment being written. */
+    public Path newFile() {
+        return scratch.resolve(UUID.randomUUID() + ".seg");
+    }
+
+    /** Uploads a written segment file (durable in the store when this returns) and opens it. */
+    public Segment publish(TableId table, long segmentId, Path file) throws IOException {
+        String key = StorageKeys.segment(table, segmentId);
+        long size = Files.size(file);
+        Blobs.join(data.put(key, file, PutMode.OVERWRITE)); // streamed: a compaction output never sits in the heap
+        if (disk != null) {
+            disk.admit(key, file);
+        } else {
+            Files.deleteIfExists(file);
+        }
+        return Segment.open(segmentId, key, new Source(key, size), blocks);
+    }
+
+    /** Opens a published segment (recovery); with a disk cache, a local copy is fetched in the background. */
+    public Segment open(TableId table, long segmentId) {
+        String key = StorageKeys.segment(table, segmentId);
+        long size = Blobs.join(data.head(key)).orElseThrow(() -> new StorageException(
+                "segment " + key + " is listed in the manifest but missing from the data store")).size();
+        Segment s = Segment.open(segmentId, key, new Source(key, size), blocks);
+        if (disk != null && !disk.contains(key)) {
+            downloads.execute(() -> {
+                try {
+                    disk.admit(key, Blobs.join(data.readAll(key)));
+                } catch (RuntimeException e) {
+                    // reads go to the store until a later fetch succeeds
+                }
+            });
+        }
+        return s;
+    }
+
+    private void forget(String key) {
+        if (disk != null) {
+            disk.evict(key);
+        }
+    }
+
+    /** Bytes of segments in the local disk cache. */
+    public long diskCacheBytes() {
+        return disk == null ? 0 : disk.bytes();
+    }
+
+    /** Closes the disk cache's files (the segments themselves are closed by their holders). */
+    public void close() {
+        if (disk != null) {
+            disk.close();
+        }
+    }
+
+    /** Reads one segment blob: the disk cache first (if any), then the store. */
+    private final class Source implements SegmentSource {
+        private final String key;
+        private final long size;
+
+        Source(String key, long size) {
+            this.key = key;
+            this.size = size;
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public byte[] read(long offset, int length) {
+            if (disk != null) {
+                var local = disk.read(key, offset, length);
+                if (local.isPresent()) {
+                    return local.get();
+                }
+            }
+            byte[] b = Blobs.join(data.read(key, offset, length));
+            if (b.length != length) {
+                throw new StorageException("segment " + key + ": short read at " + offset);
+            }
+            return b;
+        }
+
+        @Override
+        public byte[] readRepaired(long offset, int length) {
+            forget(key);
+            // A whole read is verified against each copy's checksum; a replicated store falls back to another
+            // zone and rewrites the bad copy.
+            byte[] all = Blobs.join(data.readAll(key));
+            if (offset + length > all.length) {
+                throw new StorageException("segment " + key + " is shorter than its index says");
+            }
+            if (disk != null) {
+                disk.admit(key, all);
+            }
+            return Arrays.copyOfRange(all, (int) offset, (int) offset + length);
+        }
+
+        @Override
+        public void close() {
+            forget(key);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.strata.storage.engine.state;
+
+import io.strata.storage.engine.segment.Segment;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.TableId;
+import java.util.Collection;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live tables of an engine, by id, and the bytes their memtables hold together (what flushes and write
+ * stalls are decided on). Thread-safe.
+ */
+public final class Tables {
+    private final Map<UUID, Table> tables = new ConcurrentHashMap<>();
+    private final AtomicLong memtableBytes = new AtomicLong();
+
+    /** The live table, or null. */
+    public Table get(TableId id) {
+        return tables.get(id.id());
+    }
+
+    public boolean contains(TableId id) {
+        return tables.containsKey(id.id());
+    }
+
+    public void put(Table t) {
+        tables.put(t.id().id(), t);
+    }
+
+    public void putIfAbsent(Table t) {
+        tables.putIfAbsent(t.id().id(), t);
+    }
+
+    public void remove(TableId id) {
+        tables.remove(id.id());
+    }
+
+    /** Whether {@code t} is still the live table of its id (not dropped, not replaced). */
+    public boolean isLive(Table t) {
+        return tables.get(t.id().id()) == t;
+    }
+
+    public Collection<Table> all() {
+        return tables.values();
+    }
+
+    public int size() {
+        return tables.size();
+    }
+
+    public int segmentCount() {
+        int n = 0;
+        for (Table t : tables.values()) {
+            n += t.segments().size();
+        }
+        return n;
+    }
+
+    /** Applies a durable update to its table's memtable; updates of a dropped table are ignored. */
+    public void apply(PartitionUpdate u) {
+        Table t = get(u.table());
+        if (t != null) {
+            memtableBytes.addAndGet(t.apply(u));
+        }
+    }
+
+    public void addMemtableBytes(long bytes) {
+        memtableBytes.addAndGet(bytes);
+    }
+
+    public long memtableBytes() {
+        return memtableBytes.get();
+    }
+
+    /** After a flush: only the active memtables hold bytes now. */
+    public void recountMemtableBytes() {
+        long total = 0;
+        for (Table t : tables.values()) {
+            total += t.activeBytes();
+        }
+        memtableBytes.set(total);
+    }
+
+    /** On the commit thread, right after a log roll: freezes every table's memtable at that point. */
+    public void freezeAll() {
+        for (Table t : tables.values()) {
+            t.freeze();
+        }
+    }
+
+    /** Whether a segment key is one a live table still reads (garbage collection must keep it). */
+    public boolean isLiveSegment(String key) {
+        for (Table t : tables.values()) {
+            if (key.startsWith(t.root())) {
+                return t.segments().stream().anyMatch(s -> s.key().equals(key));
+            }
+        }
+        return false;
+    }
+
+    /** Closes every open segment (engine close). */
+    public void closeSegments() {
+        for (Table t : tables.values()) {
+            for (Segment s : t.segments()) {
+                s.close();
+            }
+        }
+    }
+}

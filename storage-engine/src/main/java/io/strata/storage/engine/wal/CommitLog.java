@@ -1,0 +1,175 @@
+package io.strata.storage.engine.wal;
+
+import io.strata.storage.engine.codec.ModelCodec;
+import io.strata.storage.engine.layout.StorageKeys;
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.blob.LogStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.zip.CRC32C;
+import org.jboss.logging.Logger;
+
+/**
+ * The commit log over the backend SPI's {@link LogStore}: numbered logs {@code wal-<number:020>}, each a
+ * sequence of chunks, one chunk per group commit holding that group's records ({@code length | crc32c |
+ * payload}, one record per {@code apply()} call, so a batch is atomic). {@link #force()} appends the
+ * pending chunk and returns once the store made it durable (with a {@code QuorumLogStore}: on a quorum of
+ * zones). Only the engine's commit thread writes it; {@link #number} and {@link #size} may be read by any
+ * thread.
+ */
+public final class CommitLog implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CommitLog.class);
+
+    private final LogStore store;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
+    private volatile long number;
+    private long sequence;
+    private volatile long size;
+
+    public CommitLog(LogStore store, long firstNumber) {
+        this.store = store;
+        this.number = firstNumber;
+    }
+
+    /** The log store name of log {@code n}. */
+    public static String name(long n) {
+        return StorageKeys.commitLog(n);
+    }
+
+    /** The number of the log being appended. */
+    public long number() {
+        return number;
+    }
+
+    /** Bytes appended to the current log. */
+    public long size() {
+        return size;
+    }
+
+    /** One record: {@code length | crc32c | count | updates}, so the updates of one call are atomic. */
+    public static byte[] encode(List<PartitionUpdate> updates) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(0);
+            out.writeInt(0);
+            out.writeInt(updates.size());
+            for (PartitionUpdate u : updates) {
+                ModelCodec.writeUpdate(out, u);
+            }
+            out.flush();
+            byte[] rec = bytes.toByteArray();
+            CRC32C crc = new CRC32C();
+            crc.update(rec, 8, rec.length - 8);
+            ByteBuffer.wrap(rec).putInt(rec.length - 8).putInt((int) crc.getValue());
+            return rec;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void append(byte[] record) {
+        pending.write(record, 0, record.length);
+        size += record.length;
+    }
+
+    /** Makes every appended record durable (one chunk); returns when the store acknowledged it. */
+    void force() {
+        if (pending.size() == 0) {
+            return;
+        }
+        byte[] chunk = pending.toByteArray();
+        pending.reset();
+        store.append(name(number), ++sequence, chunk).toCompletableFuture().join();
+    }
+
+    /** Forces, then starts the next log; returns the number of the closed one. */
+    long roll() {
+        force();
+        long closed = number;
+        number = closed + 1;
+        sequence = 0;
+        size = 0;
+        return closed;
+    }
+
+    /** Numbers of the commit logs in the store, ascending. */
+    public static List<Long> existing(LogStore store) {
+        List<Long> numbers = new ArrayList<>();
+        for (String n : store.list(StorageKeys.COMMIT_LOG_PREFIX).toCompletableFuture().join()) {
+            StorageKeys.commitLogNumber(n).ifPresent(numbers::add);
+        }
+        numbers.sort(Long::compare);
+        return numbers;
+    }
+
+    /**
+     * Closes a log found at recovery to any earlier writer: appends an empty chunk at the next sequence
+     * number, which that writer would need for its next group commit. Where the store creates chunks only
+     * if absent (objects), the earlier writer's append then fails instead of being acknowledged unseen.
+     */
+    public static void seal(LogStore store, long n, long sequence) {
+        store.append(name(n), sequence, new byte[0]).toCompletableFuture().join();
+    }
+
+    /**
+     * Replays one log's records in order; the store already dropped torn chunks (never acknowledged).
+     * Returns the last chunk's sequence number (0 for an empty log).
+     */
+    public static long replay(LogStore store, long n, BiConsumer<Long, List<PartitionUpdate>> sink) throws IOException {
+        int records = 0;
+        long last = 0;
+        for (LogStore.Chunk chunk : store.read(name(n)).toCompletableFuture().join()) {
+            last = Math.max(last, chunk.sequence());
+            byte[] all = chunk.data();
+            ByteBuffer b = ByteBuffer.wrap(all);
+            while (b.remaining() >= 8) {
+                int len = b.getInt();
+                int crcValue = b.getInt();
+                if (len <= 0 || len > b.remaining()) {
+                    LOG.warnf("commit log %d: malformed record in chunk %d; ignoring the rest of the chunk", n, chunk.sequence());
+                    break;
+                }
+                CRC32C crc = new CRC32C();
+                crc.update(all, b.position(), len);
+                if ((int) crc.getValue() != crcValue) {
+                    LOG.warnf("commit log %d: checksum mismatch in chunk %d; ignoring the rest of the chunk", n, chunk.sequence());
+                    break;
+                }
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, b.position(), len));
+                int count = in.readInt();
+                List<PartitionUpdate> updates = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    updates.add(ModelCodec.readUpdate(in));
+                }
+                b.position(b.position() + len);
+                sink.accept(n, updates);
+                records++;
+            }
+        }
+        LOG.debugf("commit log %d: replayed %d records", n, records);
+        return last;
+    }
+
+    public static void delete(LogStore store, long n) {
+        store.delete(name(n)).toCompletableFuture().join();
+    }
+
+    @Override
+    public void close() {
+        force();
+    }
+
+    /** A crash: pending (unacknowledged) records are dropped. */
+    void closeWithoutForce() {
+        pending.reset();
+    }
+}

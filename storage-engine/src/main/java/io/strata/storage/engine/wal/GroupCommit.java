@@ -1,0 +1,173 @@
+package io.strata.storage.engine.wal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.StorageException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Group commit: one commit thread drains every queued record, appends them to the {@link CommitLog} as
+ * one chunk, forces it once, hands the updates to the {@link Listener} (the memtables) and only then
+ * completes their stages, so an acknowledged write is durable and visible to every later read. Log rolls
+ * run on the same thread between two batches, so a roll is an exact record boundary.
+ *
+ * <p>Thread-safe: any thread may submit; stages complete on the commit thread.
+ */
+public final class GroupCommit {
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class);
+    private static final int MAX_BATCH = 4096;
+
+    /** What the commit thread drives; every method runs on the commit thread. */
+    public interface Listener {
+        /** Applies the updates of one durable record, before its writer is acknowledged. */
+        void apply(List<PartitionUpdate> updates);
+
+        /** After a batch was acknowledged; may block to slow writers down (their next batch waits). */
+        void acknowledged() throws InterruptedException;
+
+        /** Right after a roll closed {@code closedLog}: nothing appended later is in it. */
+        void rolled(long closedLog);
+
+        /** After each drained batch; {@code roll} rolls the log now (calling {@link #rolled}) and returns the closed log. */
+        void drained(LongSupplier roll);
+    }
+
+    private sealed interface Pending permits Write, Roll, Stop {}
+
+    private record Write(byte[] record, List<PartitionUpdate> updates, CompletableFuture<Void> done) implements Pending {}
+
+    private record Roll(CompletableFuture<Long> done) implements Pending {}
+
+    private record Stop() implements Pending {}
+
+    private final CommitLog log;
+    private final Listener listener;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+
+    public GroupCommit(CommitLog log, Listener listener) {
+        this.log = requireNonNull(log, "log is null");
+        this.listener = requireNonNull(listener, "listener is null");
+        this.thread = new Thread(this::run, "strata-commit");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues the updates as one record (encoded on the caller's thread); the stage completes once durable. */
+    public CompletableFuture<Void> submit(List<PartitionUpdate> updates) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Write(CommitLog.encode(updates), updates, done));
+        return done;
+    }
+
+    /** Rolls the log after everything queued before; completes with the number of the closed log. */
+    public CompletableFuture<Long> roll() {
+        CompletableFuture<Long> rolled = new CompletableFuture<>();
+        queue.add(new Roll(rolled));
+        return rolled;
+    }
+
+    /** The number of the log being appended. */
+    public long currentLog() {
+        return log.number();
+    }
+
+    /** Bytes appended to the current log. */
+    public long currentLogBytes() {
+        return log.size();
+    }
+
+    /** Commits everything queued, stops the thread and forces the log. */
+    public void stop() {
+        queue.add(new Stop());
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.close();
+    }
+
+    /** A crash: stops the thread at once and drops whatever was appended but not forced. */
+    public void crash() {
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.closeWithoutForce();
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.clear();
+                batch.add(queue.take());
+                queue.drainTo(batch, MAX_BATCH);
+                List<Write> writes = new ArrayList<>();
+                for (Pending p : batch) {
+                    if (p instanceof Write w) {
+                        writes.add(w);
+                    } else {
+                        commit(writes);
+                        writes.clear();
+                        if (p instanceof Roll r) {
+                            r.done().complete(rollNow());
+                        } else {
+                            return;
+                        }
+                    }
+                }
+                commit(writes);
+                listener.drained(this::rollNow);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable t) {
+                LOG.error("commit thread failure", t);
+                for (Pending p : batch) {
+                    if (p instanceof Write w) {
+                        w.done().completeExceptionally(new StorageException("commit log write failed: " + t, t));
+                    } else if (p instanceof Roll r) {
+                        r.done().completeExceptionally(t);
+                    }
+                }
+            }
+        }
+    }
+
+    private void commit(List<Write> writes) throws InterruptedException {
+        if (writes.isEmpty()) {
+            return;
+        }
+        for (Write w : writes) {
+            log.append(w.record());
+        }
+        log.force();
+        for (Write w : writes) {
+            listener.apply(w.updates());
+        }
+        for (Write w : writes) {
+            w.done().complete(null);
+        }
+        listener.acknowledged();
+    }
+
+    private long rollNow() {
+        long closed = log.roll();
+        listener.rolled(closed);
+        return closed;
+    }
+}
