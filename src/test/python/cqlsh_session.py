@@ -53,5 +53,18 @@ session.execute("DROP TABLE users")
 session.execute(create)
 again = list(session.execute("DESCRIBE TABLE users"))[0].create_statement
 assert again == create, (again, create)
+# TRACING ON in cqlsh: the driver asks for a trace, then reads system_traces.sessions and events.
+traced = session.execute("SELECT id, name FROM users", trace=True)
+trace = traced.get_query_trace(max_wait_sec=10)
+assert trace.duration is not None and trace.duration.total_seconds() > 0, trace.duration
+activities = [e.description for e in trace.events]
+assert any(a.startswith("Parsing SELECT id, name FROM users") for a in activities), activities
+assert "Preparing statement" in activities, activities
+assert trace.parameters.get("query") == "SELECT id, name FROM users", trace.parameters
+
+# SHOW VERSION in cqlsh reads system.local; it must agree with what DESCRIBE CLUSTER and the driver see.
+version = session.execute("SELECT release_version FROM system.local").one().release_version
+assert all(h.release_version == version for h in cluster.metadata.all_hosts()), version
+
 cluster.shutdown()
 print("OK")

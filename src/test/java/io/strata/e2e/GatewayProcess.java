@@ -17,16 +17,17 @@ import java.util.Map;
 /**
  * A Strata gateway running as a child process from the built {@code quarkus-run.jar}, on an ephemeral CQL
  * port and a given data directory: what a user gets from the README's first command. Can be stopped
- * gracefully, killed with SIGKILL (kill -9) and restarted on the same data.
+ * gracefully, killed with SIGKILL (kill -9) and restarted on the same data. The one way every end-to-end
+ * and conformance test starts a gateway. Not thread-safe.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> extraConfig;
     private final int cqlPort;
     private final Path log;
     private Process process;
 
-    GatewayProcess(Path dataDir, Map<String, String> extraConfig) {
+    public GatewayProcess(Path dataDir, Map<String, String> extraConfig) {
         this.dataDir = dataDir;
         this.extraConfig = extraConfig;
         this.cqlPort = freePort();
@@ -53,15 +54,15 @@ final class GatewayProcess implements AutoCloseable {
         return p;
     }
 
-    int port() {
+    public int port() {
         return cqlPort;
     }
 
-    Path dataDir() {
+    public Path dataDir() {
         return dataDir;
     }
 
-    GatewayProcess start() {
+    public GatewayProcess start() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
@@ -106,7 +107,7 @@ final class GatewayProcess implements AutoCloseable {
         throw new IllegalStateException("gateway did not listen on " + cqlPort + " in " + timeout + "; log:\n" + logTail());
     }
 
-    String devToken() {
+    public String devToken() {
         try {
             return Files.readString(dataDir.resolve("dev-token"), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
@@ -114,7 +115,7 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
@@ -124,7 +125,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Graceful stop (SIGTERM), as an operator would. */
-    void stop() {
+    public void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
             waitFor();
@@ -132,7 +133,7 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** kill -9: no shutdown hooks, no flush. */
-    void kill() {
+    public void kill() {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             waitFor();

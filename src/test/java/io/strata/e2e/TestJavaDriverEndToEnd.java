@@ -14,6 +14,8 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.QueryTrace;
+import com.datastax.oss.driver.api.core.cql.TraceEvent;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -333,6 +335,39 @@ class TestJavaDriverEndToEnd {
         assertThat(lost.one().getString("owner")).isEqualTo("a");
         assertThat(session.execute("UPDATE app.locks SET owner = 'b' WHERE name = 'job' IF owner = 'a'").wasApplied()).isTrue();
         assertThat(session.execute("DELETE FROM app.locks WHERE name = 'job' IF owner = 'a'").wasApplied()).isFalse();
+    }
+
+    @Test
+    @Order(12)
+    void tracingShowsTheStagesOfARequest() {
+        ResultSet traced = session.execute(SimpleStatement.newInstance("SELECT name FROM app.items WHERE id = 7")
+                .setTracing(true));
+        QueryTrace trace = traced.getExecutionInfo().getQueryTrace();
+        assertThat(trace.getDurationMicros()).isPositive();
+        assertThat(trace.getParameters()).containsEntry("query", "SELECT name FROM app.items WHERE id = 7");
+        List<String> activities = trace.getEvents().stream().map(TraceEvent::getActivity).toList();
+        assertThat(activities).anyMatch(a -> a.startsWith("Parsing SELECT name FROM app.items"))
+                .contains("Preparing statement").anyMatch(a -> a.startsWith("Reading one partition of app.items"))
+                .anyMatch(a -> a.startsWith("Read 1 rows"));
+        ResultSet write = session.execute(SimpleStatement.newInstance(
+                "INSERT INTO app.items (id, name) VALUES (7, 'item-7')").setTracing(true));
+        assertThat(write.getExecutionInfo().getQueryTrace().getEvents().stream().map(TraceEvent::getActivity))
+                .anyMatch(a -> a.startsWith("Appending 1 partition update(s) to the commit log"));
+        // Traces belong to their tenant: another tenant's session sees none of them.
+        try (CqlSession other = connect(Tokens.mint(gateway.dataDir(), "tracing-other", "ops", Duration.ofHours(1)))) {
+            assertThat(other.execute("SELECT session_id FROM system_traces.sessions").all()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(13)
+    void warningsAndLimitsReachTheDriver() {
+        ResultSet counted = session.execute("SELECT count(*) FROM app.items");
+        assertThat(counted.getExecutionInfo().getWarnings()).contains("Aggregation query used without partition key");
+        // Deeply nested expressions are refused with a syntax error, not a server error (stack exhaustion).
+        String nested = "(".repeat(100) + "1" + ")".repeat(100);
+        assertThatThrownBy(() -> session.execute("SELECT * FROM app.items WHERE id = " + nested))
+                .isInstanceOf(SyntaxError.class).hasMessageContaining("nests terms, selectors or types more than");
     }
 
     static boolean authErrors(AllNodesFailedException e) {

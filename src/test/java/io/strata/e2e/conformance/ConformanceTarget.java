@@ -1,5 +1,6 @@
 package io.strata.e2e.conformance;
 
+import io.strata.e2e.GatewayProcess;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
@@ -9,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The server the corpus runs against, chosen by system properties. By default (no property) it is the
- * built gateway started as a child process ({@link ConformanceGateway}), authenticated with its dev token.
+ * built gateway started as a child process ({@link GatewayProcess}), authenticated with its dev token.
  * With {@code -Dconformance.contactPoint=host:port} it is a server already running there (Apache Cassandra,
  * for an oracle run): no child process, and credentials from {@code -Dconformance.auth} ({@code none}, the
  * default there, or {@code user:password}).
@@ -32,10 +33,10 @@ final class ConformanceTarget implements AutoCloseable {
     private final Dialect dialect;
     private final InetSocketAddress address;
     private final Optional<String[]> credentials;
-    private final ConformanceGateway gateway; // null for an external server
+    private final GatewayProcess gateway; // null for an external server
 
     private ConformanceTarget(String server, Dialect dialect, InetSocketAddress address, Optional<String[]> credentials,
-            ConformanceGateway gateway) {
+            GatewayProcess gateway) {
         this.server = requireNonNull(server, "server is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.address = requireNonNull(address, "address is null");
@@ -48,7 +49,7 @@ final class ConformanceTarget implements AutoCloseable {
         String contact = System.getProperty("conformance.contactPoint", "").trim();
         String auth = System.getProperty("conformance.auth", "").trim();
         if (contact.isEmpty()) {
-            ConformanceGateway gateway = new ConformanceGateway(tmp.resolve("data")).start();
+            GatewayProcess gateway = new GatewayProcess(tmp.resolve("data"), java.util.Map.of()).start();
             try {
                 Optional<String[]> credentials = auth.isEmpty()
                         ? Optional.of(new String[] {"token", gateway.devToken()})

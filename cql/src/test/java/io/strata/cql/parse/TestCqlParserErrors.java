@@ -103,4 +103,17 @@ final class TestCqlParserErrors {
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("cql is null");
     }
+
+    @Test
+    void nestingDeeperThanTheLimitIsASyntaxErrorNotAStackOverflow() {
+        String ok = "SELECT " + "(".repeat(30) + "a + 1" + ")".repeat(30) + " FROM t";
+        assertThat(CqlParser.parse(ok).statement()).isNotNull();
+        for (String deep : java.util.List.of(
+                "SELECT * FROM t WHERE k = " + "(".repeat(5_000) + "1" + ")".repeat(5_000),
+                "INSERT INTO t (k, l) VALUES (1, " + "[".repeat(100_000) + "1" + "]".repeat(100_000) + ")",
+                "CREATE TABLE t (k int PRIMARY KEY, l " + "frozen<list<".repeat(200) + "int" + ">>".repeat(200) + ")")) {
+            assertThatThrownBy(() -> CqlParser.parse(deep)).isInstanceOf(CqlSyntaxException.class)
+                    .hasMessageContaining("nests terms, selectors or types more than " + Parser.MAX_NESTING);
+        }
+    }
 }
