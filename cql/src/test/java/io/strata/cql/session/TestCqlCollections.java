@@ -14,12 +14,10 @@ import io.strata.cql.types.TupleType;
 import io.strata.cql.types.UserType;
 import io.strata.cql.types.Values;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Collections, tuples and UDTs end to end through the request handler and the local engine. */
 class TestCqlCollections {
@@ -29,22 +27,15 @@ class TestCqlCollections {
     static final DataType SET_INT = new CollectionType(CollectionType.Kind.SET, INT, null, false);
     static final DataType MAP_TEXT_INT = new CollectionType(CollectionType.Kind.MAP, TEXT, INT, false);
 
-    @TempDir
-    Path dir;
-
-    CqlFixture db;
+    @RegisterExtension
+    final CqlFixture db = new CqlFixture();
 
     @BeforeEach
     void setUp() {
-        db = new CqlFixture(dir);
         db.ok("CREATE TABLE c (k int PRIMARY KEY, l list<int>, s set<int>, m map<text, int>, "
                 + "fl frozen<list<int>>, fs frozen<set<int>>)");
     }
 
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
 
     private List<List<String>> select(String columns, int k, DataType... types) {
         return rows(db.run("SELECT " + columns + " FROM c WHERE k = " + k), types);

@@ -11,13 +11,11 @@ import io.strata.cql.types.DataType;
 import io.strata.cql.types.NativeType;
 import io.strata.storage.spi.Murmur3;
 import io.strata.cql.types.Values;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Selectors (writetime, ttl, token, functions, casts), counters and batch rules. */
 class TestCqlFunctions {
@@ -25,21 +23,14 @@ class TestCqlFunctions {
     static final DataType BIGINT = NativeType.BIGINT;
     static final DataType TEXT = NativeType.TEXT;
 
-    @TempDir
-    Path dir;
-
-    CqlFixture db;
+    @RegisterExtension
+    final CqlFixture db = new CqlFixture();
 
     @BeforeEach
     void setUp() {
-        db = new CqlFixture(dir);
         db.ok("CREATE TABLE t (k int, c int, v text, ts timestamp, PRIMARY KEY (k, c))");
     }
 
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
 
     @Test
     void writetimeTtlAndToken() {

@@ -8,14 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.cql.types.DataType;
 import io.strata.cql.types.NativeType;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** IF NOT EXISTS / IF EXISTS / IF conditions, with Cassandra's [applied] result shapes. */
 class TestCqlLightweightTransactions {
@@ -23,21 +21,14 @@ class TestCqlLightweightTransactions {
     static final DataType INT = NativeType.INT;
     static final DataType TEXT = NativeType.TEXT;
 
-    @TempDir
-    Path dir;
-
-    CqlFixture db;
+    @RegisterExtension
+    final CqlFixture db = new CqlFixture();
 
     @BeforeEach
     void setUp() {
-        db = new CqlFixture(dir);
         db.ok("CREATE TABLE acct (id int PRIMARY KEY, owner text, balance int)");
     }
 
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
 
     @Test
     void insertIfNotExistsAppliesOnceAndReturnsTheExistingRow() {

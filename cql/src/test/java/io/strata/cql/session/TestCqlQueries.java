@@ -14,16 +14,14 @@ import io.strata.cql.types.NativeType;
 import io.strata.cql.types.Values;
 import io.strata.storage.spi.Murmur3;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** IN, DISTINCT, ALLOW FILTERING, multi-column relations, aggregates and GROUP BY. */
 class TestCqlQueries {
@@ -31,14 +29,11 @@ class TestCqlQueries {
     static final DataType BIGINT = NativeType.BIGINT;
     static final DataType TEXT = NativeType.TEXT;
 
-    @TempDir
-    Path dir;
-
-    CqlFixture db;
+    @RegisterExtension
+    final CqlFixture db = new CqlFixture();
 
     @BeforeEach
     void setUp() {
-        db = new CqlFixture(dir);
         db.ok("CREATE TABLE t (k int, c1 int, c2 int, v int, s int STATIC, PRIMARY KEY (k, c1, c2))");
         for (int k = 0; k < 4; k++) {
             db.ok("UPDATE t SET s = " + (k * 10) + " WHERE k = " + k);
@@ -50,10 +45,6 @@ class TestCqlQueries {
         }
     }
 
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
 
     private List<List<String>> ints(String cql, int columns) {
         DataType[] types = new DataType[columns];

@@ -6,33 +6,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.cql.parse.CqlParser;
 import io.strata.cql.types.NativeType;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Server-side DESCRIBE: result shapes, and CREATE statements that recreate the same schema. */
 class TestDescribe {
-    @TempDir
-    Path dir;
-
-    CqlFixture db;
+    @RegisterExtension
+    final CqlFixture db = new CqlFixture();
 
     @BeforeEach
     void setUp() {
-        db = new CqlFixture(dir);
         db.ok("CREATE TYPE addr (street text, \"Zip\" int)");
         db.ok("CREATE TABLE t (k int, c text, v list<frozen<addr>>, s int STATIC, PRIMARY KEY ((k), c)) "
                 + "WITH CLUSTERING ORDER BY (c DESC) AND comment = 'it''s' AND default_time_to_live = 60");
         db.ok("CREATE TABLE u (a int, b int, v text, PRIMARY KEY ((a, b)))");
     }
 
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
 
     private List<List<String>> text(String cql, int columns) {
         NativeType[] types = new NativeType[columns];

@@ -9,20 +9,15 @@ import com.datastax.oss.protocol.internal.request.Query;
 import com.datastax.oss.protocol.internal.request.query.QueryOptions;
 import com.datastax.oss.protocol.internal.response.result.Rows;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Keyspaces ends a page after 1 MB read, whatever the page size; paging then continues from there. */
 class TestPageBytes {
-    @TempDir
-    Path dir;
-
     @Test
     void aPageEndsAfterOneMegabyteAndPagingReturnsEveryRow() {
-        try (CqlFixture db = new CqlFixture(dir)) {
+        try (CqlFixture db = CqlFixture.open()) {
             db.ok("CREATE TABLE big (k int, c int, v text, PRIMARY KEY (k, c))");
             String value = "x".repeat(300_000);
             for (int c = 0; c < 10; c++) {

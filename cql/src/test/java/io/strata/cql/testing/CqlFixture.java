@@ -27,6 +27,9 @@ import io.strata.tenancy.core.TenantContext;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,27 +42,43 @@ import java.util.UUID;
  * directory, without the network: messages in, messages out, with helpers to run CQL and render results.
  * Shared by the CQL module's tests (and benchmarks' setups) instead of each building its own stack.
  */
-public final class CqlFixture implements AutoCloseable {
+public final class CqlFixture implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
     public static final NodeInfo NODE = new NodeInfo("Test", "datacenter1", "rack1", UUID.randomUUID(),
             InetAddress.getLoopbackAddress(), 9042, "5.0.9", List.of(Long.toString(Long.MIN_VALUE)));
 
-    public final StorageEngine engine;
-    public final CqlRequestHandler handler;
-    public final ClientState session;
+    public StorageEngine engine;
+    public CqlRequestHandler handler;
+    public ClientState session;
 
-    /** A fixture with keyspace {@code ks} created and in use by tenant {@code dev}. */
-    public CqlFixture(Path dir) {
-        this(dir, true);
+    /**
+     * For {@code @RegisterExtension}: a fresh stack on an in-memory engine before each test, with keyspace
+     * {@code ks} created and in use by tenant {@code dev}, closed after it.
+     */
+    public CqlFixture() {}
+
+    /** A stack opened now (close it), as {@link #CqlFixture()} opens one per test. */
+    public static CqlFixture open() {
+        CqlFixture f = new CqlFixture();
+        f.start();
+        return f;
     }
 
-    public CqlFixture(Path dir, boolean withKeyspace) {
+    private void start() {
         engine = TestEngines.inMemory(Clock.systemUTC());
         handler = handler(engine);
         session = new ClientState(new TenantContext("dev", "dev"), 5);
-        if (withKeyspace) {
-            ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}");
-            ok("USE ks");
-        }
+        ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}");
+        ok("USE ks");
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     /**
