@@ -95,7 +95,8 @@ class TestDescribeStatements {
     }
 
     @Test
-    void clusterWithoutTheNodeHasNoRangeOwnership() {
+    void clusterFromASystemKeyspaceHasNoRangeOwnership() {
+        db.session.keyspace("system");
         var m = db.run("DESCRIBE CLUSTER");
         assertThat(columnNames(m)).containsExactly("cluster", "partitioner", "snitch");
         assertThat(rows(m, NativeType.TEXT, NativeType.TEXT, NativeType.TEXT).get(0))
