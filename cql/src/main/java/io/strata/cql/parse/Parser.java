@@ -10,6 +10,7 @@ import io.strata.cql.ast.ColumnDefinition;
 import io.strata.cql.ast.Condition;
 import io.strata.cql.ast.CreateIndex;
 import io.strata.cql.ast.CreateKeyspace;
+import io.strata.cql.ast.CreateMaterializedView;
 import io.strata.cql.ast.CreateTable;
 import io.strata.cql.ast.CreateType;
 import io.strata.cql.ast.Delete;
@@ -791,8 +792,13 @@ final class Parser {
         if (t.isKeyword("index") || t.isKeyword("custom")) {
             return createIndex();
         }
+        if (t.isKeyword("materialized")) {
+            next();
+            expectKeyword("view");
+            return createMaterializedView();
+        }
         switch (t.lower()) {
-            case "materialized", "role", "user", "function", "aggregate", "trigger", "or" ->
+            case "role", "user", "function", "aggregate", "trigger", "or" ->
                     throw unsupported(t, "CREATE " + t.text().toUpperCase(Locale.ROOT));
             default -> throw noViable(t);
         }
@@ -888,6 +894,87 @@ final class Parser {
         }
         return new CreateTable(name, ifNotExists, columns, partitionKey, clustering, clusteringOrder, properties,
                 compactStorage);
+    }
+
+    /**
+     * After {@code CREATE MATERIALIZED VIEW}: the selection and the WHERE clause are skipped (their syntax is
+     * not checked beyond balanced parentheses), up to {@code PRIMARY KEY}, which Cassandra's grammar requires.
+     */
+    private CreateMaterializedView createMaterializedView() {
+        boolean ifNotExists = ifNotExists();
+        QualifiedName name = tableName();
+        expectKeyword("as");
+        expectKeyword("select");
+        if (peek().isKeyword("from")) {
+            throw noViable(peek());
+        }
+        skipUntil("from");
+        expectKeyword("from");
+        QualifiedName base = tableName();
+        if (acceptKeyword("where")) {
+            skipUntil("primary");
+        }
+        if (!peek().isKeyword("primary")) {
+            throw mismatched(peek(), "K_PRIMARY");
+        }
+        next();
+        expectKeyword("key");
+        expect(TokenType.LPAREN);
+        List<String> partitionKey = new ArrayList<>();
+        List<String> clustering = new ArrayList<>();
+        if (accept(TokenType.LPAREN)) {
+            do {
+                partitionKey.add(identifier("column"));
+            } while (accept(TokenType.COMMA));
+            expect(TokenType.RPAREN);
+        } else {
+            partitionKey.add(identifier("column"));
+        }
+        while (accept(TokenType.COMMA)) {
+            clustering.add(identifier("column"));
+        }
+        expect(TokenType.RPAREN);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        Map<String, Boolean> clusteringOrder = new LinkedHashMap<>();
+        if (acceptKeyword("with")) {
+            do {
+                if (peek().isKeyword("clustering") && peek(1).isKeyword("order")) {
+                    pos += 2;
+                    expectKeyword("by");
+                    expect(TokenType.LPAREN);
+                    do {
+                        String column = identifier("column");
+                        if (acceptKeyword("desc")) {
+                            clusteringOrder.put(column, true);
+                        } else if (acceptKeyword("asc")) {
+                            clusteringOrder.put(column, false);
+                        } else {
+                            throw noViable(peek());
+                        }
+                    } while (accept(TokenType.COMMA));
+                    expect(TokenType.RPAREN);
+                } else {
+                    property(properties);
+                }
+            } while (acceptKeyword("and"));
+        }
+        return new CreateMaterializedView(name, ifNotExists, base, partitionKey, clustering, clusteringOrder, properties);
+    }
+
+    /** Skips tokens up to the keyword (outside parentheses), or to the end of the statement. */
+    private void skipUntil(String keyword) {
+        int depth = 0;
+        while (!ends(0) && !(depth == 0 && peek().isKeyword(keyword))) {
+            Token t = next();
+            if (t.is(TokenType.LPAREN)) {
+                depth++;
+            } else if (t.is(TokenType.RPAREN)) {
+                if (depth == 0) {
+                    throw noViable(t);
+                }
+                depth--;
+            }
+        }
     }
 
     private CreateIndex createIndex() {
@@ -1089,6 +1176,10 @@ final class Parser {
         if (t.isKeyword("keyspace")) {
             next();
             return new Describe(Describe.Kind.KEYSPACE, ends(0) ? null : QualifiedName.of(keyspaceName()));
+        }
+        if (t.isKeyword("only") && peek(1).isKeyword("keyspace")) {
+            pos += 2;
+            return new Describe(Describe.Kind.ONLY_KEYSPACE, ends(0) ? null : QualifiedName.of(keyspaceName()));
         }
         if (t.isKeyword("tables") && ends(1)) {
             next();

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A table's schema: its id, its columns in system_schema order (partition key, clustering, then the
- * others by name), its options (CQL table properties as given, normalised to strings or string maps) and
+ * A table's schema: its id, its columns in the order of Cassandra's {@code SELECT *} (partition key,
+ * clustering, then static and then regular columns, each by name), its options (CQL table properties as given, normalised to strings or string maps) and
  * the columns dropped from it. Immutable.
  */
 public final class TableMetadata {
@@ -53,7 +53,8 @@ public final class TableMetadata {
         }
         pk.sort((a, b) -> Integer.compare(a.position(), b.position()));
         ck.sort((a, b) -> Integer.compare(a.position(), b.position()));
-        rest.sort((a, b) -> a.name().compareTo(b.name()));
+        // As Cassandra's SELECT *: static columns before regular ones, each by name.
+        rest.sort(java.util.Comparator.comparing((ColumnMetadata c) -> !c.isStatic()).thenComparing(ColumnMetadata::name));
         if (pk.isEmpty()) {
             throw new IllegalArgumentException("a table needs a partition key");
         }
@@ -89,7 +90,7 @@ public final class TableMetadata {
         return new TableId(tenant, keyspace, name, id);
     }
 
-    /** All columns in system_schema order: partition key, clustering, then regular and static by name. */
+    /** All columns in {@code SELECT *} order: partition key, clustering, static by name, regular by name. */
     public List<ColumnMetadata> columns() {
         return columns;
     }
@@ -126,7 +127,7 @@ public final class TableMetadata {
         return options;
     }
 
-    /** Columns dropped from this table, by name (the latest drop of each name). */
+    /** Columns dropped from this table, by name (the latest drop of each name); system_schema.dropped_columns. */
     public Map<String, DroppedColumn> dropped() {
         return dropped;
     }

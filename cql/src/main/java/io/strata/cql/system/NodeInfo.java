@@ -22,6 +22,8 @@ public record NodeInfo(
         List<String> tokens) {
     public static final String CQL_VERSION = "3.4.7";
     public static final String PARTITIONER = "org.apache.cassandra.dht.Murmur3Partitioner";
+    /** The internode port system.local and DESCRIBE CLUSTER report (Cassandra's default; Strata has no gossip). */
+    public static final int STORAGE_PORT = 7000;
 
     public NodeInfo {
         requireNonNull(clusterName, "clusterName is null");

@@ -7,11 +7,16 @@ import io.strata.cql.schema.TableMetadata;
 import io.strata.cql.types.CollectionCodec;
 import io.strata.cql.types.CollectionType;
 import io.strata.cql.types.DataType;
-import io.strata.cql.types.NativeType;
 import io.strata.cql.types.Values;
+import io.strata.cql.expr.PartitionKeys;
+import io.strata.cql.types.ComparableEncoding;
+import io.strata.storage.spi.Murmur3;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +33,12 @@ public record VirtualTable(TableMetadata metadata, List<List<byte[]>> rows) {
         rows = List.copyOf(rows);
     }
 
-    /** Builds a virtual table definition; columns are given in order: partition key, clustering, rest. */
-    static TableMetadata define(String keyspace, String name, int partitionKeyCount, int clusteringCount, Object... nameTypePairs) {
+    /**
+     * Builds a system table definition; columns are given in the order Cassandra's {@code SELECT *} returns
+     * them (partition key, clustering, then the rest by name), which is also the order of row values.
+     */
+    static TableMetadata define(String keyspace, String name, String comment, Map<String, Object> options,
+            int partitionKeyCount, int clusteringCount, Object... nameTypePairs) {
         List<ColumnMetadata> cols = new ArrayList<>();
         for (int i = 0, idx = 0; i < nameTypePairs.length; i += 2, idx++) {
             String col = (String) nameTypePairs[i];
@@ -40,17 +49,41 @@ public record VirtualTable(TableMetadata metadata, List<List<byte[]>> rows) {
                     : kind == ColumnMetadata.Kind.CLUSTERING ? idx - partitionKeyCount : -1;
             cols.add(new ColumnMetadata(col, type, kind, position, false));
         }
-        UUID id = UUID.nameUUIDFromBytes((keyspace + "." + name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Map<String, Object> options = new LinkedHashMap<>();
-        options.put("comment", "");
-        return new TableMetadata(keyspace, name, id, cols, options);
+        UUID id = UUID.nameUUIDFromBytes((keyspace + "." + name).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> all = new LinkedHashMap<>(options);
+        all.put("comment", comment);
+        TableMetadata t = new TableMetadata(keyspace, name, id, cols, all);
+        if (!t.columns().equals(cols)) {
+            throw new IllegalStateException(keyspace + "." + name + ": columns must be declared in SELECT * order");
+        }
+        return t;
     }
 
-    static final DataType TEXT = NativeType.TEXT;
-    static final DataType MAP_TEXT_TEXT = new CollectionType(CollectionType.Kind.MAP, NativeType.TEXT, NativeType.TEXT, true);
-    static final DataType MAP_TEXT_BLOB = new CollectionType(CollectionType.Kind.MAP, NativeType.TEXT, NativeType.BLOB, true);
-    static final DataType SET_TEXT = new CollectionType(CollectionType.Kind.SET, NativeType.TEXT, null, true);
-    static final DataType LIST_TEXT = new CollectionType(CollectionType.Kind.LIST, NativeType.TEXT, null, true);
+    /**
+     * Sorts rows as Cassandra returns a whole table: partitions by token (Murmur3 of the serialized
+     * partition key), rows of a partition by clustering (the columns' order, byte-comparable encoding).
+     */
+    static List<List<byte[]>> inCassandraOrder(TableMetadata def, List<List<byte[]>> rows) {
+        int pk = def.partitionKey().size();
+        int ck = def.clustering().size();
+        List<Object[]> keyed = new ArrayList<>(rows.size());
+        for (List<byte[]> r : rows) {
+            List<byte[]> key = r.subList(0, pk);
+            long token = Murmur3.token(pk == 1 ? key.get(0) : PartitionKeys.serialize(key));
+            byte[] clustering = ck == 0 ? new byte[0]
+                    : ComparableEncoding.encode(def.clusteringTypes(), def.clusteringDescending(), r.subList(pk, pk + ck));
+            keyed.add(new Object[] {token, clustering, r});
+        }
+        keyed.sort(Comparator.<Object[]>comparingLong(k -> (Long) k[0])
+                .thenComparing(k -> (byte[]) k[1], Arrays::compareUnsigned));
+        List<List<byte[]>> out = new ArrayList<>(rows.size());
+        for (Object[] k : keyed) {
+            @SuppressWarnings("unchecked")
+            List<byte[]> r = (List<byte[]>) k[2];
+            out.add(r);
+        }
+        return out;
+    }
 
     /** Serializes a Java value for a virtual-table column (text, boolean, int, bigint, double, uuid, inet, maps/sets/lists of text, blob). */
     static byte[] value(Object v) {

@@ -60,7 +60,8 @@ final class TestCqlParserErrors {
             // statements Cassandra has and Strata does not
             "GRANT SELECT ON ks.t TO r|line 1:0 no viable alternative at input 'GRANT'",
             "CREATE ROLE r|line 1:7 no viable alternative at input 'ROLE'",
-            "CREATE MATERIALIZED VIEW v AS SELECT * FROM t|line 1:7 no viable alternative at input 'MATERIALIZED'",
+            "CREATE MATERIALIZED VIEW v AS SELECT * FROM t|line 1:45 mismatched input '<EOF>' expecting K_PRIMARY",
+            "CREATE MATERIALIZED VIEW v AS SELECT FROM t PRIMARY KEY (k)|line 1:37 no viable alternative at input 'FROM'",
             "CREATE OR REPLACE FUNCTION f() RETURNS NULL ON NULL INPUT|line 1:7 no viable alternative at input 'OR'",
             "LIST ROLES|line 1:0 no viable alternative at input 'LIST'",
     })

@@ -11,6 +11,7 @@ import io.strata.cql.ast.AlterType;
 import io.strata.cql.ast.ColumnDefinition;
 import io.strata.cql.ast.CreateIndex;
 import io.strata.cql.ast.CreateKeyspace;
+import io.strata.cql.ast.CreateMaterializedView;
 import io.strata.cql.ast.CreateTable;
 import io.strata.cql.ast.CreateType;
 import io.strata.cql.ast.Describe;
@@ -302,12 +303,27 @@ final class TestCqlParserSchema {
                 .isEqualTo(new DropIndex(new QualifiedName("ks", "by_v"), true));
     }
 
+    @Test
+    void createMaterializedViewKeepsNamesKeyAndOptions() {
+        CreateMaterializedView v = parse("CREATE MATERIALIZED VIEW IF NOT EXISTS ks.by_v AS SELECT k, \"V\" FROM ks.t "
+                + "WHERE k IS NOT NULL AND (\"V\") > (1) PRIMARY KEY ((\"V\"), k) WITH CLUSTERING ORDER BY (k DESC) "
+                + "AND comment = 'x'", CreateMaterializedView.class);
+        assertThat(v).isEqualTo(new CreateMaterializedView(new QualifiedName("ks", "by_v"), true,
+                new QualifiedName("ks", "t"), List.of("V"), List.of("k"), Map.of("k", true), Map.of("comment", "x")));
+        assertThat(parse("CREATE MATERIALIZED VIEW v AS SELECT * FROM t PRIMARY KEY (a, b)", CreateMaterializedView.class))
+                .isEqualTo(new CreateMaterializedView(new QualifiedName(null, "v"), false, new QualifiedName(null, "t"),
+                        List.of("a"), List.of("b"), Map.of(), Map.of()));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "DESCRIBE KEYSPACES|KEYSPACES|",
             "DESC keyspaces;|KEYSPACES|",
             "DESCRIBE KEYSPACE|KEYSPACE|",
             "DESCRIBE KEYSPACE ks|KEYSPACE|ks",
+            "DESCRIBE ONLY KEYSPACE ks|ONLY_KEYSPACE|ks",
+            "DESC ONLY KEYSPACE|ONLY_KEYSPACE|",
+            "DESCRIBE only|NAME|only",
             "DESCRIBE TABLES|TABLES|",
             "DESCRIBE TABLE ks.t|TABLE|ks.t",
             "DESC COLUMNFAMILY t|TABLE|t",
@@ -329,7 +345,7 @@ final class TestCqlParserSchema {
 
     @ParameterizedTest
     @ValueSource(strings = {"DESCRIBE FUNCTIONS", "DESCRIBE INDEX ks.i", "DESCRIBE MATERIALIZED VIEW v",
-            "DESCRIBE ONLY KEYSPACE ks"})
+            "DESCRIBE ONLY TABLE t"})
     void unsupportedDescribeForms(String cql) {
         assertThatThrownBy(() -> CqlParser.parse(cql))
                 .isInstanceOf(CqlSyntaxException.class)

@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
 public class ServiceProducers {
     private static final Logger LOG = Logger.getLogger(ServiceProducers.class);
     /** The Cassandra release drivers are told they talk to: 4.0 semantics (virtual tables, protocol v5). */
-    static final String RELEASE_VERSION = "4.0.11";
+    static final String RELEASE_VERSION = "5.0.9";
 
     @Produces
     @Singleton

@@ -1,12 +1,11 @@
 package io.strata.cql.exec.ddl;
 
 import io.strata.cql.request.CqlException;
-import io.strata.cql.schema.ColumnMetadata;
 import io.strata.cql.schema.KeyspaceMetadata;
+import io.strata.cql.schema.Replication;
 import io.strata.cql.schema.Schema;
 import io.strata.cql.schema.SchemaEvent;
 import io.strata.cql.schema.SchemaService;
-import io.strata.cql.schema.TableMetadata;
 import io.strata.cql.system.SystemKeyspaces;
 import io.strata.cql.ast.AlterKeyspace;
 import io.strata.cql.ast.CreateKeyspace;
@@ -14,9 +13,9 @@ import io.strata.cql.ast.DropKeyspace;
 import io.strata.cql.ast.Statement;
 import io.strata.cql.schema.SchemaService.Change;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * CREATE, ALTER and DROP KEYSPACE: validation with Cassandra's codes and messages (replication strategies
@@ -24,19 +23,26 @@ import java.util.Optional;
  * functions of (statement, current schema). Stateless.
  */
 final class KeyspaceDdl {
+    /** Cassandra 4.1+'s default_keyspace_rf: the factor of a strategy given none. */
+    private static final String DEFAULT_KEYSPACE_RF = "1";
+
     private KeyspaceDdl() {}
 
-    static Change apply(Statement s, Schema schema) {
+    /**
+     * @param datacenters the data centers of the cluster (NetworkTopologyStrategy may name only these), or
+     *     empty if unknown (then not checked)
+     */
+    static Change apply(Statement s, Schema schema, Optional<Set<String>> datacenters) {
         if (s instanceof CreateKeyspace c) {
-            return createKeyspace(c, schema);
+            return createKeyspace(c, schema, datacenters);
         }
         if (s instanceof AlterKeyspace a) {
-            return alterKeyspace(a, schema);
+            return alterKeyspace(a, schema, datacenters);
         }
         return dropKeyspace((DropKeyspace) s, schema);
     }
 
-    static Change createKeyspace(CreateKeyspace s, Schema schema) {
+    static Change createKeyspace(CreateKeyspace s, Schema schema, Optional<Set<String>> datacenters) {
         TableOptions.validateName("keyspace", s.name());
         if (schema.keyspace(s.name()).isPresent() || SystemKeyspaces.isSystemKeyspace(s.name())) {
             if (s.ifNotExists()) {
@@ -44,7 +50,7 @@ final class KeyspaceDdl {
             }
             throw new CqlException.AlreadyExists(s.name(), "");
         }
-        Map<String, String> replication = replication(s.properties());
+        Map<String, String> replication = replication(s.name(), s.properties(), datacenters);
         boolean durable = booleanProperty(s.properties(), "durable_writes", true);
         for (String key : s.properties().keySet()) {
             // tags: Amazon Keyspaces' resource tags (accepted, not interpreted)
@@ -71,7 +77,13 @@ final class KeyspaceDdl {
                 SchemaEvent.keyspace(SchemaEvent.Change.DROPPED, s.name()));
     }
 
-    private static Map<String, String> replication(Map<String, Object> props) {
+    /**
+     * The replication options, as Cassandra 5.0 stores them: the class fully qualified; SimpleStrategy without
+     * a factor gets default_keyspace_rf (1); NetworkTopologyStrategy's {@code replication_factor}, or no
+     * factor at all, becomes one entry per data center of the cluster.
+     */
+    private static Map<String, String> replication(String keyspace, Map<String, Object> props,
+            Optional<Set<String>> datacenters) {
         Object r = props.get("replication");
         if (!(r instanceof Map<?, ?> m)) {
             throw CqlException.syntax("Missing mandatory option 'replication'");
@@ -85,26 +97,38 @@ final class KeyspaceDdl {
         String shortName = cls.substring(cls.lastIndexOf('.') + 1);
         switch (shortName) {
             case "SimpleStrategy" -> {
-                if (!out.containsKey("replication_factor")) {
-                    throw CqlException.config("SimpleStrategy requires a replication_factor strategy option.");
-                }
+                out.putIfAbsent("replication_factor", DEFAULT_KEYSPACE_RF);
                 replicationFactor(out.get("replication_factor"));
                 for (String option : out.keySet()) {
                     if (!option.equals("class") && !option.equals("replication_factor")) {
-                        throw CqlException.config("Unrecognized strategy option {" + option + "} passed to SimpleStrategy");
+                        throw CqlException.config("Unrecognized strategy option {" + option + "} passed to SimpleStrategy "
+                                + "for keyspace " + keyspace);
                     }
                 }
-                out.put("class", "org.apache.cassandra.locator.SimpleStrategy");
+                out.put("class", Replication.SIMPLE);
             }
             case "NetworkTopologyStrategy" -> {
-                for (Map.Entry<String, String> dc : out.entrySet()) {
-                    if (!dc.getKey().equals("class")) {
-                        replicationFactor(dc.getValue());
+                out.remove("class");
+                String everywhere = out.remove("replication_factor");
+                if (everywhere == null && out.isEmpty()) {
+                    everywhere = DEFAULT_KEYSPACE_RF;
+                }
+                if (everywhere != null) {
+                    replicationFactor(everywhere);
+                    for (String dc : datacenters.orElse(Set.of())) {
+                        out.putIfAbsent(dc, everywhere);
                     }
                 }
-                out.put("class", "org.apache.cassandra.locator.NetworkTopologyStrategy");
+                for (Map.Entry<String, String> dc : out.entrySet()) {
+                    if (datacenters.isPresent() && !datacenters.get().contains(dc.getKey())) {
+                        throw CqlException.config("Unrecognized strategy option {" + dc.getKey()
+                                + "} passed to NetworkTopologyStrategy for keyspace " + keyspace);
+                    }
+                    replicationFactor(dc.getValue());
+                }
+                out.put("class", Replication.NETWORK_TOPOLOGY);
             }
-            case "SingleRegionStrategy" -> out.put("class", "SingleRegionStrategy");
+            case Replication.SINGLE_REGION -> out.put("class", Replication.SINGLE_REGION);
             default -> throw CqlException.config("Unable to find replication strategy class '" + cls
                     + "' (supported: SimpleStrategy, NetworkTopologyStrategy, SingleRegionStrategy)");
         }
@@ -122,7 +146,7 @@ final class KeyspaceDdl {
     }
 
     /** ALTER KEYSPACE: new replication and/or durable_writes; tables and types stay. */
-    static Change alterKeyspace(AlterKeyspace s, Schema schema) {
+    static Change alterKeyspace(AlterKeyspace s, Schema schema, Optional<Set<String>> datacenters) {
         if (SystemKeyspaces.isSystemKeyspace(s.name())) {
             throw CqlException.unauthorized("Cannot ALTER <keyspace " + s.name() + ">: system keyspaces are not modifiable");
         }
@@ -133,27 +157,25 @@ final class KeyspaceDdl {
                 throw CqlException.syntax("Unknown property '" + key + "'");
             }
         }
-        Map<String, String> replication = s.properties().containsKey("replication") ? replication(s.properties())
-                : ks.replication();
+        Map<String, String> replication = s.properties().containsKey("replication")
+                ? replication(s.name(), s.properties(), datacenters) : ks.replication();
         boolean durable = booleanProperty(s.properties(), "durable_writes", ks.durableWrites());
         KeyspaceMetadata next = new KeyspaceMetadata(ks.name(), replication, durable, ks.tables(), ks.types());
         return new Change(Optional.of(schema.with(next, SchemaService.newSchemaVersion())),
                 SchemaEvent.keyspace(SchemaEvent.Change.UPDATED, s.name()));
     }
 
+    /** As Cassandra's PropertyDefinitions.getBoolean: 1/true/yes and 0/false/no. */
     private static boolean booleanProperty(Map<String, Object> props, String name, boolean def) {
         Object v = props.get(name);
         if (v == null) {
             return def;
         }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = String.valueOf(v);
-        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw CqlException.syntax("Invalid boolean value '" + s + "' for property '" + name + "'");
+        return switch (String.valueOf(v).toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true", "yes" -> true;
+            case "0", "false", "no" -> false;
+            default -> throw CqlException.syntax("Invalid boolean value " + v + " for '" + name + "'. Positive values "
+                    + "can be '1', 'true' or 'yes'. Negative values can be '0', 'false' or 'no'.");
+        };
     }
-
 }

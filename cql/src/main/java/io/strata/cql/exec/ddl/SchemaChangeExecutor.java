@@ -8,7 +8,11 @@ import io.strata.cql.request.RequestContext;
 import io.strata.cql.request.Result;
 import io.strata.cql.schema.Schema;
 import io.strata.cql.schema.SchemaService;
+import io.strata.cql.system.NodeInfo;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,10 +22,24 @@ import java.util.function.LongSupplier;
  */
 public final class SchemaChangeExecutor {
     private final SchemaService schemas;
+    private final Supplier<Optional<Set<String>>> datacenters;
     private final LongSupplier nowMicros;
 
+    /**
+     * @param node what the node says about itself: NetworkTopologyStrategy may name only its data center
+     * @param nowMicros the clock of dropped columns
+     */
+    public SchemaChangeExecutor(SchemaService schemas, Supplier<NodeInfo> node, LongSupplier nowMicros) {
+        requireNonNull(node, "node is null");
+        this.schemas = requireNonNull(schemas, "schemas is null");
+        this.datacenters = () -> Optional.of(Set.of(node.get().datacenter()));
+        this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
+    }
+
+    /** An executor that does not know the cluster's data centers: NetworkTopologyStrategy's are not checked. */
     public SchemaChangeExecutor(SchemaService schemas, LongSupplier nowMicros) {
         this.schemas = requireNonNull(schemas, "schemas is null");
+        this.datacenters = Optional::empty;
         this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
     }
 
@@ -29,7 +47,8 @@ public final class SchemaChangeExecutor {
         Function<Schema, SchemaService.Change> decide = plan.change(new SchemaChangePlan.ChangeVisitor<>() {
             @Override
             public Function<Schema, SchemaService.Change> keyspace(SchemaChangePlan.KeyspaceChange c) {
-                return schema -> KeyspaceDdl.apply(c.statement(), schema);
+                Optional<Set<String>> known = datacenters.get();
+                return schema -> KeyspaceDdl.apply(c.statement(), schema, known);
             }
 
             @Override

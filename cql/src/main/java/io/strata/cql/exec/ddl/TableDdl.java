@@ -7,9 +7,11 @@ import io.strata.cql.schema.Schema;
 import io.strata.cql.schema.SchemaEvent;
 import io.strata.cql.schema.SchemaService;
 import io.strata.cql.schema.TableMetadata;
+import io.strata.cql.schema.TableParams;
 import io.strata.cql.system.SystemKeyspaces;
 import io.strata.cql.ast.AlterTable;
 import io.strata.cql.ast.ColumnDefinition;
+import io.strata.cql.ast.CreateMaterializedView;
 import io.strata.cql.ast.CreateTable;
 import io.strata.cql.ast.DropTable;
 import io.strata.cql.ast.Statement;
@@ -28,7 +30,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * CREATE, ALTER and DROP TABLE: columns, keys, clustering order, static and counter rules, table options,
+ * CREATE, ALTER and DROP TABLE (and CREATE MATERIALIZED VIEW, refused as by default in Cassandra): columns, keys, clustering order, static and counter rules, table options,
  * dropped columns (recorded so a re-added column starts empty), with Cassandra's codes and messages. Pure
  * functions of (statement, current schema, time). Stateless.
  */
@@ -36,6 +38,10 @@ final class TableDdl {
     private TableDdl() {}
 
     static Change apply(Statement s, String keyspace, Schema schema, long nowMicros) {
+        if (s instanceof CreateMaterializedView) {
+            // As Cassandra with its default configuration (materialized_views_enabled: false), before any other check.
+            throw CqlException.invalid("Materialized views are disabled. Enable in cassandra.yaml to use.");
+        }
         if (s instanceof CreateTable c) {
             return createTable(c, keyspace, schema);
         }
@@ -58,14 +64,13 @@ final class TableDdl {
             }
             throw new CqlException.AlreadyExists(keyspace, s.name().name());
         }
-        if (s.compactStorage()) {
-            throw CqlException.invalid("COMPACT STORAGE tables are not supported (deprecated since Cassandra 4.0)");
-        }
+        // COMPACT STORAGE (deprecated, still accepted by Cassandra 5.0.9): created as a plain CQL table, see
+        // docs/design/0007-schema-metadata.md.
         Map<String, DataType> types = new LinkedHashMap<>();
         Set<String> statics = new HashSet<>();
         for (ColumnDefinition c : s.columns()) {
-            if (types.put(c.name(), Types.resolve(c.type(), ks)) != null) {
-                throw CqlException.invalid("Duplicate column '" + c.name() + "' declaration for table " + keyspace + "." + s.name().name());
+            if (types.put(c.name(), Types.column(c.type(), ks)) != null) {
+                throw CqlException.invalid("Duplicate column '" + c.name() + "' declaration for table '" + s.name() + "'");
             }
             if (c.isStatic()) {
                 statics.add(c.name());
@@ -78,7 +83,7 @@ final class TableDdl {
         Set<String> keyCols = new HashSet<>();
         for (int i = 0; i < s.partitionKey().size(); i++) {
             String n = s.partitionKey().get(i);
-            DataType t = keyColumnType(types, n, "PRIMARY KEY", keyCols);
+            DataType t = keyColumnType(types, n, s.name().name(), keyCols);
             if (statics.contains(n)) {
                 throw CqlException.invalid("Static column " + n + " cannot be part of the PRIMARY KEY");
             }
@@ -97,7 +102,7 @@ final class TableDdl {
         }
         for (int i = 0; i < s.clusteringColumns().size(); i++) {
             String n = s.clusteringColumns().get(i);
-            DataType t = keyColumnType(types, n, "PRIMARY KEY", keyCols);
+            DataType t = keyColumnType(types, n, s.name().name(), keyCols);
             if (statics.contains(n)) {
                 throw CqlException.invalid("Static column " + n + " cannot be part of the PRIMARY KEY");
             }
@@ -127,6 +132,7 @@ final class TableDdl {
             throw CqlException.invalid("Cannot mix counter and non counter columns in the same table");
         }
         Map<String, Object> options = TableOptions.parse(s.properties());
+        validateOptions(options, hasCounter);
         TableMetadata table = new TableMetadata(keyspace, s.name().name(), UUID.randomUUID(), cols, options);
         return new Change(
                 Optional.of(schema.with(ks.withTable(table), SchemaService.newSchemaVersion())),
@@ -166,15 +172,15 @@ final class TableDdl {
                 if (t.column(d.name()) != null || cols.stream().anyMatch(c -> c.name().equals(d.name()))) {
                     throw CqlException.invalid("Column with name '" + d.name() + "' already exists");
                 }
-                DataType type = Types.resolve(d.type(), ks);
+                DataType type = Types.column(d.type(), ks);
                 if (d.isStatic() && t.clustering().isEmpty()) {
                     throw CqlException.invalid("Static columns are only useful (and thus allowed) if the table has at least "
                             + "one clustering column");
                 }
                 if ((type == NativeType.COUNTER) != counterTable && !t.regularAndStatic().isEmpty()) {
-                    throw CqlException.invalid(counterTable ? "Cannot add a non counter column (" + d.name()
-                            + ") in a counter column family" : "Cannot add a counter column (" + d.name()
-                            + ") in a non counter column family");
+                    throw CqlException.config(keyspace + "." + t.name() + ": " + (counterTable
+                            ? "Cannot have a non counter column (\"" + d.name() + "\") in a counter table"
+                            : "Cannot have a counter column (\"" + d.name() + "\") in a non counter table"));
                 }
                 cols.add(new ColumnMetadata(d.name(), type, d.isStatic() ? ColumnMetadata.Kind.STATIC
                         : ColumnMetadata.Kind.REGULAR, -1, false));
@@ -212,6 +218,7 @@ final class TableDdl {
                     options.put(o.getKey(), o.getValue());
                 }
             }
+            validateOptions(options, ModificationPlan.isCounterTable(t));
             next = t.withOptions(options);
         } else {
             // As in Cassandra, only primary key columns can be renamed: their values are stored by position
@@ -244,13 +251,21 @@ final class TableDdl {
                 SchemaEvent.table(SchemaEvent.Change.UPDATED, keyspace, t.name()));
     }
 
-    private static DataType keyColumnType(Map<String, DataType> types, String n, String where, Set<String> keyCols) {
+    private static void validateOptions(Map<String, Object> options, boolean counterTable) {
+        TableParams params = TableParams.of(options);
+        TableOptions.validate(params);
+        if (counterTable && params.defaultTimeToLive() > 0) {
+            throw CqlException.invalid("Cannot set default_time_to_live on a table with counters");
+        }
+    }
+
+    private static DataType keyColumnType(Map<String, DataType> types, String n, String table, Set<String> keyCols) {
         DataType t = types.get(n);
         if (t == null) {
-            throw CqlException.invalid("Unknown definition " + n + " referenced in " + where);
+            throw CqlException.invalid("Unknown column '" + n + "' referenced in PRIMARY KEY for table '" + table + "'");
         }
         if (!keyCols.add(n)) {
-            throw CqlException.invalid("Duplicate definition for " + n + " in " + where);
+            throw CqlException.invalid("Duplicate column '" + n + "' in PRIMARY KEY clause for table '" + table + "'");
         }
         if (t == NativeType.COUNTER) {
             throw CqlException.invalid("counter type is not supported for PRIMARY KEY column '" + n + "'");

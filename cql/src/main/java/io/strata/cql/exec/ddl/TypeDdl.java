@@ -13,6 +13,7 @@ import io.strata.cql.ast.CreateType;
 import io.strata.cql.ast.DropType;
 import io.strata.cql.ast.FieldDefinition;
 import io.strata.cql.ast.Statement;
+import io.strata.cql.ast.TypeRef;
 import io.strata.cql.schema.SchemaService.Change;
 import io.strata.cql.types.CollectionType;
 import io.strata.cql.types.DataType;
@@ -49,7 +50,7 @@ final class TypeDdl {
             if (s.ifNotExists()) {
                 return Change.none();
             }
-            throw new CqlException.AlreadyExists(keyspace, name);
+            throw CqlException.invalid("A user type with name '" + name + "' already exists");
         }
         TableOptions.validateName("type", name);
         if (NativeType.byName(name) != null) {
@@ -108,14 +109,14 @@ final class TypeDdl {
         String name = s.name().name();
         UserType ut = ks.types().get(name);
         if (ut == null) {
-            throw CqlException.invalid("No user type named " + name + " exists.");
+            throw CqlException.invalid("Type " + keyspace + "." + name + " doesn't exist");
         }
         List<String> names = new ArrayList<>(ut.fieldNames());
         List<DataType> types = new ArrayList<>(ut.fieldTypes());
         if (s.action() instanceof AlterType.AddField add) {
             if (names.contains(add.field().name())) {
-                throw CqlException.invalid("Cannot add new field " + add.field().name() + " to type " + keyspace + "." + name
-                        + ": a field of the same name already exists");
+                throw CqlException.invalid("Cannot add field " + add.field().name() + " to type " + keyspace + "." + name
+                        + ": a field with name " + add.field().name() + " already exists");
             }
             names.add(add.field().name());
             types.add(fieldType(add.field(), ks));
@@ -123,10 +124,11 @@ final class TypeDdl {
             for (Map.Entry<String, String> r : ((AlterType.RenameFields) s.action()).renames().entrySet()) {
                 int idx = names.indexOf(r.getKey());
                 if (idx < 0) {
-                    throw CqlException.invalid("Unkown field " + r.getKey() + " in type " + keyspace + "." + name);
+                    throw CqlException.invalid("Unkown field " + r.getKey() + " in user type " + keyspace + "." + name);
                 }
-                if (names.contains(r.getValue())) {
-                    throw CqlException.invalid("Duplicate field name " + r.getValue() + " in type " + keyspace + "." + name);
+                if (!r.getKey().equals(r.getValue()) && names.contains(r.getValue())) {
+                    // (sic: Cassandra 5.0.9 names the keyspace only)
+                    throw CqlException.invalid("Duplicate field name " + r.getValue() + " in type " + keyspace);
                 }
                 names.set(idx, r.getValue());
             }
@@ -156,15 +158,14 @@ final class TypeDdl {
     }
 
     private static DataType fieldType(FieldDefinition f, KeyspaceMetadata ks) {
+        // As Cassandra: collection fields may be non-frozen (the UDT value itself is frozen where used); a
+        // nested UDT must be frozen, which is checked on the written type, before the name is looked up.
+        if (f.type() instanceof TypeRef.UserType) {
+            throw CqlException.invalid("A user type cannot contain non-frozen UDTs");
+        }
         DataType t = Types.resolve(f.type(), ks);
         if (t == NativeType.COUNTER) {
             throw CqlException.invalid("A user type cannot contain counters");
-        }
-        // As Cassandra: collection fields may be non-frozen (the UDT value itself is frozen where used);
-        // a nested UDT must be frozen.
-        if (t instanceof UserType && !t.isFrozen()) {
-            throw CqlException.invalid("Non-frozen UDTs are not allowed inside user types: " + f.name()
-                    + " " + t.cql() + " (use frozen<...>)");
         }
         return t;
     }

@@ -28,6 +28,15 @@ final class Types {
         return resolve(ref, ks, false);
     }
 
+    /** The type of a table column: a non-frozen UDT may not hold non-frozen collections (Cassandra 5.0.9). */
+    static DataType column(TypeRef ref, KeyspaceMetadata ks) {
+        DataType t = resolve(ref, ks, false);
+        if (t instanceof UserType u && !u.isFrozen() && u.fieldTypes().stream().anyMatch(f -> !f.isFrozen())) {
+            throw CqlException.invalid("Non-frozen UDTs with nested non-frozen collections are not supported");
+        }
+        return t;
+    }
+
     private static DataType resolve(TypeRef ref, KeyspaceMetadata ks, boolean frozen) {
         if (ref instanceof TypeRef.Native n) {
             NativeType t = NativeType.byName(n.name());
