@@ -6,6 +6,7 @@ import io.strata.cql.ast.AlterType;
 import io.strata.cql.ast.Batch;
 import io.strata.cql.ast.CreateIndex;
 import io.strata.cql.ast.CreateKeyspace;
+import io.strata.cql.ast.CreateMaterializedView;
 import io.strata.cql.ast.CreateTable;
 import io.strata.cql.ast.CreateType;
 import io.strata.cql.ast.Delete;
@@ -149,6 +150,9 @@ public final class Analyzer {
         }
         if (s instanceof DropTable dt) {
             return new SchemaChangePlan.TableChange(s, Analysis.keyspace(dt.name(), keyspace));
+        }
+        if (s instanceof CreateMaterializedView mv) {
+            return new SchemaChangePlan.TableChange(s, Analysis.keyspace(mv.name(), keyspace));
         }
         if (s instanceof CreateType ct) {
             return new SchemaChangePlan.TypeChange(s, Analysis.keyspace(ct.name(), keyspace));

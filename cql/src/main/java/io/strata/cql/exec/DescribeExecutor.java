@@ -43,13 +43,6 @@ final class DescribeExecutor {
 
     private DescribeExecutor() {}
 
-    /**
-     * Until the executor passes the node: {@code DESCRIBE CLUSTER} then has no range_ownership.
-     */
-    static Rows describe(Describe d, Schema schema, String currentKeyspace, String clusterName) {
-        return describe(d, schema, currentKeyspace, clusterName, null);
-    }
-
     static Rows describe(Describe d, Schema schema, String currentKeyspace, NodeInfo node) {
         return describe(d, schema, currentKeyspace, node.clusterName(), node);
     }

@@ -55,7 +55,7 @@ public final class Executor {
         this.writes = new WriteExecutor(engine);
         this.lwt = new LwtExecutor(engine);
         this.virtualTables = new VirtualTableExecutor(system);
-        this.ddl = new SchemaChangeExecutor(schemas, time::nextTimestampMicros);
+        this.ddl = new SchemaChangeExecutor(schemas, system::node, time::nextTimestampMicros);
     }
 
     /** Runs a plan with one set of bound values (a batch from BEGIN BATCH text shares them). */
@@ -177,7 +177,7 @@ public final class Executor {
         @Override
         public Uni<Result> describe(DescribePlan plan) {
             return Uni.createFrom().completionStage(() -> schemas.schema(rc.tenant()))
-                    .map(schema -> DescribeExecutor.describe(plan.statement(), schema, plan.keyspace(), system.clusterName()));
+                    .map(schema -> DescribeExecutor.describe(plan.statement(), schema, plan.keyspace(), system.node()));
         }
     }
 }

@@ -62,6 +62,7 @@ final class VirtualTableExecutor {
                 matching.add(row);
             }
         }
+        sortForIn(def, plan, matching);
         int userLimit = ReadExecutor.positiveInt(plan.limit(), b, ctx, "limit");
         PagingState ps = rc.page().pagingState() == null ? null : PagingState.deserialize(rc.page().pagingState());
         int offset = ps == null ? 0 : Math.max(0, ps.virtualOffset());
@@ -81,6 +82,29 @@ final class VirtualTableExecutor {
         int left = remaining == Integer.MAX_VALUE ? Integer.MAX_VALUE : remaining - rows.size();
         byte[] paging = end < matching.size() && left > 0 ? PagingState.atOffset(end, left).serialize() : null;
         return new Result.Rows(plan.resultColumns(), rows, paging);
+    }
+
+    /**
+     * With IN on a partition key column, partitions come back in the order of their key values (as for stored
+     * tables), not in token order; rows of a partition keep their order.
+     */
+    private static void sortForIn(TableMetadata def, VirtualSelectPlan plan, List<List<byte[]>> rows) {
+        boolean in = plan.filters().stream().anyMatch(f -> f.anyOf().size() > 1
+                && def.columns().get(f.column()).kind() == ColumnMetadata.Kind.PARTITION_KEY);
+        if (!in) {
+            return;
+        }
+        List<ColumnMetadata> pk = def.partitionKey();
+        rows.sort((x, y) -> {
+            for (ColumnMetadata c : pk) {
+                int i = def.columns().indexOf(c);
+                int cmp = io.strata.cql.types.TypedValues.comparator(c.type()).compare(x.get(i), y.get(i));
+                if (cmp != 0) {
+                    return cmp;
+                }
+            }
+            return 0;
+        });
     }
 
     /** A computed row as expressions see stored rows: key components, clustering values and cells. */

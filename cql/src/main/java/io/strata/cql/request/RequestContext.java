@@ -37,7 +37,8 @@ public final class RequestContext {
     private final Trace trace;
     private final Warnings warnings = new Warnings();
     private final RequestUsage usage = new RequestUsage();
-    private final ConcurrentHashMap<Key<?>, Object> attachments = new ConcurrentHashMap<>(2);
+    /** Created on first attach: most requests carry none. */
+    private volatile ConcurrentHashMap<Key<?>, Object> attachments;
 
     public RequestContext(TenantContext caller, String keyspace, Consistency consistency,
             Consistency serialConsistency, long defaultTimestamp, PageRequest page, Trace trace) {
@@ -100,10 +101,22 @@ public final class RequestContext {
     }
 
     public <T> void attach(Key<T> key, T value) {
-        attachments.put(requireNonNull(key, "key is null"), requireNonNull(value, "value is null"));
+        requireNonNull(key, "key is null");
+        requireNonNull(value, "value is null");
+        ConcurrentHashMap<Key<?>, Object> map = attachments;
+        if (map == null) {
+            synchronized (this) {
+                if (attachments == null) {
+                    attachments = new ConcurrentHashMap<>(4);
+                }
+                map = attachments;
+            }
+        }
+        map.put(key, value);
     }
 
     public <T> Optional<T> attachment(Key<T> key) {
-        return Optional.ofNullable(key.type().cast(attachments.get(key)));
+        ConcurrentHashMap<Key<?>, Object> map = attachments;
+        return map == null ? Optional.empty() : Optional.ofNullable(key.type().cast(map.get(key)));
     }
 }

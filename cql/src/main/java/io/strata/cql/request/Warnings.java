@@ -9,15 +9,18 @@ import java.util.List;
  * Thread-safe.
  */
 public final class Warnings {
-    private final List<String> messages = new ArrayList<>(0);
+    private List<String> messages;
 
     public synchronized void add(String message) {
+        if (messages == null) {
+            messages = new ArrayList<>(2);
+        }
         if (!messages.contains(message)) {
             messages.add(message);
         }
     }
 
     public synchronized List<String> all() {
-        return List.copyOf(messages);
+        return messages == null ? List.of() : List.copyOf(messages);
     }
 }

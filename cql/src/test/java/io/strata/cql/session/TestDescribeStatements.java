@@ -6,27 +6,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.cql.testing.CqlFixture;
 import io.strata.cql.types.NativeType;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DESCRIBE's statements over the whole request path: which elements each form describes, in which order,
  * and that Cassandra 5.0.9's DESCRIBE output of a table loads and is described back identically.
  */
 class TestDescribeStatements {
-    @TempDir
-    Path dir;
-
-    CqlFixture db;
+    @RegisterExtension
+    final CqlFixture db = new CqlFixture();
 
     @BeforeEach
     void setUp() {
-        db = new CqlFixture(dir);
         db.ok("CREATE TYPE \"Zed\" (a int)");
         db.ok("CREATE TYPE addr (street text)");
         db.ok("CREATE TABLE b (k int PRIMARY KEY)");
@@ -34,10 +29,6 @@ class TestDescribeStatements {
         db.ok("CREATE KEYSPACE other WITH replication = {'class': 'SingleRegionStrategy'}");
     }
 
-    @AfterEach
-    void tearDown() {
-        db.close();
-    }
 
     private List<List<String>> text(String cql) {
         var m = db.run(cql);

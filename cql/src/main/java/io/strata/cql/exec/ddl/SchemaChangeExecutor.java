@@ -36,13 +36,6 @@ public final class SchemaChangeExecutor {
         this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
     }
 
-    /** An executor that does not know the cluster's data centers: NetworkTopologyStrategy's are not checked. */
-    public SchemaChangeExecutor(SchemaService schemas, LongSupplier nowMicros) {
-        this.schemas = requireNonNull(schemas, "schemas is null");
-        this.datacenters = Optional::empty;
-        this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
-    }
-
     public Uni<Result> execute(RequestContext rc, SchemaChangePlan plan) {
         Function<Schema, SchemaService.Change> decide = plan.change(new SchemaChangePlan.ChangeVisitor<>() {
             @Override

@@ -65,7 +65,7 @@ final class TableDdl {
             throw new CqlException.AlreadyExists(keyspace, s.name().name());
         }
         // COMPACT STORAGE (deprecated, still accepted by Cassandra 5.0.9): created as a plain CQL table, see
-        // docs/design/0007-schema-metadata.md.
+        // docs/design/0008-schema-metadata.md.
         Map<String, DataType> types = new LinkedHashMap<>();
         Set<String> statics = new HashSet<>();
         for (ColumnDefinition c : s.columns()) {

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * messages. Every table option Cassandra 4.0 to 5.0 prints or accepts is accepted, so that a schema dumped
  * by DESCRIBE loads unchanged; the stored value is Cassandra's normal form (what system_schema.tables and
  * DESCRIBE show). Strata honours {@code default_time_to_live} and {@code gc_grace_seconds}; the others are
- * kept and shown as given (docs/design/0007-schema-metadata.md). Stateless.
+ * kept and shown as given (docs/design/0008-schema-metadata.md). Stateless.
  */
 final class TableOptions {
     /** Keyspaces caps TTLs at 20 years, as Cassandra does. */
