@@ -20,14 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
  * The Python driver (Debian's python3-cassandra) and the Node.js driver (npm cassandra-driver) against a
  * gateway, as the Java suite does: connect with the dev token, DDL, 10,000 prepared inserts, paged reads,
  * a wrong token refused; then the gateway restarts (graceful, then kill -9) and every row is read back,
- * and another tenant cannot see the keyspace. The scripts live in src/test/python and src/test/node;
- * .ci/run installs both drivers.
+ * and another tenant cannot see the keyspace. The Go driver (Debian's gocql 1.3.2, protocol v4, token-aware
+ * routing) does the same with its own checks: LWTs, IN, schema metadata, routing. The scripts live in
+ * src/test/python, src/test/node and src/test/go; .ci/run installs the three drivers.
  */
 class TestOtherDrivers {
     @TempDir
     static Path tmp;
 
     static GatewayProcess gateway;
+
+    /** Where Debian's golang-*-dev packages put Go sources (gocql 1.3.2 and its dependencies). */
+    private static final String GOPATH = "/usr/share/gocode";
 
     @BeforeAll
     static void start() {
@@ -66,6 +70,46 @@ class TestOtherDrivers {
             assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0).as("npm ci in src/test/node").isTrue();
         }
         loadRestartVerify(List.of("node", e2eDir().resolve("node/e2e_driver.js").toString()), "node_app");
+    }
+
+    /**
+     * gocql 1.3.2 (Debian bookworm's), built offline in GOPATH mode with Debian's Go: prepared statements,
+     * paging, IN, LWTs, {@code session.KeyspaceMetadata} (system_schema as gocql reads it) and a token-aware
+     * policy that must route by the partition key rather than fall back to round-robin.
+     */
+    @Test
+    void goDriver() throws Exception {
+        loadRestartVerify(List.of(buildGoProgram().toString()), "go_app");
+    }
+
+    private static Path buildGoProgram() throws Exception {
+        String install = "Debian's Go and gocql are needed (apt-get install golang-go golang-github-gocql-gocql-dev, "
+                + "or run .ci/run)";
+        assertThat(Path.of(GOPATH, "src/github.com/gocql/gocql/session.go")).as(install).exists();
+        Path binary = e2eDir().resolve("target/gocql_e2e").toAbsolutePath();
+        Path log = Files.createTempFile(tmp, "go-build", ".log");
+        ProcessBuilder build = new ProcessBuilder("go", "build", "-o", binary.toString(), ".")
+                .directory(e2eDir().resolve("go/gocql_e2e").toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        build.environment().put("GO111MODULE", "off"); // GOPATH mode: no module proxy, no network
+        build.environment().put("GOPATH", GOPATH);
+        build.environment().remove("GOFLAGS");
+        if (System.getenv("GOCACHE") == null && System.getenv("HOME") == null) {
+            build.environment().put("GOCACHE", e2eDir().resolve("target/go-cache").toAbsolutePath().toString());
+        }
+        Process go;
+        try {
+            go = build.start();
+        } catch (IOException e) {
+            throw new AssertionError("no `go` command: " + install, e);
+        }
+        boolean done = go.waitFor(300, TimeUnit.SECONDS);
+        if (!done) {
+            go.destroyForcibly();
+        }
+        assertThat(done && go.exitValue() == 0)
+                .as("go build of src/test/go/gocql_e2e (%s):%n%s", install, Files.readString(log)).isTrue();
+        return binary;
     }
 
     private void loadRestartVerify(List<String> script, String keyspace) throws Exception {
