@@ -44,7 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The request path below the transport: the CQL request handler on a real local engine (three zone
- * directories, every write forced). {@code prepare*} is parse + analysis (plan) of a statement; the
+ * directories, every write forced). {@code prepare*} re-prepares a known statement (answered from the
+ * prepared-statement cache while its table is unchanged, as Cassandra does); {@code prepareNew*} prepares a
+ * statement never seen (parse + analysis + caching: its text varies by a LIMIT); the
  * {@code execute*} benchmarks run a prepared statement the way a driver's EXECUTE does (no parsing);
  * {@code queryUnprepared} is the QUERY path (parse, plan, execute). A single thread: an insert's time is
  * dominated by its group commit's fsyncs, which concurrent writers share (see the load tool for throughput).
@@ -72,7 +74,7 @@ public class CqlExecuteBenchmark {
         dir = Files.createTempDirectory("execute-bench");
         engine = TestEngines.localZones(dir, Clock.systemUTC());
         NodeInfo node = new NodeInfo("Bench", "datacenter1", "rack1", UUID.randomUUID(), InetAddress.getLoopbackAddress(),
-                9042, "4.0.11", List.of(Long.toString(Long.MIN_VALUE)));
+                9042, "5.0.9", List.of(Long.toString(Long.MIN_VALUE)));
         handler = CqlRequestHandler.assemble(engine, new SchemaService(engine, new LocalSchemaEvents()), () -> node,
                 Clock.systemUTC(), 1000, List.of());
         session = new ClientState(new TenantContext("bench", "bench"), 5);
@@ -94,7 +96,9 @@ public class CqlExecuteBenchmark {
     }
 
     private Message run(Message request) {
-        Message m = handler.handle(session, new RequestHandler.Request(request, false)).await().indefinitely().message();
+        // the transport subscribes and continues asynchronously; the benchmark's thread has to wait
+        Message m = handler.handle(session, new RequestHandler.Request(request, false)).subscribeAsCompletionStage()
+                .join().message();
         if (m instanceof com.datastax.oss.protocol.internal.response.Error e) {
             throw new IllegalStateException(e.message);
         }
@@ -119,6 +123,11 @@ public class CqlExecuteBenchmark {
     @Benchmark
     public Message prepareSelect() {
         return run(new Prepare(SELECT));
+    }
+
+    @Benchmark
+    public Message prepareNewSelect() {
+        return run(new Prepare(SELECT + " LIMIT " + (1 + counter++ % 1_000_000)));
     }
 
     @Benchmark

@@ -43,6 +43,18 @@ final class RestrictionAnalyzer {
 
     private RestrictionAnalyzer() {}
 
+    /** A primary key part restricted in a way only filtering serves: SELECT ... ALLOW FILTERING alone accepts it. */
+    private static Relation.SingleColumn filteredKeyPart(Relation.SingleColumn sc, ColumnMetadata c, boolean select,
+            boolean allowFiltering) {
+        if (!select) {
+            throw CqlException.invalid("Invalid operator " + sc.op().cql() + " for PRIMARY KEY part " + c.name());
+        }
+        if (!allowFiltering) {
+            throw needsFiltering();
+        }
+        return sc;
+    }
+
     static CqlException needsFiltering() {
         return CqlException.invalid("Cannot execute this query as it might involve data filtering and thus may have "
                 + "unpredictable performance. If you want to execute this query despite the performance "
@@ -101,28 +113,12 @@ final class RestrictionAnalyzer {
                     }
                     case LT, LTE, GT, GTE -> {
                         if (c.kind() == ColumnMetadata.Kind.PARTITION_KEY) {
-                            if (!select) {
-                                throw CqlException.invalid("Invalid operator " + sc.op().cql() + " for PRIMARY KEY part "
-                                        + c.name());
-                            }
-                            if (!allowFiltering) {
-                                throw needsFiltering();
-                            }
-                            others.add(sc);
+                            others.add(filteredKeyPart(sc, c, select, allowFiltering));
                         } else {
                             ranges.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(sc);
                         }
                     }
-                    default -> {
-                        if (!select) {
-                            throw CqlException.invalid("Invalid operator " + sc.op().cql() + " for PRIMARY KEY part "
-                                    + c.name());
-                        }
-                        if (!allowFiltering) {
-                            throw needsFiltering();
-                        }
-                        others.add(sc);
-                    }
+                    default -> others.add(filteredKeyPart(sc, c, select, allowFiltering));
                 }
             }
         }

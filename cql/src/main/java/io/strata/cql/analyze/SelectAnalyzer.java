@@ -71,6 +71,10 @@ final class SelectAnalyzer {
         ValueSource limit = s.limit() == null ? null : vars.source(s.limit(), NativeType.INT, "[limit]");
         ValueSource perPartitionLimit = s.perPartitionLimit() == null ? null
                 : vars.source(s.perPartitionLimit(), NativeType.INT, "[per_partition_limit]");
+        if (where.clustering().fixedColumns() == 0 && where.clustering().range() == null) {
+            // Cassandra returns a partition holding only static data as one row: its statics must be read.
+            t.regularAndStatic().stream().filter(ColumnMetadata::isStatic).forEach(c -> fetched.add(c.name()));
+        }
         return new SelectPlan(t, outputs, where, reversed, !s.orderBy().isEmpty(), limit, perPartitionLimit, fetched,
                 s.distinct(), s.json(), aggregation);
     }

@@ -71,10 +71,15 @@ public final class Executor {
     private Uni<Result> run(RequestContext rc, Plan plan, List<Bindings> perStatement, Bindings shared) {
         checkConsistency(rc, plan);
         EvalContext ctx = context(rc.defaultTimestamp());
+        if (guards.isEmpty()) {
+            return plan.accept(new Dispatch(rc, ctx, perStatement, shared));
+        }
         Uni<Void> checked = Uni.createFrom().voidItem();
         for (PlanGuard g : guards) {
             checked = checked.chain(() -> {
-                rc.trace().event("Running the " + g.name());
+                if (rc.trace().enabled()) {
+                    rc.trace().event("Running the " + g.name());
+                }
                 return g.check(rc, plan);
             });
         }
@@ -169,7 +174,9 @@ public final class Executor {
 
         @Override
         public Uni<Result> truncate(TruncatePlan plan) {
-            rc.trace().event("Truncating " + plan.table());
+            if (rc.trace().enabled()) {
+                rc.trace().event("Truncating " + plan.table());
+            }
             return Uni.createFrom().completionStage(() -> engine.truncate(plan.table().tableId(rc.tenant())))
                     .map(v -> Result.VOID);
         }

@@ -40,6 +40,7 @@ final class KeyResolver {
     /** Keyspaces' limits. */
     static final int MAX_PARTITION_KEY_BYTES = 2048;
     static final int MAX_CLUSTERING_BYTES = 850;
+    private static final List<Slice> ALL = List.of(Slice.ALL);
 
     private KeyResolver() {}
 
@@ -48,6 +49,15 @@ final class KeyResolver {
      * key values, component by component, each in its type's order (not by token).
      */
     static List<PartitionKey> partitionKeys(TableMetadata t, PartitionRestriction.Keys keys, Bindings b, EvalContext ctx) {
+        if (keys.token() == null && keys.single()) {
+            // the common case, one partition by EQ: nothing to combine, order or deduplicate
+            List<KeyValues> columns = keys.columns();
+            List<byte[]> parts = new ArrayList<>(columns.size());
+            for (int i = 0; i < columns.size(); i++) {
+                parts.add(nonNull(columns.get(i).values().get(0).resolve(b, ctx), t.partitionKey().get(i)));
+            }
+            return List.of(partitionKey(parts));
+        }
         List<List<byte[]>> combos = product(t.partitionKey(), keys.columns(), b, ctx);
         List<java.util.Comparator<byte[]>> orders = t.partitionKey().stream()
                 .map(c -> TypedValues.comparator(c.type())).toList();
@@ -185,6 +195,9 @@ final class KeyResolver {
 
     /** Clustering slices for one execution, sorted and non-overlapping, in clustering order. */
     static List<Slice> slices(TableMetadata t, Clustering ck, Bindings b, EvalContext ctx) {
+        if (ck.multiIn() == null && ck.prefix().isEmpty() && ck.range() == null) {
+            return ALL;
+        }
         List<Slice> out = new ArrayList<>();
         for (Map.Entry<byte[], List<byte[]>> e : encodedPrefixes(t, ck, b, ctx).entrySet()) {
             byte[] p = e.getKey();

@@ -14,7 +14,6 @@ import io.strata.cql.plan.SelectPlan;
 import io.strata.cql.request.CqlException;
 import io.strata.cql.request.RequestContext;
 import io.strata.cql.request.Result;
-import io.strata.cql.schema.ColumnMetadata;
 import io.strata.cql.schema.DroppedColumn;
 import io.strata.cql.schema.TableMetadata;
 import io.strata.cql.types.ComparableEncoding;
@@ -31,7 +30,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -275,12 +273,7 @@ final class ReadExecutor {
             if (keys != null && subqueries > KeyResolver.MAX_IN_SUBQUERIES) {
                 throw KeyResolver.tooManySubqueries(subqueries);
             }
-            Set<String> columns = new LinkedHashSet<>(plan.fetched());
-            if (plan.wholePartitions()) {
-                // Cassandra returns a partition holding only static data as one row: its statics must be read.
-                t.regularAndStatic().stream().filter(ColumnMetadata::isStatic).forEach(c -> columns.add(c.name()));
-            }
-            this.fetched = Set.copyOf(columns);
+            this.fetched = plan.fetched();
         }
 
         Uni<ReadResult> read(int rowLimit, ReadQuery.Position resume) {

@@ -38,7 +38,12 @@ public record Restrictions(PartitionRestriction partition, Clustering clustering
 
             /** Whether exactly one partition is named (every column by EQ). */
             public boolean single() {
-                return columns.stream().allMatch(KeyValues::single);
+                for (KeyValues c : columns) {
+                    if (!c.single()) {
+                        return false;
+                    }
+                }
+                return true;
             }
         }
 

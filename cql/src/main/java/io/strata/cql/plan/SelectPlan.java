@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * A SELECT on a stored table: the rows to read ({@code where}), the expressions to return, DISTINCT,
  * aggregation and GROUP BY, order, limits, and JSON rendering. {@code fetched} are the stored non-key
- * columns the read needs. Immutable.
+ * columns the read needs (statics too when whole partitions are read: a partition holding only static data
+ * is a row then). The result columns are computed once, with the plan, not per execution. Immutable.
  *
  * @param ordered whether ORDER BY was given (with IN on the partition key, rows are merged in clustering order)
  * @param limit LIMIT (null: none)
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 public record SelectPlan(TableMetadata table, List<Output> outputs, Restrictions where, boolean reversed, boolean ordered,
         ValueSource limit, ValueSource perPartitionLimit, Set<String> fetched, boolean distinct, boolean json,
-        Aggregation aggregation) implements Plan {
+        Aggregation aggregation, List<ResultColumn> resultColumns) implements Plan {
     /** One selected expression and its label. */
     public record Output(String label, Expr expr) {}
 
@@ -30,6 +31,14 @@ public record SelectPlan(TableMetadata table, List<Output> outputs, Restrictions
         outputs = List.copyOf(outputs);
         requireNonNull(where, "where is null");
         fetched = Set.copyOf(fetched);
+        resultColumns = List.copyOf(resultColumns);
+    }
+
+    public SelectPlan(TableMetadata table, List<Output> outputs, Restrictions where, boolean reversed, boolean ordered,
+            ValueSource limit, ValueSource perPartitionLimit, Set<String> fetched, boolean distinct, boolean json,
+            Aggregation aggregation) {
+        this(table, outputs, where, reversed, ordered, limit, perPartitionLimit, fetched, distinct, json, aggregation,
+                columns(table, outputs, json));
     }
 
     @Override
@@ -43,7 +52,7 @@ public record SelectPlan(TableMetadata table, List<Output> outputs, Restrictions
     }
 
     /** The columns of each result row ({@code [json]} alone for SELECT JSON). */
-    public List<ResultColumn> resultColumns() {
+    private static List<ResultColumn> columns(TableMetadata table, List<Output> outputs, boolean json) {
         if (json) {
             return List.of(new ResultColumn(table.keyspace(), table.name(), "[json]", io.strata.cql.types.NativeType.TEXT));
         }

@@ -24,9 +24,11 @@ public enum Consistency {
         return code;
     }
 
+    private static final Consistency[] LEVELS = values();
+
     /** The level for a wire value; an unknown value is a protocol error. */
     public static Consistency of(int code) {
-        for (Consistency c : values()) {
+        for (Consistency c : LEVELS) {
             if (c.code == code) {
                 return c;
             }

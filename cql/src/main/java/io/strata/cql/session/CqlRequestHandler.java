@@ -10,7 +10,6 @@ import com.datastax.oss.protocol.internal.request.Prepare;
 import com.datastax.oss.protocol.internal.request.Query;
 import com.datastax.oss.protocol.internal.request.query.QueryOptions;
 import com.datastax.oss.protocol.internal.response.Error;
-import com.datastax.oss.protocol.internal.response.result.ColumnSpec;
 import com.datastax.oss.protocol.internal.response.result.RowsMetadata;
 import io.smallrye.mutiny.Uni;
 import io.strata.cql.analyze.Analyzer;
@@ -18,12 +17,8 @@ import io.strata.cql.analyze.BatchAnalyzer;
 import io.strata.cql.ast.ParsedStatement;
 import io.strata.cql.exec.Executor;
 import io.strata.cql.exec.PlanGuard;
-import io.strata.cql.expr.TimeUuids;
-import io.strata.cql.system.NodeInfo;
-import io.strata.storage.spi.StorageEngine;
-import java.time.Clock;
-import java.util.function.Supplier;
 import io.strata.cql.expr.Bindings;
+import io.strata.cql.expr.TimeUuids;
 import io.strata.cql.parse.CqlParser;
 import io.strata.cql.plan.Analyzed;
 import io.strata.cql.plan.BatchPlan;
@@ -38,12 +33,18 @@ import io.strata.cql.request.Trace;
 import io.strata.cql.schema.Schema;
 import io.strata.cql.schema.SchemaService;
 import io.strata.cql.schema.TableMetadata;
+import io.strata.cql.system.NodeInfo;
 import io.strata.cql.system.SystemKeyspaces;
+import io.strata.storage.spi.StorageEngine;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The session step of the request path: takes QUERY, PREPARE, EXECUTE and BATCH messages of an
@@ -140,46 +141,55 @@ public final class CqlRequestHandler implements RequestHandler {
     }
 
     private Uni<Message> query(ClientState state, Query q, Trace trace, RequestContext[] context) {
-        trace.event("Parsing " + q.query);
+        if (trace.enabled()) {
+            trace.event("Parsing " + q.query);
+        }
         ParsedStatement parsed = CqlParser.parse(q.query);
         String keyspace = q.options.keyspace != null ? q.options.keyspace : state.keyspace();
-        return schema(state).chain(schema -> {
+        return withSchema(state, schema -> {
             trace.event("Preparing statement");
             Analyzed a = Analyzer.analyze(parsed, keyspace, schema);
             Bindings b = bind(a, q.options);
             RequestContext rc = context(state, keyspace, q.options, trace);
             context[0] = rc;
-            return run(state, rc, a.plan(), b, q.options, null);
+            return run(state, rc, a.plan(), b, q.options, null, null);
         });
     }
 
     private Uni<Message> prepare(ClientState state, Prepare p, Trace trace) {
-        trace.event("Parsing " + p.cqlQuery);
-        ParsedStatement parsed = CqlParser.parse(p.cqlQuery);
         String keyspace = p.keyspace != null ? p.keyspace : state.keyspace();
-        return schema(state).map(schema -> {
+        byte[] id = PreparedStatements.id(keyspace, p.cqlQuery);
+        String tenant = state.tenant().tenantId();
+        return withSchema(state, schema -> {
+            // as Cassandra does, a statement prepared before (every connection of a driver prepares it) is answered
+            // from the cache while its table is unchanged
+            Prepared known = prepared.get(tenant, id);
+            if (known != null && known.query().equals(p.cqlQuery) && Objects.equals(known.keyspace(), keyspace)
+                    && isCurrent(known, schema)) {
+                trace.event("Statement found in the prepared statement cache");
+                return Uni.createFrom().item(known.message());
+            }
+            if (trace.enabled()) {
+                trace.event("Parsing " + p.cqlQuery);
+            }
+            ParsedStatement parsed = CqlParser.parse(p.cqlQuery);
             trace.event("Preparing statement");
             Analyzed a = Analyzer.analyze(parsed, keyspace, schema);
-            byte[] id = PreparedStatements.id(keyspace, p.cqlQuery);
-            prepared.put(state.tenant().tenantId(), new Prepared(id, p.cqlQuery, keyspace, parsed, a));
-            List<ColumnSpec> vars = WireMessages.specs(a.variables());
-            List<ColumnSpec> result = WireMessages.specs(a.resultColumns());
-            RowsMetadata variables = new RowsMetadata(vars, null, a.partitionKeyIndexes(), null);
-            RowsMetadata resultMetadata = result.isEmpty() ? new RowsMetadata(0, null, null, null)
-                    : new RowsMetadata(result, null, null, null);
-            return new com.datastax.oss.protocol.internal.response.result.Prepared(id, WireMessages.metadataId(result),
-                    variables, resultMetadata);
+            RowsMetadata variables = new RowsMetadata(WireMessages.specs(a.variables()), null, a.partitionKeyIndexes(), null);
+            Prepared made = new Prepared(id, p.cqlQuery, keyspace, parsed, a, variables, WireColumns.of(a.resultColumns()));
+            prepared.put(tenant, made);
+            return Uni.createFrom().item(made.message());
         });
     }
 
     private Uni<Message> execute(ClientState state, Execute e, Trace trace, RequestContext[] context) {
         Prepared p = lookup(state, e.queryId);
-        return schema(state).chain(schema -> {
+        return withSchema(state, schema -> {
             Analyzed a = current(state, p, schema);
             Bindings b = bind(a, e.options);
             RequestContext rc = context(state, p.keyspace(), e.options, trace);
             context[0] = rc;
-            return run(state, rc, a.plan(), b, e.options, e.resultMetadataId);
+            return run(state, rc, a.plan(), b, e.options, e.resultMetadataId, p.result());
         });
     }
 
@@ -191,14 +201,16 @@ public final class CqlRequestHandler implements RequestHandler {
             default -> BatchPlan.Type.LOGGED;
         };
         BatchAnalyzer.checkSize(type, batch.queriesOrIds.size());
-        return schema(state).chain(schema -> {
+        return withSchema(state, schema -> {
             List<ConditionalPlan.Statement> children = new ArrayList<>();
             List<Bindings> bindings = new ArrayList<>();
             for (int i = 0; i < batch.queriesOrIds.size(); i++) {
                 Object queryOrId = batch.queriesOrIds.get(i);
                 Analyzed a;
                 if (queryOrId instanceof String text) {
-                    trace.event("Parsing " + text);
+                    if (trace.enabled()) {
+                        trace.event("Parsing " + text);
+                    }
                     a = Analyzer.analyze(CqlParser.parse(text), keyspace, schema);
                 } else {
                     a = current(state, lookup(state, (byte[]) queryOrId), schema);
@@ -221,17 +233,17 @@ public final class CqlRequestHandler implements RequestHandler {
                             && batch.defaultTimestamp != Long.MIN_VALUE ? batch.defaultTimestamp : RequestContext.NO_TIMESTAMP,
                     PageRequest.NONE, trace);
             context[0] = rc;
-            return executor.executeBatch(rc, plan, bindings).map(r -> WireMessages.result(r, false, null));
+            return executor.executeBatch(rc, plan, bindings).map(r -> WireMessages.result(r, false, null, null));
         });
     }
 
     private Uni<Message> run(ClientState state, RequestContext rc, Plan plan, Bindings b, QueryOptions options,
-            byte[] clientMetadataId) {
+            byte[] clientMetadataId, WireColumns known) {
         return executor.execute(rc, plan, b).map(result -> {
             if (result instanceof Result.SetKeyspace sk) {
                 state.keyspace(sk.keyspace());
             }
-            return WireMessages.result(result, options.skipMetadata, clientMetadataId);
+            return WireMessages.result(result, options.skipMetadata, clientMetadataId, known);
         });
     }
 
@@ -247,8 +259,13 @@ public final class CqlRequestHandler implements RequestHandler {
                 new PageRequest(options.pageSize, paging), trace);
     }
 
-    private Uni<Schema> schema(ClientState state) {
-        return Uni.createFrom().completionStage(() -> schemas.schema(state.tenant().tenantId()));
+    /** Continues with the tenant's schema: at once when it is loaded (every request but a tenant's first). */
+    private <T> Uni<T> withSchema(ClientState state, Function<Schema, Uni<T>> next) {
+        Schema loaded = schemas.cached(state.tenant().tenantId());
+        if (loaded != null) {
+            return next.apply(loaded);
+        }
+        return Uni.createFrom().completionStage(() -> schemas.schema(state.tenant().tenantId())).chain(s -> next.apply(s));
     }
 
     private Prepared lookup(ClientState state, byte[] id) {
@@ -261,15 +278,17 @@ public final class CqlRequestHandler implements RequestHandler {
 
     /** A prepared statement stays valid while its table is unchanged; otherwise UNPREPARED makes the driver re-prepare. */
     private Analyzed current(ClientState state, Prepared p, Schema schema) {
-        TableMetadata then = p.analyzed().table();
-        if (then != null && !SystemKeyspaces.isSystemKeyspace(then.keyspace())) {
-            TableMetadata now = schema.table(then.keyspace(), then.name()).orElse(null);
-            if (now != then) {
-                prepared.invalidate(state.tenant().tenantId(), p.id());
-                throw new CqlException.Unprepared(p.id());
-            }
+        if (!isCurrent(p, schema)) {
+            prepared.invalidate(state.tenant().tenantId(), p.id());
+            throw new CqlException.Unprepared(p.id());
         }
         return p.analyzed();
+    }
+
+    private static boolean isCurrent(Prepared p, Schema schema) {
+        TableMetadata then = p.analyzed().table();
+        return then == null || SystemKeyspaces.isSystemKeyspace(then.keyspace())
+                || schema.table(then.keyspace(), then.name()).orElse(null) == then;
     }
 
     /** Matches bound values (positional or named) to the statement's variables. */

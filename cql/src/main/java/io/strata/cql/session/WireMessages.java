@@ -52,12 +52,15 @@ public final class WireMessages {
     /**
      * A result as a message; rows omit their column specs when the client asked to skip metadata and its
      * metadata id (protocol v5) still matches.
+     *
+     * @param known the wire form of the columns a prepared statement returns, or null
      */
-    static Message result(Result result, boolean skipMetadata, byte[] clientMetadataId) {
+    static Message result(Result result, boolean skipMetadata, byte[] clientMetadataId, WireColumns known) {
         if (result instanceof Result.Rows rows) {
-            List<ColumnSpec> specs = specs(rows.columns());
-            boolean skip = skipMetadata && (clientMetadataId == null
-                    || java.util.Arrays.equals(clientMetadataId, metadataId(specs)));
+            WireColumns wire = known != null ? known.orFor(rows.columns()) : null;
+            List<ColumnSpec> specs = wire != null ? wire.specs() : specs(rows.columns());
+            boolean skip = skipMetadata && (clientMetadataId == null || java.util.Arrays.equals(clientMetadataId,
+                    wire != null ? wire.metadataId() : metadataId(specs)));
             ByteBuffer paging = rows.pagingState() == null ? null : ByteBuffer.wrap(rows.pagingState());
             RowsMetadata md = skip ? new RowsMetadata(specs.size(), paging, null, null)
                     : new RowsMetadata(specs, paging, null, null);

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,13 +82,7 @@ public final class GarbageCollector {
 
     long run(long cutoffMillis, Predicate<String> liveSegment) {
         long deleted = 0;
-        TreeMap<String, List<String>> byTable = new TreeMap<>();
-        for (String k : Blobs.listAll(data, StorageKeys.TABLES)) {
-            Optional<String> root = StorageKeys.tableRootOf(k);
-            if (root.isPresent()) {
-                byTable.computeIfAbsent(root.get(), x -> new ArrayList<>()).add(k);
-            }
-        }
+        TreeMap<String, List<String>> byTable = Blobs.tableKeys(data);
         for (var e : byTable.entrySet()) {
             deleted += table(e.getKey(), e.getValue(), cutoffMillis, liveSegment);
         }

@@ -3,6 +3,8 @@ package io.strata.storage.engine.layout;
 import io.strata.storage.spi.blob.BlobStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
@@ -36,5 +38,17 @@ public final class Blobs {
             }
             after = page.get(page.size() - 1).key();
         }
+    }
+
+    /** Every key of every table, grouped by table root (in order). */
+    public static TreeMap<String, List<String>> tableKeys(BlobStore data) {
+        TreeMap<String, List<String>> byTable = new TreeMap<>();
+        for (String k : listAll(data, StorageKeys.TABLES)) {
+            Optional<String> root = StorageKeys.tableRootOf(k);
+            if (root.isPresent()) {
+                byTable.computeIfAbsent(root.get(), x -> new ArrayList<>()).add(k);
+            }
+        }
+        return byTable;
     }
 }

@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
@@ -77,13 +76,7 @@ public final class Recovery {
     private Recovered run() throws IOException {
         long epoch = WriterEpochs.claim(data, clock);
         manifests = new ManifestStore(data, epoch);
-        TreeMap<String, List<String>> byTable = new TreeMap<>();
-        for (String k : Blobs.listAll(data, StorageKeys.TABLES)) {
-            Optional<String> root = StorageKeys.tableRootOf(k);
-            if (root.isPresent()) {
-                byTable.computeIfAbsent(root.get(), x -> new ArrayList<>()).add(k);
-            }
-        }
+        TreeMap<String, List<String>> byTable = Blobs.tableKeys(data);
         for (var e : byTable.entrySet()) {
             String root = e.getKey();
             if (e.getValue().contains(StorageKeys.tableIdentity(root))
