@@ -18,14 +18,21 @@ import io.netty.buffer.ByteBuf;
 final class Codecs {
     final FrameCodec<ByteBuf> frames;
     final FrameCodec<ByteBuf> lz4Frames;
+    /** LZ4 frames of a connection not yet authenticated: they inflate to no more than its frame limit. */
+    final FrameCodec<ByteBuf> lz4FramesPreAuth;
     final SegmentCodec<ByteBuf> segments;
     final SegmentCodec<ByteBuf> lz4Segments;
 
     Codecs(int maxFrameSize) {
+        this(maxFrameSize, maxFrameSize);
+    }
+
+    Codecs(int maxFrameSize, int preAuthMaxFrameSize) {
         ByteBufPrimitiveCodec primitives = ByteBufPrimitiveCodec.INSTANCE;
         this.frames = FrameCodec.defaultServer(primitives, Compressor.none());
         // a v3/v4 body may inflate up to the frame limit; a v5 segment payload up to its fixed maximum
         this.lz4Frames = FrameCodec.defaultServer(primitives, new Lz4Compressor(maxFrameSize));
+        this.lz4FramesPreAuth = FrameCodec.defaultServer(primitives, new Lz4Compressor(preAuthMaxFrameSize));
         this.segments = new SegmentCodec<>(primitives, Compressor.none());
         this.lz4Segments = new SegmentCodec<>(primitives, new Lz4Compressor(Segment.MAX_PAYLOAD_LENGTH));
     }

@@ -3,6 +3,7 @@ package io.strata.gateway.transport;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.OptionalInt;
 
 /** Configuration of the CQL native-protocol endpoint ({@code strata.cql.*}). */
@@ -33,13 +34,53 @@ public interface CqlConfig {
     /** Event loops serving CQL connections; defaults to the number of available processors. */
     OptionalInt eventLoops();
 
+    /** The largest frame body a connection may send before it authenticates (holds the longest credentials). */
+    @WithDefault("16K")
+    MemorySize preAuthMaxFrameSize();
+
+    /** Time from connect to a successful login; the connection is closed after it. */
+    @WithDefault("10s")
+    Duration loginTimeout();
+
+    /** Failed logins one connection may make; the last one closes it. */
+    @WithDefault("3")
+    int maxAuthAttempts();
+
+    /** Open CQL connections per gateway; more are closed at once. */
+    @WithDefault("10000")
+    int maxConnections();
+
+    /** Open CQL connections from one source address. */
+    @WithDefault("1000")
+    int maxConnectionsPerAddress();
+
+    /** Authenticated connections of one tenant on this gateway. */
+    @WithDefault("2000")
+    int maxConnectionsPerTenant();
+
+    /** Requests of one tenant in flight on this gateway; more are answered OVERLOADED. */
+    @WithDefault("8192")
+    int maxInFlightPerTenant();
+
+    /** A connection with no traffic either way for this long is closed; 0 disables (drivers heartbeat every 30 s). */
+    @WithDefault("10m")
+    Duration idleTimeout();
+
     /** These settings as server options. */
     default CqlServerOptions toOptions() {
         long frameSize = maxFrameSize().asLongValue();
         if (frameSize > CqlServerOptions.MAX_FRAME_SIZE_LIMIT) {
             throw new IllegalArgumentException("strata.cql.max-frame-size must be at most 256M: " + frameSize);
         }
+        long preAuth = preAuthMaxFrameSize().asLongValue();
+        if (preAuth > frameSize) {
+            throw new IllegalArgumentException("strata.cql.pre-auth-max-frame-size must not exceed max-frame-size: "
+                    + preAuth);
+        }
+        FrontDoor frontDoor = new FrontDoor((int) preAuth, loginTimeout(), maxAuthAttempts(), maxConnections(),
+                maxConnectionsPerAddress(), maxConnectionsPerTenant(), maxInFlightPerTenant(), idleTimeout(),
+                FrontDoor.DEFAULT_MAX_USERNAME_BYTES, FrontDoor.DEFAULT_MAX_PASSWORD_BYTES);
         return new CqlServerOptions(host(), port(), (int) frameSize, maxRequestsPerConnection(),
-                eventLoops().orElse(Runtime.getRuntime().availableProcessors()));
+                eventLoops().orElse(Runtime.getRuntime().availableProcessors()), frontDoor);
     }
 }

@@ -88,6 +88,7 @@ final class CqlConnection {
     private final NetSocket socket;
     private final Context context;
     private final ServerResources resources;
+    private final String address;
     private final FrameReader frameReader;
     private final OutboundEncoder encoder;
     private final int maxInFlight;
@@ -111,16 +112,22 @@ final class CqlConnection {
     private boolean socketPaused;
     private boolean processing;
     private int eventsWhileBlocked;
+    private int failedLogins;
+    private long loginTimer = -1;
     private AutoCloseable schemaSubscription;
     private boolean closing;
     private boolean closeAfterFlush;
     private volatile boolean closed;
 
-    CqlConnection(NetSocket socket, Context context, ServerResources resources) {
+    /**
+     * @param address the client's address as {@link Admission} counted it; released when the socket closes
+     */
+    CqlConnection(NetSocket socket, Context context, ServerResources resources, String address) {
         this.socket = socket;
         this.context = context;
         this.resources = resources;
-        this.frameReader = new FrameReader(resources.options().maxFrameSize());
+        this.address = address;
+        this.frameReader = new FrameReader(resources.options().preAuthMaxFrameSize());
         this.encoder = new OutboundEncoder(resources.codecs());
         this.maxInFlight = resources.options().maxRequestsPerConnection();
         this.resumeInFlight = maxInFlight / 2;
@@ -132,7 +139,19 @@ final class CqlConnection {
         socket.drainHandler(ignored -> onWritable());
         socket.exceptionHandler(this::onException);
         socket.closeHandler(ignored -> onClosed());
+        loginTimer = context.owner().setTimer(resources.options().frontDoor().loginTimeout().toMillis(),
+                ignored -> onLoginTimeout());
         LOG.debugf("CQL connection from %s", socket.remoteAddress());
+    }
+
+    private void onLoginTimeout() {
+        loginTimer = -1;
+        if (clientState == null && !closing) {
+            LOG.debugf("Closing CQL connection from %s: not authenticated within %s", socket.remoteAddress(),
+                    resources.options().frontDoor().loginTimeout());
+            closing = true;
+            socket.close();
+        }
     }
 
     /** Closes the socket; safe from any thread. The future completes once it is closed. */
@@ -177,7 +196,11 @@ final class CqlConnection {
         }
         int needed = cumulation.readableBytes() + chunk.readableBytes();
         int wanted = segmentReader != null ? segmentReader.bytesWanted() : frameReader.bytesWanted();
-        ByteBuf fresh = Unpooled.buffer(Math.max(needed, Math.max(wanted, MIN_CUMULATION_CAPACITY)));
+        // grow with what arrived (doubling, up to what the frame needs), never to a length a header announces:
+        // a client that announces 16 MiB and sends 9 bytes holds 16 KiB, not 16 MiB
+        long grown = Math.max(MIN_CUMULATION_CAPACITY, 2L * needed);
+        int capacity = (int) Math.max(needed, Math.min(wanted, grown));
+        ByteBuf fresh = Unpooled.buffer(capacity);
         fresh.writeBytes(cumulation, cumulation.readerIndex(), cumulation.readableBytes());
         fresh.writeBytes(chunk);
         cumulation = fresh;
@@ -245,7 +268,8 @@ final class CqlConnection {
             if (!frameCompression) {
                 throw new ProtocolViolation(streamId, "Received a compressed frame but no compression was negotiated");
             }
-            codec = resources.codecs().lz4Frames;
+            // before login a body inflates to no more than the pre-authentication limit
+            codec = clientState == null ? resources.codecs().lz4FramesPreAuth : resources.codecs().lz4Frames;
         }
         Frame frame;
         try {
@@ -320,9 +344,10 @@ final class CqlConnection {
             respond(stream, challenge);
             flush(); // the STARTUP response is the last unframed message
             encoder.useSegments(lz4);
+            int preAuth = resources.options().preAuthMaxFrameSize();
             segmentReader = new SegmentReader(
-                    lz4 ? resources.codecs().lz4Segments : resources.codecs().segments,
-                    resources.options().maxFrameSize());
+                    lz4 ? resources.codecs().lz4Segments : resources.codecs().segments, preAuth);
+            segmentReader.limit(preAuth, preAuth + FrameReader.HEADER_LENGTH);
         } else {
             if (lz4) {
                 frameCompression = true;
@@ -341,9 +366,10 @@ final class CqlConnection {
         }
         SaslPlain credentials;
         try {
-            credentials = SaslPlain.parse(response.token);
+            FrontDoor limits = resources.options().frontDoor();
+            credentials = SaslPlain.parse(response.token, limits.maxUsernameBytes(), limits.maxPasswordBytes());
         } catch (AuthenticationException e) {
-            respond(stream, new Error(ErrorCode.AUTH_ERROR, e.getMessage()));
+            refuseLogin(stream, e.getMessage());
             return;
         }
         authenticating = true; // holds further input until the outcome is known
@@ -359,17 +385,60 @@ final class CqlConnection {
             return;
         }
         if (result.succeeded() && result.result() != null) {
+            String tenant = result.result().tenantId();
+            if (!resources.admission().tryLogin(tenant)) {
+                LOG.warnf("Refused a login of tenant %s from %s: it has %d connections open", tenant,
+                        socket.remoteAddress(), resources.options().frontDoor().maxConnectionsPerTenant());
+                respond(stream, new Error(ErrorCode.AUTH_ERROR, "Tenant " + tenant + " has the maximum of "
+                        + resources.options().frontDoor().maxConnectionsPerTenant()
+                        + " connections open; close some (or lower the driver's pool size) and retry"));
+                closeAfterAnswers();
+                return;
+            }
             clientState = new ClientState(result.result(), version, remoteAddress());
-            LOG.debugf("CQL connection from %s authenticated for tenant %s", socket.remoteAddress(),
-                    result.result().tenantId());
+            cancelLoginTimer();
+            frameReader.limit(resources.options().maxFrameSize());
+            if (segmentReader != null) {
+                segmentReader.limit(resources.options().maxFrameSize(), Integer.MAX_VALUE);
+            }
+            LOG.debugf("CQL connection from %s authenticated for tenant %s", socket.remoteAddress(), tenant);
             respond(stream, new AuthSuccess(null));
         } else if (result.cause() instanceof AuthenticationException) {
-            respond(stream, new Error(ErrorCode.AUTH_ERROR, result.cause().getMessage()));
+            refuseLogin(stream, result.cause().getMessage());
         } else {
-            LOG.errorf(result.cause(), "Authenticator failed unexpectedly for %s", socket.remoteAddress());
-            respond(stream, new Error(ErrorCode.SERVER_ERROR, "Authentication failed: internal server error"));
+            String id = correlationId();
+            LOG.errorf(result.cause(), "Authenticator failed unexpectedly for %s [%s]", socket.remoteAddress(), id);
+            respond(stream, new Error(ErrorCode.SERVER_ERROR,
+                    "Authentication failed: internal server error (correlation id " + id + ")"));
         }
         process();
+    }
+
+    /** Answers a failed login; the last allowed attempt also closes the connection. */
+    private void refuseLogin(int stream, String message) {
+        failedLogins++;
+        int max = resources.options().frontDoor().maxAuthAttempts();
+        if (failedLogins >= max) {
+            respond(stream, new Error(ErrorCode.AUTH_ERROR, message + " (" + failedLogins
+                    + " failed attempts, the most a connection may make: closing it)"));
+            closeAfterAnswers();
+        } else {
+            respond(stream, new Error(ErrorCode.AUTH_ERROR, message));
+        }
+    }
+
+    /** Closes once what is queued is written; nothing more is read. */
+    private void closeAfterAnswers() {
+        closing = true;
+        closeAfterFlush = true;
+        flush();
+    }
+
+    private void cancelLoginTimer() {
+        if (loginTimer >= 0) {
+            context.owner().cancelTimer(loginTimer);
+            loginTimer = -1;
+        }
     }
 
     private void onRegister(int stream, Register register) {
@@ -388,6 +457,14 @@ final class CqlConnection {
     }
 
     private void execute(int stream, Message request, boolean tracing) {
+        String tenant = clientState.tenant().tenantId();
+        if (!resources.admission().tryStartRequest(tenant)) {
+            // Cassandra's answer to a node over its request limits; drivers retry it on another node or later
+            respond(stream, new Error(ErrorCode.OVERLOADED, "Tenant " + tenant + " has the maximum of "
+                    + resources.options().frontDoor().maxInFlightPerTenant()
+                    + " requests in flight on this gateway; retry later or with less concurrency"));
+            return;
+        }
         inFlight++;
         if (inFlight >= maxInFlight) {
             inFlightPaused = true;
@@ -396,27 +473,31 @@ final class CqlConnection {
         try {
             answer = resources.requestHandler().handle(clientState, new RequestHandler.Request(request, tracing));
         } catch (RuntimeException e) {
-            complete(stream, null, e);
+            complete(stream, tenant, null, e);
             return;
         }
         if (answer == null) {
-            complete(stream, null, new IllegalStateException("RequestHandler returned no response"));
+            complete(stream, tenant, null, new IllegalStateException("RequestHandler returned no response"));
             return;
         }
-        answer.subscribe().with(response -> complete(stream, response, null), failure -> complete(stream, null, failure));
+        answer.subscribe().with(response -> complete(stream, tenant, response, null),
+                failure -> complete(stream, tenant, null, failure));
     }
 
     /** Queues the answer to a request; any thread. */
-    private void complete(int stream, RequestHandler.Response reply, Throwable failure) {
+    private void complete(int stream, String tenant, RequestHandler.Response reply, Throwable failure) {
+        resources.admission().endRequest(tenant);
         Message response = reply == null ? null : reply.message();
         Message answer;
         if (failure != null) {
-            Throwable cause = unwrap(failure);
-            LOG.errorf(cause, "Request on stream %d failed", stream);
-            answer = new Error(ErrorCode.SERVER_ERROR, "Internal server error: " + describe(cause));
+            // the details stay in the log: clients see only an id to quote
+            String id = correlationId();
+            LOG.errorf(unwrap(failure), "Request on stream %d from %s failed [%s]", stream, socket.remoteAddress(), id);
+            answer = new Error(ErrorCode.SERVER_ERROR, "Internal server error (correlation id " + id + ")");
         } else if (response == null || !response.isResponse) {
-            LOG.errorf("RequestHandler answered stream %d with %s", stream, response);
-            answer = new Error(ErrorCode.SERVER_ERROR, "Internal server error: no response produced");
+            String id = correlationId();
+            LOG.errorf("RequestHandler answered stream %d with %s [%s]", stream, response, id);
+            answer = new Error(ErrorCode.SERVER_ERROR, "Internal server error (correlation id " + id + ")");
         } else {
             enqueue(new Outbound(stream, response, -1, true, reply.tracingId(), reply.warnings()));
             return;
@@ -510,9 +591,10 @@ final class CqlConnection {
                 LOG.warnf(e, "Dropping an event that cannot be encoded in protocol v%d", responseVersion);
                 return null;
             }
-            LOG.errorf(e, "Cannot encode the response to stream %d", item.streamId());
+            String id = correlationId();
+            LOG.errorf(e, "Cannot encode the response to stream %d [%s]", item.streamId(), id);
             return encoder.encode(response(responseVersion, item.streamId(),
-                    new Error(ErrorCode.SERVER_ERROR, "Internal server error: cannot encode response: " + e.getMessage())));
+                    new Error(ErrorCode.SERVER_ERROR, "Internal server error (correlation id " + id + ")")));
         }
     }
 
@@ -569,8 +651,16 @@ final class CqlConnection {
     }
 
     private void onClosed() {
+        if (closed) {
+            return;
+        }
         closed = true;
         closing = true;
+        cancelLoginTimer();
+        resources.admission().disconnect(address);
+        if (clientState != null) {
+            resources.admission().logout(clientState.tenant().tenantId());
+        }
         outbound.clear();
         envelopes.clear();
         cumulation = Unpooled.EMPTY_BUFFER;
@@ -596,8 +686,9 @@ final class CqlConnection {
         return cause;
     }
 
-    private static String describe(Throwable cause) {
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    /** A short id that ties a client's error to the log line with its details. */
+    private static String correlationId() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
     }
 
     private static String opcodeName(int opcode) {

@@ -36,6 +36,7 @@ import org.jboss.logging.Logger;
  */
 public final class CqlServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CqlServer.class);
+    private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, java.time.Duration.ofSeconds(10));
     private static final long TIMEOUT_SECONDS = 30;
     // Vert.x shares a random port among servers listening on the same negative port number
     private static final AtomicInteger SHARED_EPHEMERAL_KEYS = new AtomicInteger();
@@ -50,8 +51,9 @@ public final class CqlServer implements AutoCloseable {
             Authenticator authenticator, SchemaEvents schemaEvents) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.options = requireNonNull(options, "options is null");
-        this.resources = new ServerResources(options, new Codecs(options.maxFrameSize()), requestHandler,
-                authenticator, schemaEvents, ConcurrentHashMap.newKeySet());
+        this.resources = new ServerResources(options, new Codecs(options.maxFrameSize(), options.preAuthMaxFrameSize()),
+                requestHandler, authenticator, schemaEvents, ConcurrentHashMap.newKeySet(),
+                new Admission(options.frontDoor()));
     }
 
     /**
@@ -72,7 +74,9 @@ public final class CqlServer implements AutoCloseable {
                 .setHost(options.host())
                 .setPort(listenPort)
                 .setTcpNoDelay(true)
-                .setTcpKeepAlive(true);
+                .setTcpKeepAlive(true)
+                .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, options.frontDoor().idleTimeout().toMillis()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         AtomicInteger boundPort = new AtomicInteger(-1);
         Future<String> deployment = vertx.deployVerticle(
                 () -> new Listener(serverOptions, resources, boundPort),
@@ -159,7 +163,16 @@ public final class CqlServer implements AutoCloseable {
         }
 
         private void accept(NetSocket socket) {
-            CqlConnection connection = new CqlConnection(socket, context, resources);
+            String address = socket.remoteAddress() == null || socket.remoteAddress().hostAddress() == null
+                    ? "unknown" : socket.remoteAddress().hostAddress();
+            String refusal = resources.admission().tryConnect(address);
+            if (refusal != null) {
+                // refused before reading a byte: a flood of connections costs the server no buffers
+                REFUSALS.warn(() -> "Refusing CQL connections: " + refusal);
+                socket.close();
+                return;
+            }
+            CqlConnection connection = new CqlConnection(socket, context, resources, address);
             resources.connections().add(connection);
             connection.start();
         }

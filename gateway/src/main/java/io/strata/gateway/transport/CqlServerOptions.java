@@ -12,8 +12,10 @@ import static java.util.Objects.requireNonNull;
  * @param maxRequestsPerConnection the requests one connection may have in flight before the server
  *     stops reading from it (reading resumes once half of them have completed)
  * @param eventLoops how many event loops serve connections (each connection stays on one)
+ * @param frontDoor limits on connections, logins and per-tenant load (see {@link FrontDoor})
  */
-public record CqlServerOptions(String host, int port, int maxFrameSize, int maxRequestsPerConnection, int eventLoops) {
+public record CqlServerOptions(String host, int port, int maxFrameSize, int maxRequestsPerConnection, int eventLoops,
+        FrontDoor frontDoor) {
     public static final int DEFAULT_PORT = 9042;
     public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
     public static final int DEFAULT_MAX_REQUESTS_PER_CONNECTION = 2048;
@@ -23,6 +25,7 @@ public record CqlServerOptions(String host, int port, int maxFrameSize, int maxR
 
     public CqlServerOptions {
         requireNonNull(host, "host is null");
+        requireNonNull(frontDoor, "frontDoor is null");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be within [0, 65535]: " + port);
         }
@@ -38,29 +41,43 @@ public record CqlServerOptions(String host, int port, int maxFrameSize, int maxR
         }
     }
 
+    /** The frame body limit before authentication: the front door's, unless the general limit is lower. */
+    int preAuthMaxFrameSize() {
+        return Math.min(maxFrameSize, frontDoor.preAuthMaxFrameSize());
+    }
+
+    /** With the default {@link FrontDoor}. */
+    public CqlServerOptions(String host, int port, int maxFrameSize, int maxRequestsPerConnection, int eventLoops) {
+        this(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops, FrontDoor.defaults());
+    }
+
     /** All interfaces, port 9042, 16 MiB frames, 2048 requests in flight, one event loop per CPU. */
     public static CqlServerOptions defaults() {
         return new CqlServerOptions("0.0.0.0", DEFAULT_PORT, DEFAULT_MAX_FRAME_SIZE,
-                DEFAULT_MAX_REQUESTS_PER_CONNECTION, Runtime.getRuntime().availableProcessors());
+                DEFAULT_MAX_REQUESTS_PER_CONNECTION, Runtime.getRuntime().availableProcessors(), FrontDoor.defaults());
     }
 
     public CqlServerOptions withHost(String host) {
-        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops);
+        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops, frontDoor);
     }
 
     public CqlServerOptions withPort(int port) {
-        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops);
+        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops, frontDoor);
     }
 
     public CqlServerOptions withMaxFrameSize(int maxFrameSize) {
-        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops);
+        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops, frontDoor);
     }
 
     public CqlServerOptions withMaxRequestsPerConnection(int maxRequestsPerConnection) {
-        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops);
+        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops, frontDoor);
     }
 
     public CqlServerOptions withEventLoops(int eventLoops) {
-        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops);
+        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops, frontDoor);
+    }
+
+    public CqlServerOptions withFrontDoor(FrontDoor frontDoor) {
+        return new CqlServerOptions(host, port, maxFrameSize, maxRequestsPerConnection, eventLoops, frontDoor);
     }
 }

@@ -15,10 +15,15 @@ final class FrameReader {
     static final int HEADER_LENGTH = 9;
     private static final int OBSOLETE_HEADER_LENGTH = 8;
 
-    private final int maxBodyLength;
+    private int maxBodyLength;
     private int bytesWanted;
 
     FrameReader(int maxBodyLength) {
+        this.maxBodyLength = maxBodyLength;
+    }
+
+    /** Changes the body size limit (raised once the connection authenticates). */
+    void limit(int maxBodyLength) {
         this.maxBodyLength = maxBodyLength;
     }
 

@@ -24,10 +24,20 @@ record SaslPlain(String username, String password) {
         requireNonNull(password, "password is null");
     }
 
-    /**
-     * @throws AuthenticationException if the token is not a PLAIN response with a non-empty password
-     */
+    /** Parses without length limits beyond the frame's (tests and tools). */
     static SaslPlain parse(ByteBuffer token) throws AuthenticationException {
+        return parse(token, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Parses the response, measuring the username and password in bytes before decoding either, so oversized
+     * credentials cost no decoding work.
+     *
+     * @throws AuthenticationException if the token is not a PLAIN response with a non-empty password, or a part
+     *     is longer than its limit
+     */
+    static SaslPlain parse(ByteBuffer token, int maxUsernameBytes, int maxPasswordBytes)
+            throws AuthenticationException {
         if (token == null) {
             throw new AuthenticationException("Authentication token is missing: expected SASL PLAIN credentials");
         }
@@ -51,6 +61,14 @@ record SaslPlain(String username, String password) {
         if (firstNul < 0) {
             throw new AuthenticationException(
                     "Malformed SASL PLAIN credentials: expected [authzid] NUL username NUL password");
+        }
+        if (secondNul - firstNul - 1 > maxUsernameBytes) {
+            throw new AuthenticationException("Username is longer than " + maxUsernameBytes
+                    + " bytes; with a token as the password the username is informational: send e.g. 'token'");
+        }
+        if (end - secondNul - 1 > maxPasswordBytes) {
+            throw new AuthenticationException("Password is longer than " + maxPasswordBytes
+                    + " bytes, the longest token this server accepts");
         }
         String username = utf8(bytes, firstNul + 1, secondNul);
         String password = utf8(bytes, secondNul + 1, end);

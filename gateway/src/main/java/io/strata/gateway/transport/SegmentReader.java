@@ -21,7 +21,8 @@ import java.util.Queue;
  */
 final class SegmentReader {
     private final SegmentCodec<ByteBuf> codec;
-    private final int maxBodyLength;
+    private int maxBodyLength;
+    private int maxPayloadLength = Integer.MAX_VALUE;
     private final int headerLength;
 
     private SegmentCodec.Header header;
@@ -33,6 +34,15 @@ final class SegmentReader {
         this.codec = codec;
         this.maxBodyLength = maxBodyLength;
         this.headerLength = codec.headerLength() + SegmentCodec.CRC24_LENGTH;
+    }
+
+    /**
+     * Changes the limits: the envelope body size, and the segment payload size, compressed or inflated (before
+     * authentication both are small, so an unauthenticated client cannot make the server buffer or inflate more).
+     */
+    void limit(int maxBodyLength, int maxPayloadLength) {
+        this.maxBodyLength = maxBodyLength;
+        this.maxPayloadLength = maxPayloadLength;
     }
 
     /**
@@ -52,6 +62,12 @@ final class SegmentReader {
                 header = codec.decodeHeader(in.slice(in.readerIndex(), headerLength));
             } catch (CrcMismatchException e) {
                 throw new ProtocolViolation(0, "Segment header checksum mismatch: " + e.getMessage());
+            }
+            int largest = Math.max(header.payloadLength, header.uncompressedPayloadLength);
+            if (largest > maxPayloadLength) {
+                throw new ProtocolViolation(0, "Segment payload of " + largest + " bytes exceeds this connection's "
+                        + "limit of " + maxPayloadLength + " bytes (before authentication only small requests are "
+                        + "accepted)");
             }
         }
         int segmentLength = headerLength + header.payloadLength + SegmentCodec.CRC32_LENGTH;

@@ -18,7 +18,8 @@ record ServerResources(
         RequestHandler requestHandler,
         Authenticator authenticator,
         SchemaEvents schemaEvents,
-        Set<CqlConnection> connections) {
+        Set<CqlConnection> connections,
+        Admission admission) {
     ServerResources {
         requireNonNull(options, "options is null");
         requireNonNull(codecs, "codecs is null");
@@ -26,5 +27,6 @@ record ServerResources(
         requireNonNull(authenticator, "authenticator is null");
         requireNonNull(schemaEvents, "schemaEvents is null");
         requireNonNull(connections, "connections is null");
+        requireNonNull(admission, "admission is null");
     }
 }

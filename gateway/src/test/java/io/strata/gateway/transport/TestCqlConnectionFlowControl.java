@@ -60,9 +60,10 @@ final class TestCqlConnectionFlowControl {
     void readingPausesWhileTheWriteQueueIsFullAndResumesOnDrain() throws Exception {
         context = vertx.getOrCreateContext();
         ServerResources resources = new ServerResources(CqlServerOptions.defaults(), new Codecs(1 << 20), handler,
-                new FakeAuthenticator(), new RecordingSchemaEvents(), ConcurrentHashMap.newKeySet());
+                new FakeAuthenticator(), new RecordingSchemaEvents(), ConcurrentHashMap.newKeySet(),
+                new Admission(FrontDoor.defaults()));
         onLoop(() -> {
-            connection = new CqlConnection(socket.proxy(), context, resources);
+            connection = new CqlConnection(socket.proxy(), context, resources, "127.0.0.1");
             connection.start();
         });
         feed(request(0, new Startup(Map.of(Startup.CQL_VERSION_KEY, RawCqlClient.CQL))));

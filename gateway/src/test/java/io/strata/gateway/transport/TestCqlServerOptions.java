@@ -65,6 +65,7 @@ final class TestCqlServerOptions {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(CqlConfig.class)
                 .withConverter(MemorySize.class, 100, new MemorySizeConverter())
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(new MapBackedConfigSource("test", properties) {})
                 .build();
         return config.getConfigMapping(CqlConfig.class);

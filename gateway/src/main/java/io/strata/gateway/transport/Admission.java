@@ -1,0 +1,88 @@
+package io.strata.gateway.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Counts what clients hold of one gateway, against the {@link FrontDoor} limits: open connections in total and per
+ * source address, authenticated connections per tenant, and requests in flight per tenant. Every {@code try*}
+ * that returns true must be matched by exactly one {@code release*}; counts never go negative and entries of
+ * addresses and tenants holding nothing are removed, so the maps stay as small as the set of current holders.
+ *
+ * <p>Thread-safe and lock-free: connections on every event loop and request completions on any thread use it.
+ */
+final class Admission {
+    private final FrontDoor limits;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final ConcurrentHashMap<String, AtomicInteger> byAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> byTenant = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    Admission(FrontDoor limits) {
+        this.limits = requireNonNull(limits, "limits is null");
+    }
+
+    /** Why a connection was not admitted, for the log; null when it was. */
+    String tryConnect(String address) {
+        if (connections.incrementAndGet() > limits.maxConnections()) {
+            connections.decrementAndGet();
+            return "the gateway has " + limits.maxConnections() + " connections open (strata.cql.max-connections)";
+        }
+        if (!tryAcquire(byAddress, address, limits.maxConnectionsPerAddress())) {
+            connections.decrementAndGet();
+            return address + " has " + limits.maxConnectionsPerAddress()
+                    + " connections open (strata.cql.max-connections-per-address)";
+        }
+        return null;
+    }
+
+    void disconnect(String address) {
+        release(byAddress, address);
+        connections.decrementAndGet();
+    }
+
+    boolean tryLogin(String tenant) {
+        return tryAcquire(byTenant, tenant, limits.maxConnectionsPerTenant());
+    }
+
+    void logout(String tenant) {
+        release(byTenant, tenant);
+    }
+
+    boolean tryStartRequest(String tenant) {
+        return tryAcquire(inFlight, tenant, limits.maxInFlightPerTenant());
+    }
+
+    void endRequest(String tenant) {
+        release(inFlight, tenant);
+    }
+
+    int connections() {
+        return connections.get();
+    }
+
+    int inFlight(String tenant) {
+        AtomicInteger n = inFlight.get(tenant);
+        return n == null ? 0 : n.get();
+    }
+
+    private static boolean tryAcquire(ConcurrentHashMap<String, AtomicInteger> counts, String key, int max) {
+        boolean[] admitted = new boolean[1];
+        // compute keeps the check and the increment atomic with the removal in release
+        counts.compute(key, (k, n) -> {
+            AtomicInteger c = n == null ? new AtomicInteger() : n;
+            if (c.get() < max) {
+                c.incrementAndGet();
+                admitted[0] = true;
+            }
+            return c.get() == 0 ? null : c;
+        });
+        return admitted[0];
+    }
+
+    private static void release(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
+        counts.computeIfPresent(key, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+}
