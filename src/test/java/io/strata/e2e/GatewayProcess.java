@@ -25,6 +25,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Map<String, String> extraConfig;
     private final int cqlPort;
     private final Path log;
+    private final List<String> jvmArgs = new ArrayList<>();
     private Process process;
 
     public GatewayProcess(Path dataDir, Map<String, String> extraConfig) {
@@ -58,6 +59,22 @@ public final class GatewayProcess implements AutoCloseable {
         return cqlPort;
     }
 
+    /** JVM options for the next {@link #start()}; a {@code -Xmx} here replaces the default 1 GiB heap. */
+    public GatewayProcess jvm(String... args) {
+        jvmArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /** The file the gateway logs to. */
+    public Path logFile() {
+        return log;
+    }
+
+    /** The running gateway's process id (for jcmd). */
+    public long pid() {
+        return process.pid();
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -65,7 +82,10 @@ public final class GatewayProcess implements AutoCloseable {
     public GatewayProcess start() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx1g");
+        if (jvmArgs.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
+            cmd.add("-Xmx1g");
+        }
+        cmd.addAll(jvmArgs);
         cmd.add("-Dstrata.cql.host=127.0.0.1");
         cmd.add("-Dstrata.cql.port=" + cqlPort);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
