@@ -88,6 +88,9 @@ public final class RemoteJwks implements IssuerKeys {
         jwks.setSimpleHttpGet(get);
         jwks.setDefaultCacheDuration(cacheDuration.getSeconds());
         jwks.setRetainCacheOnErrorDuration(RETAIN_ON_ERROR.toMillis());
+        // the forced-refresh rate limit is ours (by the injected clock); jose4j's own 300 ms one would hide a
+        // key rotated in just after the set was first fetched
+        jwks.setRefreshReprieveThreshold(0);
         return new RemoteJwks(url, jwks, minRefreshInterval, clock);
     }
 
