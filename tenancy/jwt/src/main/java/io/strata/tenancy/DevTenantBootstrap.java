@@ -17,10 +17,11 @@ import org.jboss.logging.Logger;
  * subject {@value #DEV_SUBJECT}, in {@code <data>/dev-token} (mode 0600 where POSIX).
  *
  * <p>Idempotent across restarts: an existing token is kept as long as it verifies with the current keys
- * and settings, names the dev tenant and stays valid for at least {@link #RENEW_BEFORE}; otherwise (missing,
- * expired, expiring soon, signed by a replaced key, wrong issuer, unreadable) a new one valid for
- * {@link #TOKEN_LIFETIME} replaces it. A developer's copy of the token therefore keeps working until the
- * keys change or it nears its expiry.
+ * and settings (including the maximum token lifetime), names the dev tenant and stays valid for at least
+ * {@link #renewBefore()}; otherwise (missing, expired, expiring soon, signed by a replaced key, wrong issuer
+ * or audience, longer-lived than now allowed, unreadable) a new one valid for {@link #tokenLifetime()}
+ * replaces it. A developer's copy of the token therefore keeps working until the keys change or it nears
+ * its expiry, at most the maximum token lifetime (30 days by default).
  *
  * <p>Not thread-safe with respect to the file system: run it once at startup, by one process per data
  * directory.

@@ -159,7 +159,7 @@ public final class TokenTool {
             settings = settings.withAudience(options.get("audience"));
         }
         if (options.containsKey("max-lifetime")) {
-            Duration max = parseTtl(options.get("max-lifetime"));
+            Duration max = parseDuration(options.get("max-lifetime"), "--max-lifetime");
             try {
                 settings = settings.withMaxTokenLifetime(max);
             } catch (IllegalArgumentException e) {
@@ -171,6 +171,10 @@ public final class TokenTool {
 
     /** Parses {@code <n>s|m|h|d} or an ISO-8601 duration. */
     static Duration parseTtl(String text) {
+        return parseDuration(text, "--ttl");
+    }
+
+    private static Duration parseDuration(String text, String option) {
         Matcher matcher = SHORT_DURATION.matcher(text);
         if (matcher.matches()) {
             long amount = Long.parseLong(matcher.group(1));
@@ -184,9 +188,9 @@ public final class TokenTool {
         try {
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new UsageException("invalid --ttl '" + text + "': use e.g. 3600s, 90m, 12h, 30d or P30D");
+            throw new UsageException("invalid " + option + " '" + text + "': use e.g. 3600s, 90m, 12h, 30d or P30D");
         } catch (ArithmeticException e) {
-            throw new UsageException("invalid --ttl '" + text + "': too long");
+            throw new UsageException("invalid " + option + " '" + text + "': too long");
         }
     }
 
