@@ -11,9 +11,13 @@ import jakarta.enterprise.inject.Instance;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.tenancy.Authenticator;
 import io.strata.tenancy.DevTenantBootstrap;
+import io.strata.tenancy.IssuerKeys;
 import io.strata.tenancy.JwtAuthenticator;
+import io.strata.tenancy.RemoteJwks;
 import io.strata.tenancy.SigningKeys;
+import io.strata.tenancy.TokenLimits;
 import io.strata.tenancy.TokenSettings;
+import io.strata.tenancy.TrustedIssuer;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -23,7 +27,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -76,27 +83,75 @@ public class ServiceProducers {
     Authenticator authenticator(AuthConfig auth, StorageConfig storage, NodeConfig node, Clock clock,
             @ConfigProperty(name = "strata.cql.host", defaultValue = "0.0.0.0") String host,
             @ConfigProperty(name = "strata.cql.port", defaultValue = "9042") int port) {
-        TokenSettings settings = TokenSettings.defaults().withIssuer(auth.issuer());
-        if (auth.audience().isPresent()) {
-            settings = settings.withAudience(auth.audience().get());
-        }
         Path data = storage.local().path().toAbsolutePath().normalize();
+        return buildAuthenticator(auth, data, advertised(host).getHostAddress(), port, node.datacenter(), clock);
+    }
+
+    /**
+     * Assembles the trusted issuers of {@code auth}: Strata's own (key pair, creating the dev tenant's token
+     * if asked, or a PEM public key) and every {@code strata.auth.issuers.<name>}.
+     *
+     * @throws IllegalArgumentException on a configuration that cannot work (named by its key)
+     * @throws UncheckedIOException if key files cannot be read or written
+     */
+    static JwtAuthenticator buildAuthenticator(AuthConfig auth, Path data, String host, int port, String datacenter,
+            Clock clock) {
+        TokenLimits limits = new TokenLimits(auth.clockSkew(), auth.maxTokenLifetime());
+        TokenSettings settings = new TokenSettings(auth.issuer(), auth.audience(), limits);
+        List<TrustedIssuer> issuers = new ArrayList<>();
         try {
-            SigningKeys keys;
-            if (auth.publicKey().isPresent()) {
-                keys = SigningKeys.verifyOnly(auth.publicKey().get());
-            } else if (auth.devTenant()) {
-                DevTenantBootstrap.Result dev = new DevTenantBootstrap(data, settings, clock)
-                        .ensure(advertised(host).getHostAddress(), port, node.datacenter());
-                LOG.info(dev.message());
-                keys = dev.keys();
-            } else {
-                keys = SigningKeys.loadOrGenerate(auth.keysPath().orElse(data.resolve(DevTenantBootstrap.KEYS_DIR)));
+            if (auth.ownIssuer()) {
+                SigningKeys keys;
+                if (auth.publicKey().isPresent()) {
+                    keys = SigningKeys.verifyOnly(auth.publicKey().get());
+                } else if (auth.devTenant()) {
+                    DevTenantBootstrap.Result dev = new DevTenantBootstrap(data, settings, clock)
+                            .ensure(host, port, datacenter);
+                    LOG.info(dev.message());
+                    keys = dev.keys();
+                } else {
+                    keys = SigningKeys.loadOrGenerate(auth.keysPath().orElse(data.resolve(DevTenantBootstrap.KEYS_DIR)));
+                }
+                issuers.add(TrustedIssuer.own(settings, keys));
             }
-            return new JwtAuthenticator(keys, settings, clock);
+            for (Map.Entry<String, AuthConfig.Issuer> entry : new TreeMap<>(auth.issuers()).entrySet()) {
+                issuers.add(externalIssuer(entry.getKey(), entry.getValue(), auth.audience(), clock));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up token authentication: " + e.getMessage(), e);
         }
+        if (issuers.isEmpty()) {
+            throw new IllegalArgumentException("no trusted token issuer: strata.auth.own-issuer is false and no"
+                    + " strata.auth.issuers.<name>.issuer is configured");
+        }
+        for (TrustedIssuer issuer : issuers) {
+            LOG.infof("Accepting tokens from issuer '%s' (%s) for audience '%s', keys %s", issuer.issuer(),
+                    issuer.name(), issuer.audience(), describe(issuer.keys()));
+        }
+        return new JwtAuthenticator(issuers, limits, clock);
+    }
+
+    private static TrustedIssuer externalIssuer(String name, AuthConfig.Issuer config, String defaultAudience,
+            Clock clock) throws IOException {
+        String prefix = "strata.auth.issuers." + name;
+        if (config.jwksUrl().isPresent() == config.publicKey().isPresent()) {
+            throw new IllegalArgumentException("set exactly one of " + prefix + ".jwks-url and " + prefix + ".public-key");
+        }
+        IssuerKeys keys;
+        try {
+            keys = config.jwksUrl().isPresent()
+                    ? RemoteJwks.of(config.jwksUrl().get(), config.jwksCacheDuration(), config.jwksMinRefreshInterval(),
+                            clock)
+                    : IssuerKeys.of(SigningKeys.verifyOnly(config.publicKey().get()));
+            return new TrustedIssuer(name, config.issuer(), config.audience().orElse(defaultAudience), keys);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(IssuerKeys keys) {
+        // IssuerKeys is sealed: these are the only two shapes
+        return keys instanceof IssuerKeys.Fixed fixed ? fixed.keys().toString() : "JWKS " + ((RemoteJwks) keys).url();
     }
 
     /** The address drivers are told to use: the bound one, or loopback when bound to every interface. */

@@ -17,10 +17,11 @@ import org.jboss.logging.Logger;
  * subject {@value #DEV_SUBJECT}, in {@code <data>/dev-token} (mode 0600 where POSIX).
  *
  * <p>Idempotent across restarts: an existing token is kept as long as it verifies with the current keys
- * and settings, names the dev tenant and stays valid for at least {@link #RENEW_BEFORE}; otherwise (missing,
- * expired, expiring soon, signed by a replaced key, wrong issuer, unreadable) a new one valid for
- * {@link #TOKEN_LIFETIME} replaces it. A developer's copy of the token therefore keeps working until the
- * keys change or it nears its expiry.
+ * and settings (including the maximum token lifetime), names the dev tenant and stays valid for at least
+ * {@link #renewBefore()}; otherwise (missing, expired, expiring soon, signed by a replaced key, wrong issuer
+ * or audience, longer-lived than now allowed, unreadable) a new one valid for {@link #tokenLifetime()}
+ * replaces it. A developer's copy of the token therefore keeps working until the keys change or it nears
+ * its expiry, at most the maximum token lifetime (30 days by default).
  *
  * <p>Not thread-safe with respect to the file system: run it once at startup, by one process per data
  * directory.
@@ -28,9 +29,15 @@ import org.jboss.logging.Logger;
 public final class DevTenantBootstrap {
     public static final String DEV_TENANT = "dev";
     public static final String DEV_SUBJECT = "dev";
-    /** Lifetime of a minted dev token: long enough not to interrupt local work, short enough to rotate. */
-    public static final Duration TOKEN_LIFETIME = Duration.ofDays(365);
-    /** An existing dev token closer than this to its expiry is replaced at startup. */
+    /**
+     * Lifetime of a minted dev token: the default maximum token lifetime, so it is accepted; shortened to
+     * the configured maximum when that is lower ({@link #tokenLifetime}).
+     */
+    public static final Duration TOKEN_LIFETIME = TokenLimits.DEFAULT_MAX_TOKEN_LIFETIME;
+    /**
+     * An existing dev token closer than this to its expiry is replaced at startup; a quarter of the
+     * lifetime when that is shorter ({@link #renewBefore}).
+     */
     public static final Duration RENEW_BEFORE = Duration.ofDays(7);
     public static final String KEYS_DIR = "keys";
     public static final String TOKEN_FILE = "dev-token";
@@ -99,7 +106,7 @@ public final class DevTenantBootstrap {
         JwtAuthenticator.VerifiedToken verified;
         boolean minted = existing == null;
         if (minted) {
-            token = new TokenIssuer(keys, settings, clock).mint(DEV_TENANT, DEV_SUBJECT, TOKEN_LIFETIME);
+            token = new TokenIssuer(keys, settings, clock).mint(DEV_TENANT, DEV_SUBJECT, tokenLifetime());
             try {
                 verified = authenticator.verify(token);
             } catch (AuthenticationException e) {
@@ -116,6 +123,18 @@ public final class DevTenantBootstrap {
                 message(tokenFile, verified.expiresAt(), host, port, localDatacenter));
     }
 
+    /** @return the lifetime minted dev tokens get: {@link #TOKEN_LIFETIME}, capped at the maximum lifetime */
+    Duration tokenLifetime() {
+        Duration max = settings.maxTokenLifetime();
+        return TOKEN_LIFETIME.compareTo(max) <= 0 ? TOKEN_LIFETIME : max;
+    }
+
+    /** @return how close to its expiry a dev token is replaced: {@link #RENEW_BEFORE} or a quarter lifetime */
+    Duration renewBefore() {
+        Duration quarter = tokenLifetime().dividedBy(4);
+        return RENEW_BEFORE.compareTo(quarter) <= 0 ? RENEW_BEFORE : quarter;
+    }
+
     private JwtAuthenticator.VerifiedToken reusable(JwtAuthenticator authenticator, Path tokenFile)
             throws IOException {
         if (!Files.isRegularFile(tokenFile)) {
@@ -128,7 +147,7 @@ public final class DevTenantBootstrap {
                         DEV_TENANT);
                 return null;
             }
-            if (verified.expiresAt().isBefore(clock.instant().plus(RENEW_BEFORE))) {
+            if (verified.expiresAt().isBefore(clock.instant().plus(renewBefore()))) {
                 LOG.infof("Replacing %s: it expires at %s", tokenFile, verified.expiresAt());
                 return null;
             }

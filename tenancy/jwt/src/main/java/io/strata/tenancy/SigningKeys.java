@@ -2,14 +2,13 @@ package io.strata.tenancy;
 
 import static java.util.Objects.requireNonNull;
 
-import io.smallrye.jwt.KeyFormat;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -26,8 +25,11 @@ import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.VerificationJwkSelector;
+import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.HashUtil;
 import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * The keys tokens are signed and verified with. Three shapes:
@@ -54,6 +56,7 @@ public final class SigningKeys {
     private final Optional<PrivateKey> privateKey;
     private final Optional<PublicKey> publicKey;
     private final Optional<String> jwks;
+    private final List<JsonWebKey> jwksKeys;
     private final Set<SignatureAlgorithm> algorithms;
     private final Optional<String> keyId;
     private final String description;
@@ -68,6 +71,7 @@ public final class SigningKeys {
         this.privateKey = privateKey;
         this.publicKey = publicKey;
         this.jwks = jwks;
+        this.jwksKeys = jwks.map(SigningKeys::parseJwks).orElse(List.of());
         this.algorithms = Set.copyOf(algorithms);
         this.keyId = keyId;
         this.description = description;
@@ -221,15 +225,26 @@ public final class SigningKeys {
         return algorithms.iterator().next();
     }
 
-    /** Points SmallRye JWT at these keys and permits only their algorithms. */
-    void configure(JWTAuthContextInfo info) {
+    /**
+     * The key that verifies {@code jws}: the single public key whatever the token's {@code kid} (an
+     * external issuer's tokens may name their key differently), or the JWKS key its {@code kid} and
+     * {@code alg} select.
+     *
+     * @throws UnresolvableKeyException if no key of a JWKS matches
+     */
+    Key verificationKey(JsonWebSignature jws) throws UnresolvableKeyException {
         if (publicKey.isPresent()) {
-            info.setPublicVerificationKey(publicKey.get());
-        } else {
-            info.setPublicKeyContent(jwks.orElseThrow());
-            info.setKeyFormat(KeyFormat.JWK);
+            return publicKey.get();
         }
-        info.setSignatureAlgorithm(EnumSet.copyOf(algorithms));
+        try {
+            JsonWebKey selected = new VerificationJwkSelector().selectWithVerifySignatureDisambiguate(jws, jwksKeys);
+            if (selected != null) {
+                return selected.getKey();
+            }
+        } catch (JoseException e) {
+            throw new UnresolvableKeyException("cannot select a key of " + description + ": " + e.getMessage(), e);
+        }
+        throw new UnresolvableKeyException("no key of " + description + " matches");
     }
 
     private static SigningKeys ofPair(PrivateKey privateKey, PublicKey publicKey, String description) {
@@ -291,6 +306,14 @@ public final class SigningKeys {
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM cannot generate EC P-256 keys", e);
+        }
+    }
+
+    private static List<JsonWebKey> parseJwks(String json) {
+        try {
+            return List.copyOf(new JsonWebKeySet(json).getJsonWebKeys());
+        } catch (JoseException e) {
+            throw new IllegalArgumentException("not a JSON Web Key Set: " + e.getMessage(), e);
         }
     }
 

@@ -11,9 +11,10 @@ import java.time.Instant;
 
 /**
  * Mints Strata tokens: compact JWS (ES256 for generated keys, RS256 for an operator's RSA key) whose
- * claims are {@code iss} (from {@link TokenSettings}), optional {@code aud}, {@code sub} (the principal),
+ * claims are {@code iss} and {@code aud} (from {@link TokenSettings}), {@code sub} (the principal),
  * {@code tenant}, {@code iat}, {@code exp} and a random {@code jti}; the header carries the key's
- * thumbprint as {@code kid}. Times come from the injected {@link Clock}.
+ * thumbprint as {@code kid}. Times come from the injected {@link Clock}; the lifetime is at most the
+ * settings' {@link TokenSettings#maxTokenLifetime()}, so every minted token is one the verifier accepts.
  *
  * <p>Minting goes through SmallRye JWT's builder, which consults MicroProfile Config for
  * {@code smallrye.jwt.new-token.*} defaults; every claim those defaults could supply is set explicitly
@@ -22,8 +23,6 @@ import java.time.Instant;
  * <p>Thread-safe: holds only immutable state.
  */
 public final class TokenIssuer {
-    /** The longest lifetime a token may be minted with. */
-    public static final Duration MAX_LIFETIME = Duration.ofDays(3650);
     /** The claim naming the tenant. */
     public static final String TENANT_CLAIM = "tenant";
 
@@ -44,7 +43,8 @@ public final class TokenIssuer {
     /**
      * @param tenant a valid tenant name (see {@link TenantNames})
      * @param subject the principal within the tenant, non-blank
-     * @param lifetime how long the token is valid, positive and at most {@link #MAX_LIFETIME}; whole seconds
+     * @param lifetime how long the token is valid, at least 1 second and at most the settings' maximum token
+     *     lifetime; whole seconds
      * @return the signed compact JWT
      * @throws IllegalArgumentException on an invalid tenant, subject or lifetime
      */
@@ -55,17 +55,17 @@ public final class TokenIssuer {
         if (subject.isBlank()) {
             throw new IllegalArgumentException("subject is blank");
         }
-        if (lifetime.getSeconds() < 1 || lifetime.compareTo(MAX_LIFETIME) > 0) {
-            throw new IllegalArgumentException("lifetime must be between 1 second and " + MAX_LIFETIME.toDays()
-                    + " days: " + lifetime);
+        if (lifetime.getSeconds() < 1 || lifetime.compareTo(settings.maxTokenLifetime()) > 0) {
+            throw new IllegalArgumentException("lifetime must be between 1 second and the maximum token lifetime of "
+                    + TokenLimits.human(settings.maxTokenLifetime()) + " (strata.auth.max-token-lifetime): " + lifetime);
         }
         long issuedAt = Instant.now(clock).getEpochSecond();
         JwtClaimsBuilder claims = Jwt.issuer(settings.issuer())
                 .subject(subject)
+                .audience(settings.audience())
                 .claim(TENANT_CLAIM, tenant)
                 .issuedAt(issuedAt)
                 .expiresAt(issuedAt + lifetime.getSeconds());
-        settings.audience().ifPresent(claims::audience);
         return claims.jws()
                 .keyId(keys.keyId().orElseThrow())
                 .algorithm(keys.signingAlgorithm())

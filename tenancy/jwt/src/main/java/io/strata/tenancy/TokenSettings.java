@@ -3,50 +3,67 @@ package io.strata.tenancy;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
- * What a Strata token must say to be accepted, shared by the minting side ({@link TokenIssuer}) and the
- * verifying side ({@link JwtAuthenticator}) so the two cannot drift apart.
+ * What Strata's own tokens say and the limits they obey, shared by the minting side ({@link TokenIssuer},
+ * {@link DevTenantBootstrap}, {@link TokenTool}) and the verifying side ({@link JwtAuthenticator}) so the two
+ * cannot drift apart.
  *
- * @param issuer the {@code iss} every token must carry (minted tokens carry it)
- * @param audience if present, the {@code aud} every token must contain (minted tokens carry it)
- * @param clockSkew tolerance applied to {@code exp} and {@code nbf} for clocks that disagree with an
- *     external issuer; zero means an expiry is honoured to the second
+ * @param issuer the {@code iss} Strata's own tokens carry and must carry
+ * @param audience the {@code aud} Strata's own tokens carry and must contain; mandatory, so a token minted
+ *     for another service that trusts the same issuer is not accepted here
+ * @param limits the time limits (skew, maximum lifetime) every token obeys
  */
-public record TokenSettings(String issuer, Optional<String> audience, Duration clockSkew) {
+public record TokenSettings(String issuer, String audience, TokenLimits limits) {
     /** The issuer Strata's own tokens carry unless configured otherwise. */
     public static final String DEFAULT_ISSUER = "strata";
+    /** The audience Strata's tokens carry unless configured otherwise. */
+    public static final String DEFAULT_AUDIENCE = "strata";
 
     public TokenSettings {
         requireNonNull(issuer, "issuer is null");
         requireNonNull(audience, "audience is null");
-        requireNonNull(clockSkew, "clockSkew is null");
+        requireNonNull(limits, "limits is null");
         if (issuer.isBlank()) {
             throw new IllegalArgumentException("issuer is blank");
         }
-        if (audience.isPresent() && audience.get().isBlank()) {
+        if (audience.isBlank()) {
             throw new IllegalArgumentException("audience is blank");
-        }
-        if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("clockSkew must be between 0 and 1 hour: " + clockSkew);
         }
     }
 
-    /** Issuer {@value #DEFAULT_ISSUER}, no audience, no clock skew. */
+    /** Issuer and audience {@value #DEFAULT_ISSUER}, {@link TokenLimits#defaults()}. */
     public static TokenSettings defaults() {
-        return new TokenSettings(DEFAULT_ISSUER, Optional.empty(), Duration.ZERO);
+        return new TokenSettings(DEFAULT_ISSUER, DEFAULT_AUDIENCE, TokenLimits.defaults());
     }
 
     public TokenSettings withIssuer(String newIssuer) {
-        return new TokenSettings(newIssuer, audience, clockSkew);
+        return new TokenSettings(newIssuer, audience, limits);
     }
 
     public TokenSettings withAudience(String newAudience) {
-        return new TokenSettings(issuer, Optional.of(newAudience), clockSkew);
+        return new TokenSettings(issuer, newAudience, limits);
+    }
+
+    public TokenSettings withLimits(TokenLimits newLimits) {
+        return new TokenSettings(issuer, audience, newLimits);
     }
 
     public TokenSettings withClockSkew(Duration newClockSkew) {
-        return new TokenSettings(issuer, audience, newClockSkew);
+        return withLimits(limits.withClockSkew(newClockSkew));
+    }
+
+    public TokenSettings withMaxTokenLifetime(Duration newMaxTokenLifetime) {
+        return withLimits(limits.withMaxTokenLifetime(newMaxTokenLifetime));
+    }
+
+    /** @return {@code limits().clockSkew()} */
+    public Duration clockSkew() {
+        return limits.clockSkew();
+    }
+
+    /** @return {@code limits().maxTokenLifetime()} */
+    public Duration maxTokenLifetime() {
+        return limits.maxTokenLifetime();
     }
 }

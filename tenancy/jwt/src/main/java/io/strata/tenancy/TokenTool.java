@@ -21,30 +21,38 @@ import java.util.regex.Pattern;
 /**
  * Operator command line for tokens. Commands:
  * <pre>
- *   mint   --keys DIR --tenant T --subject S --ttl 30d [--issuer I] [--audience A]   prints a token
+ *   mint   --keys DIR --tenant T --subject S --ttl 30d [--issuer I] [--audience A] [--max-lifetime 30d]
+ *                                                                                   prints a token
  *   verify (--keys DIR | --public-key PEM | --jwks FILE) (--token T | --token-file F)
- *          [--issuer I] [--audience A]                                              prints tenant, principal, expiry
+ *          [--issuer I] [--audience A] [--max-lifetime 30d]                         prints tenant, principal, expiry
  *   keygen --keys DIR                                                               creates a key pair if absent
  *   jwks   --keys DIR                                                               prints the public key as JWKS
  * </pre>
  * Only the requested output goes to stdout (so {@code TOKEN=$(... mint ...)} works); diagnostics go to
  * stderr. Exit status: 0 success, 1 failure (bad key files, refused token), 2 usage error.
- * {@code --ttl} takes {@code <n>s|m|h|d} or an ISO-8601 duration ({@code P30D}).
+ * {@code --ttl} and {@code --max-lifetime} take {@code <n>s|m|h|d} or an ISO-8601 duration ({@code P30D});
+ * {@code --max-lifetime} (default 30d) must match the servers' {@code strata.auth.max-token-lifetime}, and a
+ * {@code --ttl} beyond it is refused, since servers would refuse the token. Issuer and audience default to
+ * {@value TokenSettings#DEFAULT_ISSUER} like the server's.
  */
 public final class TokenTool {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([smhd])");
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "mint", Set.of("keys", "tenant", "subject", "ttl", "issuer", "audience"),
-            "verify", Set.of("keys", "public-key", "jwks", "token", "token-file", "issuer", "audience"),
+            "mint", Set.of("keys", "tenant", "subject", "ttl", "issuer", "audience", "max-lifetime"),
+            "verify", Set.of("keys", "public-key", "jwks", "token", "token-file", "issuer", "audience", "max-lifetime"),
             "keygen", Set.of("keys"),
             "jwks", Set.of("keys"));
     private static final String USAGE = String.join("\n",
             "usage: TokenTool <command> [options]",
-            "  mint   --keys DIR --tenant T --subject S --ttl 30d [--issuer I] [--audience A]",
-            "  verify (--keys DIR | --public-key PEM | --jwks FILE) (--token T | --token-file F) [--issuer I] [--audience A]",
+            "  mint   --keys DIR --tenant T --subject S --ttl 30d [--issuer I] [--audience A] [--max-lifetime 30d]",
+            "  verify (--keys DIR | --public-key PEM | --jwks FILE) (--token T | --token-file F) [--issuer I]"
+                    + " [--audience A] [--max-lifetime 30d]",
             "  keygen --keys DIR",
             "  jwks   --keys DIR",
-            "--ttl: <n>s, <n>m, <n>h, <n>d or ISO-8601 (P30D); --issuer defaults to '" + TokenSettings.DEFAULT_ISSUER + "'");
+            "--ttl, --max-lifetime: <n>s, <n>m, <n>h, <n>d or ISO-8601 (P30D); --ttl at most --max-lifetime (default "
+                    + TokenLimits.human(TokenLimits.DEFAULT_MAX_TOKEN_LIFETIME) + ", as the server's"
+                    + " strata.auth.max-token-lifetime); --issuer and --audience default to '"
+                    + TokenSettings.DEFAULT_ISSUER + "'");
 
     private TokenTool() {}
 
@@ -105,8 +113,18 @@ public final class TokenTool {
         String tenant = TenantNames.requireValid(required(options, "tenant"));
         String subject = required(options, "subject");
         Duration ttl = parseTtl(required(options, "ttl"));
+        TokenSettings settings = settings(options);
+        if (ttl.compareTo(settings.maxTokenLifetime()) > 0) {
+            throw new UsageException("--ttl " + options.get("ttl") + " is longer than the maximum token lifetime of "
+                    + TokenLimits.human(settings.maxTokenLifetime()) + ": servers refuse such tokens"
+                    + " (strata.auth.max-token-lifetime). Use a shorter --ttl; if the servers allow longer tokens,"
+                    + " pass their limit as --max-lifetime");
+        }
+        if (ttl.getSeconds() < 1) {
+            throw new UsageException("--ttl must be at least 1 second: " + options.get("ttl"));
+        }
         SigningKeys keys = SigningKeys.load(path(options, "keys"));
-        out.println(new TokenIssuer(keys, settings(options), clock).mint(tenant, subject, ttl));
+        out.println(new TokenIssuer(keys, settings, clock).mint(tenant, subject, ttl));
     }
 
     private static void verify(Map<String, String> options, PrintStream out, Clock clock)
@@ -140,11 +158,23 @@ public final class TokenTool {
         if (options.containsKey("audience")) {
             settings = settings.withAudience(options.get("audience"));
         }
+        if (options.containsKey("max-lifetime")) {
+            Duration max = parseDuration(options.get("max-lifetime"), "--max-lifetime");
+            try {
+                settings = settings.withMaxTokenLifetime(max);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("invalid --max-lifetime: " + e.getMessage());
+            }
+        }
         return settings;
     }
 
     /** Parses {@code <n>s|m|h|d} or an ISO-8601 duration. */
     static Duration parseTtl(String text) {
+        return parseDuration(text, "--ttl");
+    }
+
+    private static Duration parseDuration(String text, String option) {
         Matcher matcher = SHORT_DURATION.matcher(text);
         if (matcher.matches()) {
             long amount = Long.parseLong(matcher.group(1));
@@ -158,7 +188,9 @@ public final class TokenTool {
         try {
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
-            throw new UsageException("invalid --ttl '" + text + "': use e.g. 3600s, 90m, 12h, 30d or P30D");
+            throw new UsageException("invalid " + option + " '" + text + "': use e.g. 3600s, 90m, 12h, 30d or P30D");
+        } catch (ArithmeticException e) {
+            throw new UsageException("invalid " + option + " '" + text + "': too long");
         }
     }
 

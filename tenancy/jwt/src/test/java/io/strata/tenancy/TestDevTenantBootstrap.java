@@ -50,7 +50,7 @@ final class TestDevTenantBootstrap {
     @Test
     void restartKeepsTheValidToken() throws Exception {
         DevTenantBootstrap.Result first = new DevTenantBootstrap(data, clock).ensure("localhost", 9042, "dc1");
-        clock.advance(Duration.ofDays(100));
+        clock.advance(Duration.ofDays(20));
 
         DevTenantBootstrap.Result second = new DevTenantBootstrap(data, clock).ensure("localhost", 9042, "dc1");
 
@@ -120,5 +120,42 @@ final class TestDevTenantBootstrap {
         assertThat(second.minted()).isTrue();
         assertThat(new JwtAuthenticator(second.keys(), TokenSettings.defaults(), clock)
                 .authenticate("token", second.token()).tenantId()).isEqualTo("dev");
+    }
+
+    @Test
+    void mintsWithinTheMaximumLifetime() throws Exception {
+        DevTenantBootstrap.Result result = new DevTenantBootstrap(data, clock).ensure("localhost", 9042, "dc1");
+
+        assertThat(Duration.between(T0, result.expiresAt())).isEqualTo(TokenLimits.DEFAULT_MAX_TOKEN_LIFETIME);
+        assertThat(DevTenantBootstrap.TOKEN_LIFETIME).isLessThanOrEqualTo(TokenLimits.DEFAULT_MAX_TOKEN_LIFETIME);
+    }
+
+    @Test
+    void shortensTheTokenToAConfiguredShorterMaximum() throws Exception {
+        TokenSettings oneDay = TokenSettings.defaults().withMaxTokenLifetime(Duration.ofDays(1));
+        DevTenantBootstrap.Result first = new DevTenantBootstrap(data, oneDay, clock).ensure("localhost", 9042, "dc1");
+
+        assertThat(first.expiresAt()).isEqualTo(T0.plus(Duration.ofDays(1)));
+        assertThat(new JwtAuthenticator(first.keys(), oneDay, clock).authenticate("token", first.token()).tenantId())
+                .isEqualTo("dev");
+        // renewed a quarter lifetime before expiry, not 7 days (which would renew on every start)
+        clock.advance(Duration.ofHours(17));
+        assertThat(new DevTenantBootstrap(data, oneDay, clock).ensure("localhost", 9042, "dc1").minted()).isFalse();
+        clock.advance(Duration.ofHours(2));
+        assertThat(new DevTenantBootstrap(data, oneDay, clock).ensure("localhost", 9042, "dc1").minted()).isTrue();
+    }
+
+    @Test
+    void replacesATokenLongerLivedThanTheMaximum() throws Exception {
+        // what an earlier release minted: valid 365 days
+        TokenSettings lenient = TokenSettings.defaults().withMaxTokenLifetime(Duration.ofDays(365));
+        SigningKeys keys = SigningKeys.loadOrGenerate(data.resolve("keys"));
+        Files.writeString(data.resolve("dev-token"),
+                new TokenIssuer(keys, lenient, clock).mint("dev", "dev", Duration.ofDays(365)) + "\n");
+
+        DevTenantBootstrap.Result second = new DevTenantBootstrap(data, clock).ensure("localhost", 9042, "dc1");
+
+        assertThat(second.minted()).isTrue();
+        assertThat(second.expiresAt()).isEqualTo(T0.plus(DevTenantBootstrap.TOKEN_LIFETIME));
     }
 }

@@ -26,7 +26,8 @@ final class TestJwtAuthenticator {
     private static final SigningKeys KEYS = SigningKeys.generate();
 
     private final MutableClock clock = new MutableClock(T0);
-    private final TokenSettings settings = TokenSettings.defaults();
+    // no skew: expiry to the second; tests of the skew say so
+    private final TokenSettings settings = TokenSettings.defaults().withClockSkew(Duration.ZERO);
     private final TokenIssuer issuer = new TokenIssuer(KEYS, settings, clock);
     private final JwtAuthenticator authenticator = new JwtAuthenticator(KEYS, settings, clock);
 
@@ -65,7 +66,8 @@ final class TestJwtAuthenticator {
     void clockSkewToleratesRecentlyExpiredToken() throws Exception {
         String token = issuer.mint("acme", "alice", Duration.ofMinutes(5));
         clock.advance(Duration.ofMinutes(5).plusSeconds(10));
-        JwtAuthenticator lenient = new JwtAuthenticator(KEYS, settings.withClockSkew(Duration.ofSeconds(30)), clock);
+        JwtAuthenticator lenient = new JwtAuthenticator(KEYS, TokenSettings.defaults(), clock);
+        assertThat(TokenSettings.defaults().clockSkew()).isEqualTo(Duration.ofSeconds(30));
 
         assertThat(lenient.authenticate("token", token).principal()).isEqualTo("alice");
         assertThatThrownBy(() -> authenticator.authenticate("token", token)).hasMessageContaining("expired");
@@ -153,7 +155,7 @@ final class TestJwtAuthenticator {
         assertThatThrownBy(() -> authenticator.authenticate("token", token))
                 .isInstanceOf(AuthenticationException.class)
                 .hasMessageContaining("issuer 'someone-else' is not accepted")
-                .hasMessageContaining("'strata'");
+                .hasMessageContaining("accepts tokens from 'strata'");
     }
 
     @Test
@@ -167,19 +169,38 @@ final class TestJwtAuthenticator {
     }
 
     @Test
-    void checksAudienceWhenConfigured() throws Exception {
+    void requiresTheConfiguredAudience() throws Exception {
         TokenSettings withAudience = settings.withAudience("strata-eu");
         JwtAuthenticator strict = new JwtAuthenticator(KEYS, withAudience, clock);
-        String withoutAud = issuer.mint("acme", "alice", Duration.ofHours(1));
         String withAud = new TokenIssuer(KEYS, withAudience, clock).mint("acme", "alice", Duration.ofHours(1));
         String otherAud = new TokenIssuer(KEYS, settings.withAudience("strata-us"), clock)
                 .mint("acme", "alice", Duration.ofHours(1));
 
         assertThat(strict.authenticate("token", withAud).tenantId()).isEqualTo("acme");
-        assertThatThrownBy(() -> strict.authenticate("token", withoutAud)).hasMessageContaining("audience");
-        assertThatThrownBy(() -> strict.authenticate("token", otherAud)).hasMessageContaining("audience");
-        // without a configured audience, an aud claim is not required
-        assertThat(authenticator.authenticate("token", withAud).tenantId()).isEqualTo("acme");
+        assertThatThrownBy(() -> strict.authenticate("token", otherAud))
+                .hasMessageContaining("audience [strata-us] does not include 'strata-eu'");
+        // the default audience is 'strata', so a token for another audience is refused by default too
+        assertThatThrownBy(() -> authenticator.authenticate("token", withAud))
+                .hasMessageContaining("does not include 'strata'");
+    }
+
+    @Test
+    void refusesTokenWithoutAudience() throws Exception {
+        JwtClaims claims = standardClaims();
+        claims.unsetClaim("aud");
+
+        assertThatThrownBy(() -> authenticator.authenticate("token", sign(claims)))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("no audience ('aud' claim)")
+                .hasMessageContaining("must carry 'strata'");
+    }
+
+    @Test
+    void acceptsAudienceAsAList() throws Exception {
+        JwtClaims claims = standardClaims();
+        claims.setAudience("account", "strata");
+
+        assertThat(authenticator.authenticate("token", sign(claims)).tenantId()).isEqualTo("acme");
     }
 
     @Test
@@ -191,7 +212,7 @@ final class TestJwtAuthenticator {
 
     @Test
     void refusesGarbage() {
-        for (String garbage : new String[] {"hunter2", "a.b", "a.b.c.d", "!!!.???.###", "e30.e30.", "bm90IGpzb24.e30.c2ln"}) {
+        for (String garbage : new String[] {"hunter2", "a.b", "!!!.???.###", "e30.e30.", "bm90IGpzb24.e30.c2ln", ".e30.c2ln"}) {
             assertThatThrownBy(() -> authenticator.authenticate("token", garbage))
                     .as(garbage)
                     .isInstanceOf(AuthenticationException.class)
@@ -345,9 +366,19 @@ final class TestJwtAuthenticator {
         }
     }
 
+    @Test
+    void refusesTokenWithoutIssuer() throws Exception {
+        JwtClaims claims = standardClaims();
+        claims.unsetClaim("iss");
+
+        assertThatThrownBy(() -> authenticator.authenticate("token", sign(claims)))
+                .hasMessageContaining("no issuer ('iss' claim); this server accepts tokens from 'strata'");
+    }
+
     private JwtClaims standardClaims() {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(TokenSettings.DEFAULT_ISSUER);
+        claims.setAudience(TokenSettings.DEFAULT_AUDIENCE);
         claims.setSubject("alice");
         claims.setClaim("tenant", "acme");
         claims.setIssuedAt(NumericDate.fromSeconds(T0.getEpochSecond()));

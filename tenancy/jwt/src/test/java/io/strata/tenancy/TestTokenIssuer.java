@@ -23,13 +23,13 @@ final class TestTokenIssuer {
 
         assertThat(header).contains("\"alg\":\"ES256\"", "\"kid\":\"" + KEYS.keyId().orElseThrow() + "\"");
         long iat = Instant.parse("2031-06-01T00:00:00Z").getEpochSecond();
-        assertThat(payload).contains("\"iss\":\"strata\"", "\"sub\":\"alice\"", "\"tenant\":\"acme\"",
-                "\"iat\":" + iat, "\"exp\":" + (iat + Duration.ofDays(30).getSeconds()), "\"jti\":");
-        assertThat(payload).doesNotContain("\"aud\"");
+        assertThat(payload).contains("\"iss\":\"strata\"", "\"aud\":\"strata\"", "\"sub\":\"alice\"",
+                "\"tenant\":\"acme\"", "\"iat\":" + iat, "\"exp\":" + (iat + Duration.ofDays(30).getSeconds()),
+                "\"jti\":");
     }
 
     @Test
-    void mintsAudienceWhenConfigured() {
+    void mintsTheConfiguredAudience() {
         String token = new TokenIssuer(KEYS, TokenSettings.defaults().withAudience("strata-eu"), clock)
                 .mint("acme", "alice", Duration.ofHours(1));
 
@@ -42,8 +42,19 @@ final class TestTokenIssuer {
         assertThatThrownBy(() -> issuer.mint("acme", " ", Duration.ofHours(1))).hasMessageContaining("subject is blank");
         assertThatThrownBy(() -> issuer.mint("acme", "alice", Duration.ZERO)).hasMessageContaining("lifetime");
         assertThatThrownBy(() -> issuer.mint("acme", "alice", Duration.ofMillis(500))).hasMessageContaining("lifetime");
-        assertThatThrownBy(() -> issuer.mint("acme", "alice", Duration.ofDays(3651))).hasMessageContaining("lifetime");
-        assertThat(issuer.mint("acme", "alice", TokenIssuer.MAX_LIFETIME)).isNotBlank();
+        assertThatThrownBy(() -> issuer.mint("acme", "alice", Duration.ofDays(30).plusSeconds(1)))
+                .hasMessageContaining("maximum token lifetime of 30 days");
+        assertThat(issuer.mint("acme", "alice", TokenLimits.DEFAULT_MAX_TOKEN_LIFETIME)).isNotBlank();
+    }
+
+    @Test
+    void mintsUpToTheConfiguredMaximumLifetime() {
+        TokenIssuer shortLived = new TokenIssuer(KEYS, TokenSettings.defaults().withMaxTokenLifetime(Duration.ofHours(1)),
+                clock);
+
+        assertThat(shortLived.mint("acme", "alice", Duration.ofHours(1))).isNotBlank();
+        assertThatThrownBy(() -> shortLived.mint("acme", "alice", Duration.ofMinutes(61)))
+                .hasMessageContaining("maximum token lifetime of 1 hour");
     }
 
     private static String decode(String part) {

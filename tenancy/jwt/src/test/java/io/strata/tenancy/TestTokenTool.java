@@ -89,6 +89,45 @@ final class TestTokenTool {
     }
 
     @Test
+    void refusesATtlBeyondTheMaximumLifetime() throws Exception {
+        Path keys = dir.resolve("keys");
+        SigningKeys.loadOrGenerate(keys);
+
+        assertThat(run("mint", "--keys", keys.toString(), "--tenant", "acme", "--subject", "ops", "--ttl", "31d"))
+                .isEqualTo(2);
+        assertThat(stderr()).contains("--ttl 31d is longer than the maximum token lifetime of 30 days")
+                .contains("strata.auth.max-token-lifetime");
+        assertThat(stdout()).isEmpty();
+        assertThat(run("mint", "--keys", keys.toString(), "--tenant", "acme", "--subject", "ops", "--ttl", "1h",
+                "--max-lifetime", "30m")).isEqualTo(2);
+        assertThat(stderr()).contains("maximum token lifetime of 30 minutes");
+        assertThat(run("mint", "--keys", keys.toString(), "--tenant", "acme", "--subject", "ops", "--ttl", "1h",
+                "--max-lifetime", "400d")).isEqualTo(2);
+        assertThat(stderr()).contains("invalid --max-lifetime");
+        assertThat(stdout()).isEmpty();
+    }
+
+    @Test
+    void mintsLongerTokensForServersThatAllowThem() throws Exception {
+        Path keys = dir.resolve("keys");
+        SigningKeys signingKeys = SigningKeys.loadOrGenerate(keys);
+
+        assertThat(run("mint", "--keys", keys.toString(), "--tenant", "acme", "--subject", "ops", "--ttl", "60d",
+                "--max-lifetime", "90d")).isZero();
+        String token = stdout().strip();
+        TokenSettings ninetyDays = TokenSettings.defaults().withMaxTokenLifetime(Duration.ofDays(90));
+        assertThat(new JwtAuthenticator(signingKeys, ninetyDays, clock).verify(token).expiresAt())
+                .isEqualTo(Instant.parse("2030-06-30T00:00:00Z"));
+        // a server with the default maximum refuses it
+        assertThatThrownBy(() -> new JwtAuthenticator(signingKeys, TokenSettings.defaults(), clock).verify(token))
+                .hasMessageContaining("further ahead than the maximum token lifetime of 30 days allows");
+        out.reset();
+        assertThat(run("verify", "--keys", keys.toString(), "--token", token)).isEqualTo(1);
+        assertThat(stderr()).contains("token refused: token expires at 2030-06-30T00:00:00Z, further ahead");
+        assertThat(run("verify", "--keys", keys.toString(), "--token", token, "--max-lifetime", "90d")).isZero();
+    }
+
+    @Test
     void printsJwks() throws Exception {
         Path keys = dir.resolve("keys");
         SigningKeys signingKeys = SigningKeys.loadOrGenerate(keys);
