@@ -53,13 +53,54 @@ public class TestGatewayApplication {
                 .body("checks.find { it.name == 'cql-endpoint' }.status", equalTo("UP"));
     }
 
+    private static String operatorToken() {
+        try {
+            return Files.readString(DATA.resolve("operator-token")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void storageStatusReportsEpochCachesAndRepair() {
-        given().when().post("/admin/storage/repair").then().statusCode(200).body("blobsCopied", equalTo(0));
-        given().when().get("/admin/storage").then().statusCode(200)
+        String bearer = "Bearer " + operatorToken();
+        given().header("Authorization", bearer).when().post("/admin/storage/repair").then().statusCode(200)
+                .body("blobsCopied", equalTo(0));
+        given().header("Authorization", bearer).when().get("/admin/storage").then().statusCode(200)
                 .body("fenced", equalTo(false))
                 .body("writerEpoch", org.hamcrest.Matchers.greaterThan(0))
                 .body("zoneRepair.passes", org.hamcrest.Matchers.greaterThan(0));
+    }
+
+    @Test
+    void theAdminApiNeedsAnOperatorToken() throws IOException {
+        // no token, a cross-site form post (no Authorization header), junk, a tenant's token
+        given().when().get("/admin/storage").then().statusCode(401)
+                .contentType("application/problem+json").body("status", equalTo(401))
+                .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"));
+        given().header("Origin", "https://evil.example").contentType("application/x-www-form-urlencoded")
+                .when().post("/admin/storage/repair").then().statusCode(401);
+        given().header("Authorization", "Bearer not.a.token").when().get("/admin/storage").then().statusCode(401);
+        String tenantToken = Files.readString(DATA.resolve("dev-token")).strip();
+        given().header("Authorization", "Bearer " + tenantToken).when().post("/admin/storage/repair").then()
+                .statusCode(403).body("detail", org.hamcrest.Matchers.containsString("operator"));
+        // and no CORS grant for another origin
+        given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                .when().options("/admin/storage/repair").then()
+                .header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
+    void anOperatorTokenCannotOpenACqlSession() {
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", server.port()))
+                .withLocalDatacenter("datacenter1")
+                .withAuthCredentials("token", operatorToken())
+                .build()) {
+            throw new AssertionError("connected with an operator token");
+        } catch (com.datastax.oss.driver.api.core.AllNodesFailedException e) {
+            assertThat(e.toString()).contains("operator token");
+        }
     }
 
     @Test

@@ -80,11 +80,19 @@ public class ServiceProducers {
 
     @Produces
     @Singleton
-    Authenticator authenticator(AuthConfig auth, StorageConfig storage, NodeConfig node, Clock clock,
+    @jakarta.enterprise.inject.Typed(JwtAuthenticator.class)
+    JwtAuthenticator jwtAuthenticator(AuthConfig auth, StorageConfig storage, NodeConfig node, Clock clock,
             @ConfigProperty(name = "strata.cql.host", defaultValue = "0.0.0.0") String host,
             @ConfigProperty(name = "strata.cql.port", defaultValue = "9042") int port) {
         Path data = storage.local().path().toAbsolutePath().normalize();
         return buildAuthenticator(auth, data, advertised(host).getHostAddress(), port, node.datacenter(), clock);
+    }
+
+    /** CQL logins and admin API callers are verified by the same issuers and limits. */
+    @Produces
+    @Singleton
+    Authenticator authenticator(JwtAuthenticator tokens) {
+        return tokens;
     }
 
     /**

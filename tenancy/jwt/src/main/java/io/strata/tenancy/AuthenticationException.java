@@ -9,4 +9,11 @@ public class AuthenticationException extends Exception {
     public AuthenticationException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The token is valid but lacks the role the action needs (HTTP 403 rather than 401). */
+    public static final class MissingRole extends AuthenticationException {
+        public MissingRole(String message) {
+            super(message);
+        }
+    }
 }

@@ -41,6 +41,8 @@ public final class DevTenantBootstrap {
     public static final Duration RENEW_BEFORE = Duration.ofDays(7);
     public static final String KEYS_DIR = "keys";
     public static final String TOKEN_FILE = "dev-token";
+    /** An operator token for the admin API, next to the dev token (local default only). */
+    public static final String OPERATOR_TOKEN_FILE = "operator-token";
 
     private static final Logger LOG = Logger.getLogger(DevTenantBootstrap.class);
 
@@ -119,6 +121,7 @@ public final class DevTenantBootstrap {
             token = readToken(tokenFile);
             verified = existing;
         }
+        ensureOperatorToken(keys, authenticator);
         return new Result(token, tokenFile, minted, verified.expiresAt(), keys,
                 message(tokenFile, verified.expiresAt(), host, port, localDatacenter));
     }
@@ -156,6 +159,23 @@ public final class DevTenantBootstrap {
             LOG.infof("Replacing %s: %s", tokenFile, e.getMessage());
             return null;
         }
+    }
+
+    private void ensureOperatorToken(SigningKeys keys, JwtAuthenticator authenticator) throws IOException {
+        Path file = dataDir.resolve(OPERATOR_TOKEN_FILE);
+        if (Files.isRegularFile(file)) {
+            try {
+                JwtAuthenticator.Operator operator = authenticator.verifyOperator(readToken(file));
+                if (!operator.expiresAt().isBefore(clock.instant().plus(renewBefore()))) {
+                    return;
+                }
+            } catch (AuthenticationException e) {
+                LOG.infof("Replacing %s: %s", file, e.getMessage());
+            }
+        }
+        String token = new TokenIssuer(keys, settings, clock).mintOperator("dev-operator", tokenLifetime());
+        PrivateFiles.write(file, (token + "\n").getBytes(StandardCharsets.US_ASCII));
+        LOG.infof("Minted an operator token for the admin API in %s", file);
     }
 
     private static String readToken(Path tokenFile) throws IOException {

@@ -135,6 +135,65 @@ public final class JwtAuthenticator implements Authenticator {
 
     /** Verifies like {@link #authenticate} and also reports the expiry and issuer. */
     VerifiedToken verify(String token) throws AuthenticationException {
+        Verified v = verifyClaims(token);
+        try {
+            if (rolesOf(v.claims()).contains(TokenIssuer.OPERATOR_ROLE)
+                    && v.claims().getClaimValue(TokenIssuer.TENANT_CLAIM) == null) {
+                throw new AuthenticationException("this is an operator token, for the admin API; a CQL connection "
+                        + "needs a tenant's token");
+            }
+            return new VerifiedToken(new TenantContext(tenantOf(v.claims()), subjectOf(v.claims())), v.expiresAt(),
+                    v.issuer());
+        } catch (MalformedClaimException e) {
+            throw new AuthenticationException("token has a malformed claim: " + e.getMessage(), e);
+        }
+    }
+
+    /** An operator's verified token: the admin API's caller. */
+    public record Operator(String subject, String issuer, Instant expiresAt) {
+        public Operator {
+            requireNonNull(subject, "subject is null");
+            requireNonNull(issuer, "issuer is null");
+            requireNonNull(expiresAt, "expiresAt is null");
+        }
+    }
+
+    /**
+     * Verifies a token presented to the admin API: every check of {@link #authenticate} except the tenant, plus the
+     * {@value TokenIssuer#ROLES_CLAIM} claim naming {@value TokenIssuer#OPERATOR_ROLE}.
+     *
+     * @throws AuthenticationException if the token is not a valid operator token (the message says why)
+     */
+    public Operator verifyOperator(String token) throws AuthenticationException {
+        Verified v = verifyClaims(token);
+        try {
+            if (!rolesOf(v.claims()).contains(TokenIssuer.OPERATOR_ROLE)) {
+                throw new AuthenticationException.MissingRole("token does not carry the '" + TokenIssuer.OPERATOR_ROLE
+                        + "' role (claim '" + TokenIssuer.ROLES_CLAIM + "'): mint one with TokenTool operator");
+            }
+            return new Operator(subjectOf(v.claims()), v.issuer(), v.expiresAt());
+        } catch (MalformedClaimException e) {
+            throw new AuthenticationException("token has a malformed claim: " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> rolesOf(JwtClaims claims) {
+        Object roles = claims.getClaimValue(TokenIssuer.ROLES_CLAIM);
+        if (!(roles instanceof List<?> list)) {
+            return Set.of();
+        }
+        Set<String> out = new TreeSet<>();
+        for (Object r : list) {
+            if (r instanceof String name) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    private record Verified(JwtClaims claims, Instant expiresAt, String issuer) {}
+
+    private Verified verifyClaims(String token) throws AuthenticationException {
         if (token == null || token.isBlank()) {
             throw new AuthenticationException("empty password: send a Strata token (a JWT) as the password");
         }
@@ -165,8 +224,7 @@ public final class JwtAuthenticator implements Authenticator {
         }
         try {
             checkAudience(claims, issuer);
-            Instant expiresAt = checkTimes(claims);
-            return new VerifiedToken(new TenantContext(tenantOf(claims), subjectOf(claims)), expiresAt, issuer.issuer());
+            return new Verified(claims, checkTimes(claims), issuer.issuer());
         } catch (MalformedClaimException e) {
             throw new AuthenticationException("token has a malformed claim: " + e.getMessage(), e);
         }

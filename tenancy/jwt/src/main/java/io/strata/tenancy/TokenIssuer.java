@@ -8,6 +8,7 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Mints Strata tokens: compact JWS (ES256 for generated keys, RS256 for an operator's RSA key) whose
@@ -25,6 +26,10 @@ import java.time.Instant;
 public final class TokenIssuer {
     /** The claim naming the tenant. */
     public static final String TENANT_CLAIM = "tenant";
+    /** The claim listing a token's service roles. */
+    public static final String ROLES_CLAIM = "roles";
+    /** The role that may use the admin API (storage status, repair); operator tokens name no tenant. */
+    public static final String OPERATOR_ROLE = "operator";
 
     private final SigningKeys keys;
     private final TokenSettings settings;
@@ -67,6 +72,35 @@ public final class TokenIssuer {
                 .issuedAt(issuedAt)
                 .expiresAt(issuedAt + lifetime.getSeconds());
         return claims.jws()
+                .keyId(keys.keyId().orElseThrow())
+                .algorithm(keys.signingAlgorithm())
+                .sign(keys.privateKey());
+    }
+
+    /**
+     * An operator token: no tenant, the {@value #OPERATOR_ROLE} role; for the admin API only (a CQL login with it is
+     * refused).
+     *
+     * @throws IllegalArgumentException on a blank subject or a lifetime outside 1 second to the maximum
+     */
+    public String mintOperator(String subject, Duration lifetime) {
+        requireNonNull(subject, "subject is null");
+        requireNonNull(lifetime, "lifetime is null");
+        if (subject.isBlank()) {
+            throw new IllegalArgumentException("subject is blank");
+        }
+        if (lifetime.getSeconds() < 1 || lifetime.compareTo(settings.maxTokenLifetime()) > 0) {
+            throw new IllegalArgumentException("lifetime must be between 1 second and the maximum token lifetime of "
+                    + TokenLimits.human(settings.maxTokenLifetime()) + " (strata.auth.max-token-lifetime): " + lifetime);
+        }
+        long issuedAt = Instant.now(clock).getEpochSecond();
+        return Jwt.issuer(settings.issuer())
+                .subject(subject)
+                .audience(settings.audience())
+                .claim(ROLES_CLAIM, List.of(OPERATOR_ROLE))
+                .issuedAt(issuedAt)
+                .expiresAt(issuedAt + lifetime.getSeconds())
+                .jws()
                 .keyId(keys.keyId().orElseThrow())
                 .algorithm(keys.signingAlgorithm())
                 .sign(keys.privateKey());

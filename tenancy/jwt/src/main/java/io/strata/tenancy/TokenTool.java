@@ -39,12 +39,15 @@ public final class TokenTool {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([smhd])");
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "mint", Set.of("keys", "tenant", "subject", "ttl", "issuer", "audience", "max-lifetime"),
+            "operator", Set.of("keys", "subject", "ttl", "issuer", "audience", "max-lifetime"),
             "verify", Set.of("keys", "public-key", "jwks", "token", "token-file", "issuer", "audience", "max-lifetime"),
             "keygen", Set.of("keys"),
             "jwks", Set.of("keys"));
     private static final String USAGE = String.join("\n",
             "usage: TokenTool <command> [options]",
             "  mint   --keys DIR --tenant T --subject S --ttl 30d [--issuer I] [--audience A] [--max-lifetime 30d]",
+            "  operator --keys DIR --subject S --ttl 1d [--issuer I] [--audience A] [--max-lifetime 30d]"
+                    + "   (a token for the admin API)",
             "  verify (--keys DIR | --public-key PEM | --jwks FILE) (--token T | --token-file F) [--issuer I]"
                     + " [--audience A] [--max-lifetime 30d]",
             "  keygen --keys DIR",
@@ -84,6 +87,7 @@ public final class TokenTool {
         try {
             switch (command) {
                 case "mint" -> mint(options, out, clock);
+                case "operator" -> operator(options, out, clock);
                 case "verify" -> verify(options, out, clock);
                 case "keygen" -> keygen(options, out, err);
                 case "jwks" -> out.println(SigningKeys.load(path(options, "keys")).publicJwks());
@@ -112,8 +116,22 @@ public final class TokenTool {
     private static void mint(Map<String, String> options, PrintStream out, Clock clock) throws IOException {
         String tenant = TenantNames.requireValid(required(options, "tenant"));
         String subject = required(options, "subject");
-        Duration ttl = parseTtl(required(options, "ttl"));
         TokenSettings settings = settings(options);
+        Duration ttl = checkedTtl(options, settings);
+        SigningKeys keys = SigningKeys.load(path(options, "keys"));
+        out.println(new TokenIssuer(keys, settings, clock).mint(tenant, subject, ttl));
+    }
+
+    private static void operator(Map<String, String> options, PrintStream out, Clock clock) throws IOException {
+        String subject = required(options, "subject");
+        TokenSettings settings = settings(options);
+        Duration ttl = checkedTtl(options, settings);
+        SigningKeys keys = SigningKeys.load(path(options, "keys"));
+        out.println(new TokenIssuer(keys, settings, clock).mintOperator(subject, ttl));
+    }
+
+    private static Duration checkedTtl(Map<String, String> options, TokenSettings settings) {
+        Duration ttl = parseTtl(required(options, "ttl"));
         if (ttl.compareTo(settings.maxTokenLifetime()) > 0) {
             throw new UsageException("--ttl " + options.get("ttl") + " is longer than the maximum token lifetime of "
                     + TokenLimits.human(settings.maxTokenLifetime()) + ": servers refuse such tokens"
@@ -123,8 +141,7 @@ public final class TokenTool {
         if (ttl.getSeconds() < 1) {
             throw new UsageException("--ttl must be at least 1 second: " + options.get("ttl"));
         }
-        SigningKeys keys = SigningKeys.load(path(options, "keys"));
-        out.println(new TokenIssuer(keys, settings, clock).mint(tenant, subject, ttl));
+        return ttl;
     }
 
     private static void verify(Map<String, String> options, PrintStream out, Clock clock)
