@@ -90,6 +90,66 @@ public class TestGatewayApplication {
                 .header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
     }
 
+    private CqlSession connect(String token) {
+        return CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", server.port()))
+                .withLocalDatacenter("datacenter1")
+                .withAuthCredentials("token", token)
+                .build();
+    }
+
+    private String refusal(String token) {
+        try (CqlSession session = connect(token)) {
+            throw new AssertionError("connected");
+        } catch (com.datastax.oss.driver.api.core.AllNodesFailedException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    void tenantsExistOnlyOnceAnOperatorCreatesThem() throws IOException {
+        String bearer = "Bearer " + operatorToken();
+        io.strata.tenancy.TokenIssuer issuer = new io.strata.tenancy.TokenIssuer(
+                io.strata.tenancy.SigningKeys.load(DATA.resolve("keys")), io.strata.tenancy.TokenSettings.defaults(),
+                java.time.Clock.systemUTC());
+        String acmeToken = issuer.mint("acme", "app", java.time.Duration.ofHours(1));
+        assertThat(refusal(acmeToken)).contains("tenant 'acme' does not exist");
+
+        given().header("Authorization", bearer).contentType("application/json").body("{\"name\": \"acme\"}")
+                .when().post("/admin/tenants").then().statusCode(201).body("name", equalTo("acme"))
+                .body("state", equalTo("ACTIVE"));
+        given().header("Authorization", bearer).contentType("application/json").body("{\"name\": \"acme\"}")
+                .when().post("/admin/tenants").then().statusCode(409).contentType("application/problem+json");
+        given().header("Authorization", bearer).contentType("application/json").body("{\"name\": \"Bad Name!\"}")
+                .when().post("/admin/tenants").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("lowercase letter"));
+        given().header("Authorization", bearer).when().get("/admin/tenants/nobody").then().statusCode(404);
+        given().header("Authorization", bearer).when().get("/admin/tenants").then().statusCode(200)
+                .body("name", org.hamcrest.Matchers.hasItems("dev", "acme"));
+        try (CqlSession session = connect(acmeToken)) {
+            assertThat(session.execute("SELECT release_version FROM system.local").one().getString(0)).isEqualTo("5.0.9");
+        }
+
+        given().header("Authorization", bearer).when().post("/admin/tenants/acme/suspend").then().statusCode(200)
+                .body("state", equalTo("SUSPENDED"));
+        assertThat(refusal(acmeToken)).contains("tenant 'acme' is suspended");
+        given().header("Authorization", bearer).when().post("/admin/tenants/acme/resume").then().statusCode(200);
+        try (CqlSession session = connect(acmeToken)) {
+            session.execute("SELECT key FROM system.local");
+        }
+        given().header("Authorization", bearer).when().delete("/admin/tenants/acme").then().statusCode(200)
+                .body("state", equalTo("DELETED"));
+        assertThat(refusal(acmeToken)).contains("tenant 'acme' was deleted");
+        given().header("Authorization", bearer).when().post("/admin/tenants/acme/resume").then().statusCode(409);
+        given().header("Authorization", bearer).contentType("application/json").body("{\"name\": \"acme\"}")
+                .when().post("/admin/tenants").then().statusCode(409)
+                .body("detail", org.hamcrest.Matchers.containsString("cannot be reused"));
+        // tenant management is for operators only
+        given().header("Authorization", "Bearer " + Files.readString(DATA.resolve("dev-token")).strip())
+                .contentType("application/json").body("{\"name\": \"mine\"}").when().post("/admin/tenants").then()
+                .statusCode(403);
+    }
+
     @Test
     void anOperatorTokenCannotOpenACqlSession() {
         try (CqlSession session = CqlSession.builder()

@@ -11,8 +11,6 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,15 +55,8 @@ public class OperatorAuthFilter implements ContainerRequestFilter {
     }
 
     private static Response problem(int status, String title, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail);
-        Response.ResponseBuilder r = Response.status(status).type("application/problem+json").entity(body);
-        if (status == 401) {
-            r.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"strata-admin\"");
-        }
-        return r.build();
+        Response r = AdminProblems.problem(status, title, detail);
+        return status == 401 ? Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE,
+                "Bearer realm=\"strata-admin\"").build() : r;
     }
 }

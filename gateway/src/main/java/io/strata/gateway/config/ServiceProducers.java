@@ -1,5 +1,10 @@
 package io.strata.gateway.config;
 
+import io.strata.gateway.storage.StorageAssembly;
+import io.strata.gateway.tenants.BlobTenantDirectory;
+import io.strata.gateway.tenants.DirectoryAuthenticator;
+import io.strata.tenancy.core.TenantDirectory;
+import io.strata.tenancy.core.TenantDirectoryException;
 import io.strata.cql.schema.LocalSchemaEvents;
 import io.strata.cql.schema.SchemaService;
 import io.strata.cql.session.CqlRequestHandler;
@@ -45,6 +50,7 @@ public class ServiceProducers {
     private static final Logger LOG = Logger.getLogger(ServiceProducers.class);
     /** The Cassandra release drivers are told they talk to: 4.0 semantics (virtual tables, protocol v5). */
     static final String RELEASE_VERSION = "5.0.9";
+    static final java.time.Duration TENANT_CACHE_TIME = java.time.Duration.ofSeconds(5);
 
     @Produces
     @Singleton
@@ -88,11 +94,30 @@ public class ServiceProducers {
         return buildAuthenticator(auth, data, advertised(host).getHostAddress(), port, node.datacenter(), clock);
     }
 
-    /** CQL logins and admin API callers are verified by the same issuers and limits. */
+    /**
+     * The tenants operators created, in the shared storage; the local default creates {@code dev}. Another node's
+     * suspension reaches this one's logins within {@link #TENANT_CACHE_TIME}.
+     */
     @Produces
     @Singleton
-    Authenticator authenticator(JwtAuthenticator tokens) {
-        return tokens;
+    TenantDirectory tenantDirectory(StorageAssembly storage, AuthConfig auth, Clock clock) {
+        BlobTenantDirectory directory = new BlobTenantDirectory(storage.blobs(), clock, TENANT_CACHE_TIME);
+        if (auth.devTenant() && directory.find(DevTenantBootstrap.DEV_TENANT).isEmpty()) {
+            try {
+                directory.create(DevTenantBootstrap.DEV_TENANT);
+                LOG.infof("Created tenant '%s' (strata.auth.dev-tenant)", DevTenantBootstrap.DEV_TENANT);
+            } catch (TenantDirectoryException.AlreadyExists raced) {
+                // another node created it first
+            }
+        }
+        return directory;
+    }
+
+    /** CQL logins need a valid token (the same issuers and limits as the admin API) of an active tenant. */
+    @Produces
+    @Singleton
+    Authenticator authenticator(JwtAuthenticator tokens, TenantDirectory tenants) {
+        return new DirectoryAuthenticator(tokens, tenants);
     }
 
     /**

@@ -31,12 +31,14 @@ public final class StorageAssembly implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StorageAssembly.class);
 
     private final LsmEngine engine;
+    private final BlobStore data;
     private final ZoneRepair repair;
     private final String description;
     private final Closer opened;
 
-    private StorageAssembly(LsmEngine engine, ZoneRepair repair, String description, Closer opened) {
+    private StorageAssembly(LsmEngine engine, BlobStore data, ZoneRepair repair, String description, Closer opened) {
         this.engine = engine;
+        this.data = data;
         this.repair = repair;
         this.description = description;
         this.opened = opened;
@@ -63,7 +65,7 @@ public final class StorageAssembly implements AutoCloseable {
             opened.handOver(engine); // the engine closes the stores from here on
             ZoneRepair repair = opened.register(new ZoneRepair(engine, replicatedData, quorumLog, clock));
             repair.start(repairInterval);
-            return new StorageAssembly(engine, repair, stores.description(), opened);
+            return new StorageAssembly(engine, data, repair, stores.description(), opened);
         } catch (RuntimeException | Error e) {
             opened.closeAfter(e);
             throw e;
@@ -72,6 +74,14 @@ public final class StorageAssembly implements AutoCloseable {
 
     public StorageEngine engine() {
         return engine;
+    }
+
+    /**
+     * The (replicated) data store, for the service's own small records outside the engine's {@code tables/} keys,
+     * such as the tenant directory; zone repair covers them too.
+     */
+    public BlobStore blobs() {
+        return data;
     }
 
     public StorageRepair repair() {

@@ -1,0 +1,203 @@
+package io.strata.gateway.tenants;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.spi.blob.BlobStore;
+import io.strata.storage.spi.blob.BlobStore.PutMode;
+import io.strata.storage.spi.blob.NoSuchBlobException;
+import io.strata.storage.spi.blob.PreconditionFailedException;
+import io.strata.tenancy.core.TenantDirectory;
+import io.strata.tenancy.core.TenantDirectoryException;
+import io.strata.tenancy.core.TenantNames;
+import io.strata.tenancy.core.TenantRecord;
+import io.strata.tenancy.core.TenantState;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tenant directory in the shared, replicated data store, so every gateway node over the same storage sees the
+ * same tenants. Like the engine's manifests, each tenant is a chain of immutable versions
+ * ({@value #PREFIX}{@code <name>/<version>}, the highest is current), each written create-if-absent: of two racing
+ * creations or changes exactly one wins the next version and the loser decides again on the winner's (replicated
+ * stores offer no in-place compare-and-set). Old versions stay as the tenant's history; they are a few hundred
+ * bytes each. Lookups for logins are cached for {@code cacheTime}, which bounds how
+ * long another node's suspension takes to reach this one; this node's own changes apply at once.
+ *
+ * <p>Thread-safe.
+ */
+public final class BlobTenantDirectory implements TenantDirectory {
+    static final String PREFIX = "service/tenants/";
+    private static final int ATTEMPTS = 5;
+
+    private final BlobStore store;
+    private final Clock clock;
+    private final Duration cacheTime;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Optional<TenantRecord> tenant, Instant until) {}
+
+    public BlobTenantDirectory(BlobStore store, Clock clock, Duration cacheTime) {
+        this.store = requireNonNull(store, "store is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.cacheTime = requireNonNull(cacheTime, "cacheTime is null");
+    }
+
+    @Override
+    public Optional<TenantRecord> find(String name) {
+        if (!TenantNames.isValid(name)) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Cached c = cache.get(name);
+        if (c != null && now.isBefore(c.until())) {
+            return c.tenant();
+        }
+        Optional<TenantRecord> found = read(name).map(Versioned::tenant);
+        cache.put(name, new Cached(found, now.plus(cacheTime)));
+        return found;
+    }
+
+    @Override
+    public List<TenantRecord> list() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        String after = null;
+        while (true) {
+            List<BlobStore.BlobInfo> page = join(store.list(PREFIX, after, 1000));
+            for (BlobStore.BlobInfo info : page) {
+                String rest = info.key().substring(PREFIX.length());
+                int slash = rest.indexOf('/');
+                if (slash > 0) {
+                    names.add(rest.substring(0, slash));
+                }
+            }
+            if (page.size() < 1000) {
+                break;
+            }
+            after = page.get(page.size() - 1).key();
+        }
+        List<TenantRecord> out = new ArrayList<>();
+        for (String name : names) {
+            read(name).ifPresent(v -> out.add(v.tenant()));
+        }
+        return out;
+    }
+
+    @Override
+    public TenantRecord create(String name) {
+        TenantNames.requireValid(name);
+        Optional<Versioned> existing = read(name);
+        if (existing.isPresent()) {
+            throw new TenantDirectoryException.AlreadyExists(existing.get().tenant());
+        }
+        Instant now = clock.instant();
+        TenantRecord tenant = new TenantRecord(name, TenantState.ACTIVE, now, now);
+        try {
+            join(store.put(key(name, 1), encode(tenant), PutMode.CREATE_IF_ABSENT));
+        } catch (PreconditionFailedException raced) {
+            throw new TenantDirectoryException.AlreadyExists(read(name).map(Versioned::tenant).orElse(tenant));
+        }
+        remember(tenant);
+        return tenant;
+    }
+
+    @Override
+    public TenantRecord transition(String name, TenantState next) {
+        requireNonNull(next, "next is null");
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Versioned current = read(name).orElseThrow(() -> new TenantDirectoryException.NotFound(name));
+            if (current.tenant().state() == next) {
+                return current.tenant();
+            }
+            if (!current.tenant().state().canBecome(next)) {
+                throw new TenantDirectoryException.InvalidTransition(current.tenant(), next);
+            }
+            TenantRecord changed = current.tenant().withState(next, clock.instant());
+            try {
+                join(store.put(key(name, current.version() + 1), encode(changed), PutMode.CREATE_IF_ABSENT));
+                remember(changed);
+                return changed;
+            } catch (PreconditionFailedException raced) {
+                // another node wrote the next version first: decide again on it
+            }
+        }
+        throw new IllegalStateException("tenant '" + name + "' kept changing under " + ATTEMPTS + " attempts");
+    }
+
+    private void remember(TenantRecord tenant) {
+        cache.put(tenant.name(), new Cached(Optional.of(tenant), clock.instant().plus(cacheTime)));
+    }
+
+    private record Versioned(TenantRecord tenant, long version) {}
+
+    private static String key(String name, long version) {
+        return PREFIX + name + "/" + String.format("%020d", version);
+    }
+
+    /** The highest version of the tenant, if any. */
+    private Optional<Versioned> read(String name) {
+        String prefix = PREFIX + name + "/";
+        String last = null;
+        String after = null;
+        while (true) {
+            List<BlobStore.BlobInfo> page = join(store.list(prefix, after, 1000));
+            if (!page.isEmpty()) {
+                last = page.get(page.size() - 1).key();
+            }
+            if (page.size() < 1000) {
+                break;
+            }
+            after = last;
+        }
+        if (last == null) {
+            return Optional.empty();
+        }
+        try {
+            long version = Long.parseLong(last.substring(prefix.length()));
+            return Optional.of(new Versioned(decode(join(store.readAll(last))), version));
+        } catch (NoSuchBlobException gone) {
+            return Optional.empty();
+        }
+    }
+
+    static byte[] encode(TenantRecord t) {
+        return ("name=" + t.name() + "\nstate=" + t.state() + "\ncreated=" + t.createdAt() + "\nchanged="
+                + t.changedAt() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static TenantRecord decode(byte[] content) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                fields.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        try {
+            return new TenantRecord(fields.get("name"), TenantState.valueOf(fields.get("state")),
+                    Instant.parse(fields.get("created")), Instant.parse(fields.get("changed")));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("corrupt tenant record: " + fields, e);
+        }
+    }
+
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+}
