@@ -136,6 +136,42 @@ class TestPreparedStatementBudgets {
     }
 
     @Test
+    void weightsAddUpUnderConcurrentPreparesEvictionsAndInvalidations() throws Exception {
+        PreparedCacheLimits limits = new PreparedCacheLimits(128 * 1024, 256 * 1024, 16 * 1024);
+        try (CqlFixture db = CqlFixture.open(PagingKey.random(), limits)) {
+            List<ClientState> tenants = List.of(tenant(db, "a"), tenant(db, "b"), tenant(db, "c"));
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 6; t++) {
+                ClientState s = tenants.get(t % tenants.size());
+                int seed = t;
+                Thread thread = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 600; i++) {
+                            // overlapping texts across threads of a tenant: replacements as well as evictions
+                            prepare(db, s, "SELECT v FROM t WHERE k = " + ((i * 7 + seed) % 400));
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(failures).isEmpty();
+            PreparedStatements cache = db.handler.preparedStatements();
+            long sum = cache.weight("a") + cache.weight("b") + cache.weight("c");
+            assertThat(cache.totalWeight()).isEqualTo(sum).isLessThanOrEqualTo(limits.globalBytes());
+            for (String t : List.of("a", "b", "c")) {
+                assertThat(cache.weight(t)).isLessThanOrEqualTo(limits.perTenantBytes());
+            }
+        }
+    }
+
+    @Test
     void anEvictedStatementAnswersUnpreparedAndCanBePreparedAgain() {
         // ~1000 statements fit; Caffeine's admission window then holds ~10, enough for a re-prepared one to stay
         try (CqlFixture db = CqlFixture.open(PagingKey.random(), PreparedCacheLimits.of(2 << 20, 2 << 20))) {
