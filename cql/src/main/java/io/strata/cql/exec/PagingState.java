@@ -1,27 +1,52 @@
 package io.strata.cql.exec;
 
 import io.strata.cql.request.CqlException;
+import io.strata.cql.request.PageRequest;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.PartitionKey;
 import io.strata.storage.spi.ReadQuery;
 import java.nio.ByteBuffer;
-import java.util.zip.CRC32C;
 
 /**
- * The opaque paging state handed to drivers: where the previous page stopped (partition key and last
- * clustering, or an offset into a system table), how many rows (or groups, with GROUP BY) of the
- * statement's LIMIT remain, and with GROUP BY how many groups the stop partition already returned (PER
- * PARTITION LIMIT). Carries a checksum so a corrupted or foreign state is refused with a clear error
- * instead of being misread; every length is checked against the bytes actually present.
+ * Where a page stopped: the partition key and last clustering (or an offset into a system table), how many
+ * rows (or groups, with GROUP BY) of the statement's LIMIT remain, and with GROUP BY how many groups the stop
+ * partition already returned (PER PARTITION LIMIT).
+ *
+ * <p>These bytes are the <em>body</em> of what drivers hold: the session seals them (HMAC-SHA256 under the
+ * server's key, bound to tenant and statement) before they leave the server and checks the seal before they
+ * come back, so a state reaching {@link #deserialize} was written by this server for this statement. The
+ * parser still trusts nothing: the whole state is bounded by {@link #MAX_BYTES} (within {@link PageRequest#MAX_STATE_BYTES}), every length is checked
+ * against the bytes present and a hard maximum before anything is allocated, and any malformed state is
+ * refused as Cassandra refuses one (PROTOCOL_ERROR "Invalid value for the paging state"). Immutable.
  */
 record PagingState(ReadQuery.Position position, int remaining, int virtualOffset, int partitionGroups) {
-    private static final byte FORMAT = 2;
+    /**
+     * The largest partition key a state holds: Cassandra's limit on a partition key (65535 bytes); a state
+     * must be able to resume after any key Cassandra accepts.
+     */
+    static final int MAX_KEY_BYTES = 65_535;
+    /** The largest clustering a state holds (encoded): as large as the key, for the same reason. */
+    static final int MAX_CLUSTERING_BYTES = 65_535;
+    private static final byte FORMAT = 3;
     private static final int KIND_POSITION = 0;
     private static final int KIND_VIRTUAL = 1;
     private static final int NO_CLUSTERING = 0;
     private static final int STATIC_CLUSTERING = 1;
     private static final int ROW_CLUSTERING = 2;
     private static final int HEADER = 1 + 1 + 4 + 4 + 4;
+    /** The largest state: header, token, both lengths and the largest key and clustering. */
+    static final int MAX_BYTES = HEADER + 8 + 4 + MAX_KEY_BYTES + 1 + 4 + MAX_CLUSTERING_BYTES;
+
+    static {
+        // the session bounds states by PageRequest's constant before it checks their seal
+        assert MAX_BYTES <= PageRequest.MAX_STATE_BYTES;
+    }
+
+    PagingState {
+        if (remaining < 0 || partitionGroups < 0 || (position == null && virtualOffset < 0)) {
+            throw new IllegalArgumentException("negative count in a paging state");
+        }
+    }
 
     static PagingState atPosition(ReadQuery.Position position, int remaining) {
         return new PagingState(position, remaining, -1, 0);
@@ -35,15 +60,29 @@ record PagingState(ReadQuery.Position position, int remaining, int virtualOffset
         return new PagingState(null, remaining, offset, 0);
     }
 
+    /**
+     * @throws CqlException INVALID when the key or clustering to resume after is larger than a state holds
+     *     (only possible for keys larger than Cassandra accepts)
+     */
     byte[] serialize() {
         int size = HEADER;
         if (position != null) {
-            size += 8 + 4 + position.key().key().length + 1;
+            byte[] key = position.key().key();
+            if (key.length > MAX_KEY_BYTES) {
+                throw CqlException.invalid("Cannot page past a partition key of " + key.length
+                        + " bytes: paging states hold keys of at most " + MAX_KEY_BYTES + " bytes");
+            }
+            size += 8 + 4 + key.length + 1;
             if (position.clustering() != null && !position.clustering().isStatic()) {
-                size += 4 + position.clustering().encoded().length;
+                int ck = position.clustering().encoded().length;
+                if (ck > MAX_CLUSTERING_BYTES) {
+                    throw CqlException.invalid("Cannot page past a clustering of " + ck
+                            + " bytes: paging states hold clusterings of at most " + MAX_CLUSTERING_BYTES + " bytes");
+                }
+                size += 4 + ck;
             }
         }
-        ByteBuffer b = ByteBuffer.allocate(size + 4);
+        ByteBuffer b = ByteBuffer.allocate(size);
         b.put(FORMAT).put((byte) (position == null ? KIND_VIRTUAL : KIND_POSITION)).putInt(remaining).putInt(virtualOffset)
                 .putInt(partitionGroups);
         if (position != null) {
@@ -57,21 +96,19 @@ record PagingState(ReadQuery.Position position, int remaining, int virtualOffset
                 b.put((byte) ROW_CLUSTERING).putInt(c.encoded().length).put(c.encoded());
             }
         }
-        CRC32C crc = new CRC32C();
-        crc.update(b.array(), 0, size);
-        b.putInt((int) crc.getValue());
         return b.array();
     }
 
+    /**
+     * @throws CqlException PROTOCOL_ERROR for anything but a state {@link #serialize} wrote
+     */
     static PagingState deserialize(byte[] all) {
         try {
-            if (all.length < HEADER + 4) {
+            if (all.length < HEADER || all.length > MAX_BYTES) {
                 throw new IllegalArgumentException();
             }
-            CRC32C crc = new CRC32C();
-            crc.update(all, 0, all.length - 4);
-            ByteBuffer in = ByteBuffer.wrap(all, 0, all.length - 4);
-            if (ByteBuffer.wrap(all).getInt(all.length - 4) != (int) crc.getValue() || in.get() != FORMAT) {
+            ByteBuffer in = ByteBuffer.wrap(all);
+            if (in.get() != FORMAT) {
                 throw new IllegalArgumentException();
             }
             int kind = in.get();
@@ -79,37 +116,45 @@ record PagingState(ReadQuery.Position position, int remaining, int virtualOffset
             int offset = in.getInt();
             int groups = in.getInt();
             if (kind == KIND_VIRTUAL) {
+                end(in);
                 return atOffset(offset, remaining);
             }
+            if (kind != KIND_POSITION) {
+                throw new IllegalArgumentException();
+            }
             long token = in.getLong();
-            byte[] key = new byte[length(in)];
-            in.get(key);
+            byte[] key = bytes(in, MAX_KEY_BYTES);
             int ck = in.get();
             Clustering c = switch (ck) {
                 case NO_CLUSTERING -> null;
                 case STATIC_CLUSTERING -> Clustering.STATIC;
-                case ROW_CLUSTERING -> {
-                    byte[] enc = new byte[length(in)];
-                    in.get(enc);
-                    yield Clustering.of(enc);
-                }
+                case ROW_CLUSTERING -> Clustering.of(bytes(in, MAX_CLUSTERING_BYTES));
                 default -> throw new IllegalArgumentException();
             };
-            if (in.hasRemaining()) {
-                throw new IllegalArgumentException();
-            }
+            end(in);
             return new PagingState(new ReadQuery.Position(new PartitionKey(token, key), c), remaining, -1, groups);
         } catch (RuntimeException e) {
             throw CqlException.protocol("Invalid value for the paging state");
         }
     }
 
-    /** A length read from the state, which must fit in what is left of it. */
-    private static int length(ByteBuffer in) {
+    /**
+     * A length-prefixed byte string; the length is checked against the bytes left and {@code max} before the
+     * array is allocated, so a forged length can never size an allocation.
+     */
+    private static byte[] bytes(ByteBuffer in, int max) {
         int n = in.getInt();
-        if (n < 0 || n > in.remaining()) {
+        if (n < 0 || n > max || n > in.remaining()) {
             throw new IllegalArgumentException();
         }
-        return n;
+        byte[] out = new byte[n];
+        in.get(out);
+        return out;
+    }
+
+    private static void end(ByteBuffer in) {
+        if (in.hasRemaining()) {
+            throw new IllegalArgumentException();
+        }
     }
 }

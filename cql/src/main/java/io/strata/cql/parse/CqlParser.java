@@ -29,4 +29,15 @@ public final class CqlParser {
         requireNonNull(cql, "cql is null");
         return new Parser(cql).parseStatement();
     }
+
+    /**
+     * How many tokens {@code cql} has, in constant memory: a measure of how large the parsed statement will
+     * be (each token becomes AST and plan nodes), for budgets checked before parsing.
+     *
+     * @throws CqlSyntaxException if the text does not even tokenize
+     */
+    public static int tokenCount(String cql) {
+        requireNonNull(cql, "cql is null");
+        return Lexer.count(cql);
+    }
 }

@@ -17,20 +17,48 @@ import java.util.Locale;
 final class Lexer {
     private final String s;
     private final int n;
-    private final List<Token> tokens = new ArrayList<>();
+    private final List<Token> tokens;
     private int line = 1;
     private int lineStart;
 
-    private Lexer(String source) {
+    private Lexer(String source, List<Token> tokens) {
         this.s = source;
         this.n = source.length();
+        this.tokens = tokens;
     }
 
     /** Tokenizes {@code source}; the list always ends with an EOF token. */
     static List<Token> tokenize(String source) {
-        Lexer lexer = new Lexer(source);
+        Lexer lexer = new Lexer(source, new ArrayList<>());
         lexer.run();
         return lexer.tokens;
+    }
+
+    /**
+     * How many tokens {@code source} has (EOF not counted), without keeping them: memory stays constant
+     * whatever the length, so the count can size a statement before it is parsed.
+     */
+    static int count(String source) {
+        int[] count = {0};
+        List<Token> counter = new java.util.AbstractList<>() {
+            @Override
+            public boolean add(Token t) {
+                count[0]++;
+                return true;
+            }
+
+            @Override
+            public Token get(int index) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int size() {
+                return count[0];
+            }
+        };
+        new Lexer(source, counter).run();
+        return count[0] - 1;
     }
 
     private void run() {

@@ -52,18 +52,59 @@ import java.util.function.Supplier;
  * statements keep their analysis, cached per tenant), builds the {@link RequestContext}, runs the plan on
  * the {@link Executor}, and answers with the result, warnings and tracing id, or the CQL error. The only
  * class of the request path that sees protocol messages. Never blocks. Thread-safe.
+ *
+ * <p>Client-held state is checked here: paging states leave sealed with HMAC-SHA256 under the
+ * {@link PagingKey}, bound to tenant and statement, and come back refused (PROTOCOL_ERROR) unless the seal
+ * holds ({@link PagingStates}); prepared statements are cached within per-tenant byte budgets
+ * ({@link PreparedCacheLimits}).
  */
 public final class CqlRequestHandler implements RequestHandler {
     private final Executor executor;
     private final SchemaService schemas;
     private final PreparedStatements prepared;
     private final TraceStore traces;
+    private final PagingStates paging;
 
+    /**
+     * A handler with the default prepared-statement budgets and a random paging key.
+     *
+     * @param maxPreparedStatements ignored: the cache's budgets are bytes ({@link PreparedCacheLimits#defaults()})
+     * @deprecated the paging key is random per process, so paging states do not survive a restart or move
+     *     between nodes; use {@link #CqlRequestHandler(Executor, SchemaService, TraceStore, PagingKey,
+     *     PreparedCacheLimits)}
+     */
+    @Deprecated
     public CqlRequestHandler(Executor executor, SchemaService schemas, TraceStore traces, long maxPreparedStatements) {
+        this(executor, schemas, traces, PagingKey.random(), PreparedCacheLimits.defaults());
+    }
+
+    /**
+     * @param pagingKey the key paging states are sealed with; every node a client may reach needs the same
+     * @param preparedLimits the prepared-statement cache's budgets
+     */
+    public CqlRequestHandler(Executor executor, SchemaService schemas, TraceStore traces, PagingKey pagingKey,
+            PreparedCacheLimits preparedLimits) {
         this.executor = requireNonNull(executor, "executor is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.traces = requireNonNull(traces, "traces is null");
-        this.prepared = new PreparedStatements(maxPreparedStatements);
+        this.paging = new PagingStates(requireNonNull(pagingKey, "pagingKey is null"));
+        this.prepared = new PreparedStatements(requireNonNull(preparedLimits, "preparedLimits is null"));
+    }
+
+    /**
+     * The whole request path over an engine: schema service, system tables with tracing, executor with the
+     * given guards, and this session layer; default prepared-statement budgets and a random paging key.
+     *
+     * <p>The random key is right for one process only: a paging state is refused by any other process, and
+     * by this one after a restart. Several gateway nodes behind one address need a shared, configured key:
+     * use {@link #assemble(StorageEngine, SchemaService, Supplier, Clock, List, PagingKey, PreparedCacheLimits)}.
+     *
+     * @param node this node's facts (some known only once the server listens)
+     * @param maxPreparedStatements ignored: the cache's budgets are bytes ({@link PreparedCacheLimits#defaults()})
+     */
+    public static CqlRequestHandler assemble(StorageEngine engine, SchemaService schemas, Supplier<NodeInfo> node,
+            Clock clock, long maxPreparedStatements, List<PlanGuard> guards) {
+        return assemble(engine, schemas, node, clock, guards, PagingKey.random(), PreparedCacheLimits.defaults());
     }
 
     /**
@@ -71,13 +112,21 @@ public final class CqlRequestHandler implements RequestHandler {
      * given guards, and this session layer.
      *
      * @param node this node's facts (some known only once the server listens)
+     * @param pagingKey the key paging states are sealed with (HMAC-SHA256); the same on every node a client
+     *     may send a paging state to
+     * @param preparedLimits the prepared-statement cache's byte budgets, per tenant and global
      */
     public static CqlRequestHandler assemble(StorageEngine engine, SchemaService schemas, Supplier<NodeInfo> node,
-            Clock clock, long maxPreparedStatements, List<PlanGuard> guards) {
+            Clock clock, List<PlanGuard> guards, PagingKey pagingKey, PreparedCacheLimits preparedLimits) {
         TraceStore traces = new TraceStore(new TimeUuids(clock), node);
         SystemKeyspaces system = new SystemKeyspaces(node, traces);
         Executor executor = new Executor(engine, schemas, system, clock, guards);
-        return new CqlRequestHandler(executor, schemas, traces, maxPreparedStatements);
+        return new CqlRequestHandler(executor, schemas, traces, pagingKey, preparedLimits);
+    }
+
+    /** The prepared-statement cache, for tests of its budgets. */
+    PreparedStatements preparedStatements() {
+        return prepared;
     }
 
     @Override
@@ -150,9 +199,10 @@ public final class CqlRequestHandler implements RequestHandler {
             trace.event("Preparing statement");
             Analyzed a = Analyzer.analyze(parsed, keyspace, schema);
             Bindings b = bind(a, q.options);
-            RequestContext rc = context(state, keyspace, q.options, trace);
+            Supplier<byte[]> scope = () -> PagingStates.scope(keyspace, q.query);
+            RequestContext rc = context(state, keyspace, q.options, trace, scope);
             context[0] = rc;
-            return run(state, rc, a.plan(), b, q.options, null, null);
+            return run(state, rc, a.plan(), b, q.options, null, null, scope);
         });
     }
 
@@ -169,6 +219,7 @@ public final class CqlRequestHandler implements RequestHandler {
                 trace.event("Statement found in the prepared statement cache");
                 return Uni.createFrom().item(known.message());
             }
+            long weight = prepared.weigh(p.cqlQuery);
             if (trace.enabled()) {
                 trace.event("Parsing " + p.cqlQuery);
             }
@@ -176,7 +227,8 @@ public final class CqlRequestHandler implements RequestHandler {
             trace.event("Preparing statement");
             Analyzed a = Analyzer.analyze(parsed, keyspace, schema);
             RowsMetadata variables = new RowsMetadata(WireMessages.specs(a.variables()), null, a.partitionKeyIndexes(), null);
-            Prepared made = new Prepared(id, p.cqlQuery, keyspace, parsed, a, variables, WireColumns.of(a.resultColumns()));
+            Prepared made = new Prepared(id, p.cqlQuery, keyspace, parsed, a, variables, WireColumns.of(a.resultColumns()),
+                    PagingStates.scope(keyspace, p.cqlQuery), weight);
             prepared.put(tenant, made);
             return Uni.createFrom().item(made.message());
         });
@@ -187,9 +239,9 @@ public final class CqlRequestHandler implements RequestHandler {
         return withSchema(state, schema -> {
             Analyzed a = current(state, p, schema);
             Bindings b = bind(a, e.options);
-            RequestContext rc = context(state, p.keyspace(), e.options, trace);
+            RequestContext rc = context(state, p.keyspace(), e.options, trace, p::scope);
             context[0] = rc;
-            return run(state, rc, a.plan(), b, e.options, e.resultMetadataId, p.result());
+            return run(state, rc, a.plan(), b, e.options, e.resultMetadataId, p.result(), p::scope);
         });
     }
 
@@ -237,21 +289,27 @@ public final class CqlRequestHandler implements RequestHandler {
         });
     }
 
+    /** Runs a statement; a page's paging state leaves sealed to the tenant and {@code scope}. */
     private Uni<Message> run(ClientState state, RequestContext rc, Plan plan, Bindings b, QueryOptions options,
-            byte[] clientMetadataId, WireColumns known) {
+            byte[] clientMetadataId, WireColumns known, Supplier<byte[]> scope) {
         return executor.execute(rc, plan, b).map(result -> {
             if (result instanceof Result.SetKeyspace sk) {
                 state.keyspace(sk.keyspace());
+            }
+            if (result instanceof Result.Rows rows && rows.pagingState() != null) {
+                result = new Result.Rows(rows.columns(), rows.rows(),
+                        paging.seal(rc.tenant(), scope.get(), rows.pagingState()));
             }
             return WireMessages.result(result, options.skipMetadata, clientMetadataId, known);
         });
     }
 
-    private RequestContext context(ClientState state, String keyspace, QueryOptions options, Trace trace) {
+    /** The request's context; a paging state the client sent is opened (checked) against tenant and {@code scope}. */
+    private RequestContext context(ClientState state, String keyspace, QueryOptions options, Trace trace,
+            Supplier<byte[]> scope) {
         byte[] paging = null;
         if (options.pagingState != null) {
-            paging = new byte[options.pagingState.remaining()];
-            options.pagingState.duplicate().get(paging);
+            paging = this.paging.open(state.tenant().tenantId(), scope.get(), options.pagingState);
         }
         return new RequestContext(state.tenant(), keyspace, Consistency.of(options.consistency),
                 Consistency.of(options.serialConsistency),

@@ -17,6 +17,8 @@ import io.strata.cql.schema.LocalSchemaEvents;
 import io.strata.cql.schema.SchemaService;
 import io.strata.cql.session.ClientState;
 import io.strata.cql.session.CqlRequestHandler;
+import io.strata.cql.session.PagingKey;
+import io.strata.cql.session.PreparedCacheLimits;
 import io.strata.cql.session.RequestHandler;
 import io.strata.cql.system.NodeInfo;
 import io.strata.cql.types.DataType;
@@ -63,9 +65,21 @@ public final class CqlFixture implements AutoCloseable, BeforeEachCallback, Afte
         return f;
     }
 
+    /** A stack opened now (close it) with the given paging key and prepared-statement budgets. */
+    public static CqlFixture open(PagingKey pagingKey, PreparedCacheLimits limits) {
+        CqlFixture f = new CqlFixture();
+        f.pagingKey = pagingKey;
+        f.limits = limits;
+        f.start();
+        return f;
+    }
+
+    private PagingKey pagingKey;
+    private PreparedCacheLimits limits;
+
     private void start() {
         engine = TestEngines.inMemory(Clock.systemUTC());
-        handler = handler(engine);
+        handler = pagingKey == null ? handler(engine) : handler(engine, pagingKey, limits);
         session = new ClientState(new TenantContext("dev", "dev"), 5);
         ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}");
         ok("USE ks");
@@ -92,6 +106,11 @@ public final class CqlFixture implements AutoCloseable, BeforeEachCallback, Afte
     public static CqlRequestHandler handler(StorageEngine engine) {
         return CqlRequestHandler.assemble(engine, new SchemaService(engine, new LocalSchemaEvents()), () -> NODE,
                 Clock.systemUTC(), 1000, List.of());
+    }
+
+    public static CqlRequestHandler handler(StorageEngine engine, PagingKey pagingKey, PreparedCacheLimits limits) {
+        return CqlRequestHandler.assemble(engine, new SchemaService(engine, new LocalSchemaEvents()), () -> NODE,
+                Clock.systemUTC(), List.of(), pagingKey, limits);
     }
 
     /** Sends one request as {@code state} and waits for the response message. */
