@@ -24,6 +24,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path dataDir;
     private final Map<String, String> extraConfig;
     private final int cqlPort;
+    private final int httpPort;
     private final Path log;
     private final List<String> jvmArgs = new ArrayList<>();
     private Process process;
@@ -32,6 +33,7 @@ public final class GatewayProcess implements AutoCloseable {
         this.dataDir = dataDir;
         this.extraConfig = extraConfig;
         this.cqlPort = freePort();
+        this.httpPort = freePort();
         // Logs outlive the test's temporary directory, so a failed run can be read afterwards.
         Path logs = Path.of(System.getProperty("strata.e2e.dir", "."), "target", "gateway-logs");
         try {
@@ -65,6 +67,54 @@ public final class GatewayProcess implements AutoCloseable {
         return this;
     }
 
+    /** The admin HTTP port. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /**
+     * Creates a tenant through the admin API with the local default's operator token, as an operator would; a
+     * tenant that already exists is fine.
+     */
+    public GatewayProcess createTenant(String name) {
+        try {
+            String operator = Files.readString(dataDir.resolve("operator-token"), StandardCharsets.UTF_8).trim();
+            java.net.http.HttpResponse<String> r = sendWhenListening(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort
+                            + "/admin/tenants"))
+                            .header("Authorization", "Bearer " + operator)
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}"))
+                            .build());
+            if (r.statusCode() != 201 && r.statusCode() != 409) {
+                throw new IllegalStateException("creating tenant " + name + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // the CQL port may listen a moment before the HTTP one
+    private static java.net.http.HttpResponse<String> sendWhenListening(java.net.http.HttpRequest request)
+            throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            try {
+                return java.net.http.HttpClient.newHttpClient().send(request,
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (java.net.ConnectException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** The file the gateway logs to. */
     public Path logFile() {
         return log;
@@ -89,7 +139,7 @@ public final class GatewayProcess implements AutoCloseable {
         cmd.add("-Dstrata.cql.host=127.0.0.1");
         cmd.add("-Dstrata.cql.port=" + cqlPort);
         cmd.add("-Dquarkus.http.host=127.0.0.1");
-        cmd.add("-Dquarkus.http.port=0");
+        cmd.add("-Dquarkus.http.port=" + httpPort);
         cmd.add("-Dstrata.storage.local.path=" + dataDir);
         E2eStorage.config(dataDir).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         extraConfig.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

@@ -8,7 +8,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,9 +51,7 @@ final class TestAbuse {
 
     @Test
     void theFrontDoorHoldsWhileAnotherTenantIsServed() throws Exception {
-        int httpPort = freePort();
-        Map<String, String> config = Map.of("strata.cql.login-timeout", "3s",
-                "quarkus.http.port", Integer.toString(httpPort));
+        Map<String, String> config = Map.of("strata.cql.login-timeout", "3s");
         try (GatewayProcess gateway = new GatewayProcess(dir.resolve("gw"), config).jvm("-Xmx256m").start();
                 CqlSession victim = CqlSession.builder()
                         .addContactPoint(new InetSocketAddress("127.0.0.1", gateway.port()))
@@ -77,7 +74,8 @@ final class TestAbuse {
             int held = announceAndHold(port, 1_100);
             long underAttack = heapUsedAfterGc(gateway);
             releaseHeld();
-            long loggedIn = announceAfterLogin(port, Tokens.mint(gateway.dataDir(), "mallory", "m", Duration.ofHours(1)),
+            long loggedIn = announceAfterLogin(port, Tokens.mint(gateway.createTenant("mallory").dataDir(), "mallory", "m",
+                    Duration.ofHours(1)),
                     200);
             long underLoggedInAttack = heapUsedAfterGc(gateway);
             releaseHeld();
@@ -107,7 +105,7 @@ final class TestAbuse {
             assertThat(after).as("heap after the abuse vs baseline %d", baseline).isLessThan(baseline + (32 << 20));
             String log = Files.readString(gateway.logFile());
             assertThat(log).doesNotContain("OutOfMemoryError");
-            assertThat(liveness(httpPort)).isEqualTo(200);
+            assertThat(liveness(gateway.httpPort())).isEqualTo(200);
             // and the gateway still serves
             Row row = victim.execute("SELECT v FROM v.kv WHERE k = 7").one();
             assertThat(row.getString(0)).isEqualTo("value 7");
@@ -340,11 +338,5 @@ final class TestAbuse {
                 URI.create("http://127.0.0.1:" + httpPort + "/q/health/live")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.statusCode();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -288,7 +288,7 @@ class TestJavaDriverEndToEnd {
     @Test
     @Order(9)
     void tenantsAreIsolatedNamespaces() {
-        String acme = Tokens.mint(gateway.dataDir(), "acme", "ops", Duration.ofHours(1));
+        String acme = Tokens.mint(gateway.createTenant("acme").dataDir(), "acme", "ops", Duration.ofHours(1));
         try (CqlSession b = connect(acme)) {
             Set<String> keyspaces = new HashSet<>();
             b.execute("SELECT keyspace_name FROM system_schema.keyspaces").forEach(r -> keyspaces.add(r.getString(0)));
@@ -354,7 +354,8 @@ class TestJavaDriverEndToEnd {
         assertThat(write.getExecutionInfo().getQueryTrace().getEvents().stream().map(TraceEvent::getActivity))
                 .anyMatch(a -> a.startsWith("Appending 1 partition update(s) to the commit log"));
         // Traces belong to their tenant: another tenant's session sees none of them.
-        try (CqlSession other = connect(Tokens.mint(gateway.dataDir(), "tracing-other", "ops", Duration.ofHours(1)))) {
+        try (CqlSession other = connect(Tokens.mint(gateway.createTenant("tracing-other").dataDir(), "tracing-other", "ops",
+                Duration.ofHours(1)))) {
             assertThat(other.execute("SELECT session_id FROM system_traces.sessions").all()).isEmpty();
         }
     }

@@ -120,7 +120,7 @@ class TestOtherDrivers {
         gateway.kill();
         gateway.start();
         List<String> verify = args(script, keyspace, "verify");
-        verify.add(Tokens.mint(gateway.dataDir(), "other", "someone", Duration.ofHours(1)));
+        verify.add(Tokens.mint(gateway.createTenant("other").dataDir(), "other", "someone", Duration.ofHours(1)));
         run(verify);
     }
 

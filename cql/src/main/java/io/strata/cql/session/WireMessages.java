@@ -147,13 +147,21 @@ public final class WireMessages {
             return new Error(ProtocolConstants.ErrorCode.INVALID, v.getMessage());
         }
         if (cause instanceof StorageException s) {
-            LOG.warnf(s, "storage failure");
-            return new Error(ProtocolConstants.ErrorCode.SERVER_ERROR, "Storage failure: " + s.getMessage());
+            String id = correlationId();
+            LOG.warnf(s, "storage failure [%s]", id);
+            return new Error(ProtocolConstants.ErrorCode.SERVER_ERROR,
+                    "Storage failure (correlation id " + id + "); the request may be retried");
         }
         if (cause instanceof StackOverflowError) {
             return new Error(ProtocolConstants.ErrorCode.INVALID, "The statement is nested too deeply to be executed");
         }
-        LOG.errorf(cause, "unexpected failure executing a request");
-        return new Error(ProtocolConstants.ErrorCode.SERVER_ERROR, "Internal error: " + cause);
+        // internal details go to the log only; the client gets an id to quote
+        String id = correlationId();
+        LOG.errorf(cause, "unexpected failure executing a request [%s]", id);
+        return new Error(ProtocolConstants.ErrorCode.SERVER_ERROR, "Internal server error (correlation id " + id + ")");
+    }
+
+    private static String correlationId() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16);
     }
 }

@@ -2,7 +2,6 @@ package io.strata.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Min;
 
 /** What this gateway reports about itself to drivers ({@code strata.node.*}). */
 @ConfigMapping(prefix = "strata.node")
@@ -17,9 +16,4 @@ public interface NodeConfig {
 
     @WithDefault("rack1")
     String rack();
-
-    /** Prepared statements cached per gateway (all tenants); evicted ones are re-prepared by drivers. */
-    @WithDefault("100000")
-    @Min(100)
-    long maxPreparedStatements();
 }

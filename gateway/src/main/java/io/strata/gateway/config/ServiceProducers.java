@@ -1,18 +1,17 @@
 package io.strata.gateway.config;
 
+import io.strata.cql.schema.LocalSchemaEvents;
+import io.strata.cql.schema.SchemaEvents;
+import io.strata.cql.schema.SchemaService;
+import io.strata.cql.session.CqlRequestHandler;
+import io.strata.cql.session.PagingKey;
+import io.strata.cql.session.PreparedCacheLimits;
+import io.strata.cql.session.RequestHandler;
+import io.strata.cql.system.NodeInfo;
 import io.strata.gateway.storage.StorageAssembly;
 import io.strata.gateway.tenants.BlobTenantDirectory;
 import io.strata.gateway.tenants.DirectoryAuthenticator;
-import io.strata.tenancy.core.TenantDirectory;
-import io.strata.tenancy.core.TenantDirectoryException;
-import io.strata.cql.schema.LocalSchemaEvents;
-import io.strata.cql.schema.SchemaService;
-import io.strata.cql.session.CqlRequestHandler;
-import io.strata.cql.session.RequestHandler;
-import io.strata.cql.schema.SchemaEvents;
-import io.strata.cql.system.NodeInfo;
 import io.strata.gateway.transport.CqlServerLifecycle;
-import jakarta.enterprise.inject.Instance;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.tenancy.Authenticator;
 import io.strata.tenancy.DevTenantBootstrap;
@@ -23,6 +22,9 @@ import io.strata.tenancy.SigningKeys;
 import io.strata.tenancy.TokenLimits;
 import io.strata.tenancy.TokenSettings;
 import io.strata.tenancy.TrustedIssuer;
+import io.strata.tenancy.core.TenantDirectory;
+import io.strata.tenancy.core.TenantDirectoryException;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -30,11 +32,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -74,6 +79,10 @@ public class ServiceProducers {
     @Singleton
     RequestHandler requestHandler(StorageEngine engine, SchemaService schemas, NodeConfig node, StorageConfig storage,
             Clock clock, @ConfigProperty(name = "strata.cql.host", defaultValue = "0.0.0.0") String host,
+            @ConfigProperty(name = "strata.cql.paging-key") Optional<String> pagingKey,
+            @ConfigProperty(name = "strata.cql.paging-key-previous") Optional<String> previousPagingKey,
+            @ConfigProperty(name = "strata.cql.prepared.per-tenant-bytes", defaultValue = "16777216") long perTenant,
+            @ConfigProperty(name = "strata.cql.prepared.global-bytes", defaultValue = "268435456") long global,
             Instance<CqlServerLifecycle> server) {
         Path data = storage.local().path().toAbsolutePath().normalize();
         UUID hostId = UUID.nameUUIDFromBytes(data.toString().getBytes(StandardCharsets.UTF_8));
@@ -81,7 +90,43 @@ public class ServiceProducers {
         // The bound port is known only once the server listens (port 0 picks one), hence the supplier.
         return CqlRequestHandler.assemble(engine, schemas, () -> new NodeInfo(node.clusterName(), node.datacenter(),
                 node.rack(), hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))),
-                clock, node.maxPreparedStatements(), List.of());
+                clock, List.of(), pagingKey(pagingKey, previousPagingKey, data),
+                PreparedCacheLimits.of(perTenant, global));
+    }
+
+    /**
+     * The key that seals paging states: {@code strata.cql.paging-key} (base64, at least 32 bytes; the same on every
+     * node, from a secret store), or else a key generated once into {@code <data>/keys/paging.key}, which serves one
+     * node (several nodes need the configured key, or a page begun on one fails on another).
+     */
+    static PagingKey pagingKey(Optional<String> configured, Optional<String> previous, Path data) {
+        try {
+            if (configured.isPresent()) {
+                byte[][] old = previous.map(p -> new byte[][] {Base64.getDecoder().decode(p.strip())})
+                        .orElse(new byte[0][]);
+                return PagingKey.of(Base64.getDecoder().decode(configured.get().strip()), old);
+            }
+            Path file = data.resolve(DevTenantBootstrap.KEYS_DIR).resolve("paging.key");
+            if (!Files.exists(file)) {
+                byte[] fresh = new byte[32];
+                new java.security.SecureRandom().nextBytes(fresh);
+                Files.createDirectories(file.getParent());
+                Files.write(file, Base64.getEncoder().encode(fresh));
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // the data directory's own permissions protect it
+                }
+                LOG.infof("Generated the paging-state key in %s (set strata.cql.paging-key on every node of a cluster)",
+                        file);
+            }
+            return PagingKey.of(Base64.getDecoder().decode(Files.readString(file).strip()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the paging-state key: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("strata.cql.paging-key must be base64 of at least "
+                    + PagingKey.MIN_BYTES + " bytes: " + e.getMessage(), e);
+        }
     }
 
     @Produces

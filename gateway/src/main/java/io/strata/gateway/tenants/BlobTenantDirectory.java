@@ -2,6 +2,7 @@ package io.strata.gateway.tenants;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.storage.engine.layout.Blobs;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.BlobStore.PutMode;
 import io.strata.storage.spi.blob.NoSuchBlobException;
@@ -20,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -72,7 +71,7 @@ public final class BlobTenantDirectory implements TenantDirectory {
         java.util.TreeSet<String> names = new java.util.TreeSet<>();
         String after = null;
         while (true) {
-            List<BlobStore.BlobInfo> page = join(store.list(PREFIX, after, 1000));
+            List<BlobStore.BlobInfo> page = Blobs.join(store.list(PREFIX, after, 1000));
             for (BlobStore.BlobInfo info : page) {
                 String rest = info.key().substring(PREFIX.length());
                 int slash = rest.indexOf('/');
@@ -102,7 +101,7 @@ public final class BlobTenantDirectory implements TenantDirectory {
         Instant now = clock.instant();
         TenantRecord tenant = new TenantRecord(name, TenantState.ACTIVE, now, now);
         try {
-            join(store.put(key(name, 1), encode(tenant), PutMode.CREATE_IF_ABSENT));
+            Blobs.join(store.put(key(name, 1), encode(tenant), PutMode.CREATE_IF_ABSENT));
         } catch (PreconditionFailedException raced) {
             throw new TenantDirectoryException.AlreadyExists(read(name).map(Versioned::tenant).orElse(tenant));
         }
@@ -123,7 +122,7 @@ public final class BlobTenantDirectory implements TenantDirectory {
             }
             TenantRecord changed = current.tenant().withState(next, clock.instant());
             try {
-                join(store.put(key(name, current.version() + 1), encode(changed), PutMode.CREATE_IF_ABSENT));
+                Blobs.join(store.put(key(name, current.version() + 1), encode(changed), PutMode.CREATE_IF_ABSENT));
                 remember(changed);
                 return changed;
             } catch (PreconditionFailedException raced) {
@@ -149,7 +148,7 @@ public final class BlobTenantDirectory implements TenantDirectory {
         String last = null;
         String after = null;
         while (true) {
-            List<BlobStore.BlobInfo> page = join(store.list(prefix, after, 1000));
+            List<BlobStore.BlobInfo> page = Blobs.join(store.list(prefix, after, 1000));
             if (!page.isEmpty()) {
                 last = page.get(page.size() - 1).key();
             }
@@ -163,7 +162,7 @@ public final class BlobTenantDirectory implements TenantDirectory {
         }
         try {
             long version = Long.parseLong(last.substring(prefix.length()));
-            return Optional.of(new Versioned(decode(join(store.readAll(last))), version));
+            return Optional.of(new Versioned(decode(Blobs.join(store.readAll(last))), version));
         } catch (NoSuchBlobException gone) {
             return Optional.empty();
         }
@@ -187,17 +186,6 @@ public final class BlobTenantDirectory implements TenantDirectory {
                     Instant.parse(fields.get("created")), Instant.parse(fields.get("changed")));
         } catch (RuntimeException e) {
             throw new IllegalStateException("corrupt tenant record: " + fields, e);
-        }
-    }
-
-    private static <T> T join(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
         }
     }
 }

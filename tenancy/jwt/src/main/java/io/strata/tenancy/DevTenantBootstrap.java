@@ -195,7 +195,12 @@ public final class DevTenantBootstrap {
                 "      .withLocalDatacenter(\"" + localDatacenter + "\")",
                 "      .withAuthCredentials(\"token\", Files.readString(Path.of(\"" + file + "\")).strip())",
                 "      .build();",
-                "Mint tokens for other tenants with io.strata.tenancy.TokenTool: mint --keys "
-                        + tokenFile.toAbsolutePath().getParent().resolve(KEYS_DIR) + " --tenant NAME --subject USER --ttl 30d");
+                "Create other tenants through the admin API with the operator token in "
+                        + tokenFile.toAbsolutePath().getParent().resolve(OPERATOR_TOKEN_FILE) + ":",
+                "  curl -H \"Authorization: Bearer $(cat " + tokenFile.toAbsolutePath().getParent()
+                        .resolve(OPERATOR_TOKEN_FILE) + ")\" -H 'Content-Type: application/json' \\",
+                "       -d '{\"name\": \"acme\"}' http://127.0.0.1:8080/admin/tenants",
+                "then mint their tokens with io.strata.tenancy.TokenTool: mint --keys "
+                        + tokenFile.toAbsolutePath().getParent().resolve(KEYS_DIR) + " --tenant acme --subject USER --ttl 30d");
     }
 }

@@ -55,15 +55,7 @@ public final class TokenIssuer {
      */
     public String mint(String tenant, String subject, Duration lifetime) {
         TenantNames.requireValid(tenant);
-        requireNonNull(subject, "subject is null");
-        requireNonNull(lifetime, "lifetime is null");
-        if (subject.isBlank()) {
-            throw new IllegalArgumentException("subject is blank");
-        }
-        if (lifetime.getSeconds() < 1 || lifetime.compareTo(settings.maxTokenLifetime()) > 0) {
-            throw new IllegalArgumentException("lifetime must be between 1 second and the maximum token lifetime of "
-                    + TokenLimits.human(settings.maxTokenLifetime()) + " (strata.auth.max-token-lifetime): " + lifetime);
-        }
+        checkSubjectAndLifetime(subject, lifetime);
         long issuedAt = Instant.now(clock).getEpochSecond();
         JwtClaimsBuilder claims = Jwt.issuer(settings.issuer())
                 .subject(subject)
@@ -84,15 +76,7 @@ public final class TokenIssuer {
      * @throws IllegalArgumentException on a blank subject or a lifetime outside 1 second to the maximum
      */
     public String mintOperator(String subject, Duration lifetime) {
-        requireNonNull(subject, "subject is null");
-        requireNonNull(lifetime, "lifetime is null");
-        if (subject.isBlank()) {
-            throw new IllegalArgumentException("subject is blank");
-        }
-        if (lifetime.getSeconds() < 1 || lifetime.compareTo(settings.maxTokenLifetime()) > 0) {
-            throw new IllegalArgumentException("lifetime must be between 1 second and the maximum token lifetime of "
-                    + TokenLimits.human(settings.maxTokenLifetime()) + " (strata.auth.max-token-lifetime): " + lifetime);
-        }
+        checkSubjectAndLifetime(subject, lifetime);
         long issuedAt = Instant.now(clock).getEpochSecond();
         return Jwt.issuer(settings.issuer())
                 .subject(subject)
@@ -106,7 +90,19 @@ public final class TokenIssuer {
                 .sign(keys.privateKey());
     }
 
-    /** @return the settings minted tokens follow */
+    private void checkSubjectAndLifetime(String subject, Duration lifetime) {
+        requireNonNull(subject, "subject is null");
+        requireNonNull(lifetime, "lifetime is null");
+        if (subject.isBlank()) {
+            throw new IllegalArgumentException("subject is blank");
+        }
+        if (lifetime.getSeconds() < 1 || lifetime.compareTo(settings.maxTokenLifetime()) > 0) {
+            throw new IllegalArgumentException("lifetime must be between 1 second and the maximum token lifetime of "
+                    + TokenLimits.human(settings.maxTokenLifetime()) + " (strata.auth.max-token-lifetime): " + lifetime);
+        }
+    }
+
+        /** @return the settings minted tokens follow */
     public TokenSettings settings() {
         return settings;
     }
