@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +149,27 @@ public class TestGatewayApplication {
         given().header("Authorization", "Bearer " + Files.readString(DATA.resolve("dev-token")).strip())
                 .contentType("application/json").body("{\"name\": \"mine\"}").when().post("/admin/tenants").then()
                 .statusCode(403);
+    }
+
+    @Test
+    void aReadOnlyTokenCannotWriteThroughTheDriver() throws IOException {
+        try (CqlSession dev = connect(Files.readString(DATA.resolve("dev-token")).strip())) {
+            dev.execute("CREATE KEYSPACE IF NOT EXISTS ro WITH replication = {'class': 'SingleRegionStrategy'}");
+            dev.execute("CREATE TABLE IF NOT EXISTS ro.kv (k int PRIMARY KEY, v text)");
+            dev.execute("INSERT INTO ro.kv (k, v) VALUES (1, 'one')");
+        }
+        String reader = new io.strata.tenancy.TokenIssuer(io.strata.tenancy.SigningKeys.load(DATA.resolve("keys")),
+                io.strata.tenancy.TokenSettings.defaults(), java.time.Clock.systemUTC())
+                .mint("dev", "reader", java.time.Duration.ofHours(1), List.of("SELECT:ro"));
+        try (CqlSession session = connect(reader)) {
+            assertThat(session.execute("SELECT v FROM ro.kv WHERE k = 1").one().getString(0)).isEqualTo("one");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> session.execute("INSERT INTO ro.kv (k, v) VALUES (2, 'two')"))
+                    .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.UnauthorizedException.class)
+                    .hasMessageContaining("User reader has no MODIFY permission on <table ro.kv>");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.execute("DROP TABLE ro.kv"))
+                    .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.UnauthorizedException.class);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.strata.cql.schema.LocalSchemaEvents;
 import io.strata.cql.schema.SchemaEvents;
 import io.strata.cql.schema.SchemaService;
 import io.strata.cql.session.CqlRequestHandler;
+import io.strata.cql.exec.AccessGuard;
 import io.strata.cql.session.PagingKey;
 import io.strata.cql.session.PreparedCacheLimits;
 import io.strata.cql.session.RequestHandler;
@@ -90,7 +91,7 @@ public class ServiceProducers {
         // The bound port is known only once the server listens (port 0 picks one), hence the supplier.
         return CqlRequestHandler.assemble(engine, schemas, () -> new NodeInfo(node.clusterName(), node.datacenter(),
                 node.rack(), hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))),
-                clock, List.of(), pagingKey(pagingKey, previousPagingKey, data),
+                clock, List.of(new AccessGuard()), pagingKey(pagingKey, previousPagingKey, data),
                 PreparedCacheLimits.of(perTenant, global));
     }
 

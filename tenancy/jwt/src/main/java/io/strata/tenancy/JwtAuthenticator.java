@@ -2,6 +2,7 @@ package io.strata.tenancy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.tenancy.core.AccessPolicy;
 import io.strata.tenancy.core.TenantContext;
 import io.strata.tenancy.core.TenantNames;
 import java.security.Key;
@@ -142,8 +143,8 @@ public final class JwtAuthenticator implements Authenticator {
                 throw new AuthenticationException("this is an operator token, for the admin API; a CQL connection "
                         + "needs a tenant's token");
             }
-            return new VerifiedToken(new TenantContext(tenantOf(v.claims()), subjectOf(v.claims())), v.expiresAt(),
-                    v.issuer());
+            return new VerifiedToken(new TenantContext(tenantOf(v.claims()), subjectOf(v.claims()),
+                    policyOf(v.claims())), v.expiresAt(), v.issuer());
         } catch (MalformedClaimException e) {
             throw new AuthenticationException("token has a malformed claim: " + e.getMessage(), e);
         }
@@ -174,6 +175,31 @@ public final class JwtAuthenticator implements Authenticator {
             return new Operator(subjectOf(v.claims()), v.issuer(), v.expiresAt());
         } catch (MalformedClaimException e) {
             throw new AuthenticationException("token has a malformed claim: " + e.getMessage(), e);
+        }
+    }
+
+    /** The token's grants ({@value TokenIssuer#PERMISSIONS_CLAIM}); a token without the claim may do everything. */
+    private static AccessPolicy policyOf(JwtClaims claims) throws AuthenticationException {
+        Object permissions = claims.getClaimValue(TokenIssuer.PERMISSIONS_CLAIM);
+        if (permissions == null) {
+            return AccessPolicy.ALL;
+        }
+        if (!(permissions instanceof List<?> list) || list.size() > 256) {
+            throw new AuthenticationException("token's '" + TokenIssuer.PERMISSIONS_CLAIM
+                    + "' claim must be a list of at most 256 grants like \"SELECT:app.users\"");
+        }
+        List<String> written = new java.util.ArrayList<>();
+        for (Object p : list) {
+            if (!(p instanceof String grant)) {
+                throw new AuthenticationException("token's '" + TokenIssuer.PERMISSIONS_CLAIM
+                        + "' claim holds a non-string grant");
+            }
+            written.add(grant);
+        }
+        try {
+            return AccessPolicy.parse(written);
+        } catch (IllegalArgumentException e) {
+            throw new AuthenticationException("token's permissions are malformed: " + echo(e.getMessage()));
         }
     }
 

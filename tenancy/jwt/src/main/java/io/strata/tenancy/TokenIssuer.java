@@ -26,6 +26,8 @@ import java.util.List;
 public final class TokenIssuer {
     /** The claim naming the tenant. */
     public static final String TENANT_CLAIM = "tenant";
+    /** The claim listing a tenant token's grants ({@code ACTION:RESOURCE}); absent: everything in the tenant. */
+    public static final String PERMISSIONS_CLAIM = "permissions";
     /** The claim listing a token's service roles. */
     public static final String ROLES_CLAIM = "roles";
     /** The role that may use the admin API (storage status, repair); operator tokens name no tenant. */
@@ -54,8 +56,21 @@ public final class TokenIssuer {
      * @throws IllegalArgumentException on an invalid tenant, subject or lifetime
      */
     public String mint(String tenant, String subject, Duration lifetime) {
+        return mint(tenant, subject, lifetime, null);
+    }
+
+    /**
+     * A tenant token limited to {@code permissions} ({@code ACTION:RESOURCE}, see
+     * {@link io.strata.tenancy.core.AccessPolicy}); null for a token that may do everything in its tenant.
+     *
+     * @throws IllegalArgumentException also on a malformed grant
+     */
+    public String mint(String tenant, String subject, Duration lifetime, List<String> permissions) {
         TenantNames.requireValid(tenant);
         checkSubjectAndLifetime(subject, lifetime);
+        if (permissions != null) {
+            io.strata.tenancy.core.AccessPolicy.parse(permissions); // refuse what servers would refuse
+        }
         long issuedAt = Instant.now(clock).getEpochSecond();
         JwtClaimsBuilder claims = Jwt.issuer(settings.issuer())
                 .subject(subject)
@@ -63,6 +78,9 @@ public final class TokenIssuer {
                 .claim(TENANT_CLAIM, tenant)
                 .issuedAt(issuedAt)
                 .expiresAt(issuedAt + lifetime.getSeconds());
+        if (permissions != null) {
+            claims = claims.claim(PERMISSIONS_CLAIM, List.copyOf(permissions));
+        }
         return claims.jws()
                 .keyId(keys.keyId().orElseThrow())
                 .algorithm(keys.signingAlgorithm())

@@ -38,14 +38,15 @@ import java.util.regex.Pattern;
 public final class TokenTool {
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})([smhd])");
     private static final Map<String, Set<String>> OPTIONS = Map.of(
-            "mint", Set.of("keys", "tenant", "subject", "ttl", "issuer", "audience", "max-lifetime"),
+            "mint", Set.of("keys", "tenant", "subject", "ttl", "issuer", "audience", "max-lifetime", "allow"),
             "operator", Set.of("keys", "subject", "ttl", "issuer", "audience", "max-lifetime"),
             "verify", Set.of("keys", "public-key", "jwks", "token", "token-file", "issuer", "audience", "max-lifetime"),
             "keygen", Set.of("keys"),
             "jwks", Set.of("keys"));
     private static final String USAGE = String.join("\n",
             "usage: TokenTool <command> [options]",
-            "  mint   --keys DIR --tenant T --subject S --ttl 30d [--issuer I] [--audience A] [--max-lifetime 30d]",
+            "  mint   --keys DIR --tenant T --subject S --ttl 30d [--issuer I] [--audience A] [--max-lifetime 30d]"
+                    + " [--allow SELECT:app.users,SELECT|MODIFY:app.*]   (no --allow: everything in the tenant)",
             "  operator --keys DIR --subject S --ttl 1d [--issuer I] [--audience A] [--max-lifetime 30d]"
                     + "   (a token for the admin API)",
             "  verify (--keys DIR | --public-key PEM | --jwks FILE) (--token T | --token-file F) [--issuer I]"
@@ -118,8 +119,17 @@ public final class TokenTool {
         String subject = required(options, "subject");
         TokenSettings settings = settings(options);
         Duration ttl = checkedTtl(options, settings);
+        java.util.List<String> allow = options.containsKey("allow")
+                ? java.util.List.of(options.get("allow").split(",")) : null;
+        if (allow != null) {
+            try {
+                io.strata.tenancy.core.AccessPolicy.parse(allow);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--allow: " + e.getMessage());
+            }
+        }
         SigningKeys keys = SigningKeys.load(path(options, "keys"));
-        out.println(new TokenIssuer(keys, settings, clock).mint(tenant, subject, ttl));
+        out.println(new TokenIssuer(keys, settings, clock).mint(tenant, subject, ttl, allow));
     }
 
     private static void operator(Map<String, String> options, PrintStream out, Clock clock) throws IOException {

@@ -9,10 +9,17 @@ import static java.util.Objects.requireNonNull;
  *
  * @param tenantId the tenant, a namespace: keyspaces of different tenants never meet
  * @param principal the token's subject (the user within the tenant)
+ * @param policy what the token may do within the tenant
  */
-public record TenantContext(String tenantId, String principal) {
+public record TenantContext(String tenantId, String principal, AccessPolicy policy) {
     public TenantContext {
         requireNonNull(tenantId, "tenantId is null");
         requireNonNull(principal, "principal is null");
+        requireNonNull(policy, "policy is null");
+    }
+
+    /** A caller who may do everything within the tenant (tokens without a policy). */
+    public TenantContext(String tenantId, String principal) {
+        this(tenantId, principal, AccessPolicy.ALL);
     }
 }
