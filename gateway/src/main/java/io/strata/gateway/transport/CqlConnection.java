@@ -458,6 +458,14 @@ final class CqlConnection {
 
     private void execute(int stream, Message request, boolean tracing) {
         String tenant = clientState.tenant().tenantId();
+        java.time.Instant validUntil = clientState.tenant().validUntil();
+        if (!resources.clock().instant().isBefore(validUntil)) {
+            // the driver reconnects and logs in again with the credentials it holds now
+            respond(stream, new Error(ErrorCode.AUTH_ERROR, "The token of this connection expired at " + validUntil
+                    + "; reconnect with a fresh token"));
+            closeAfterAnswers();
+            return;
+        }
         if (!resources.admission().tryStartRequest(tenant)) {
             // Cassandra's answer to a node over its request limits; drivers retry it on another node or later
             respond(stream, new Error(ErrorCode.OVERLOADED, "Tenant " + tenant + " has the maximum of "

@@ -49,11 +49,17 @@ public final class CqlServer implements AutoCloseable {
 
     public CqlServer(Vertx vertx, CqlServerOptions options, RequestHandler requestHandler,
             Authenticator authenticator, SchemaEvents schemaEvents) {
+        this(vertx, options, requestHandler, authenticator, schemaEvents, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock judges when a connection's credential has expired */
+    public CqlServer(Vertx vertx, CqlServerOptions options, RequestHandler requestHandler,
+            Authenticator authenticator, SchemaEvents schemaEvents, java.time.Clock clock) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.options = requireNonNull(options, "options is null");
         this.resources = new ServerResources(options, new Codecs(options.maxFrameSize(), options.preAuthMaxFrameSize()),
                 requestHandler, authenticator, schemaEvents, ConcurrentHashMap.newKeySet(),
-                new Admission(options.frontDoor()));
+                new Admission(options.frontDoor()), clock);
     }
 
     /**

@@ -24,9 +24,9 @@ public class CqlServerLifecycle {
 
     @Inject
     public CqlServerLifecycle(Vertx vertx, CqlConfig config, RequestHandler requestHandler,
-            Authenticator authenticator, SchemaEvents schemaEvents) {
+            Authenticator authenticator, SchemaEvents schemaEvents, java.time.Clock clock) {
         this.config = config;
-        this.server = new CqlServer(vertx, config.toOptions(), requestHandler, authenticator, schemaEvents);
+        this.server = new CqlServer(vertx, config.toOptions(), requestHandler, authenticator, schemaEvents, clock);
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -19,7 +19,8 @@ record ServerResources(
         Authenticator authenticator,
         SchemaEvents schemaEvents,
         Set<CqlConnection> connections,
-        Admission admission) {
+        Admission admission,
+        java.time.Clock clock) {
     ServerResources {
         requireNonNull(options, "options is null");
         requireNonNull(codecs, "codecs is null");
@@ -28,5 +29,6 @@ record ServerResources(
         requireNonNull(schemaEvents, "schemaEvents is null");
         requireNonNull(connections, "connections is null");
         requireNonNull(admission, "admission is null");
+        requireNonNull(clock, "clock is null");
     }
 }

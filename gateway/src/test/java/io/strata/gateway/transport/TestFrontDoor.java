@@ -263,6 +263,44 @@ final class TestFrontDoor {
     }
 
     @Test
+    void aTokenExpiringMidConnectionEndsTheConnectionAtItsNextRequest() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-12-07T00:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        io.strata.tenancy.Authenticator expiring = (user, password) -> new io.strata.tenancy.core.TenantContext(
+                "acme", user, io.strata.tenancy.core.AccessPolicy.ALL, now.get().plusSeconds(60));
+        server = new CqlServer(vertx, CqlServerOptions.defaults().withHost("127.0.0.1").withPort(0).withEventLoops(1),
+                handler, expiring, new RecordingSchemaEvents(), clock);
+        try (RawCqlClient client = RawCqlClient.connect(server.start())) {
+            client.authenticate(V4, null);
+            client.send(V4, 2, new Query("echo:fresh"));
+            assertThat(CannedRows.onlyText((Rows) client.receive().message)).isEqualTo("fresh");
+            now.set(now.get().plusSeconds(61));
+            client.send(V4, 3, new Query("echo:stale"));
+            Frame answer = client.receive();
+            assertThat(answer.streamId).isEqualTo(3);
+            assertThat(((Error) answer.message).code).isEqualTo(ErrorCode.AUTH_ERROR);
+            assertThat(((Error) answer.message).message).contains("expired").contains("reconnect with a fresh token");
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void anIdleConnectionIsClosed() throws IOException {
         try (RawCqlClient client = RawCqlClient.connect(start(FrontDoor.defaults()
                 .withIdleTimeout(Duration.ofMillis(300))))) {

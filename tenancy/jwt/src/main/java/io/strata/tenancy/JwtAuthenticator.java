@@ -144,7 +144,7 @@ public final class JwtAuthenticator implements Authenticator {
                         + "needs a tenant's token");
             }
             return new VerifiedToken(new TenantContext(tenantOf(v.claims()), subjectOf(v.claims()),
-                    policyOf(v.claims())), v.expiresAt(), v.issuer());
+                    policyOf(v.claims()), v.expiresAt()), v.expiresAt(), v.issuer());
         } catch (MalformedClaimException e) {
             throw new AuthenticationException("token has a malformed claim: " + e.getMessage(), e);
         }

@@ -2,6 +2,8 @@ package io.strata.tenancy.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Instant;
+
 /**
  * Who a connection acts for, fixed at authentication: the tenant and the principal (the token's
  * subject). Immutable; passed explicitly down every request path (never held in a thread-local,
@@ -10,16 +12,23 @@ import static java.util.Objects.requireNonNull;
  * @param tenantId the tenant, a namespace: keyspaces of different tenants never meet
  * @param principal the token's subject (the user within the tenant)
  * @param policy what the token may do within the tenant
+ * @param validUntil when the credential expires: a connection's requests after it are refused
  */
-public record TenantContext(String tenantId, String principal, AccessPolicy policy) {
+public record TenantContext(String tenantId, String principal, AccessPolicy policy, Instant validUntil) {
     public TenantContext {
         requireNonNull(tenantId, "tenantId is null");
         requireNonNull(principal, "principal is null");
         requireNonNull(policy, "policy is null");
+        requireNonNull(validUntil, "validUntil is null");
     }
 
-    /** A caller who may do everything within the tenant (tokens without a policy). */
+    /** A caller whose credential does not expire. */
+    public TenantContext(String tenantId, String principal, AccessPolicy policy) {
+        this(tenantId, principal, policy, Instant.MAX);
+    }
+
+    /** A caller who may do everything within the tenant (tokens without a policy), with no expiry. */
     public TenantContext(String tenantId, String principal) {
-        this(tenantId, principal, AccessPolicy.ALL);
+        this(tenantId, principal, AccessPolicy.ALL, Instant.MAX);
     }
 }
