@@ -1,9 +1,12 @@
 package io.strata.gateway.audit;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,15 +56,30 @@ final class AuditFiles {
         return files;
     }
 
-    /** The last newline-terminated line of {@code file} (without the newline), or null if there is none. */
+    /**
+     * The last newline-terminated line of {@code file} (without the newline), or null if there is none. Reads the
+     * file's tail only (growing the window until a whole line is in it), not the whole file.
+     */
     static String lastCompleteLine(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        int end = text.lastIndexOf('\n');
-        if (end < 0) {
-            return null;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            for (long window = 8192; ; window *= 2) {
+                long from = Math.max(0, size - window);
+                ByteBuffer buffer = ByteBuffer.allocate((int) (size - from));
+                while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) >= 0) {
+                    // read to the end of the window
+                }
+                String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+                int end = text.lastIndexOf('\n');
+                int start = end < 0 ? -1 : text.lastIndexOf('\n', end - 1);
+                if (start >= 0 || (from == 0 && end >= 0)) {
+                    return text.substring(start + 1, end);
+                }
+                if (from == 0) {
+                    return null;
+                }
+            }
         }
-        int start = text.lastIndexOf('\n', end - 1) + 1;
-        return text.substring(start, end);
     }
 
     /** The {@code seq} a line of this log starts with. */

@@ -84,6 +84,25 @@ public class AuditLog implements AutoCloseable {
             prev = sha256(last);
         }
         openCurrent();
+        endTornLine();
+    }
+
+    /**
+     * A line cut short (a power loss before the OS wrote it back) stays as evidence ({@link AuditVerify} reports
+     * it), but on a line of its own: the next record must not be glued to it.
+     */
+    private void endTornLine() throws IOException {
+        if (size == 0) {
+            return;
+        }
+        ByteBuffer last = ByteBuffer.allocate(1);
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+            reader.read(last, size - 1);
+        }
+        if (last.get(0) != '\n') {
+            channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+            size++;
+        }
     }
 
     /**

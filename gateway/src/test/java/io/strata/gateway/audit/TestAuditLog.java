@@ -176,4 +176,41 @@ final class TestAuditLog {
         log.login("acme", "mallory", null, null, null);
         assertThat(Files.readAllLines(dir.resolve(AuditLog.FILE_NAME))).hasSize(1);
     }
+
+    @Test
+    void lastCompleteLineReadsLongTailsAndIgnoresATornEnd() throws IOException {
+        Path f = dir.resolve("f");
+        String longLine = "x".repeat(20_000);
+        Files.writeString(f, "a\n" + longLine + "\ntorn");
+        assertThat(AuditFiles.lastCompleteLine(f)).isEqualTo(longLine);
+        Files.writeString(f, "only\n");
+        assertThat(AuditFiles.lastCompleteLine(f)).isEqualTo("only");
+        Files.writeString(f, "torn");
+        assertThat(AuditFiles.lastCompleteLine(f)).isNull();
+        Files.writeString(f, "");
+        assertThat(AuditFiles.lastCompleteLine(f)).isNull();
+    }
+
+    @Test
+    void aTornLastLineStaysVisibleAndLaterRecordsStartOnTheirOwnLine() throws IOException {
+        try (AuditLog log = AuditLog.open(dir, 1 << 20, CLOCK, null)) {
+            log.login("acme", "alice", null, null, null);
+            log.login("acme", "bob", null, null, null);
+        }
+        Path current = dir.resolve(AuditLog.FILE_NAME);
+        byte[] bytes = Files.readAllBytes(current);
+        Files.write(current, java.util.Arrays.copyOf(bytes, bytes.length - 20));
+        try (AuditLog log = AuditLog.open(dir, 1 << 20, CLOCK, null)) {
+            log.login("acme", "carol", null, null, null);
+        }
+        List<String> lines = Files.readAllLines(current);
+        assertThat(lines).hasSize(3);
+        JsonNode carol = JSON.readTree(lines.get(2));
+        assertThat(carol.get("seq").asLong()).isEqualTo(2);
+        assertThat(carol.get("prev").asText()).isEqualTo(AuditLog.sha256(lines.get(0)));
+        AuditVerify.Result result = AuditVerify.verify(dir);
+        assertThat(result.intact()).isFalse();
+        assertThat(result.broken().line()).isEqualTo(2);
+        assertThat(result.broken().why()).startsWith("not JSON");
+    }
 }
