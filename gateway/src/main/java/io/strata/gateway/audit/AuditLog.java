@@ -73,14 +73,23 @@ public class AuditLog implements AutoCloseable {
         Files.createDirectories(dir);
         List<Path> files = AuditFiles.inOrder(dir);
         String last = null;
+        Path lastFile = null;
         for (int i = files.size() - 1; i >= 0 && last == null; i--) {
-            last = AuditFiles.lastCompleteLine(files.get(i));
+            lastFile = files.get(i);
+            last = AuditFiles.lastCompleteLine(lastFile);
         }
         if (last == null) {
             seq = 0;
             prev = GENESIS;
         } else {
-            seq = AuditFiles.seqOf(last);
+            try {
+                seq = AuditFiles.seqOf(last);
+            } catch (IllegalStateException e) {
+                // refuse to start rather than begin a chain nobody can check: someone must look at the log
+                throw new IOException("the last line of " + lastFile + " is not an audit record, so the chain cannot"
+                        + " continue: check the directory with io.strata.gateway.audit.AuditVerify, then move its"
+                        + " files aside to start a new chain", e);
+            }
             prev = sha256(last);
         }
         openCurrent();

@@ -213,4 +213,11 @@ final class TestAuditLog {
         assertThat(result.broken().line()).isEqualTo(2);
         assertThat(result.broken().why()).startsWith("not JSON");
     }
+
+    @Test
+    void refusesToContinueAfterALastLineThatIsNoRecord() throws IOException {
+        Files.writeString(dir.resolve(AuditLog.FILE_NAME), "edited by hand\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuditLog.open(dir, 2048, CLOCK, null))
+                .isInstanceOf(IOException.class).hasMessageContaining("AuditVerify");
+    }
 }
