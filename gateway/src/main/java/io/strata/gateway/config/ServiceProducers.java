@@ -9,6 +9,8 @@ import io.strata.cql.session.PagingKey;
 import io.strata.cql.session.PreparedCacheLimits;
 import io.strata.cql.session.RequestHandler;
 import io.strata.cql.system.NodeInfo;
+import io.strata.gateway.audit.AuditGuard;
+import io.strata.gateway.audit.AuditLog;
 import io.strata.gateway.storage.StorageAssembly;
 import io.strata.gateway.tenants.BlobTenantDirectory;
 import io.strata.gateway.tenants.DirectoryAuthenticator;
@@ -84,14 +86,16 @@ public class ServiceProducers {
             @ConfigProperty(name = "strata.cql.paging-key-previous") Optional<String> previousPagingKey,
             @ConfigProperty(name = "strata.cql.prepared.per-tenant-bytes", defaultValue = "16777216") long perTenant,
             @ConfigProperty(name = "strata.cql.prepared.global-bytes", defaultValue = "268435456") long global,
-            Instance<CqlServerLifecycle> server) {
+            Instance<CqlServerLifecycle> server, AuditLog audit) {
         Path data = storage.local().path().toAbsolutePath().normalize();
         UUID hostId = UUID.nameUUIDFromBytes(data.toString().getBytes(StandardCharsets.UTF_8));
         InetAddress address = advertised(host);
         // The bound port is known only once the server listens (port 0 picks one), hence the supplier.
         return CqlRequestHandler.assemble(engine, schemas, () -> new NodeInfo(node.clusterName(), node.datacenter(),
                 node.rack(), hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))),
-                clock, List.of(new AccessGuard()), pagingKey(pagingKey, previousPagingKey, data),
+                // access first: the audit guard records DDL that passed it
+                clock, audit.enabled() ? List.of(new AccessGuard(), new AuditGuard(audit)) : List.of(new AccessGuard()),
+                pagingKey(pagingKey, previousPagingKey, data),
                 PreparedCacheLimits.of(perTenant, global));
     }
 
@@ -159,11 +163,14 @@ public class ServiceProducers {
         return directory;
     }
 
-    /** CQL logins need a valid token (the same issuers and limits as the admin API) of an active tenant. */
+    /**
+     * CQL logins need a valid token (the same issuers and limits as the admin API) of an active tenant; each is
+     * audited.
+     */
     @Produces
     @Singleton
-    Authenticator authenticator(JwtAuthenticator tokens, TenantDirectory tenants) {
-        return new DirectoryAuthenticator(tokens, tenants);
+    Authenticator authenticator(JwtAuthenticator tokens, TenantDirectory tenants, AuditLog audit) {
+        return new DirectoryAuthenticator(tokens, tenants, audit);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.strata.gateway.tenants;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.gateway.audit.AuditLog;
+import io.strata.gateway.audit.TokenIds;
 import io.strata.tenancy.AuthenticationException;
 import io.strata.tenancy.Authenticator;
 import io.strata.tenancy.core.TenantContext;
@@ -10,20 +12,47 @@ import io.strata.tenancy.core.TenantRecord;
 
 /**
  * A token is not enough: its tenant must exist and be active in the {@link TenantDirectory}. A valid token of an
- * unknown, suspended or deleted tenant is refused with a message saying which. Thread-safe.
+ * unknown, suspended or deleted tenant is refused with a message saying which. Every login, accepted or refused,
+ * goes to the {@link AuditLog} (without the client's address: the {@link Authenticator} interface does not carry
+ * it). Thread-safe.
  */
 public final class DirectoryAuthenticator implements Authenticator {
     private final Authenticator tokens;
     private final TenantDirectory directory;
+    private final AuditLog audit;
 
     public DirectoryAuthenticator(Authenticator tokens, TenantDirectory directory) {
+        this(tokens, directory, AuditLog.disabled());
+    }
+
+    public DirectoryAuthenticator(Authenticator tokens, TenantDirectory directory, AuditLog audit) {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.directory = requireNonNull(directory, "directory is null");
+        this.audit = requireNonNull(audit, "audit is null");
     }
 
     @Override
     public TenantContext authenticate(String username, String password) throws AuthenticationException {
-        TenantContext context = tokens.authenticate(username, password);
+        TenantContext context;
+        try {
+            context = tokens.authenticate(username, password);
+        } catch (AuthenticationException e) {
+            // the token is not verified: nothing it claims is recorded
+            audit.login(null, null, null, null, e.getMessage());
+            throw e;
+        }
+        String jti = audit.enabled() ? TokenIds.jtiOf(password) : null;
+        try {
+            TenantContext active = active(context);
+            audit.login(active.tenantId(), active.principal(), jti, null, null);
+            return active;
+        } catch (AuthenticationException e) {
+            audit.login(context.tenantId(), context.principal(), jti, null, e.getMessage());
+            throw e;
+        }
+    }
+
+    private TenantContext active(TenantContext context) throws AuthenticationException {
         TenantRecord tenant = directory.find(context.tenantId()).orElseThrow(() -> new AuthenticationException(
                 "tenant '" + context.tenantId() + "' does not exist: an operator creates tenants (POST /admin/tenants)"));
         return switch (tenant.state()) {
