@@ -173,6 +173,37 @@ public class TestGatewayApplication {
     }
 
     @Test
+    void revokingASubjectEndsItsOpenConnectionsAndRefusesItsTokens() throws Exception {
+        String bearer = "Bearer " + operatorToken();
+        io.strata.tenancy.TokenIssuer issuer = new io.strata.tenancy.TokenIssuer(
+                io.strata.tenancy.SigningKeys.load(DATA.resolve("keys")), io.strata.tenancy.TokenSettings.defaults(),
+                java.time.Clock.systemUTC());
+        String victim = issuer.mint("dev", "leaked", java.time.Duration.ofHours(1));
+        String other = issuer.mint("dev", "kept", java.time.Duration.ofHours(1));
+        try (CqlSession open = connect(victim); CqlSession unaffected = connect(other)) {
+            open.execute("SELECT key FROM system.local");
+            given().header("Authorization", bearer).contentType("application/json")
+                    .body("{\"subject\": \"leaked\"}").when().post("/admin/tenants/dev/revocations").then()
+                    .statusCode(201).body("subject", equalTo("leaked"));
+            // the open connection is told at its next request
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> open.execute("SELECT key FROM system.local"))
+                    .hasMessageContaining("revoked");
+            unaffected.execute("SELECT key FROM system.local");
+        }
+        assertThat(refusal(victim)).contains("revoked");
+        // one token by its id
+        String jti = io.strata.gateway.audit.TokenIds.jtiOf(other);
+        given().header("Authorization", bearer).contentType("application/json").body("{\"tokenId\": \"" + jti + "\"}")
+                .when().post("/admin/tenants/dev/revocations").then().statusCode(201);
+        assertThat(refusal(other)).contains("revoked");
+        given().header("Authorization", bearer).contentType("application/json").body("{}")
+                .when().post("/admin/tenants/dev/revocations").then().statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("exactly one"));
+        given().header("Authorization", bearer).when().get("/admin/tenants/dev/revocations").then().statusCode(200)
+                .body("subject", org.hamcrest.Matchers.hasItem("leaked"));
+    }
+
+    @Test
     void anOperatorTokenCannotOpenACqlSession() {
         try (CqlSession session = CqlSession.builder()
                 .addContactPoint(new InetSocketAddress("127.0.0.1", server.port()))

@@ -30,8 +30,9 @@ public class AdminProblems {
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {
-        String detail = e.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted()
-                .collect(Collectors.joining("; "));
+        String detail = e.getConstraintViolations().isEmpty() ? e.getMessage()
+                : e.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted()
+                        .collect(Collectors.joining("; "));
         return problem(400, "Bad Request", detail);
     }
 }

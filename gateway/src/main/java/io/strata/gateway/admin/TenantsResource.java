@@ -32,6 +32,12 @@ public class TenantsResource {
     @Inject
     TenantDirectory tenants;
 
+    @Inject
+    io.strata.gateway.tenants.BlobRevocations revocations;
+
+    /** The body of a revocation: one token by its id ({@code jti}), or every token of a subject issued so far. */
+    public record NewRevocation(String tokenId, String subject) {}
+
     /** The body of a create request. */
     public record NewTenant(
             @NotNull(message = "name is required")
@@ -67,6 +73,33 @@ public class TenantsResource {
     @Path("{name}/resume")
     public TenantRecord resume(@PathParam("name") String name) {
         return tenants.transition(name, TenantState.ACTIVE);
+    }
+
+    /**
+     * Revokes a token or a subject's tokens: logins with them are refused at once on this node and within 2 s on
+     * every node, and open connections are told at their next request to reconnect with a fresh token.
+     */
+    @POST
+    @Path("{name}/revocations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response revoke(@PathParam("name") String name,
+            @NotNull(message = "a JSON body {\"tokenId\": ...} or {\"subject\": ...} is required") NewRevocation request) {
+        get(name);
+        boolean token = request.tokenId() != null && !request.tokenId().isBlank();
+        boolean subject = request.subject() != null && !request.subject().isBlank();
+        if (token == subject) {
+            throw new jakarta.ws.rs.WebApplicationException(AdminProblems.problem(400, "Bad Request",
+                    "give exactly one of tokenId and subject"));
+        }
+        return Response.status(201).entity(revocations.revoke(name, token ? request.tokenId() : null,
+                subject ? request.subject() : null)).build();
+    }
+
+    @GET
+    @Path("{name}/revocations")
+    public List<io.strata.tenancy.core.Revocation> revocations(@PathParam("name") String name) {
+        get(name);
+        return revocations.list(name);
     }
 
     @DELETE

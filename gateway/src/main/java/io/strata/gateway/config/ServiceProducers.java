@@ -12,6 +12,7 @@ import io.strata.cql.system.NodeInfo;
 import io.strata.gateway.audit.AuditGuard;
 import io.strata.gateway.audit.AuditLog;
 import io.strata.gateway.storage.StorageAssembly;
+import io.strata.gateway.tenants.BlobRevocations;
 import io.strata.gateway.tenants.BlobTenantDirectory;
 import io.strata.gateway.tenants.DirectoryAuthenticator;
 import io.strata.gateway.transport.CqlServerLifecycle;
@@ -169,8 +170,20 @@ public class ServiceProducers {
      */
     @Produces
     @Singleton
-    Authenticator authenticator(JwtAuthenticator tokens, TenantDirectory tenants, AuditLog audit) {
-        return new DirectoryAuthenticator(tokens, tenants, audit);
+    Authenticator authenticator(JwtAuthenticator tokens, TenantDirectory tenants, AuditLog audit,
+            BlobRevocations revocations) {
+        return new DirectoryAuthenticator(tokens, tenants, audit, revocations);
+    }
+
+    /** Revoked tokens and subjects, shared by every node; a revocation reaches them within 2 s. */
+    @Produces
+    @Singleton
+    BlobRevocations revocations(StorageAssembly storage, Clock clock) {
+        return new BlobRevocations(storage.blobs(), clock, java.time.Duration.ofSeconds(2));
+    }
+
+    void closeRevocations(@jakarta.enterprise.inject.Disposes BlobRevocations revocations) {
+        revocations.close();
     }
 
     /**

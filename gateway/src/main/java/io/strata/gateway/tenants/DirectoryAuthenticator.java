@@ -20,15 +20,30 @@ public final class DirectoryAuthenticator implements Authenticator {
     private final Authenticator tokens;
     private final TenantDirectory directory;
     private final AuditLog audit;
+    private final BlobRevocations revocations;
 
     public DirectoryAuthenticator(Authenticator tokens, TenantDirectory directory) {
         this(tokens, directory, AuditLog.disabled());
     }
 
     public DirectoryAuthenticator(Authenticator tokens, TenantDirectory directory, AuditLog audit) {
+        this(tokens, directory, audit, null);
+    }
+
+    /** @param revocations withdrawn credentials, or null for none */
+    public DirectoryAuthenticator(Authenticator tokens, TenantDirectory directory, AuditLog audit,
+            BlobRevocations revocations) {
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.audit = requireNonNull(audit, "audit is null");
+        this.revocations = revocations;
+    }
+
+    /** A revoked credential is withdrawn from connections that logged in with it, at their next request. */
+    @Override
+    public String withdrawn(TenantContext caller) {
+        return revocations != null && revocations.revoked(caller)
+                ? "The token of this connection was revoked; reconnect with a fresh token" : null;
     }
 
     @Override
@@ -55,6 +70,9 @@ public final class DirectoryAuthenticator implements Authenticator {
     private TenantContext active(TenantContext context) throws AuthenticationException {
         TenantRecord tenant = directory.find(context.tenantId()).orElseThrow(() -> new AuthenticationException(
                 "tenant '" + context.tenantId() + "' does not exist: an operator creates tenants (POST /admin/tenants)"));
+        if (revocations != null && revocations.revoked(context)) {
+            throw new AuthenticationException("this token was revoked; ask for a fresh one");
+        }
         return switch (tenant.state()) {
             case ACTIVE -> context;
             case SUSPENDED -> throw new AuthenticationException("tenant '" + tenant.name()

@@ -458,6 +458,12 @@ final class CqlConnection {
 
     private void execute(int stream, Message request, boolean tracing) {
         String tenant = clientState.tenant().tenantId();
+        String withdrawn = resources.authenticator().withdrawn(clientState.tenant());
+        if (withdrawn != null) {
+            respond(stream, new Error(ErrorCode.AUTH_ERROR, withdrawn));
+            closeAfterAnswers();
+            return;
+        }
         java.time.Instant validUntil = clientState.tenant().validUntil();
         if (!resources.clock().instant().isBefore(validUntil)) {
             // the driver reconnects and logs in again with the credentials it holds now

@@ -13,4 +13,14 @@ public interface Authenticator {
      * @throws AuthenticationException with a message a user can act on (expired, bad signature, ...)
      */
     TenantContext authenticate(String username, String password) throws AuthenticationException;
+
+    /**
+     * Whether a connection authenticated earlier may go on: called before each of its requests, so it must answer
+     * from memory (no I/O). The default never withdraws a login.
+     *
+     * @return null if it may, else why not (sent to the client, which should reconnect with a fresh token)
+     */
+    default String withdrawn(TenantContext caller) {
+        return null;
+    }
 }

@@ -143,8 +143,11 @@ public final class JwtAuthenticator implements Authenticator {
                 throw new AuthenticationException("this is an operator token, for the admin API; a CQL connection "
                         + "needs a tenant's token");
             }
+            String jti = v.claims().getJwtId();
+            NumericDate iat = v.claims().getIssuedAt();
             return new VerifiedToken(new TenantContext(tenantOf(v.claims()), subjectOf(v.claims()),
-                    policyOf(v.claims()), v.expiresAt()), v.expiresAt(), v.issuer());
+                    policyOf(v.claims()), v.expiresAt(), jti == null ? "" : jti,
+                    iat == null ? Instant.MIN : Instant.ofEpochSecond(iat.getValue())), v.expiresAt(), v.issuer());
         } catch (MalformedClaimException e) {
             throw new AuthenticationException("token has a malformed claim: " + e.getMessage(), e);
         }

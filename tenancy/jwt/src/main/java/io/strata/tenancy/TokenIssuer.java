@@ -76,6 +76,7 @@ public final class TokenIssuer {
                 .subject(subject)
                 .audience(settings.audience())
                 .claim(TENANT_CLAIM, tenant)
+                .claim("jti", java.util.UUID.randomUUID().toString())
                 .issuedAt(issuedAt)
                 .expiresAt(issuedAt + lifetime.getSeconds());
         if (permissions != null) {
