@@ -116,13 +116,8 @@ public class ServiceProducers {
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[32];
                 new java.security.SecureRandom().nextBytes(fresh);
-                Files.createDirectories(file.getParent());
-                Files.write(file, Base64.getEncoder().encode(fresh));
-                try {
-                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException notPosix) {
-                    // the data directory's own permissions protect it
-                }
+                // owner-only and never half-written, like the signing keys beside it
+                io.strata.tenancy.PrivateFiles.write(file, Base64.getEncoder().encode(fresh));
                 LOG.infof("Generated the paging-state key in %s (set strata.cql.paging-key on every node of a cluster)",
                         file);
             }

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,9 +146,5 @@ public final class BlobRevocations implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
-    }
-
-    static Set<String> keysForTest(BlobRevocations r) {
-        return new HashSet<>(r.seen);
     }
 }

@@ -22,7 +22,7 @@ import java.util.Set;
  * it creates get mode 0700. On non-POSIX file systems (Windows) the platform's default ACLs apply.
  * Stateless and thread-safe; concurrent writers of one path leave one complete version (last rename wins).
  */
-final class PrivateFiles {
+public final class PrivateFiles {
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
 
@@ -51,7 +51,7 @@ final class PrivateFiles {
     }
 
     /** Atomically replaces {@code target} with {@code content}, mode 0600 where POSIX. */
-    static void write(Path target, byte[] content) throws IOException {
+    public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         createDirectories(dir);
         FileAttribute<?>[] attributes = isPosix(dir)

@@ -74,18 +74,6 @@ public record AccessPolicy(List<Grant> grants) {
         return false;
     }
 
-    /** Whether some grant could let the token see something of the keyspace (for listings). */
-    public boolean touches(String keyspace) {
-        for (Grant g : grants) {
-            String r = g.resource();
-            String ks = r.indexOf('.') < 0 ? r : r.substring(0, r.indexOf('.'));
-            if (r.equals("*") || glob(ks, keyspace)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Parses grants written as {@code ACTION[|ACTION...]:RESOURCE}; {@code ALL} stands for every action.
      *
