@@ -34,6 +34,7 @@ import java.util.List;
  * adapted from the SPI's stages, never blocked on. Thread-safe.
  */
 public final class Executor {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Executor.class);
     private final StorageEngine engine;
     private final SchemaService schemas;
     private final SystemKeyspaces system;
@@ -83,7 +84,18 @@ public final class Executor {
                 return g.check(rc, plan);
             });
         }
-        return checked.chain(() -> plan.accept(new Dispatch(rc, ctx, perStatement, shared)));
+        return checked.chain(() -> plan.accept(new Dispatch(rc, ctx, perStatement, shared)))
+                .onItemOrFailure().invoke((result, failure) -> completed(rc, plan, failure));
+    }
+
+    private void completed(RequestContext rc, Plan plan, Throwable failure) {
+        for (PlanGuard g : guards) {
+            try {
+                g.completed(rc, plan, failure);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "the %s failed to observe a completed request", g.name());
+            }
+        }
     }
 
     private EvalContext context(long defaultTimestamp) {

@@ -16,4 +16,13 @@ public interface PlanGuard {
     String name();
 
     Uni<Void> check(RequestContext context, Plan plan);
+
+    /**
+     * Told once the request ended, whether it ran or was refused (by this guard or another): what an audit trail
+     * records as the outcome. Must be quick and must not throw (a failure here is logged and ignored).
+     *
+     * @param failure why the request failed (a refusing guard's {@code CqlException} included), or null
+     */
+    default void completed(RequestContext context, Plan plan, Throwable failure) {
+    }
 }

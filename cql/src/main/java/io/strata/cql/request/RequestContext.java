@@ -35,6 +35,7 @@ public final class RequestContext {
     private final long defaultTimestamp;
     private final PageRequest page;
     private final Trace trace;
+    private volatile java.net.InetAddress client;
     private final Warnings warnings = new Warnings();
     private final RequestUsage usage = new RequestUsage();
     /** Created on first attach: most requests carry none. */
@@ -55,6 +56,17 @@ public final class RequestContext {
     public static RequestContext internal(TenantContext caller, String keyspace) {
         return new RequestContext(caller, keyspace, Consistency.LOCAL_QUORUM, Consistency.SERIAL, NO_TIMESTAMP,
                 PageRequest.NONE, Trace.NONE);
+    }
+
+    /** The client's address, for audit records; null when unknown (internal requests, tests). */
+    public java.net.InetAddress client() {
+        return client;
+    }
+
+    /** Sets the client's address (the session does, once, before the request runs). */
+    public RequestContext client(java.net.InetAddress address) {
+        this.client = address;
+        return this;
     }
 
     public TenantContext caller() {

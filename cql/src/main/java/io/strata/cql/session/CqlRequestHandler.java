@@ -283,7 +283,7 @@ public final class CqlRequestHandler implements RequestHandler {
             RequestContext rc = new RequestContext(state.tenant(), keyspace, Consistency.of(batch.consistency),
                     Consistency.of(batch.serialConsistency), batch.defaultTimestamp != QueryOptions.NO_DEFAULT_TIMESTAMP
                             && batch.defaultTimestamp != Long.MIN_VALUE ? batch.defaultTimestamp : RequestContext.NO_TIMESTAMP,
-                    PageRequest.NONE, trace);
+                    PageRequest.NONE, trace).client(state.client());
             context[0] = rc;
             return executor.executeBatch(rc, plan, bindings).map(r -> WireMessages.result(r, false, null, null));
         });
@@ -314,7 +314,7 @@ public final class CqlRequestHandler implements RequestHandler {
         return new RequestContext(state.tenant(), keyspace, Consistency.of(options.consistency),
                 Consistency.of(options.serialConsistency),
                 WireMessages.hasDefaultTimestamp(options) ? options.defaultTimestamp : RequestContext.NO_TIMESTAMP,
-                new PageRequest(options.pageSize, paging), trace);
+                new PageRequest(options.pageSize, paging), trace).client(state.client());
     }
 
     /** Continues with the tenant's schema: at once when it is loaded (every request but a tenant's first). */

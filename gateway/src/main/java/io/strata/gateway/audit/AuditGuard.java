@@ -21,14 +21,17 @@ import io.strata.cql.exec.PlanGuard;
 import io.strata.cql.plan.Plan;
 import io.strata.cql.plan.SchemaChangePlan;
 import io.strata.cql.plan.TruncatePlan;
+import io.strata.cql.request.CqlException;
 import io.strata.cql.request.RequestContext;
+import io.strata.cql.request.ErrorCode;
 
 /**
- * Records every DDL statement ({@link SchemaChangePlan}) and {@code TRUNCATE} as it is about to run: a guard runs
- * before execution, so the record is the attempt (outcome {@code ok} means "passed the guards"), not the result.
- * The plan carries the parsed statement, not its text, so the record names the statement's kind and object
- * ({@code CREATE TABLE ks.t}, {@code ALTER TABLE ks.t ADD}); properties and their values are left out. Never
- * refuses. Thread-safe; holds the caller only for one {@link AuditLog#record} (microseconds).
+ * Records, once each request ended, every DDL statement ({@link SchemaChangePlan}) and {@code TRUNCATE} with its
+ * outcome ({@code ok}, or {@code failed} with the error), and every statement an access policy refused
+ * ({@code denied}, with the missing permission), each with the token id and the client's address. The plan carries
+ * the parsed statement, not its text, so the record names the statement's kind and object
+ * ({@code CREATE TABLE ks.t}, {@code ALTER TABLE ks.t ADD}); properties and values are left out. Never refuses.
+ * Thread-safe; holds the caller only for one {@link AuditLog#record} (microseconds).
  */
 public final class AuditGuard implements PlanGuard {
     private final AuditLog log;
@@ -44,17 +47,41 @@ public final class AuditGuard implements PlanGuard {
 
     @Override
     public Uni<Void> check(RequestContext context, Plan plan) {
-        String what = null;
-        if (plan instanceof SchemaChangePlan change) {
-            what = describe(change.statement(), change.keyspace());
-        } else if (plan instanceof TruncatePlan truncate) {
-            what = "TRUNCATE " + truncate.table().keyspace() + "." + truncate.table().name();
-        }
-        if (what != null) {
-            // the request context does not carry the client's address (yet): source is null
-            log.ddl(context.tenant(), context.caller().principal(), null, what);
-        }
         return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public void completed(RequestContext context, Plan plan, Throwable failure) {
+        String ddl = null;
+        if (plan instanceof SchemaChangePlan change) {
+            ddl = describe(change.statement(), change.keyspace());
+        } else if (plan instanceof TruncatePlan truncate) {
+            ddl = "TRUNCATE " + truncate.table().keyspace() + "." + truncate.table().name();
+        }
+        String source = context.client() == null ? null : context.client().getHostAddress();
+        String tokenId = context.caller().tokenId().isEmpty() ? null : context.caller().tokenId();
+        if (failure instanceof CqlException e && e.code() == ErrorCode.UNAUTHORIZED) {
+            log.denied(context.tenant(), context.caller().principal(), tokenId, source,
+                    ddl != null ? ddl : kind(plan), e.getMessage());
+        } else if (ddl != null) {
+            log.ddl(context.tenant(), context.caller().principal(), tokenId, source, ddl,
+                    failure == null ? null : failure instanceof CqlException ? failure.getMessage()
+                            : "internal error: " + failure.getClass().getSimpleName());
+        }
+    }
+
+    /** What kind of statement a plan ran, for a denial record (the statement's values are never recorded). */
+    static String kind(Plan plan) {
+        String name = plan.getClass().getSimpleName();
+        return switch (name) {
+            case "SelectPlan", "VirtualSelectPlan" -> "SELECT";
+            case "ModificationPlan" -> "UPDATE";
+            case "ConditionalPlan" -> "conditional UPDATE";
+            case "BatchPlan" -> "BATCH";
+            case "UsePlan" -> "USE";
+            case "DescribePlan" -> "DESCRIBE";
+            default -> name.endsWith("Plan") ? name.substring(0, name.length() - 4) : name;
+        };
     }
 
     /** The kind of a DDL statement and the object it changes, without its properties. */

@@ -150,8 +150,13 @@ public class AuditLog implements AutoCloseable {
 
     /** A DDL (or TRUNCATE) statement about to run; {@code cql} is redacted here. */
     public void ddl(String tenant, String principal, String source, String cql) {
-        record(new AuditRecord(clock.instant(), "ddl", tenant, principal, null, source, Redactor.redact(cql),
-                AuditRecord.OK, null));
+        ddl(tenant, principal, null, source, cql, null);
+    }
+
+    /** A DDL (or TRUNCATE) statement that ran; {@code failureOrNull} says why it failed; {@code cql} is redacted here. */
+    public void ddl(String tenant, String principal, String tokenId, String source, String cql, String failureOrNull) {
+        record(new AuditRecord(clock.instant(), "ddl", tenant, principal, tokenId, source, Redactor.redact(cql),
+                failureOrNull == null ? AuditRecord.OK : AuditRecord.FAILED, failureOrNull));
     }
 
     /** Hook for access policies: {@code principal} was refused {@code what} (a statement, redacted here). */
@@ -163,7 +168,13 @@ public class AuditLog implements AutoCloseable {
     /** An admin API call ({@code method path}); {@code reasonOrNull} null when it succeeded. */
     public void admin(String operator, String tokenId, String source, String method, String path,
             String reasonOrNull) {
-        record(new AuditRecord(clock.instant(), "admin", null, operator, tokenId, source, method + " " + path,
+        admin(null, operator, tokenId, source, method, path, reasonOrNull);
+    }
+
+    /** An admin API call by a tenant admin of {@code tenant} (null for an operator or an unknown caller). */
+    public void admin(String tenant, String principal, String tokenId, String source, String method, String path,
+            String reasonOrNull) {
+        record(new AuditRecord(clock.instant(), "admin", tenant, principal, tokenId, source, method + " " + path,
                 reasonOrNull == null ? AuditRecord.OK : AuditRecord.REFUSED, reasonOrNull));
     }
 

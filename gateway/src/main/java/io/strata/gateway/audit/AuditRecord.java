@@ -24,6 +24,8 @@ public record AuditRecord(Instant time, String kind, String tenant, String princ
         String statement, String outcome, String reason) {
     public static final String OK = "ok";
     public static final String REFUSED = "refused";
+    /** Allowed, but it failed (a DDL statement on a table that exists, say). */
+    public static final String FAILED = "failed";
 
     public AuditRecord {
         requireNonNull(time, "time is null");

@@ -146,8 +146,10 @@ public class ServiceProducers {
      */
     @Produces
     @Singleton
-    TenantDirectory tenantDirectory(StorageAssembly storage, AuthConfig auth, Clock clock) {
-        BlobTenantDirectory directory = new BlobTenantDirectory(storage.blobs(), clock, TENANT_CACHE_TIME);
+    TenantDirectory tenantDirectory(StorageAssembly storage, AuthConfig auth, StorageConfig storageConfig, Clock clock) {
+        // a deleted tenant's name is free again once its data is gone: after the storage retention window
+        BlobTenantDirectory directory = new BlobTenantDirectory(storage.blobs(), clock, TENANT_CACHE_TIME,
+                storageConfig.engine().retention());
         if (auth.devTenant() && directory.find(DevTenantBootstrap.DEV_TENANT).isEmpty()) {
             try {
                 directory.create(DevTenantBootstrap.DEV_TENANT);
@@ -168,6 +170,49 @@ public class ServiceProducers {
     Authenticator authenticator(JwtAuthenticator tokens, TenantDirectory tenants, AuditLog audit,
             BlobRevocations revocations) {
         return new DirectoryAuthenticator(tokens, tenants, audit, revocations);
+    }
+
+    /** Tokens issued through the admin API, shared by every node. */
+    @Produces
+    @Singleton
+    io.strata.tenancy.core.TokenRegistry tokenRegistry(StorageAssembly storage) {
+        return new io.strata.gateway.tenants.BlobTokenRegistry(storage.blobs());
+    }
+
+    /**
+     * Strata's own token issuer for the admin API's token endpoint: present when this node holds the signing key
+     * pair (not when only a public key or external issuers are configured).
+     */
+    @Produces
+    @Singleton
+    TokenMint tokenMint(AuthConfig auth, StorageConfig storage, Clock clock, JwtAuthenticator ensureKeysExist) {
+        if (!auth.ownIssuer() || auth.publicKey().isPresent()) {
+            return new TokenMint(null);
+        }
+        Path data = storage.local().path().toAbsolutePath().normalize();
+        try {
+            SigningKeys keys = SigningKeys.loadOrGenerate(auth.keysPath().orElse(data.resolve(DevTenantBootstrap.KEYS_DIR)));
+            TokenLimits limits = new TokenLimits(auth.clockSkew(), auth.maxTokenLifetime());
+            return new TokenMint(new io.strata.tenancy.TokenIssuer(keys, new TokenSettings(auth.issuer(), auth.audience(),
+                    limits), clock));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the signing keys: " + e.getMessage(), e);
+        }
+    }
+
+    /** The issuer of tokens through the admin API, or none (then tokens come from the identity provider). */
+    public record TokenMint(io.strata.tenancy.TokenIssuer issuer) {}
+
+    /** Drops deleted tenants' schemas; a sweep at start-up completes purges a crash interrupted. */
+    @Produces
+    @Singleton
+    io.strata.gateway.tenants.TenantPurger tenantPurger(TenantDirectory tenants, SchemaService schemas) {
+        return new io.strata.gateway.tenants.TenantPurger(tenants, schemas);
+    }
+
+    void sweepDeletedTenants(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent start,
+            io.strata.gateway.tenants.TenantPurger purger) {
+        purger.sweep();
     }
 
     /** Revoked tokens and subjects, shared by every node; a revocation reaches them within 2 s. */

@@ -41,14 +41,26 @@ public final class BlobTenantDirectory implements TenantDirectory {
     private final BlobStore store;
     private final Clock clock;
     private final Duration cacheTime;
+    private final Duration nameHold;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final java.util.Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
     private record Cached(Optional<TenantRecord> tenant, Instant until) {}
 
+    /** A directory where a deleted tenant's name is never taken again. */
     public BlobTenantDirectory(BlobStore store, Clock clock, Duration cacheTime) {
+        this(store, clock, cacheTime, null);
+    }
+
+    /**
+     * @param nameHold how long a deleted tenant's name stays taken (the data retention window: its data is gone
+     *     after it); null for ever
+     */
+    public BlobTenantDirectory(BlobStore store, Clock clock, Duration cacheTime, Duration nameHold) {
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.cacheTime = requireNonNull(cacheTime, "cacheTime is null");
+        this.nameHold = nameHold;
     }
 
     @Override
@@ -64,6 +76,24 @@ public final class BlobTenantDirectory implements TenantDirectory {
         Optional<TenantRecord> found = read(name).map(Versioned::tenant);
         cache.put(name, new Cached(found, now.plus(cacheTime)));
         return found;
+    }
+
+    @Override
+    public Optional<TenantRecord> findCached(String name) {
+        Cached c = cache.get(name);
+        if (c == null) {
+            return find(name);
+        }
+        if (!clock.instant().isBefore(c.until()) && refreshing.add(name)) {
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    cache.put(name, new Cached(read(name).map(Versioned::tenant), clock.instant().plus(cacheTime)));
+                } finally {
+                    refreshing.remove(name);
+                }
+            });
+        }
+        return c.tenant();
     }
 
     @Override
@@ -95,18 +125,32 @@ public final class BlobTenantDirectory implements TenantDirectory {
     public TenantRecord create(String name) {
         TenantNames.requireValid(name);
         Optional<Versioned> existing = read(name);
-        if (existing.isPresent()) {
-            throw new TenantDirectoryException.AlreadyExists(existing.get().tenant());
-        }
         Instant now = clock.instant();
-        TenantRecord tenant = new TenantRecord(name, TenantState.ACTIVE, now, now);
+        TenantRecord tenant;
+        long version;
+        if (existing.isPresent()) {
+            TenantRecord old = existing.get().tenant();
+            if (!reusable(old, now)) {
+                throw new TenantDirectoryException.AlreadyExists(old);
+            }
+            tenant = new TenantRecord(name, TenantState.ACTIVE, now, now, old.incarnation() + 1);
+            version = existing.get().version() + 1;
+        } else {
+            tenant = new TenantRecord(name, TenantState.ACTIVE, now, now);
+            version = 1;
+        }
         try {
-            Blobs.join(store.put(key(name, 1), encode(tenant), PutMode.CREATE_IF_ABSENT));
+            Blobs.join(store.put(key(name, version), encode(tenant), PutMode.CREATE_IF_ABSENT));
         } catch (PreconditionFailedException raced) {
             throw new TenantDirectoryException.AlreadyExists(read(name).map(Versioned::tenant).orElse(tenant));
         }
         remember(tenant);
         return tenant;
+    }
+
+    /** A deleted tenant's name is free again once its data is gone: after the retention window. */
+    private boolean reusable(TenantRecord old, Instant now) {
+        return old.state() == TenantState.DELETED && nameHold != null && !old.changedAt().plus(nameHold).isAfter(now);
     }
 
     @Override
@@ -170,7 +214,7 @@ public final class BlobTenantDirectory implements TenantDirectory {
 
     static byte[] encode(TenantRecord t) {
         return ("name=" + t.name() + "\nstate=" + t.state() + "\ncreated=" + t.createdAt() + "\nchanged="
-                + t.changedAt() + "\n").getBytes(StandardCharsets.UTF_8);
+                + t.changedAt() + "\nincarnation=" + t.incarnation() + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static TenantRecord decode(byte[] content) {
@@ -183,7 +227,8 @@ public final class BlobTenantDirectory implements TenantDirectory {
         }
         try {
             return new TenantRecord(fields.get("name"), TenantState.valueOf(fields.get("state")),
-                    Instant.parse(fields.get("created")), Instant.parse(fields.get("changed")));
+                    Instant.parse(fields.get("created")), Instant.parse(fields.get("changed")),
+                    Integer.parseInt(fields.getOrDefault("incarnation", "1")));
         } catch (RuntimeException e) {
             throw new IllegalStateException("corrupt tenant record: " + fields, e);
         }

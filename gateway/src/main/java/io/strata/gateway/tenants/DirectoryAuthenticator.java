@@ -9,12 +9,13 @@ import io.strata.tenancy.Authenticator;
 import io.strata.tenancy.core.TenantContext;
 import io.strata.tenancy.core.TenantDirectory;
 import io.strata.tenancy.core.TenantRecord;
+import io.strata.tenancy.core.TenantState;
 
 /**
  * A token is not enough: its tenant must exist and be active in the {@link TenantDirectory}. A valid token of an
  * unknown, suspended or deleted tenant is refused with a message saying which. Every login, accepted or refused,
- * goes to the {@link AuditLog} (without the client's address: the {@link Authenticator} interface does not carry
- * it). Thread-safe.
+ * goes to the {@link AuditLog} with the client's address. A connection of a tenant suspended or deleted since it
+ * logged in is withdrawn at its next request (within the directory's cache time). Thread-safe.
  */
 public final class DirectoryAuthenticator implements Authenticator {
     private final Authenticator tokens;
@@ -42,27 +43,40 @@ public final class DirectoryAuthenticator implements Authenticator {
     /** A revoked credential is withdrawn from connections that logged in with it, at their next request. */
     @Override
     public String withdrawn(TenantContext caller) {
-        return revocations != null && revocations.revoked(caller)
-                ? "The token of this connection was revoked; reconnect with a fresh token" : null;
+        if (revocations != null && revocations.revoked(caller)) {
+            return "The token of this connection was revoked; reconnect with a fresh token";
+        }
+        // cached for a few seconds: a suspension reaches open connections at their next request after that
+        TenantRecord tenant = directory.findCached(caller.tenantId()).orElse(null);
+        if (tenant == null || tenant.state() != TenantState.ACTIVE) {
+            return "Tenant '" + caller.tenantId() + "' is " + (tenant == null ? "gone"
+                    : tenant.state().name().toLowerCase(java.util.Locale.ROOT)) + "; this connection is closed";
+        }
+        return null;
     }
 
     @Override
     public TenantContext authenticate(String username, String password) throws AuthenticationException {
+        return authenticate(username, password, null);
+    }
+
+    @Override
+    public TenantContext authenticate(String username, String password, String client) throws AuthenticationException {
         TenantContext context;
         try {
             context = tokens.authenticate(username, password);
         } catch (AuthenticationException e) {
             // the token is not verified: nothing it claims is recorded
-            audit.login(null, null, null, null, e.getMessage());
+            audit.login(null, null, null, client, e.getMessage());
             throw e;
         }
-        String jti = audit.enabled() ? TokenIds.jtiOf(password) : null;
+        String jti = !context.tokenId().isEmpty() ? context.tokenId() : audit.enabled() ? TokenIds.jtiOf(password) : null;
         try {
             TenantContext active = active(context);
-            audit.login(active.tenantId(), active.principal(), jti, null, null);
+            audit.login(active.tenantId(), active.principal(), jti, client, null);
             return active;
         } catch (AuthenticationException e) {
-            audit.login(context.tenantId(), context.principal(), jti, null, e.getMessage());
+            audit.login(context.tenantId(), context.principal(), jti, client, e.getMessage());
             throw e;
         }
     }
@@ -72,6 +86,10 @@ public final class DirectoryAuthenticator implements Authenticator {
                 "tenant '" + context.tenantId() + "' does not exist: an operator creates tenants (POST /admin/tenants)"));
         if (revocations != null && revocations.revoked(context)) {
             throw new AuthenticationException("this token was revoked; ask for a fresh one");
+        }
+        if (tenant.issuedBeforeIncarnation(context.issuedAt())) {
+            throw new AuthenticationException("this token was issued for an earlier tenant named '" + tenant.name()
+                    + "', deleted since; ask for a fresh one");
         }
         return switch (tenant.state()) {
             case ACTIVE -> context;

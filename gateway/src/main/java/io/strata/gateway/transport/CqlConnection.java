@@ -374,7 +374,7 @@ final class CqlConnection {
         }
         authenticating = true; // holds further input until the outcome is known
         Future<TenantContext> outcome = context.executeBlocking(
-                () -> resources.authenticator().authenticate(credentials.username(), credentials.password()),
+                () -> resources.authenticator().authenticate(credentials.username(), credentials.password(), clientAddress()),
                 false);
         outcome.onComplete(result -> onAuthenticated(stream, result));
     }
@@ -735,6 +735,11 @@ final class CqlConnection {
      * @param completesRequest whether writing it ends an in-flight request
      */
     /** The client's address, for traces (loopback when the socket has none, as in tests). */
+    /** The client's address and port as text, for audit records; null if unknown. */
+    private String clientAddress() {
+        return socket.remoteAddress() == null ? null : socket.remoteAddress().toString();
+    }
+
     private java.net.InetAddress remoteAddress() {
         try {
             return socket.remoteAddress() == null || socket.remoteAddress().hostAddress() == null

@@ -36,16 +36,28 @@ final class TestAuditGuard {
     }
 
     @Test
-    void recordsSchemaChangesAndNeverRefuses() throws IOException {
+    void recordsSchemaChangesWithOutcomeAndDenialsAndNeverRefuses() throws Exception {
         try (AuditLog log = AuditLog.open(dir, 1 << 20, TestAuditLog.CLOCK, null)) {
             AuditGuard guard = new AuditGuard(log);
-            RequestContext context = RequestContext.internal(new TenantContext("acme", "alice"), "ks");
-            guard.check(context, new SchemaChangePlan.TableChange(new DropTable(QualifiedName.of("t"), false), "ks"))
-                    .await().indefinitely();
+            RequestContext context = RequestContext.internal(new TenantContext("acme", "alice"), "ks")
+                    .client(java.net.InetAddress.getByName("192.0.2.7"));
+            SchemaChangePlan drop = new SchemaChangePlan.TableChange(new DropTable(QualifiedName.of("t"), false), "ks");
+            guard.check(context, drop).await().indefinitely();
+            assertThat(Files.exists(dir.resolve(AuditLog.FILE_NAME)) ? Files.readAllLines(dir.resolve(AuditLog.FILE_NAME))
+                    : List.of()).as("nothing is recorded before the outcome is known").isEmpty();
+            guard.completed(context, drop, null);
+            guard.completed(context, drop, io.strata.cql.request.CqlException.invalid("Table 'ks.t' doesn't exist"));
+            guard.completed(context, drop, io.strata.cql.request.CqlException.unauthorized(
+                    "User alice has no DROP permission on <table ks.t> or any of its parents"));
         }
         List<String> lines = Files.readAllLines(dir.resolve(AuditLog.FILE_NAME));
-        assertThat(lines).hasSize(1);
+        assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).contains("\"kind\":\"ddl\",\"tenant\":\"acme\",\"principal\":\"alice\"")
-                .contains("\"statement\":\"DROP TABLE ks.t\"");
+                .contains("\"source\":\"192.0.2.7\"").contains("\"statement\":\"DROP TABLE ks.t\"")
+                .contains("\"outcome\":\"ok\"");
+        assertThat(lines.get(1)).contains("\"kind\":\"ddl\"").contains("\"outcome\":\"failed\"")
+                .contains("doesn't exist");
+        assertThat(lines.get(2)).contains("\"kind\":\"denied\"").contains("\"outcome\":\"refused\"")
+                .contains("no DROP permission");
     }
 }

@@ -15,6 +15,15 @@ public interface Authenticator {
     TenantContext authenticate(String username, String password) throws AuthenticationException;
 
     /**
+     * Like {@link #authenticate(String, String)}, from a known client address (for audit records).
+     *
+     * @param client the client's address, or null if unknown
+     */
+    default TenantContext authenticate(String username, String password, String client) throws AuthenticationException {
+        return authenticate(username, password);
+    }
+
+    /**
      * Whether a connection authenticated earlier may go on: called before each of its requests, so it must answer
      * from memory (no I/O). The default never withdraws a login.
      *

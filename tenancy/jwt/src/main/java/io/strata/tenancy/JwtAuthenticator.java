@@ -181,6 +181,52 @@ public final class JwtAuthenticator implements Authenticator {
         }
     }
 
+    /**
+     * Who calls the admin API: an operator (everything), or a tenant admin (its own tenant's tokens and revocations).
+     */
+    public sealed interface AdminCaller permits AdminCaller.OperatorCaller, AdminCaller.TenantAdmin {
+        String subject();
+
+        /** An operator token's holder. */
+        record OperatorCaller(Operator operator) implements AdminCaller {
+            public String subject() {
+                return operator.subject();
+            }
+        }
+
+        /** A tenant token with the {@value TokenIssuer#TENANT_ADMIN_ROLE} role. */
+        record TenantAdmin(TenantContext context) implements AdminCaller {
+            public String subject() {
+                return context.principal();
+            }
+        }
+    }
+
+    /**
+     * Verifies a token presented to the admin API: an operator token, or a tenant token carrying the
+     * {@value TokenIssuer#TENANT_ADMIN_ROLE} role. Whether the tenant is active and the token not revoked is the
+     * caller's to check (the tenant directory is not known here).
+     *
+     * @throws AuthenticationException.MissingRole for a valid token with neither role
+     * @throws AuthenticationException if the token is not valid (the message says why)
+     */
+    public AdminCaller verifyAdmin(String token) throws AuthenticationException {
+        Verified v = verifyClaims(token);
+        Set<String> roles = rolesOf(v.claims());
+        try {
+            if (roles.contains(TokenIssuer.OPERATOR_ROLE) && v.claims().getClaimValue(TokenIssuer.TENANT_CLAIM) == null) {
+                return new AdminCaller.OperatorCaller(new Operator(subjectOf(v.claims()), v.issuer(), v.expiresAt()));
+            }
+        } catch (MalformedClaimException e) {
+            throw new AuthenticationException("token has a malformed claim: " + e.getMessage(), e);
+        }
+        if (roles.contains(TokenIssuer.TENANT_ADMIN_ROLE)) {
+            return new AdminCaller.TenantAdmin(verify(token).context());
+        }
+        throw new AuthenticationException.MissingRole("the admin API needs an operator token or a tenant token with the '"
+                + TokenIssuer.TENANT_ADMIN_ROLE + "' role (claim '" + TokenIssuer.ROLES_CLAIM + "')");
+    }
+
     /** The token's grants ({@value TokenIssuer#PERMISSIONS_CLAIM}); a token without the claim may do everything. */
     private static AccessPolicy policyOf(JwtClaims claims) throws AuthenticationException {
         Object permissions = claims.getClaimValue(TokenIssuer.PERMISSIONS_CLAIM);

@@ -32,6 +32,8 @@ public final class TokenIssuer {
     public static final String ROLES_CLAIM = "roles";
     /** The role that may use the admin API (storage status, repair); operator tokens name no tenant. */
     public static final String OPERATOR_ROLE = "operator";
+    /** The role of a tenant token that may also manage its own tenant through the admin API (tokens, revocations). */
+    public static final String TENANT_ADMIN_ROLE = "tenant-admin";
 
     private final SigningKeys keys;
     private final TokenSettings settings;
@@ -66,26 +68,50 @@ public final class TokenIssuer {
      * @throws IllegalArgumentException also on a malformed grant
      */
     public String mint(String tenant, String subject, Duration lifetime, List<String> permissions) {
+        return issue(tenant, subject, lifetime, permissions, false).token();
+    }
+
+    /** A minted token with what a registry of issued tokens keeps about it (never the token itself). */
+    public record Minted(String token, String tokenId, Instant issuedAt, Instant expiresAt) {
+        public Minted {
+            requireNonNull(token, "token is null");
+            requireNonNull(tokenId, "tokenId is null");
+            requireNonNull(issuedAt, "issuedAt is null");
+            requireNonNull(expiresAt, "expiresAt is null");
+        }
+    }
+
+    /**
+     * Like {@link #mint(String, String, Duration, List)}; a {@code tenantAdmin} token also carries the
+     * {@value #TENANT_ADMIN_ROLE} role, which lets it manage its own tenant through the admin API.
+     */
+    public Minted issue(String tenant, String subject, Duration lifetime, List<String> permissions,
+            boolean tenantAdmin) {
         TenantNames.requireValid(tenant);
         checkSubjectAndLifetime(subject, lifetime);
         if (permissions != null) {
             io.strata.tenancy.core.AccessPolicy.parse(permissions); // refuse what servers would refuse
         }
         long issuedAt = Instant.now(clock).getEpochSecond();
+        String jti = java.util.UUID.randomUUID().toString();
         JwtClaimsBuilder claims = Jwt.issuer(settings.issuer())
                 .subject(subject)
                 .audience(settings.audience())
                 .claim(TENANT_CLAIM, tenant)
-                .claim("jti", java.util.UUID.randomUUID().toString())
+                .claim("jti", jti)
                 .issuedAt(issuedAt)
                 .expiresAt(issuedAt + lifetime.getSeconds());
         if (permissions != null) {
             claims = claims.claim(PERMISSIONS_CLAIM, List.copyOf(permissions));
         }
-        return claims.jws()
+        if (tenantAdmin) {
+            claims = claims.claim(ROLES_CLAIM, List.of(TENANT_ADMIN_ROLE));
+        }
+        String token = claims.jws()
                 .keyId(keys.keyId().orElseThrow())
                 .algorithm(keys.signingAlgorithm())
                 .sign(keys.privateKey());
+        return new Minted(token, jti, Instant.ofEpochSecond(issuedAt), Instant.ofEpochSecond(issuedAt + lifetime.getSeconds()));
     }
 
     /**

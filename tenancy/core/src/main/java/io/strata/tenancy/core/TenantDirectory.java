@@ -12,6 +12,15 @@ public interface TenantDirectory {
     /** The tenant, if it was ever created (deleted ones included). */
     Optional<TenantRecord> find(String name);
 
+    /**
+     * Like {@link #find}, for hot paths (every request of a connection): a tenant seen recently is answered from
+     * memory even when its cached state is older than the cache time, and refreshed in the background, so the
+     * caller never waits for storage; a change reaches it within about the cache time.
+     */
+    default Optional<TenantRecord> findCached(String name) {
+        return find(name);
+    }
+
     /** Every tenant ever created, by name. */
     List<TenantRecord> list();
 

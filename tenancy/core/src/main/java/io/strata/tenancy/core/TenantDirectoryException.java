@@ -15,7 +15,8 @@ public sealed class TenantDirectoryException extends RuntimeException {
     public static final class AlreadyExists extends TenantDirectoryException {
         public AlreadyExists(TenantRecord existing) {
             super("tenant '" + existing.name() + "' already exists"
-                    + (existing.state() == TenantState.DELETED ? " (deleted; its name cannot be reused)" : ""));
+                    + (existing.state() == TenantState.DELETED ? " (deleted on " + existing.changedAt()
+                            + "; its name cannot be reused until its data is removed after the retention window)" : ""));
         }
     }
 
