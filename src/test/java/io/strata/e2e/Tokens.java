@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 /** Mints tokens for the tests, as an operator would with TokenTool. */
 final class Tokens {
@@ -21,6 +22,17 @@ final class Tokens {
         try {
             SigningKeys keys = SigningKeys.load(dataDir.resolve(DevTenantBootstrap.KEYS_DIR));
             return issue(keys, tenant, subject, lifetime);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A token signed with the gateway's own key, limited to {@code permissions} ({@code ACTION:RESOURCE}). */
+    static String mint(Path dataDir, String tenant, String subject, Duration lifetime, List<String> permissions) {
+        try {
+            SigningKeys keys = SigningKeys.load(dataDir.resolve(DevTenantBootstrap.KEYS_DIR));
+            return new TokenIssuer(keys, TokenSettings.defaults(), Clock.systemUTC()).mint(tenant, subject, lifetime,
+                    permissions);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

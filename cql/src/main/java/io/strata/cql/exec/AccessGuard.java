@@ -32,12 +32,15 @@ import java.util.List;
 /**
  * Checks every statement against the caller's {@link AccessPolicy} before it runs, with the permissions Cassandra
  * asks for: SELECT to read a table, MODIFY to write or truncate it (an LWT needs both), CREATE / ALTER / DROP for
- * DDL on the keyspace or table named, DESCRIBE (or any grant) to describe a keyspace or table. A denial is
+ * DDL on the keyspace or table named; describing a keyspace or table needs it to be visible to the token
+ * ({@link AccessPolicy#sees}, {@link AccessPolicy#seesKeyspace}: DESCRIBE or any other grant on it). A denial is
  * UNAUTHORIZED with Cassandra's message naming the missing permission and resource.
  *
  * <p>Decisions: system keyspaces stay readable by every token (drivers read {@code system.local} and
  * {@code system_schema} to connect); CREATE KEYSPACE checks CREATE on the new keyspace's own name, so a pattern
- * grant ({@code CREATE:app_*}) can let a token create keyspaces of a prefix. Stateless and thread-safe.
+ * grant ({@code CREATE:app_*}) can let a token create keyspaces of a prefix; describing what the token cannot see
+ * is UNAUTHORIZED (naming the DESCRIBE permission), not "not found", while listings, {@code DESCRIBE SCHEMA} and
+ * the system tables silently leave out what it cannot see. Stateless and thread-safe.
  */
 public final class AccessGuard implements PlanGuard {
     @Override
@@ -52,10 +55,7 @@ public final class AccessGuard implements PlanGuard {
             return Uni.createFrom().voidItem();
         }
         for (Need need : plan.accept(new Needs())) {
-            boolean allowed = need.anyAction()
-                    ? java.util.Arrays.stream(Action.values()).anyMatch(a -> policy.allows(a, need.keyspace(), need.table()))
-                    : policy.allows(need.action(), need.keyspace(), need.table());
-            if (!allowed) {
+            if (!need.metBy(policy)) {
                 return Uni.createFrom().failure(CqlException.unauthorized("User " + context.caller().principal()
                         + " has no " + need.action() + " permission on " + need.resource() + " or any of its parents"));
             }
@@ -63,10 +63,26 @@ public final class AccessGuard implements PlanGuard {
         return Uni.createFrom().voidItem();
     }
 
-    /** A permission a plan needs; {@code anyAction}: any grant on the resource will do. */
-    record Need(Action action, String keyspace, String table, boolean anyAction) {
+    /**
+     * A permission a plan needs. {@code visible}: seeing the resource will do (any grant on the table; for a
+     * keyspace, any grant on it or on some of its tables, {@link AccessPolicy#seesKeyspace}); {@code orKeyspace},
+     * if set, is a keyspace whose visibility will do as well (a bare {@code DESCRIBE name} may name either).
+     */
+    record Need(Action action, String keyspace, String table, boolean visible, String orKeyspace) {
         static Need of(Action action, String keyspace, String table) {
-            return new Need(action, keyspace, table, false);
+            return new Need(action, keyspace, table, false, null);
+        }
+
+        static Need visible(String keyspace, String table) {
+            return new Need(Action.DESCRIBE, keyspace, table, true, null);
+        }
+
+        boolean metBy(AccessPolicy policy) {
+            if (!visible) {
+                return policy.allows(action, keyspace, table);
+            }
+            return (table == null ? policy.seesKeyspace(keyspace) : policy.sees(keyspace, table))
+                    || (orKeyspace != null && policy.seesKeyspace(orKeyspace));
         }
 
         String resource() {
@@ -151,21 +167,29 @@ public final class AccessGuard implements PlanGuard {
             return onTable(Action.MODIFY, plan.table());
         }
 
+        /**
+         * What is described must be visible to the token; listings and schemas need nothing, since the executor
+         * describes only the visible schema ({@link io.strata.cql.schema.SchemaVisibility}).
+         */
         @Override
         public List<Need> describe(DescribePlan plan) {
             var target = plan.statement().target();
-            if (target == null) {
-                return List.of(); // listings; filtering them per grant is not done yet (docs/security.md)
-            }
-            boolean keyspace = switch (plan.statement().kind()) {
-                case KEYSPACE, ONLY_KEYSPACE -> true;
-                default -> false;
+            String current = plan.keyspace();
+            Need need = switch (plan.statement().kind()) {
+                case KEYSPACES, SCHEMA, FULL_SCHEMA, CLUSTER -> null;
+                case TABLES, TYPES -> current == null ? null : Need.visible(current, null);
+                case KEYSPACE, ONLY_KEYSPACE -> Need.visible(target != null ? target.name() : current, null);
+                case TABLE -> Need.visible(target.keyspace() != null ? target.keyspace() : current, target.name());
+                case TYPE -> Need.visible(target.keyspace() != null ? target.keyspace() : current, null);
+                case NAME -> target.keyspace() != null ? Need.visible(target.keyspace(), target.name())
+                        : current == null ? Need.visible(target.name(), null)
+                        : new Need(Action.DESCRIBE, current, target.name(), true, target.name());
             };
-            String ks = keyspace ? target.name() : target.keyspace() != null ? target.keyspace() : plan.keyspace();
-            if (ks == null || SystemKeyspaces.isSystemKeyspace(ks)) {
-                return List.of();
+            if (need == null || need.keyspace() == null || SystemKeyspaces.isSystemKeyspace(need.keyspace())
+                    || (need.orKeyspace() != null && SystemKeyspaces.isSystemKeyspace(need.orKeyspace()))) {
+                return List.of(); // no keyspace: the executor answers; system keyspaces are visible to all
             }
-            return List.of(new Need(Action.DESCRIBE, ks, keyspace ? null : target.name(), true));
+            return List.of(need);
         }
 
         private static List<Need> onTable(Action action, TableMetadata table) {

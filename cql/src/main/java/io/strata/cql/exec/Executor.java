@@ -20,7 +20,9 @@ import io.strata.cql.plan.VirtualSelectPlan;
 import io.strata.cql.request.CqlException;
 import io.strata.cql.request.RequestContext;
 import io.strata.cql.request.Result;
+import io.strata.cql.schema.Schema;
 import io.strata.cql.schema.SchemaService;
+import io.strata.cql.schema.SchemaVisibility;
 import io.strata.cql.system.SystemKeyspaces;
 import io.strata.storage.spi.StorageEngine;
 import java.time.Clock;
@@ -142,6 +144,15 @@ public final class Executor {
             return perStatement != null ? perStatement : Collections.nCopies(statements, shared);
         }
 
+        /**
+         * The tenant's schema as the caller's token sees it: what system tables, DESCRIBE and USE work from, so
+         * that rows are filtered once, before filters, LIMIT and paging apply.
+         */
+        private Uni<Schema> visibleSchema() {
+            return Uni.createFrom().completionStage(() -> schemas.schema(rc.tenant()))
+                    .map(schema -> SchemaVisibility.visible(schema, rc.caller().policy()));
+        }
+
         @Override
         public Uni<Result> select(SelectPlan plan) {
             return reads.select(rc, plan, one(), ctx);
@@ -150,8 +161,7 @@ public final class Executor {
         @Override
         public Uni<Result> virtualSelect(VirtualSelectPlan plan) {
             Bindings b = one();
-            return Uni.createFrom().completionStage(() -> schemas.schema(rc.tenant()))
-                    .map(schema -> virtualTables.select(rc, plan, schema, b, ctx));
+            return visibleSchema().map(schema -> virtualTables.select(rc, plan, schema, b, ctx));
         }
 
         @Override
@@ -176,7 +186,8 @@ public final class Executor {
 
         @Override
         public Uni<Result> use(UsePlan plan) {
-            return Uni.createFrom().completionStage(() -> schemas.schema(rc.tenant())).map(schema -> {
+            // a keyspace the token cannot see does not exist for it
+            return visibleSchema().map(schema -> {
                 if (schema.keyspace(plan.keyspace()).isEmpty() && !SystemKeyspaces.isSystemKeyspace(plan.keyspace())) {
                     throw CqlException.invalid("Keyspace '" + plan.keyspace() + "' does not exist");
                 }
@@ -195,8 +206,7 @@ public final class Executor {
 
         @Override
         public Uni<Result> describe(DescribePlan plan) {
-            return Uni.createFrom().completionStage(() -> schemas.schema(rc.tenant()))
-                    .map(schema -> DescribeExecutor.describe(plan.statement(), schema, plan.keyspace(), system.node()));
+            return visibleSchema().map(schema -> DescribeExecutor.describe(plan.statement(), schema, plan.keyspace(), system.node()));
         }
     }
 }

@@ -19,10 +19,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.smallrye.mutiny.Uni;
 import io.strata.cql.schema.SchemaEvent;
+import io.strata.cql.schema.SchemaVisibility;
 import io.strata.cql.session.ClientState;
 import io.strata.cql.session.RequestHandler;
 import io.strata.cql.session.WireMessages;
 import io.strata.tenancy.AuthenticationException;
+import io.strata.tenancy.core.AccessPolicy;
 import io.strata.tenancy.core.TenantContext;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -450,8 +452,10 @@ final class CqlConnection {
         }
         // topology and status never change in a single-endpoint cluster, so only schema events flow
         if (register.eventTypes.contains(EventType.SCHEMA_CHANGE) && schemaSubscription == null) {
+            // the policy is captured here: events arrive on other threads
+            AccessPolicy policy = clientState.tenant().policy();
             schemaSubscription = resources.schemaEvents()
-                    .subscribe(clientState.tenant().tenantId(), this::onSchemaChange);
+                    .subscribe(clientState.tenant().tenantId(), event -> onSchemaChange(event, policy));
         }
         respond(stream, new Ready());
     }
@@ -519,9 +523,9 @@ final class CqlConnection {
         enqueue(new Outbound(stream, answer, -1, true));
     }
 
-    /** A schema change of this connection's tenant; any thread. */
-    private void onSchemaChange(SchemaEvent event) {
-        if (!closed) {
+    /** A schema change of this connection's tenant; any thread. Changes its token cannot see are not told. */
+    private void onSchemaChange(SchemaEvent event, AccessPolicy policy) {
+        if (!closed && SchemaVisibility.visible(event, policy)) {
             enqueue(new Outbound(-1, WireMessages.event(event), -1, false));
         }
     }

@@ -639,6 +639,29 @@ final class TestCqlServer {
     }
 
     @Test
+    void aScopedConnectionIsToldOnlyOfChangesItsTokenSees() throws Exception {
+        try (RawCqlClient client = RawCqlClient.connect(start())) {
+            Frame login = client.login(V4, null, FakeAuthenticator.SCOPED + "SELECT:ks.users", FakeAuthenticator.GOOD_PASSWORD);
+            assertThat(login.message).isInstanceOf(AuthSuccess.class);
+            client.send(V4, 3, new Register(List.of(ProtocolConstants.EventType.SCHEMA_CHANGE)));
+            assertThat(client.receive().message).isInstanceOf(Ready.class);
+
+            events.publish(FakeAuthenticator.TENANT, SchemaEvent.table(SchemaEvent.Change.CREATED, "ks", "secret"));
+            events.publish(FakeAuthenticator.TENANT, SchemaEvent.keyspace(SchemaEvent.Change.CREATED, "other"));
+            events.publish(FakeAuthenticator.TENANT, SchemaEvent.table(SchemaEvent.Change.UPDATED, "other", "users"));
+            events.publish(FakeAuthenticator.TENANT, SchemaEvent.keyspace(SchemaEvent.Change.UPDATED, "ks"));
+            events.publish(FakeAuthenticator.TENANT, SchemaEvent.table(SchemaEvent.Change.UPDATED, "ks", "users"));
+
+            // events are pushed in order: the first two that arrive are the visible ones
+            SchemaChangeEvent first = (SchemaChangeEvent) client.receive().message;
+            SchemaChangeEvent second = (SchemaChangeEvent) client.receive().message;
+            assertThat(first.keyspace).isEqualTo("ks");
+            assertThat(first.target).isEqualTo(ProtocolConstants.SchemaChangeTarget.KEYSPACE);
+            assertThat(second.keyspace + "." + second.object).isEqualTo("ks.users");
+        }
+    }
+
+    @Test
     void unknownEventTypeIsRefused() throws IOException {
         try (RawCqlClient client = RawCqlClient.connect(start())) {
             client.authenticate(V4, null);

@@ -39,9 +39,11 @@ public record AccessPolicy(List<Grant> grants) {
         }
 
         boolean covers(Action action, String keyspace, String table) {
-            if (!actions.contains(action)) {
-                return false;
-            }
+            return actions.contains(action) && matches(keyspace, table);
+        }
+
+        /** Whether the resource pattern covers the keyspace (table null) or table. */
+        boolean matches(String keyspace, String table) {
             if (resource.equals("*")) {
                 return true;
             }
@@ -52,6 +54,12 @@ public record AccessPolicy(List<Grant> grants) {
             }
             // a keyspace grant covers its tables; a table grant covers only matching tables
             return dot < 0 || (table != null && glob(resource.substring(dot + 1), table));
+        }
+
+        /** Whether the resource pattern covers the keyspace or some of its tables. */
+        boolean matchesKeyspace(String keyspace) {
+            int dot = resource.indexOf('.');
+            return resource.equals("*") || glob(dot < 0 ? resource : resource.substring(0, dot), keyspace);
         }
     }
 
@@ -68,6 +76,43 @@ public record AccessPolicy(List<Grant> grants) {
         for (Grant g : grants) {
             if (keyspace == null ? g.actions().contains(action) && g.resource().equals("*")
                     : g.covers(action, keyspace, table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the token may see the table in schema listings (system_schema rows, DESCRIBE, schema events): some
+     * action is allowed on it, through a grant on it, its keyspace or every keyspace.
+     */
+    public boolean sees(String keyspace, String table) {
+        requireNonNull(keyspace, "keyspace is null");
+        requireNonNull(table, "table is null");
+        if (this == ALL) {
+            return true;
+        }
+        for (Grant g : grants) {
+            if (!g.actions().isEmpty() && g.matches(keyspace, table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the token may see the keyspace in schema listings: some action is allowed on the keyspace itself,
+     * or some grant names tables of it ({@code SELECT:app.orders} sees keyspace {@code app}, since drivers need its
+     * row to place the table, but of its tables only {@code orders}). The system keyspaces are the CQL layer's
+     * business: this class knows only grants.
+     */
+    public boolean seesKeyspace(String keyspace) {
+        requireNonNull(keyspace, "keyspace is null");
+        if (this == ALL) {
+            return true;
+        }
+        for (Grant g : grants) {
+            if (!g.actions().isEmpty() && g.matchesKeyspace(keyspace)) {
                 return true;
             }
         }
