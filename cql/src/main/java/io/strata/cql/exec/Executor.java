@@ -49,6 +49,12 @@ public final class Executor {
     private final SchemaChangeExecutor ddl;
 
     public Executor(StorageEngine engine, SchemaService schemas, SystemKeyspaces system, Clock clock, List<PlanGuard> guards) {
+        this(engine, schemas, system, clock, guards, java.time.Duration.ofHours(24));
+    }
+
+    /** @param capacitySwitchWait how long a table waits between switches back to on-demand capacity (24 h) */
+    public Executor(StorageEngine engine, SchemaService schemas, SystemKeyspaces system, Clock clock, List<PlanGuard> guards,
+            java.time.Duration capacitySwitchWait) {
         this.engine = requireNonNull(engine, "engine is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.system = requireNonNull(system, "system is null");
@@ -58,7 +64,7 @@ public final class Executor {
         this.writes = new WriteExecutor(engine);
         this.lwt = new LwtExecutor(engine);
         this.virtualTables = new VirtualTableExecutor(system);
-        this.ddl = new SchemaChangeExecutor(schemas, system::node, time::nextTimestampMicros);
+        this.ddl = new SchemaChangeExecutor(schemas, system::node, time::nextTimestampMicros, capacitySwitchWait);
     }
 
     /** Runs a plan with one set of bound values (a batch from BEGIN BATCH text shares them). */

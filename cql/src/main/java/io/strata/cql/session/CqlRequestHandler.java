@@ -118,9 +118,16 @@ public final class CqlRequestHandler implements RequestHandler {
      */
     public static CqlRequestHandler assemble(StorageEngine engine, SchemaService schemas, Supplier<NodeInfo> node,
             Clock clock, List<PlanGuard> guards, PagingKey pagingKey, PreparedCacheLimits preparedLimits) {
+        return assemble(engine, schemas, node, clock, guards, pagingKey, preparedLimits, java.time.Duration.ofHours(24));
+    }
+
+    /** As above; {@code capacitySwitchWait}: how long a table waits between switches back to on-demand capacity. */
+    public static CqlRequestHandler assemble(StorageEngine engine, SchemaService schemas, Supplier<NodeInfo> node,
+            Clock clock, List<PlanGuard> guards, PagingKey pagingKey, PreparedCacheLimits preparedLimits,
+            java.time.Duration capacitySwitchWait) {
         TraceStore traces = new TraceStore(new TimeUuids(clock), node);
         SystemKeyspaces system = new SystemKeyspaces(node, traces);
-        Executor executor = new Executor(engine, schemas, system, clock, guards);
+        Executor executor = new Executor(engine, schemas, system, clock, guards, capacitySwitchWait);
         return new CqlRequestHandler(executor, schemas, traces, pagingKey, preparedLimits);
     }
 

@@ -24,12 +24,20 @@ public final class SchemaChangeExecutor {
     private final SchemaService schemas;
     private final Supplier<Optional<Set<String>>> datacenters;
     private final LongSupplier nowMicros;
+    private final java.time.Duration capacitySwitchWait;
 
     /**
      * @param node what the node says about itself: NetworkTopologyStrategy may name only its data center
      * @param nowMicros the clock of dropped columns
      */
     public SchemaChangeExecutor(SchemaService schemas, Supplier<NodeInfo> node, LongSupplier nowMicros) {
+        this(schemas, node, nowMicros, java.time.Duration.ofHours(24));
+    }
+
+    /** @param capacitySwitchWait how long a table waits between switches back to on-demand capacity (24 h) */
+    public SchemaChangeExecutor(SchemaService schemas, Supplier<NodeInfo> node, LongSupplier nowMicros,
+            java.time.Duration capacitySwitchWait) {
+        this.capacitySwitchWait = requireNonNull(capacitySwitchWait, "capacitySwitchWait is null");
         requireNonNull(node, "node is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.datacenters = () -> Optional.of(Set.of(node.get().datacenter()));
@@ -47,7 +55,7 @@ public final class SchemaChangeExecutor {
             @Override
             public Function<Schema, SchemaService.Change> table(SchemaChangePlan.TableChange c) {
                 long now = nowMicros.getAsLong();
-                return schema -> TableDdl.apply(c.statement(), c.keyspace(), schema, now);
+                return schema -> TableDdl.apply(c.statement(), c.keyspace(), schema, now, capacitySwitchWait);
             }
 
             @Override

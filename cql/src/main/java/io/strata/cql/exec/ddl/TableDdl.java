@@ -38,20 +38,26 @@ final class TableDdl {
     private TableDdl() {}
 
     static Change apply(Statement s, String keyspace, Schema schema, long nowMicros) {
+        return apply(s, keyspace, schema, nowMicros, java.time.Duration.ofHours(24));
+    }
+
+    /** @param capacitySwitchWait how long a table waits between switches back to on-demand capacity */
+    static Change apply(Statement s, String keyspace, Schema schema, long nowMicros,
+            java.time.Duration capacitySwitchWait) {
         if (s instanceof CreateMaterializedView) {
             // As Cassandra with its default configuration (materialized_views_enabled: false), before any other check.
             throw CqlException.invalid("Materialized views are disabled. Enable in cassandra.yaml to use.");
         }
         if (s instanceof CreateTable c) {
-            return createTable(c, keyspace, schema);
+            return createTable(c, keyspace, schema, nowMicros / 1000);
         }
         if (s instanceof AlterTable a) {
-            return alterTable(a, keyspace, schema, nowMicros);
+            return alterTable(a, keyspace, schema, nowMicros, capacitySwitchWait);
         }
         return dropTable((DropTable) s, keyspace, schema);
     }
 
-    static Change createTable(CreateTable s, String keyspace, Schema schema) {
+    static Change createTable(CreateTable s, String keyspace, Schema schema, long nowMillis) {
         if (SystemKeyspaces.isSystemKeyspace(keyspace)) {
             throw CqlException.unauthorized("Cannot CREATE TABLE in system keyspace " + keyspace);
         }
@@ -131,7 +137,7 @@ final class TableDdl {
         if (hasCounter && hasNonCounter) {
             throw CqlException.invalid("Cannot mix counter and non counter columns in the same table");
         }
-        Map<String, Object> options = TableOptions.parse(s.properties());
+        Map<String, Object> options = CapacityProperties.onCreate(TableOptions.parse(s.properties()), nowMillis);
         validateOptions(options, hasCounter);
         TableMetadata table = new TableMetadata(keyspace, s.name().name(), UUID.randomUUID(), cols, options);
         return new Change(
@@ -158,7 +164,8 @@ final class TableDdl {
                 SchemaEvent.table(SchemaEvent.Change.DROPPED, keyspace, s.name().name()));
     }
 
-    static Change alterTable(AlterTable s, String keyspace, Schema schema, long nowMicros) {
+    static Change alterTable(AlterTable s, String keyspace, Schema schema, long nowMicros,
+            java.time.Duration capacitySwitchWait) {
         KeyspaceMetadata ks = Types.userKeyspace(keyspace, schema, "ALTER TABLE");
         TableMetadata t = ks.tables().get(s.name().name());
         if (t == null) {
@@ -218,6 +225,8 @@ final class TableDdl {
                     options.put(o.getKey(), o.getValue());
                 }
             }
+            options = CapacityProperties.onAlter(t.options(), options, nowMicros / 1000, capacitySwitchWait,
+                    t.keyspace() + "." + t.name());
             validateOptions(options, ModificationPlan.isCounterTable(t));
             next = t.withOptions(options);
         } else {

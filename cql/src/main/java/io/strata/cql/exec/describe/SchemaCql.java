@@ -97,7 +97,22 @@ public final class SchemaCql {
             return sb.append("comment = ").append(literal(p.comment())).append(";\n*/").toString();
         }
         appendOptions(sb, p);
+        appendProvisionedCapacity(sb, t);
         return sb.append(';').toString();
+    }
+
+    /**
+     * A provisioned table's capacity, so that DESCRIBE shows it and its output recreates the table as it is in
+     * Strata (Keyspaces' syntax; Cassandra refuses it, so on-demand tables, the default, print nothing here).
+     */
+    private static void appendProvisionedCapacity(StringBuilder sb, TableMetadata t) {
+        if (t.options().get("custom_properties") instanceof Map<?, ?> custom
+                && custom.get("capacity_mode") instanceof Map<?, ?> mode
+                && "PROVISIONED".equals(String.valueOf(mode.get("throughput_mode")))) {
+            sb.append("\n").append(INDENT).append("AND CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': "
+                    + "'PROVISIONED', 'read_capacity_units': ").append(mode.get("read_capacity_units"))
+                    .append(", 'write_capacity_units': ").append(mode.get("write_capacity_units")).append("}}");
+        }
     }
 
     /** The options in the order of Cassandra's TableParams.appendCqlTo (memtable after compression). */

@@ -1,0 +1,101 @@
+package io.strata.cql.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.protocol.internal.response.Error;
+import io.strata.cql.schema.LocalSchemaEvents;
+import io.strata.cql.schema.SchemaService;
+import io.strata.cql.testing.CqlFixture;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Keyspaces' capacity_mode custom property: validated, shown in system_schema_mcs and DESCRIBE, and switched
+ * back to on demand only once per wait period.
+ */
+final class TestCapacityModes {
+    @RegisterExtension
+    final CqlFixture db = new CqlFixture();
+
+    private static final io.strata.cql.types.DataType CUSTOM = new io.strata.cql.types.CollectionType(
+            io.strata.cql.types.CollectionType.Kind.MAP, io.strata.cql.types.NativeType.TEXT,
+            new io.strata.cql.types.CollectionType(io.strata.cql.types.CollectionType.Kind.MAP,
+                    io.strata.cql.types.NativeType.TEXT, io.strata.cql.types.NativeType.TEXT, true), false);
+
+    private String customProperties(String table) {
+        return CqlFixture.rows(db.run("SELECT custom_properties FROM system_schema_mcs.tables WHERE keyspace_name = 'ks'"
+                + " AND table_name = '" + table + "'"), CUSTOM).get(0).get(0);
+    }
+
+    private String describe(String table) {
+        var m = db.run("DESCRIBE TABLE ks." + table);
+        return String.join("\n", CqlFixture.rows(m, io.strata.cql.types.NativeType.TEXT, io.strata.cql.types.NativeType.TEXT,
+                io.strata.cql.types.NativeType.TEXT, io.strata.cql.types.NativeType.TEXT).get(0)).replace("''", "'");
+    }
+
+    @Test
+    void modesAreValidatedWithActionableMessages() {
+        assertThat(db.invalid("CREATE TABLE t1 (k int PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'capacity_mode':"
+                + " {'throughput_mode': 'PROVISIONED', 'read_capacity_units': 10}}"))
+                .contains("needs both read_capacity_units and write_capacity_units");
+        assertThat(db.invalid("CREATE TABLE t1 (k int PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'capacity_mode':"
+                + " {'throughput_mode': 'FAST'}}")).contains("Invalid throughput_mode 'FAST'");
+        assertThat(db.invalid("CREATE TABLE t1 (k int PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'capacity_mode':"
+                + " {'throughput_mode': 'PROVISIONED', 'read_capacity_units': 0, 'write_capacity_units': 5}}"))
+                .contains("between 1 and 40000");
+        assertThat(db.invalid("CREATE TABLE t1 (k int PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'capacity_mode':"
+                + " {'throughput_mode': 'PAY_PER_REQUEST', 'read_capacity_units': 5}}"))
+                .contains("apply only to throughput_mode PROVISIONED");
+        assertThat(db.invalid("CREATE TABLE t1 (k int PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'capacity_mode':"
+                + " {'throughput_mode': 'PROVISIONED', 'read_capacity_units': 'ten', 'write_capacity_units': 5}}"))
+                .contains("whole number");
+        assertThat(db.invalid("CREATE TABLE t1 (k int PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'capacity_mode':"
+                + " {'mode': 'PROVISIONED'}}")).contains("Unknown capacity_mode property 'mode'");
+    }
+
+    @Test
+    void provisionedTablesShowTheirUnitsInTheSchemaAndDescribe() {
+        db.ok("CREATE TABLE p (k int PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'capacity_mode':"
+                + " {'throughput_mode': 'provisioned', 'read_capacity_units': 30, 'write_capacity_units': 20}}");
+        db.ok("CREATE TABLE d (k int PRIMARY KEY)");
+        String p = customProperties("p");
+        assertThat(p).contains("PROVISIONED").contains("30").contains("20");
+        String describedP = describe("p");
+        assertThat(describedP).contains("AND CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PROVISIONED',"
+                + " 'read_capacity_units': 30, 'write_capacity_units': 20}}");
+        assertThat(describe("d")).doesNotContain("CUSTOM_PROPERTIES");
+        String d = customProperties("d");
+        assertThat(d).contains("PAY_PER_REQUEST").contains("last_update_to_pay_per_request_timestamp");
+        // units may change at any time; so may the mode towards provisioned
+        db.ok("ALTER TABLE p WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PROVISIONED',"
+                + " 'read_capacity_units': 300, 'write_capacity_units': 200}}");
+        assertThat(describe("p")).contains("'read_capacity_units': 300");
+        db.ok("ALTER TABLE d WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PROVISIONED',"
+                + " 'read_capacity_units': 1, 'write_capacity_units': 1}}");
+    }
+
+    @Test
+    void switchingBackToOnDemandWaitsForThePeriod() {
+        // created on demand: back to on demand only 24 h after creation
+        db.ok("CREATE TABLE d (k int PRIMARY KEY)");
+        db.ok("ALTER TABLE d WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PROVISIONED',"
+                + " 'read_capacity_units': 5, 'write_capacity_units': 5}}");
+        assertThat(db.invalid("ALTER TABLE d WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode':"
+                + " 'PAY_PER_REQUEST'}}")).contains("ks.d").contains("only once per 24 h").contains("try again after");
+        // created provisioned: it may go on demand once, then waits
+        db.ok("CREATE TABLE p (k int PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'capacity_mode':"
+                + " {'throughput_mode': 'PROVISIONED', 'read_capacity_units': 5, 'write_capacity_units': 5}}");
+        db.ok("ALTER TABLE p WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PAY_PER_REQUEST'}}");
+        db.ok("ALTER TABLE p WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PROVISIONED',"
+                + " 'read_capacity_units': 5, 'write_capacity_units': 5}}");
+        db.invalid("ALTER TABLE p WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PAY_PER_REQUEST'}}");
+        // a configured wait of zero allows it (another handler over the same storage: the schema is shared)
+        db.handler = CqlRequestHandler.assemble(db.engine, new SchemaService(db.engine, new LocalSchemaEvents()),
+                () -> CqlFixture.NODE, Clock.systemUTC(), List.of(), PagingKey.random(),
+                PreparedCacheLimits.defaults(), Duration.ZERO);
+        db.ok("ALTER TABLE p WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PAY_PER_REQUEST'}}");
+    }
+}
