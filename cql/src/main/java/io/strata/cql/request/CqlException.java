@@ -111,4 +111,72 @@ public class CqlException extends RuntimeException {
             return argTypes;
         }
     }
+
+    /**
+     * A write that did not complete in time, as Cassandra reports it ({@code WRITE_TIMEOUT}); Keyspaces also answers
+     * a write throttled for capacity this way, so that its retry policies and drivers' retry logic apply.
+     */
+    public static final class WriteTimeout extends CqlException {
+        private final Consistency consistency;
+        private final int received;
+        private final int blockFor;
+        private final String writeType;
+
+        public WriteTimeout(String message, Consistency consistency, int received, int blockFor, String writeType) {
+            super(ErrorCode.WRITE_TIMEOUT, message);
+            this.consistency = java.util.Objects.requireNonNull(consistency, "consistency is null");
+            this.received = received;
+            this.blockFor = blockFor;
+            this.writeType = java.util.Objects.requireNonNull(writeType, "writeType is null");
+        }
+
+        public Consistency consistency() {
+            return consistency;
+        }
+
+        public int received() {
+            return received;
+        }
+
+        public int blockFor() {
+            return blockFor;
+        }
+
+        /** SIMPLE, BATCH, UNLOGGED_BATCH, COUNTER, BATCH_LOG, CAS, VIEW or CDC. */
+        public String writeType() {
+            return writeType;
+        }
+    }
+
+    /** A read that did not complete in time ({@code READ_TIMEOUT}); also Keyspaces' answer to a throttled read. */
+    public static final class ReadTimeout extends CqlException {
+        private final Consistency consistency;
+        private final int received;
+        private final int blockFor;
+        private final boolean dataPresent;
+
+        public ReadTimeout(String message, Consistency consistency, int received, int blockFor, boolean dataPresent) {
+            super(ErrorCode.READ_TIMEOUT, message);
+            this.consistency = java.util.Objects.requireNonNull(consistency, "consistency is null");
+            this.received = received;
+            this.blockFor = blockFor;
+            this.dataPresent = dataPresent;
+        }
+
+        public Consistency consistency() {
+            return consistency;
+        }
+
+        public int received() {
+            return received;
+        }
+
+        public int blockFor() {
+            return blockFor;
+        }
+
+        public boolean dataPresent() {
+            return dataPresent;
+        }
+    }
 }

@@ -137,6 +137,14 @@ public final class WireMessages {
         if (cause instanceof CqlException.FunctionFailure f) {
             return new FunctionFailure(f.getMessage(), f.keyspace(), f.function(), f.argTypes());
         }
+        if (cause instanceof CqlException.WriteTimeout w) {
+            return new com.datastax.oss.protocol.internal.response.error.WriteTimeout(w.getMessage(),
+                    w.consistency().code(), w.received(), w.blockFor(), w.writeType());
+        }
+        if (cause instanceof CqlException.ReadTimeout r) {
+            return new com.datastax.oss.protocol.internal.response.error.ReadTimeout(r.getMessage(),
+                    r.consistency().code(), r.received(), r.blockFor(), r.dataPresent());
+        }
         if (cause instanceof CqlException c) {
             return new Error(c.code().code(), c.getMessage());
         }
