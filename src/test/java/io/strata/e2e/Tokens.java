@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
-/** Mints tokens for the tests, as an operator would with TokenTool. */
+/** Mints tokens for the tests, as an operator would with strata token mint. */
 final class Tokens {
     private Tokens() {}
 

@@ -57,7 +57,7 @@ public class OperatorAuthFilter implements ContainerRequestFilter, ContainerResp
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             request.abortWith(problem(401, "Unauthorized", "the admin API needs an operator token: "
-                    + "Authorization: Bearer <token> (mint one with TokenTool operator)"));
+                    + "Authorization: Bearer <token> (mint one with strata token operator)"));
             audit().admin(null, null, source(), request.getMethod(), path, "401 no bearer token");
             return;
         }

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Mints Strata tokens: compact JWS (ES256 for generated keys, RS256 for an operator's RSA key) whose
  * claims are {@code iss} and {@code aud} (from {@link TokenSettings}), {@code sub} (the principal),
- * {@code tenant}, {@code iat}, {@code exp} and a random {@code jti}; the header carries the key's
+ * {@code tenant}, {@code iat}, {@code exp}, a random {@code jti} and, if asked, {@code permissions} and
+ * {@code roles}; the header carries the key's
  * thumbprint as {@code kid}. Times come from the injected {@link Clock}; the lifetime is at most the
  * settings' {@link TokenSettings#maxTokenLifetime()}, so every minted token is one the verifier accepts.
  *
@@ -32,6 +33,8 @@ public final class TokenIssuer {
     public static final String ROLES_CLAIM = "roles";
     /** The role that may use the admin API (storage status, repair); operator tokens name no tenant. */
     public static final String OPERATOR_ROLE = "operator";
+    /** The role of a tenant token whose holder administers its own tenant. */
+    public static final String TENANT_ADMIN_ROLE = "tenant-admin";
 
     private final SigningKeys keys;
     private final TokenSettings settings;
@@ -66,7 +69,25 @@ public final class TokenIssuer {
      * @throws IllegalArgumentException also on a malformed grant
      */
     public String mint(String tenant, String subject, Duration lifetime, List<String> permissions) {
+        return mint(tenant, subject, lifetime, permissions, List.of());
+    }
+
+    /**
+     * A tenant token that also carries {@code roles} in its {@value #ROLES_CLAIM} claim (e.g.
+     * {@value #TENANT_ADMIN_ROLE}); no claim when empty.
+     *
+     * @throws IllegalArgumentException also on a blank role or the {@value #OPERATOR_ROLE} role, which only
+     *     operator tokens (no tenant) carry
+     */
+    public String mint(String tenant, String subject, Duration lifetime, List<String> permissions,
+            List<String> roles) {
         TenantNames.requireValid(tenant);
+        requireNonNull(roles, "roles is null");
+        for (String role : roles) {
+            if (role == null || role.isBlank() || role.equals(OPERATOR_ROLE)) {
+                throw new IllegalArgumentException("a tenant token cannot carry the role '" + role + "'");
+            }
+        }
         checkSubjectAndLifetime(subject, lifetime);
         if (permissions != null) {
             io.strata.tenancy.core.AccessPolicy.parse(permissions); // refuse what servers would refuse
@@ -81,6 +102,9 @@ public final class TokenIssuer {
                 .expiresAt(issuedAt + lifetime.getSeconds());
         if (permissions != null) {
             claims = claims.claim(PERMISSIONS_CLAIM, List.copyOf(permissions));
+        }
+        if (!roles.isEmpty()) {
+            claims = claims.claim(ROLES_CLAIM, List.copyOf(roles));
         }
         return claims.jws()
                 .keyId(keys.keyId().orElseThrow())
@@ -121,7 +145,7 @@ public final class TokenIssuer {
         }
     }
 
-        /** @return the settings minted tokens follow */
+    /** @return the settings minted tokens follow */
     public TokenSettings settings() {
         return settings;
     }
