@@ -36,7 +36,8 @@ final class AdminClient {
     AdminClient(URI base, String token) {
         this.base = requireNonNull(base, "base is null");
         this.token = requireNonNull(token, "token is null");
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+        // HTTP/1.1: no h2c upgrade dance with the gateway or a proxy in front of it
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 

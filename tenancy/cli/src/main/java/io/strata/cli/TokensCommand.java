@@ -95,7 +95,14 @@ final class TokensCommand extends Group {
 
         @Override
         void render(JsonNode answer, Env env) {
-            Output.table(env.out(), answer, COLUMNS);
+            JsonNode rows = answer.deepCopy();
+            for (JsonNode row : rows) {
+                // no permissions claim: the token may do everything in its tenant
+                if (row.isObject() && (row.path("permissions").isNull() || row.path("permissions").isMissingNode())) {
+                    ((ObjectNode) row).put("permissions", "all");
+                }
+            }
+            Output.table(env.out(), rows, COLUMNS);
         }
     }
 
