@@ -94,7 +94,7 @@ final class AdminClient {
         if (status / 100 == 2) {
             return parse(response.body(), uri);
         }
-        throw problem(status, response.body());
+        throw problem(status, response.body(), method + " " + path);
     }
 
     private static JsonNode parse(String body, URI uri) {
@@ -108,8 +108,12 @@ final class AdminClient {
         }
     }
 
-    /** Reads an RFC 7807 document; any other body (a proxy's page, say) becomes the detail. */
-    static ApiProblem problem(int status, String body) {
+    /**
+     * Reads an RFC 7807 document; any other body (a proxy's page, say) becomes the detail, except for a 404, which
+     * then means the gateway does not serve {@code request} at all (the admin API answers a missing resource with a
+     * problem document).
+     */
+    static ApiProblem problem(int status, String body, String request) {
         try {
             JsonNode problem = body == null || body.isBlank() ? MissingNode.getInstance() : JSON.readTree(body);
             if (problem.isObject()) {
@@ -118,6 +122,10 @@ final class AdminClient {
             }
         } catch (JsonProcessingException e) {
             // not JSON: fall through
+        }
+        if (status == 404) {
+            return new ApiProblem(status, reason(status), "this gateway does not serve " + request
+                    + " (is it older than this command line?)");
         }
         return new ApiProblem(status, reason(status), body == null ? null : abbreviate(body.strip()));
     }

@@ -123,6 +123,7 @@ final class TestAdminApi {
                 .problem(400, "Bad Request", "name must be 1 to 48 characters")
                 .problem(403, "Forbidden", "token does not carry the 'operator' role")
                 .replyText(502, "<html>Bad gateway</html>")
+                .replyText(404, "<html><body><h1>Resource not found</h1></body></html>")
                 .reply(500, "{\"title\":\"Internal Server Error\",\"status\":500}");
 
         assertThat(cli.run("tenants", "get", "nope")).isEqualTo(1);
@@ -135,6 +136,9 @@ final class TestAdminApi {
         assertThat(cli.stderr()).isEqualTo("error: 403 Forbidden: token does not carry the 'operator' role\n");
         assertThat(cli.run("tenants", "list")).isEqualTo(1);
         assertThat(cli.stderr()).isEqualTo("error: 502 Bad Gateway: <html>Bad gateway</html>\n");
+        assertThat(cli.run("tokens", "list", "acme")).isEqualTo(1);
+        assertThat(cli.stderr()).isEqualTo("error: 404 Not Found: this gateway does not serve GET "
+                + "/admin/tenants/acme/tokens (is it older than this command line?)\n");
         assertThat(cli.run("tenants", "list", "--json")).isEqualTo(1);
         assertThat(cli.stderr()).isEqualTo("error: 500 Internal Server Error\n");
         assertThat(cli.stdout()).isEmpty();
