@@ -99,7 +99,7 @@ final class TokenCommand extends Group {
         @Option(names = "--keys", required = true, paramLabel = "DIR", description = "The signing key directory.")
         Path keys;
 
-        @Option(names = "--tenant", required = true, paramLabel = "TENANT")
+        @Option(names = "--tenant", required = true, paramLabel = "TENANT", description = "The tenant it opens.")
         String tenant;
 
         @Option(names = "--subject", required = true, paramLabel = "SUBJECT", description = "The principal.")
@@ -160,8 +160,8 @@ final class TokenCommand extends Group {
         }
     }
 
-    @Command(name = "verify", description = {"Check a tenant token as a server would;",
-            "print tenant=<t> principal=<p> expires=<instant>, or why it is refused (status 1)."})
+    @Command(name = "verify", description = {"Check a tenant token as a server would.",
+            "Prints tenant=<t> principal=<p> expires=<instant>, or why it is refused (status 1)."})
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -187,10 +187,10 @@ final class TokenCommand extends Group {
         }
 
         static final class TokenSource {
-            @Option(names = "--token", paramLabel = "TOKEN")
+            @Option(names = "--token", paramLabel = "TOKEN", description = "The token.")
             String token;
 
-            @Option(names = "--token-file", paramLabel = "FILE")
+            @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the token.")
             Path tokenFile;
         }
 
