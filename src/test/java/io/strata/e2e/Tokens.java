@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
-/** Mints tokens for the tests, as an operator would with TokenTool. */
+/** Mints tokens for the tests, as an operator would with strata token mint. */
 final class Tokens {
     private Tokens() {}
 

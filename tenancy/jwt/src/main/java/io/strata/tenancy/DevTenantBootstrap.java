@@ -195,12 +195,12 @@ public final class DevTenantBootstrap {
                 "      .withLocalDatacenter(\"" + localDatacenter + "\")",
                 "      .withAuthCredentials(\"token\", Files.readString(Path.of(\"" + file + "\")).strip())",
                 "      .build();",
-                "Create other tenants through the admin API with the operator token in "
+                "Create other tenants with the strata command line (deploy/strata) and the operator token in "
                         + tokenFile.toAbsolutePath().getParent().resolve(OPERATOR_TOKEN_FILE) + ":",
-                "  curl -H \"Authorization: Bearer $(cat " + tokenFile.toAbsolutePath().getParent()
-                        .resolve(OPERATOR_TOKEN_FILE) + ")\" -H 'Content-Type: application/json' \\",
-                "       -d '{\"name\": \"acme\"}' http://127.0.0.1:8080/admin/tenants",
-                "then mint their tokens with io.strata.tenancy.TokenTool: mint --keys "
-                        + tokenFile.toAbsolutePath().getParent().resolve(KEYS_DIR) + " --tenant acme --subject USER --ttl 30d");
+                "  deploy/strata --token-file " + tokenFile.toAbsolutePath().getParent().resolve(OPERATOR_TOKEN_FILE)
+                        + " tenants create acme",
+                "then issue their tokens: deploy/strata tokens issue acme --subject USER --ttl 30d, or offline:",
+                "  deploy/strata token mint --keys " + tokenFile.toAbsolutePath().getParent().resolve(KEYS_DIR)
+                        + " --tenant acme --subject USER --ttl 30d");
     }
 }

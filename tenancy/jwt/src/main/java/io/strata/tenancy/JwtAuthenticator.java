@@ -173,7 +173,7 @@ public final class JwtAuthenticator implements Authenticator {
         try {
             if (!rolesOf(v.claims()).contains(TokenIssuer.OPERATOR_ROLE)) {
                 throw new AuthenticationException.MissingRole("token does not carry the '" + TokenIssuer.OPERATOR_ROLE
-                        + "' role (claim '" + TokenIssuer.ROLES_CLAIM + "'): mint one with TokenTool operator");
+                        + "' role (claim '" + TokenIssuer.ROLES_CLAIM + "'): mint one with strata token operator");
             }
             return new Operator(subjectOf(v.claims()), v.issuer(), v.expiresAt());
         } catch (MalformedClaimException e) {

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Mints Strata tokens: compact JWS (ES256 for generated keys, RS256 for an operator's RSA key) whose
  * claims are {@code iss} and {@code aud} (from {@link TokenSettings}), {@code sub} (the principal),
- * {@code tenant}, {@code iat}, {@code exp} and a random {@code jti}; the header carries the key's
+ * {@code tenant}, {@code iat}, {@code exp}, a random {@code jti} and, if asked, {@code permissions} and
+ * {@code roles}; the header carries the key's
  * thumbprint as {@code kid}. Times come from the injected {@link Clock}; the lifetime is at most the
  * settings' {@link TokenSettings#maxTokenLifetime()}, so every minted token is one the verifier accepts.
  *
@@ -68,7 +69,19 @@ public final class TokenIssuer {
      * @throws IllegalArgumentException also on a malformed grant
      */
     public String mint(String tenant, String subject, Duration lifetime, List<String> permissions) {
-        return issue(tenant, subject, lifetime, permissions, false).token();
+        return issue(tenant, subject, lifetime, permissions, List.of()).token();
+    }
+
+    /**
+     * A tenant token that also carries {@code roles} in its {@value #ROLES_CLAIM} claim (e.g.
+     * {@value #TENANT_ADMIN_ROLE}); no claim when empty.
+     *
+     * @throws IllegalArgumentException also on a blank role or the {@value #OPERATOR_ROLE} role, which only
+     *     operator tokens (no tenant) carry
+     */
+    public String mint(String tenant, String subject, Duration lifetime, List<String> permissions,
+            List<String> roles) {
+        return issue(tenant, subject, lifetime, permissions, roles).token();
     }
 
     /** A minted token with what a registry of issued tokens keeps about it (never the token itself). */
@@ -87,7 +100,18 @@ public final class TokenIssuer {
      */
     public Minted issue(String tenant, String subject, Duration lifetime, List<String> permissions,
             boolean tenantAdmin) {
+        return issue(tenant, subject, lifetime, permissions, tenantAdmin ? List.of(TENANT_ADMIN_ROLE) : List.of());
+    }
+
+    private Minted issue(String tenant, String subject, Duration lifetime, List<String> permissions,
+            List<String> roles) {
         TenantNames.requireValid(tenant);
+        requireNonNull(roles, "roles is null");
+        for (String role : roles) {
+            if (role == null || role.isBlank() || role.equals(OPERATOR_ROLE)) {
+                throw new IllegalArgumentException("a tenant token cannot carry the role '" + role + "'");
+            }
+        }
         checkSubjectAndLifetime(subject, lifetime);
         if (permissions != null) {
             io.strata.tenancy.core.AccessPolicy.parse(permissions); // refuse what servers would refuse
@@ -104,8 +128,8 @@ public final class TokenIssuer {
         if (permissions != null) {
             claims = claims.claim(PERMISSIONS_CLAIM, List.copyOf(permissions));
         }
-        if (tenantAdmin) {
-            claims = claims.claim(ROLES_CLAIM, List.of(TENANT_ADMIN_ROLE));
+        if (!roles.isEmpty()) {
+            claims = claims.claim(ROLES_CLAIM, List.copyOf(roles));
         }
         String token = claims.jws()
                 .keyId(keys.keyId().orElseThrow())
@@ -147,7 +171,7 @@ public final class TokenIssuer {
         }
     }
 
-        /** @return the settings minted tokens follow */
+    /** @return the settings minted tokens follow */
     public TokenSettings settings() {
         return settings;
     }

@@ -49,7 +49,7 @@ public record TokenLimits(Duration clockSkew, Duration maxTokenLifetime) {
     }
 
     /** "30 days", "12 hours", "90 minutes", "45 seconds": for messages a user reads. */
-    static String human(Duration duration) {
+    public static String human(Duration duration) {
         long seconds = duration.getSeconds();
         if (seconds != 0 && seconds % 86_400 == 0) {
             return plural(seconds / 86_400, "day");

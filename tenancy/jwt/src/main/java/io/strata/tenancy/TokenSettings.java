@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * What Strata's own tokens say and the limits they obey, shared by the minting side ({@link TokenIssuer},
- * {@link DevTenantBootstrap}, {@link TokenTool}) and the verifying side ({@link JwtAuthenticator}) so the two
+ * {@link DevTenantBootstrap}, the {@code strata token} command line) and the verifying side ({@link JwtAuthenticator}) so the two
  * cannot drift apart.
  *
  * @param issuer the {@code iss} Strata's own tokens carry and must carry

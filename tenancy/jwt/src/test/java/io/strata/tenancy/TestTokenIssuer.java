@@ -29,6 +29,17 @@ final class TestTokenIssuer {
     }
 
     @Test
+    void mintsExtraRolesButNeverTheOperatorRoleIntoATenantToken() {
+        String admin = issuer.mint("acme", "alice", Duration.ofHours(1), null, java.util.List.of(TokenIssuer.TENANT_ADMIN_ROLE));
+        String plain = issuer.mint("acme", "alice", Duration.ofHours(1), null, java.util.List.of());
+
+        assertThat(decode(admin.split("\\.")[1])).contains("\"roles\":[\"tenant-admin\"]", "\"tenant\":\"acme\"");
+        assertThat(decode(plain.split("\\.")[1])).doesNotContain("roles");
+        assertThatThrownBy(() -> issuer.mint("acme", "alice", Duration.ofHours(1), null,
+                java.util.List.of(TokenIssuer.OPERATOR_ROLE))).hasMessageContaining("cannot carry the role 'operator'");
+    }
+
+    @Test
     void mintsTheConfiguredAudience() {
         String token = new TokenIssuer(KEYS, TokenSettings.defaults().withAudience("strata-eu"), clock)
                 .mint("acme", "alice", Duration.ofHours(1));
