@@ -3,6 +3,7 @@ package io.strata.cql.exec;
 import static java.util.Objects.requireNonNull;
 
 import io.smallrye.mutiny.Uni;
+import io.strata.cql.capacity.Metering;
 import io.strata.cql.expr.Bindings;
 import io.strata.cql.expr.EvalContext;
 import io.strata.cql.expr.JsonCodec;
@@ -351,10 +352,14 @@ final class ReadExecutor {
         Map<String, DroppedColumn> dropped = t.dropped();
         int pkCount = t.partitionKey().size();
         PositionedSink positioned = sink instanceof PositionedSink p ? p : null;
+        reader.rc.usage().meteredRead(); // a read of a user table costs its minimum even when it finds nothing
         try {
             for (PartitionData p : result.partitions()) {
                 List<byte[]> pk = PartitionKeys.split(p.key().key(), pkCount);
                 Row staticRow = withoutDropped(p.staticRow(), dropped);
+                if (staticRow != null && !staticRow.cells().isEmpty()) {
+                    Metering.read(t, p.key(), pk, List.of(), staticRow, reader.rc.usage());
+                }
                 if (p.rows().isEmpty()) {
                     if (staticRow != null && !staticRow.cells().isEmpty() && plan.wholePartitions()) {
                         RowView view = new RowView(p.key().key(), pk, null, staticRow, null, reader.bindings, reader.ctx);
@@ -379,6 +384,7 @@ final class ReadExecutor {
                     rowsRead++;
                     List<byte[]> ck = t.clustering().isEmpty() ? List.of()
                             : ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(), r.clustering().encoded());
+                    Metering.read(t, p.key(), pk, ck, r, reader.rc.usage()); // read, whether the filter keeps it or not
                     RowView view = new RowView(p.key().key(), pk, ck, staticRow, withoutDropped(r, dropped), reader.bindings,
                             reader.ctx);
                     ReadQuery.Position at = new ReadQuery.Position(p.key(), plan.distinct() ? null : r.clustering());

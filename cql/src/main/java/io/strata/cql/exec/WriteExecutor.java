@@ -3,6 +3,7 @@ package io.strata.cql.exec;
 import static java.util.Objects.requireNonNull;
 
 import io.smallrye.mutiny.Uni;
+import io.strata.cql.capacity.Metering;
 import io.strata.cql.expr.Bindings;
 import io.strata.cql.expr.EvalContext;
 import io.strata.cql.plan.BatchPlan;
@@ -88,17 +89,26 @@ final class WriteExecutor {
         if (!plan.needsRead()) {
             List<PartitionUpdate> out = new ArrayList<>(keys.size());
             for (PartitionKey key : keys) {
-                out.add(UpdateBuilder.build(tenant, plan, key, b, ctx, null, rc.usage()));
+                out.add(metered(rc, plan, UpdateBuilder.build(tenant, plan, key, b, ctx, null, rc.usage())));
             }
             return Uni.createFrom().item(out);
         }
         List<Uni<PartitionUpdate>> reads = new ArrayList<>();
         for (PartitionKey key : keys) {
             reads.add(Uni.createFrom().completionStage(() -> engine.read(UpdateBuilder.readBeforeWrite(tenant, plan, key, b, ctx)))
-                    .map(r -> UpdateBuilder.build(tenant, plan, key, b, ctx,
-                            r.partitions().isEmpty() ? null : r.partitions().get(0), rc.usage())));
+                    .map(r -> metered(rc, plan, UpdateBuilder.build(tenant, plan, key, b, ctx,
+                            r.partitions().isEmpty() ? null : r.partitions().get(0), rc.usage()))));
         }
         return Uni.join().all(reads).andFailFast();
+    }
+
+    /**
+     * Meters the update's rows in write units. The read before a list operation by index or value is not metered:
+     * a write is billed on what it writes (docs/capacity.md).
+     */
+    private static PartitionUpdate metered(RequestContext rc, ModificationPlan plan, PartitionUpdate u) {
+        Metering.written(plan.table(), u, rc.usage());
+        return u;
     }
 
     private Uni<Result> apply(RequestContext rc, List<PartitionUpdate> updates) {
