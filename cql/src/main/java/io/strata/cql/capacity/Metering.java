@@ -29,22 +29,27 @@ public final class Metering {
 
     /** Meters one partition update a request writes. */
     public static void written(TableMetadata table, PartitionUpdate update, RequestUsage usage) {
+        written(table, update, 1, usage);
+    }
+
+    /** Meters one partition update a request writes {@code writes} times (a logged batch writes each row twice). */
+    public static void written(TableMetadata table, PartitionUpdate update, int writes, RequestUsage usage) {
         requireNonNull(table, "table is null");
         requireNonNull(usage, "usage is null");
         PartitionKey key = update.key();
         List<byte[]> pk = PartitionKeys.split(key.key(), table.partitionKey().size());
         long token = key.token();
         if (!update.partitionDeletion().isLive()) {
-            usage.rowWritten(token, CapacityUnits.writeUnits(RowSize.partitionKey(table, pk)), 0);
+            usage.rowWritten(token, writes * CapacityUnits.writeUnits(RowSize.partitionKey(table, pk)), 0);
         }
         for (int i = 0; i < update.rangeTombstones().size(); i++) {
-            usage.rowWritten(token, CapacityUnits.writeUnits(RowSize.partitionKey(table, pk)), 0);
+            usage.rowWritten(token, writes * CapacityUnits.writeUnits(RowSize.partitionKey(table, pk)), 0);
         }
         if (update.staticRow() != null) {
-            wroteRow(table, token, pk, List.of(), update.staticRow(), usage);
+            wroteRow(table, token, pk, List.of(), update.staticRow(), writes, usage);
         }
         for (Row r : update.rows()) {
-            wroteRow(table, token, pk, clustering(table, r), r, usage);
+            wroteRow(table, token, pk, clustering(table, r), r, writes, usage);
         }
     }
 
@@ -75,7 +80,7 @@ public final class Metering {
         usage.rowRead(key.token(), RowSize.row(table, pk, ck, row));
     }
 
-    private static void wroteRow(TableMetadata table, long token, List<byte[]> pk, List<byte[]> ck, Row r,
+    private static void wroteRow(TableMetadata table, long token, List<byte[]> pk, List<byte[]> ck, Row r, int writes,
             RequestUsage usage) {
         int expiring = 0;
         for (Cell c : r.cells()) {
@@ -86,7 +91,7 @@ public final class Metering {
         if (expiring == 0 && r.liveness().ttl() > 0) {
             expiring = 1; // an INSERT of key columns only, with a TTL: the row itself expires
         }
-        usage.rowWritten(token, CapacityUnits.writeUnits(RowSize.row(table, pk, ck, r)), expiring);
+        usage.rowWritten(token, writes * CapacityUnits.writeUnits(RowSize.row(table, pk, ck, r)), expiring);
     }
 
     private static List<byte[]> clustering(TableMetadata table, Row r) {

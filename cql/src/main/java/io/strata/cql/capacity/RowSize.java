@@ -74,9 +74,14 @@ final class RowSize {
      * carries (written, or read).
      */
     static long row(TableMetadata t, List<byte[]> pk, List<byte[]> ck, Row row) {
+        return row(t, pk, ck, row, true);
+    }
+
+    /** As {@link #row(TableMetadata, List, List, Row)}, with or without client-side timestamps (the docs' examples). */
+    static long row(TableMetadata t, List<byte[]> pk, List<byte[]> ck, Row row, boolean clientTimestamps) {
         long n = partitionKey(t, pk) + clustering(t, ck);
         if (row != null) {
-            n += cells(t, row);
+            n += cells(t, row, clientTimestamps);
             if (row.liveness().ttl() > 0 || hasExpiringCell(row)) {
                 n += TTL_BYTES;
             }
@@ -99,7 +104,7 @@ final class RowSize {
     }
 
     /** The regular or static cells of a row; cells of one column are adjacent (a row's cells are sorted). */
-    static long cells(TableMetadata t, Row row) {
+    static long cells(TableMetadata t, Row row, boolean clientTimestamps) {
         int id = columnIdBytes(t);
         long n = 0;
         String complexColumn = null;
@@ -116,7 +121,9 @@ final class RowSize {
                 }
                 n += element(type, c) + ELEMENT_METADATA;
             }
-            n += CLIENT_TIMESTAMP_BYTES;
+            if (clientTimestamps) {
+                n += CLIENT_TIMESTAMP_BYTES;
+            }
             if (c.ttl() > 0) {
                 n += TTL_BYTES;
             }
