@@ -240,4 +240,36 @@ class TestRequestCapacity {
         assertThat(u.capacity(Consistency.LOCAL_QUORUM)).isEqualTo(CapacityUnits.NONE);
         assertThat(ok("SELECT * FROM system_schema.tables", Consistency.LOCAL_ONE).readUnits(Consistency.LOCAL_ONE)).isZero();
     }
+
+    /** The walk-through of docs/capacity.md, number for number. */
+    @Test
+    void theDocsWorkedExample() {
+        write("CREATE TABLE orders (customer text, order_id int, note text, total int, receipt blob, "
+                + "PRIMARY KEY (customer, order_id))");
+        String alice = "INSERT INTO orders (customer, order_id, note, total, receipt) VALUES ('alice', 1042, 'gift wrap', 12999, "
+                + blob(900) + ")";
+        assertThat(write(alice).writeUnits()).isEqualTo(1);
+        assertThat(ok("SELECT * FROM orders WHERE customer = 'alice' AND order_id = 1042", Consistency.LOCAL_QUORUM)
+                .encodedBytesRead()).isEqualTo(998);
+        assertThat(write(alice + " USING TTL 86400").writeUnits()).isEqualTo(2); // 998 + 3 x 8 + 8 = 1030 B
+        write(alice); // back to no TTL
+
+        String batch = "INSERT INTO orders (customer, order_id, note, total, receipt) VALUES ('alice', 1042, 'gift wrap', 12999, "
+                + blob(900) + "); INSERT INTO orders (customer, order_id, note) VALUES ('bob', 7, 'x'); "
+                + "UPDATE orders SET total = 0 WHERE customer = 'alice' AND order_id = 1043;";
+        assertThat(write("BEGIN UNLOGGED BATCH " + batch + " APPLY BATCH").writeUnits()).isEqualTo(3);
+        assertThat(write("BEGIN BATCH " + batch + " APPLY BATCH").writeUnits()).isEqualTo(6);
+
+        assertThat(write("INSERT INTO orders (customer, order_id, note) VALUES ('alice', 1042, 'dup') IF NOT EXISTS")
+                .capacity(Consistency.LOCAL_QUORUM)).isEqualTo(new CapacityUnits(1, 0, 1, 0, 1));
+        assertThat(write("UPDATE orders SET total = 1 WHERE customer = 'carol' AND order_id = 1 IF total = 5").writeUnits())
+                .isEqualTo(1);
+
+        write("INSERT INTO orders (customer, order_id, receipt) VALUES ('alice', 1044, " + blob(5000) + ")");
+        RequestUsage quorum = ok("SELECT * FROM orders WHERE customer = 'alice'", Consistency.LOCAL_QUORUM);
+        assertThat(quorum.encodedBytesRead()).isEqualTo(998 + 45 + 5043);
+        assertThat(quorum.readUnits(Consistency.LOCAL_QUORUM)).isEqualTo(2.0);
+        assertThat(ok("SELECT * FROM orders WHERE customer = 'alice'", Consistency.LOCAL_ONE).readUnits(Consistency.LOCAL_ONE))
+                .isEqualTo(1.0);
+    }
 }
