@@ -20,7 +20,8 @@ import java.util.List;
  *   <li>a range or partition deletion: 1 write unit per tombstone (Strata does not read the rows it covers);
  *   <li>a lightweight transaction whose condition failed: write units on the size of each row it named as it
  *       is now, 1 if absent, and no read units (Keyspaces charges LWTs no reads with client-side timestamps on);
- *   <li>every row read, filtered out or not: its encoded size, toward read units computed once per request.
+ *   <li>every row read, filtered out or not: its encoded size ({@link #size}), toward read units computed once
+ *       per request.
  * </ul>
  * Stateless; thread-safe as {@link RequestUsage} is.
  */
@@ -72,12 +73,12 @@ public final class Metering {
     }
 
     /**
-     * Meters one row read of a user table (filtered out or not); {@code pk} and {@code ck} are its key values,
+     * The encoded size of one row read of a user table (filtered out or not), for {@link RequestUsage#rowRead}:
+     * readers sum a partition's rows and report them once. {@code pk} and {@code ck} are the row's key values,
      * {@code ck} empty for the static row.
      */
-    public static void read(TableMetadata table, PartitionKey key, List<byte[]> pk, List<byte[]> ck, Row row,
-            RequestUsage usage) {
-        usage.rowRead(key.token(), RowSize.row(table, pk, ck, row));
+    public static long size(TableMetadata table, List<byte[]> pk, List<byte[]> ck, Row row) {
+        return RowSize.row(table, pk, ck, row);
     }
 
     private static void wroteRow(TableMetadata table, long token, List<byte[]> pk, List<byte[]> ck, Row r, int writes,

@@ -272,4 +272,14 @@ class TestRequestCapacity {
         assertThat(ok("SELECT * FROM orders WHERE customer = 'alice'", Consistency.LOCAL_ONE).readUnits(Consistency.LOCAL_ONE))
                 .isEqualTo(1.0);
     }
+
+    @Test
+    void aPartitionsStaticRowIsReadOnceWithItsRows() {
+        write("UPDATE t SET s = 1 WHERE pk = 1"); // 8 + 2 + 1 + 20 = 31 B
+        row(1, 1, 4065); // 31 + 4065 = 4096 B: one unit; one more byte would be two
+        RequestUsage u = ok("SELECT * FROM t WHERE pk = 1", Consistency.LOCAL_QUORUM);
+        assertThat(u.encodedBytesRead()).isEqualTo(4096);
+        assertThat(u.readUnits(Consistency.LOCAL_QUORUM)).isEqualTo(1.0);
+        assertThat(ok("SELECT s FROM t WHERE pk = 1 LIMIT 1", Consistency.LOCAL_QUORUM).encodedBytesRead()).isPositive();
+    }
 }
