@@ -145,6 +145,28 @@ public final class RequestUsage {
         return new CapacityUnits(writeUnits, reads, maxWrite, maxPartitionReads, partitions);
     }
 
+    /** What one partition of a request took, as {@link #forEachPartition} reports it. */
+    @FunctionalInterface
+    public interface PartitionVisitor {
+        /**
+         * @param writeUnits write units the request spent on this partition
+         * @param encodedBytesRead bytes read from it (0 if only written); its read units are
+         *     {@link CapacityUnits#readUnits} of this, when positive
+         */
+        void partition(long token, long writeUnits, long encodedBytesRead);
+    }
+
+    /** Reports each partition (by token) the request read or wrote, in the order first touched. */
+    public synchronized void forEachPartition(PartitionVisitor visitor) {
+        if (partitions == 0) {
+            return;
+        }
+        visitor.partition(token0, writeUnits0, readBytes0);
+        for (int i = 0; i < partitions - 1; i++) {
+            visitor.partition(tokens[i], partitionWriteUnits[i], partitionReadBytes[i]);
+        }
+    }
+
     /** The index of {@code token}'s counters, added if new: 0 is the inline first partition, i > 0 is arrays[i - 1]. */
     private int partition(long token) {
         if (partitions == 0) {

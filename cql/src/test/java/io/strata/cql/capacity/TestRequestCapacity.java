@@ -192,6 +192,7 @@ class TestRequestCapacity {
         assertThat(ok(select, Consistency.LOCAL_QUORUM).readUnits(Consistency.LOCAL_QUORUM)).isEqualTo(2.0);
         RequestUsage one = ok(select, Consistency.LOCAL_ONE);
         assertThat(one.encodedBytesRead()).isEqualTo(8192);
+        assertThat(capture.last.capacity().readUnits()).isEqualTo(1.0); // priced at the request's own level
         assertThat(one.capacity(Consistency.LOCAL_ONE)).isEqualTo(new CapacityUnits(0, 1.0, 0, 1.0, 1));
     }
 

@@ -29,6 +29,9 @@ class TestRequestUsageUnits {
         CapacityUnits c = u.capacity(Consistency.LOCAL_QUORUM);
         assertThat(c).isEqualTo(new CapacityUnits(8, 3.0, 3, 3.0, 4)); // 900 took 3 writes; 9100 B read: 3 units
         assertThat(u.capacity(Consistency.LOCAL_ONE).readUnits()).isEqualTo(1.5);
+        List<String> seen = new ArrayList<>();
+        u.forEachPartition((token, writes, bytes) -> seen.add(token + ":" + writes + ":" + bytes));
+        assertThat(seen).containsExactly("50:2:0", "-7:2:9000", "900:3:0", "12:1:100");
     }
 
     @Test
