@@ -3,6 +3,7 @@ package io.strata.cql.exec;
 import static java.util.Objects.requireNonNull;
 
 import io.smallrye.mutiny.Uni;
+import io.strata.cql.capacity.Metering;
 import io.strata.cql.expr.Bindings;
 import io.strata.cql.expr.Cells;
 import io.strata.cql.expr.EvalContext;
@@ -70,6 +71,8 @@ final class LwtExecutor {
         if (rc.trace().enabled()) {
             rc.trace().event("Reading the current row(s) of " + t + " under the partition's compare-and-set lock");
         }
+        // The updates of the last evaluation (the engine may evaluate again under contention), metered once applied.
+        java.util.concurrent.atomic.AtomicReference<List<PartitionUpdate>> built = new java.util.concurrent.atomic.AtomicReference<>();
         return Uni.createFrom().completionStage(() -> engine.applyIf(read, current -> {
             PartitionData p = current.partitions().isEmpty() ? null : current.partitions().get(0);
             for (int i = 0; i < statements.size(); i++) {
@@ -83,15 +86,38 @@ final class LwtExecutor {
                 updates.add(UpdateBuilder.build(rc.tenant(), statements.get(i).write(), partition, bindings.get(i), ctx, p,
                         rc.usage()));
             }
+            built.set(updates);
             return updates;
         })).map(result -> {
             PartitionData p = result.current().partitions().isEmpty() ? null : result.current().partitions().get(0);
+            meter(rc, t, partition, clusterings, result.applied(), built.get(), p);
             if (rc.trace().enabled()) {
                 rc.trace().event(result.applied() ? "Conditions held: updates applied" : "Conditions did not hold");
             }
             return plan.batch() ? batchResult(t, statements, clusterings, result.applied(), p)
                     : singleResult(t, statements.get(0), clusterings.get(0), result.applied(), p);
         });
+    }
+
+    /**
+     * Applied: the rows written, as any write. Not applied: each row the statements name, at its current size or
+     * 1 write unit if absent (Keyspaces' rule for failed conditions); no read units either way.
+     */
+    private static void meter(RequestContext rc, TableMetadata t, PartitionKey key, List<byte[]> clusterings,
+            boolean applied, List<PartitionUpdate> updates, PartitionData p) {
+        if (applied) {
+            for (PartitionUpdate u : updates == null ? List.<PartitionUpdate>of() : updates) {
+                Metering.written(t, u, rc.usage());
+            }
+            return;
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (byte[] c : clusterings) {
+            if (seen.add(c == null ? "static" : HexFormat.of().formatHex(c))) {
+                Row current = c == null ? (p == null ? null : p.staticRow()) : UpdateBuilder.rowAt(p, c);
+                Metering.conditionFailed(t, key, current, rc.usage());
+            }
+        }
     }
 
     /** Cassandra's rule for batches: one row cannot be tested both for absence and for its values or presence. */

@@ -3,6 +3,7 @@ package io.strata.cql.exec;
 import static java.util.Objects.requireNonNull;
 
 import io.smallrye.mutiny.Uni;
+import io.strata.cql.capacity.Metering;
 import io.strata.cql.expr.Bindings;
 import io.strata.cql.expr.EvalContext;
 import io.strata.cql.expr.JsonCodec;
@@ -351,11 +352,24 @@ final class ReadExecutor {
         Map<String, DroppedColumn> dropped = t.dropped();
         int pkCount = t.partitionKey().size();
         PositionedSink positioned = sink instanceof PositionedSink p ? p : null;
+        reader.rc.usage().meteredRead(); // a read of a user table costs its minimum even when it finds nothing
+        // Keyspaces' encoded size of what was read from the current partition, reported once per partition
+        PartitionKey metering = null;
+        long encoded = 0;
         try {
             for (PartitionData p : result.partitions()) {
+                if (encoded > 0) {
+                    reader.rc.usage().rowRead(metering.token(), encoded);
+                }
+                metering = p.key();
+                encoded = 0;
                 List<byte[]> pk = PartitionKeys.split(p.key().key(), pkCount);
                 Row staticRow = withoutDropped(p.staticRow(), dropped);
+                boolean staticUnread = staticRow != null && !staticRow.cells().isEmpty();
                 if (p.rows().isEmpty()) {
+                    if (staticUnread) {
+                        encoded += Metering.size(t, pk, List.of(), staticRow);
+                    }
                     if (staticRow != null && !staticRow.cells().isEmpty() && plan.wholePartitions()) {
                         RowView view = new RowView(p.key().key(), pk, null, staticRow, null, reader.bindings, reader.ctx);
                         ReadQuery.Position at = new ReadQuery.Position(p.key(), null);
@@ -379,6 +393,11 @@ final class ReadExecutor {
                     rowsRead++;
                     List<byte[]> ck = t.clustering().isEmpty() ? List.of()
                             : ComparableEncoding.decode(t.clusteringTypes(), t.clusteringDescending(), r.clustering().encoded());
+                    if (staticUnread) { // the static row is read with the partition's first row
+                        encoded += Metering.size(t, pk, List.of(), staticRow);
+                        staticUnread = false;
+                    }
+                    encoded += Metering.size(t, pk, ck, r); // read, whether the filter keeps it or not
                     RowView view = new RowView(p.key().key(), pk, ck, staticRow, withoutDropped(r, dropped), reader.bindings,
                             reader.ctx);
                     ReadQuery.Position at = new ReadQuery.Position(p.key(), plan.distinct() ? null : r.clustering());
@@ -394,6 +413,9 @@ final class ReadExecutor {
             return last;
         } finally {
             reader.rc.usage().read(rowsRead, bytes);
+            if (encoded > 0) {
+                reader.rc.usage().rowRead(metering.token(), encoded);
+            }
         }
     }
 

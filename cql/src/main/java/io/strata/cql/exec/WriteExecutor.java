@@ -3,6 +3,7 @@ package io.strata.cql.exec;
 import static java.util.Objects.requireNonNull;
 
 import io.smallrye.mutiny.Uni;
+import io.strata.cql.capacity.Metering;
 import io.strata.cql.expr.Bindings;
 import io.strata.cql.expr.EvalContext;
 import io.strata.cql.plan.BatchPlan;
@@ -37,7 +38,7 @@ final class WriteExecutor {
     }
 
     Uni<Result> modification(RequestContext rc, ModificationPlan plan, Bindings b, EvalContext ctx) {
-        return updates(rc, plan, b, ctx).chain(updates -> apply(rc, updates));
+        return updates(rc, plan, b, ctx, 1).chain(updates -> apply(rc, updates));
     }
 
     Uni<Result> batch(RequestContext rc, BatchPlan plan, List<Bindings> bindings, EvalContext ctx) {
@@ -49,9 +50,11 @@ final class WriteExecutor {
                 batchCtx = new EvalContext(ByteBuffer.wrap(v).getLong(), ctx.nowMillis(), ctx.timeUuids());
             }
         }
+        // Keyspaces writes each row of a logged batch twice (prepare, then commit) and meters both writes.
+        int writes = plan.type() == BatchPlan.Type.LOGGED ? 2 : 1;
         List<Uni<List<PartitionUpdate>>> parts = new ArrayList<>();
         for (int i = 0; i < plan.statements().size(); i++) {
-            parts.add(updates(rc, plan.statements().get(i), bindings.get(i), batchCtx));
+            parts.add(updates(rc, plan.statements().get(i), bindings.get(i), batchCtx, writes));
         }
         return Uni.join().all(parts).andFailFast().chain(all -> {
             List<PartitionUpdate> updates = new ArrayList<>();
@@ -81,24 +84,36 @@ final class WriteExecutor {
         }
     }
 
-    /** The statement's updates, reading first where a list operation needs the current list. */
-    Uni<List<PartitionUpdate>> updates(RequestContext rc, ModificationPlan plan, Bindings b, EvalContext ctx) {
+    /**
+     * The statement's updates, reading first where a list operation needs the current list, metered as written
+     * {@code writes} times.
+     */
+    Uni<List<PartitionUpdate>> updates(RequestContext rc, ModificationPlan plan, Bindings b, EvalContext ctx, int writes) {
         List<PartitionKey> keys = UpdateBuilder.partitions(plan, b, ctx);
         String tenant = rc.tenant();
         if (!plan.needsRead()) {
             List<PartitionUpdate> out = new ArrayList<>(keys.size());
             for (PartitionKey key : keys) {
-                out.add(UpdateBuilder.build(tenant, plan, key, b, ctx, null, rc.usage()));
+                out.add(metered(rc, plan, writes, UpdateBuilder.build(tenant, plan, key, b, ctx, null, rc.usage())));
             }
             return Uni.createFrom().item(out);
         }
         List<Uni<PartitionUpdate>> reads = new ArrayList<>();
         for (PartitionKey key : keys) {
             reads.add(Uni.createFrom().completionStage(() -> engine.read(UpdateBuilder.readBeforeWrite(tenant, plan, key, b, ctx)))
-                    .map(r -> UpdateBuilder.build(tenant, plan, key, b, ctx,
-                            r.partitions().isEmpty() ? null : r.partitions().get(0), rc.usage())));
+                    .map(r -> metered(rc, plan, writes, UpdateBuilder.build(tenant, plan, key, b, ctx,
+                            r.partitions().isEmpty() ? null : r.partitions().get(0), rc.usage()))));
         }
         return Uni.join().all(reads).andFailFast();
+    }
+
+    /**
+     * Meters the update's rows in write units. The read before a list operation by index or value is not metered:
+     * a write is billed on what it writes (docs/capacity.md).
+     */
+    private static PartitionUpdate metered(RequestContext rc, ModificationPlan plan, int writes, PartitionUpdate u) {
+        Metering.written(plan.table(), u, writes, rc.usage());
+        return u;
     }
 
     private Uni<Result> apply(RequestContext rc, List<PartitionUpdate> updates) {

@@ -2,6 +2,7 @@ package io.strata.cql.request;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.cql.capacity.CapacityUnits;
 import io.strata.tenancy.core.TenantContext;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,6 +111,11 @@ public final class RequestContext {
 
     public RequestUsage usage() {
         return usage;
+    }
+
+    /** The capacity units the request consumed so far, its reads priced at its consistency level. */
+    public CapacityUnits capacity() {
+        return usage.capacity(consistency);
     }
 
     public <T> void attach(Key<T> key, T value) {
