@@ -68,6 +68,7 @@ final class LwtExecutor {
         checkConditionsPerRow(statements, clusterings);
         PartitionKey partition = key;
         ReadQuery read = read(rc.tenant(), t, partition, clusterings, ctx);
+        rc.gate().admit(read.table(), partition.token(), true);
         if (rc.trace().enabled()) {
             rc.trace().event("Reading the current row(s) of " + t + " under the partition's compare-and-set lock");
         }

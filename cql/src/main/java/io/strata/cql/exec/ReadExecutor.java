@@ -317,6 +317,13 @@ final class ReadExecutor {
         }
 
         private Uni<ReadResult> storage(ReadQuery q) {
+            if (q.partitions() instanceof PartitionSelection.Single single) {
+                try {
+                    rc.gate().admit(q.table(), single.key().token(), false);
+                } catch (RuntimeException refused) {
+                    return Uni.createFrom().failure(refused);
+                }
+            }
             if (rc.trace().enabled()) {
                 rc.trace().event("Reading " + describe(q) + " of " + plan.table() + " (at most " + q.rowLimit() + " rows)");
             }

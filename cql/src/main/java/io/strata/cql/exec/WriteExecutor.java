@@ -117,6 +117,13 @@ final class WriteExecutor {
     }
 
     private Uni<Result> apply(RequestContext rc, List<PartitionUpdate> updates) {
+        try {
+            for (PartitionUpdate u : updates) {
+                rc.gate().admit(u.table(), u.key().token(), true);
+            }
+        } catch (RuntimeException refused) {
+            return Uni.createFrom().failure(refused);
+        }
         if (rc.trace().enabled()) {
             rc.trace().event("Appending " + updates.size() + " partition update(s) to the commit log (quorum of zones)");
         }

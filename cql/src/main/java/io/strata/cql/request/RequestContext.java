@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RequestContext {
     /** No client-supplied default timestamp: the server's clock decides. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+    /** Attached by a capacity guard to a request it throttled: "read" or "write". */
+    public static final Key<String> THROTTLED = new Key<>("throttled", String.class);
 
     /** A typed attachment slot; identity is the key. */
     public record Key<T>(String name, Class<T> type) {
@@ -37,6 +39,7 @@ public final class RequestContext {
     private final PageRequest page;
     private final Trace trace;
     private volatile java.net.InetAddress client;
+    private volatile PartitionGate gate = PartitionGate.OPEN;
     private final Warnings warnings = new Warnings();
     private final RequestUsage usage = new RequestUsage();
     /** Created on first attach: most requests carry none. */
@@ -68,6 +71,16 @@ public final class RequestContext {
     public RequestContext client(java.net.InetAddress address) {
         this.client = address;
         return this;
+    }
+
+    /** What the executors ask before touching a partition (per-partition limits); open by default. */
+    public PartitionGate gate() {
+        return gate;
+    }
+
+    /** Sets the partition gate (a guard does, before the request runs). */
+    public void gate(PartitionGate gate) {
+        this.gate = java.util.Objects.requireNonNull(gate, "gate is null");
     }
 
     public TenantContext caller() {

@@ -166,7 +166,8 @@ public final class CqlRequestHandler implements RequestHandler {
                 trace.finish();
             }
             List<String> warnings = context[0] == null ? List.of() : context[0].warnings().all();
-            return new Response(message, trace == null ? null : trace.sessionId, warnings);
+            return new Response(message, trace == null ? null : trace.sessionId, warnings,
+                    context[0] == null ? Map.of() : ConsumedCapacity.payload(context[0]));
         });
     }
 

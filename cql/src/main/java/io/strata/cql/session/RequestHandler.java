@@ -28,10 +28,16 @@ public interface RequestHandler {
     }
 
     /** A response message and what its frame carries besides: the tracing id (or null) and warnings. */
-    record Response(Message message, UUID tracingId, List<String> warnings) {
+    record Response(Message message, UUID tracingId, List<String> warnings,
+            java.util.Map<String, java.nio.ByteBuffer> customPayload) {
         public Response {
             requireNonNull(message, "message is null");
             warnings = List.copyOf(warnings);
+            customPayload = java.util.Map.copyOf(customPayload);
+        }
+
+        public Response(Message message, UUID tracingId, List<String> warnings) {
+            this(message, tracingId, warnings, java.util.Map.of());
         }
 
         public static Response of(Message message) {

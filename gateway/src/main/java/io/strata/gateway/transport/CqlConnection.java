@@ -517,7 +517,7 @@ final class CqlConnection {
             LOG.errorf("RequestHandler answered stream %d with %s [%s]", stream, response, id);
             answer = new Error(ErrorCode.SERVER_ERROR, "Internal server error (correlation id " + id + ")");
         } else {
-            enqueue(new Outbound(stream, response, -1, true, reply.tracingId(), reply.warnings()));
+            enqueue(new Outbound(stream, response, -1, true, reply.tracingId(), reply.warnings(), reply.customPayload()));
             return;
         }
         enqueue(new Outbound(stream, answer, -1, true));
@@ -603,7 +603,7 @@ final class CqlConnection {
         }
         try {
             return encoder.encode(response(responseVersion, item.streamId(), item.message(), item.tracingId(),
-                    item.warnings()));
+                    item.warnings(), item.payload()));
         } catch (RuntimeException e) {
             if (item.isEvent()) {
                 LOG.warnf(e, "Dropping an event that cannot be encoded in protocol v%d", responseVersion);
@@ -617,13 +617,14 @@ final class CqlConnection {
     }
 
     private static Frame response(int version, int stream, Message message) {
-        return response(version, stream, message, null, List.of());
+        return response(version, stream, message, null, List.of(), Map.of());
     }
 
-    /** Warnings travel only from protocol v4 on; the tracing id in every version. */
-    private static Frame response(int version, int stream, Message message, UUID tracingId, List<String> warnings) {
-        return Frame.forResponse(version, stream, tracingId, Frame.NO_PAYLOAD,
-                version >= 4 ? warnings : Collections.emptyList(), message);
+    /** Warnings and the custom payload travel only from protocol v4 on; the tracing id in every version. */
+    private static Frame response(int version, int stream, Message message, UUID tracingId, List<String> warnings,
+            Map<String, java.nio.ByteBuffer> payload) {
+        return Frame.forResponse(version, stream, tracingId, version >= 4 && !payload.isEmpty() ? payload
+                : Frame.NO_PAYLOAD, version >= 4 ? warnings : Collections.emptyList(), message);
     }
 
     // ---------------------------------------------------------------- flow control and closing
@@ -755,9 +756,9 @@ final class CqlConnection {
     }
 
     private record Outbound(int streamId, Message message, int version, boolean completesRequest, UUID tracingId,
-            List<String> warnings) {
+            List<String> warnings, Map<String, java.nio.ByteBuffer> payload) {
         Outbound(int streamId, Message message, int version, boolean completesRequest) {
-            this(streamId, message, version, completesRequest, null, List.of());
+            this(streamId, message, version, completesRequest, null, List.of(), Map.of());
         }
 
         boolean isEvent() {
