@@ -1,6 +1,7 @@
 package io.strata.storage.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.storage.engine.testing.InMemoryZones;
 import io.strata.storage.spi.Cell;
@@ -14,6 +15,7 @@ import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.ReadResult;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.Slice;
+import io.strata.storage.spi.StorageOverloadedException;
 import io.strata.storage.spi.TableId;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -93,6 +95,37 @@ class TestConditionalWrites {
         assertThat(held).isNotDone();
         release.countDown();
         held.get(30, TimeUnit.SECONDS);
+        e.close();
+    }
+
+    @Test
+    void beyondItsQueueLimitATenantsConditionalWritesFailOverloadedAndOtherTenantsProceed() throws Exception {
+        // a share of 0.1 of the 8 conditional-write threads: one per tenant; one more may wait
+        LsmEngine e = new InMemoryZones().open(dir, EngineOptions.defaults().withTenantShare(0.1, 1), Clock.systemUTC());
+        TableId other = new TableId("other", "ks", "cas", UUID.randomUUID());
+        e.createTable(TABLE).toCompletableFuture().join();
+        e.createTable(other).toCompletableFuture().join();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<?> first = e.applyIf(single(TABLE, KEY), current -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }).toCompletableFuture();
+        assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<?> queued = e.applyIf(single(TABLE, KEY), current -> null).toCompletableFuture();
+        CompletableFuture<?> refused = e.applyIf(single(TABLE, KEY), current -> null).toCompletableFuture();
+        assertThat(refused).isCompletedExceptionally();
+        assertThatThrownBy(refused::join).hasCauseInstanceOf(StorageOverloadedException.class)
+                .hasMessageContaining("tenant t has too many conditional writes queued; retry later");
+        e.applyIf(single(other, KEY), current -> null).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        release.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        queued.get(30, TimeUnit.SECONDS);
         e.close();
     }
 
