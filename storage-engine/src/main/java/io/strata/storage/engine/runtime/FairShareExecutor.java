@@ -222,7 +222,11 @@ public final class FairShareExecutor<K> {
                 task.run();
             } catch (Throwable t) {
                 Thread self = Thread.currentThread();
-                self.getUncaughtExceptionHandler().uncaughtException(self, t);
+                try {
+                    self.getUncaughtExceptionHandler().uncaughtException(self, t);
+                } catch (Throwable ignored) {
+                    // a failing handler must not take the worker (and termination) with it
+                }
             }
             done = q;
         }
@@ -233,7 +237,7 @@ public final class FairShareExecutor<K> {
         q.running--;
         if (q.tasks.isEmpty()) {
             if (q.running == 0) {
-                keys.remove(q.key);
+                keys.remove(q.key, q); // idle: forgotten (after shutdownNow it may be gone already)
             }
         } else if (!q.ready) {
             makeReady(q);
