@@ -37,11 +37,8 @@ public final class EngineThreads {
     private final ExecutorService downloads;
     private final ScheduledExecutorService janitor;
 
-    public EngineThreads(int readThreads) {
-        this(readThreads, FairShareExecutor.DEFAULT_SHARE, FairShareExecutor.DEFAULT_QUEUE_LIMIT);
-    }
-
     /**
+     * @param readThreads threads serving reads
      * @param tenantThreadShare share of the read and of the conditional-write threads one tenant may occupy
      * @param tenantQueueLimit reads (and, separately, conditional writes) one tenant may have waiting
      */
