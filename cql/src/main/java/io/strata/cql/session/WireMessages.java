@@ -22,6 +22,7 @@ import io.strata.cql.request.ResultColumn;
 import io.strata.cql.schema.SchemaEvent;
 import io.strata.cql.types.InvalidValueException;
 import io.strata.storage.spi.StorageException;
+import io.strata.storage.spi.StorageOverloadedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -153,6 +154,10 @@ public final class WireMessages {
         }
         if (cause instanceof InvalidValueException v) {
             return new Error(ProtocolConstants.ErrorCode.INVALID, v.getMessage());
+        }
+        if (cause instanceof StorageOverloadedException o) {
+            // the tenant's own backlog, not a fault: drivers retry OVERLOADED later or elsewhere
+            return new Error(ProtocolConstants.ErrorCode.OVERLOADED, o.getMessage());
         }
         if (cause instanceof StorageException s) {
             String id = correlationId();

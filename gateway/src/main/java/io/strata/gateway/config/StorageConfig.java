@@ -2,6 +2,9 @@ package io.strata.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,6 +90,25 @@ public interface StorageConfig {
          * disks, 64 on S3, where a cold block is a ranged GET of a few milliseconds.
          */
         Optional<Integer> readThreads();
+
+        /**
+         * The share of the read threads (and of the conditional-write threads) one tenant may occupy at once,
+         * greater than 0 and at most 1: {@code ceil(share × threads)}, at least 1; below 1, a flooding tenant
+         * always leaves a thread to the others. Idle threads otherwise serve whoever has work.
+         */
+        @WithDefault("0.75")
+        @DecimalMin(value = "0", inclusive = false,
+                message = "strata.storage.engine.tenant-thread-share must be greater than 0 and at most 1")
+        @DecimalMax(value = "1", message = "strata.storage.engine.tenant-thread-share must be greater than 0 and at most 1")
+        double tenantThreadShare();
+
+        /**
+         * Reads (and, separately, conditional writes) one tenant may have waiting for a thread; beyond it a request
+         * is answered OVERLOADED at once.
+         */
+        @WithDefault("10000")
+        @Min(value = 1, message = "strata.storage.engine.tenant-queue-limit must be at least 1")
+        int tenantQueueLimit();
 
         /** Uncompressed segment blocks cached in memory. */
         @WithDefault("268435456")

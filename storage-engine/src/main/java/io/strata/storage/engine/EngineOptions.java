@@ -12,11 +12,19 @@ package io.strata.storage.engine;
  * @param retentionSeconds how long superseded manifests, segments and flushed commit logs are kept (for
  *     point-in-time recovery) before garbage collection deletes them; Keyspaces keeps 35 days
  * @param gcIntervalSeconds how often garbage collection runs
+ * @param tenantThreadShare the share of the read threads (and of the conditional-write threads) one tenant may
+ *     occupy at once, {@code 0 < share <= 1}: {@code ceil(share × threads)}, at least 1, and below 1 always leaving
+ *     one thread to the other tenants
+ * @param tenantQueueLimit reads (and, separately, conditional writes) one tenant may have waiting for a thread;
+ *     beyond it a request fails at once with {@link io.strata.storage.spi.StorageOverloadedException}
  */
 public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads, int gcGraceSeconds,
-        long blockCacheBytes, long retentionSeconds, long gcIntervalSeconds) {
+        long blockCacheBytes, long retentionSeconds, long gcIntervalSeconds, double tenantThreadShare,
+        int tenantQueueLimit) {
     public static final int DEFAULT_GC_GRACE_SECONDS = 864_000;
     public static final long DEFAULT_RETENTION_SECONDS = 35L * 24 * 3600;
+    public static final double DEFAULT_TENANT_THREAD_SHARE = 0.75;
+    public static final int DEFAULT_TENANT_QUEUE_LIMIT = 10_000;
 
     public EngineOptions {
         if (flushThresholdBytes <= 0 || stallThresholdBytes < flushThresholdBytes) {
@@ -25,6 +33,19 @@ public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, 
         if (readThreads <= 0 || gcGraceSeconds < 0 || blockCacheBytes < 0 || retentionSeconds < 0 || gcIntervalSeconds <= 0) {
             throw new IllegalArgumentException("bad engine options");
         }
+        if (!(tenantThreadShare > 0 && tenantThreadShare <= 1)) { // also refuses NaN
+            throw new IllegalArgumentException("tenant-thread-share must be greater than 0 and at most 1, not "
+                    + tenantThreadShare);
+        }
+        if (tenantQueueLimit <= 0) {
+            throw new IllegalArgumentException("tenant-queue-limit must be at least 1, not " + tenantQueueLimit);
+        }
+    }
+
+    public EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads, int gcGraceSeconds,
+            long blockCacheBytes, long retentionSeconds, long gcIntervalSeconds) {
+        this(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, blockCacheBytes, retentionSeconds,
+                gcIntervalSeconds, DEFAULT_TENANT_THREAD_SHARE, DEFAULT_TENANT_QUEUE_LIMIT);
     }
 
     public EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads) {
@@ -42,11 +63,16 @@ public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, 
 
     public EngineOptions withRetention(long seconds, long gcInterval) {
         return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, blockCacheBytes,
-                seconds, gcInterval);
+                seconds, gcInterval, tenantThreadShare, tenantQueueLimit);
     }
 
     public EngineOptions withBlockCacheBytes(long bytes) {
         return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, bytes,
-                retentionSeconds, gcIntervalSeconds);
+                retentionSeconds, gcIntervalSeconds, tenantThreadShare, tenantQueueLimit);
+    }
+
+    public EngineOptions withTenantShare(double threadShare, int queueLimit) {
+        return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, blockCacheBytes,
+                retentionSeconds, gcIntervalSeconds, threadShare, queueLimit);
     }
 }

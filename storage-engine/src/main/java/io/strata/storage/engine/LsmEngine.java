@@ -18,6 +18,7 @@ import io.strata.storage.engine.read.Reader;
 import io.strata.storage.engine.recovery.Recovery;
 import io.strata.storage.engine.runtime.DirectoryLock;
 import io.strata.storage.engine.runtime.EngineThreads;
+import io.strata.storage.engine.runtime.FairShareExecutor;
 import io.strata.storage.engine.segment.Segment;
 import io.strata.storage.engine.segment.SegmentStore;
 import io.strata.storage.engine.state.Table;
@@ -33,6 +34,7 @@ import io.strata.storage.spi.ReadResult;
 import io.strata.storage.spi.StorageCapability;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.storage.spi.StorageException;
+import io.strata.storage.spi.StorageOverloadedException;
 import io.strata.storage.spi.TableId;
 import io.strata.storage.spi.TableSettings;
 import io.strata.storage.spi.blob.BlobStore.PutMode;
@@ -130,7 +132,7 @@ public final class LsmEngine implements StorageEngine {
         try {
             Files.createDirectories(storage.localDir());
             lock = DirectoryLock.acquire(storage.localDir());
-            threads = new EngineThreads(options.readThreads());
+            threads = new EngineThreads(options.readThreads(), options.tenantThreadShare(), options.tenantQueueLimit());
             segments = new SegmentStore(storage.data(), storage.localDir(), storage.diskCacheBytes(),
                     options.blockCacheBytes(), threads.downloads());
             Recovery.Recovered recovered = Recovery.run(storage.data(), storage.wal(), segments, clock);
@@ -180,7 +182,13 @@ public final class LsmEngine implements StorageEngine {
         if (t == null) {
             return CompletableFuture.failedFuture(new StorageException("table " + query.table() + " does not exist"));
         }
-        return CompletableFuture.supplyAsync(() -> Reader.read(t.view(), query), threads.reads());
+        String tenant = query.table().tenant();
+        try {
+            return CompletableFuture.supplyAsync(() -> Reader.read(t.view(), query), threads.reads().executor(tenant));
+        } catch (FairShareExecutor.QueueFullException e) {
+            return CompletableFuture.failedFuture(new StorageOverloadedException(
+                    "tenant " + tenant + " has too many reads queued; retry later", e));
+        }
     }
 
     @Override

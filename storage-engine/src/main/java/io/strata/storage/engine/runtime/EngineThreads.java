@@ -14,7 +14,9 @@ import org.jboss.logging.Logger;
 /**
  * Every pool an engine runs on (daemon threads, named {@code strata-<role>-<n>}), so that open, close and a
  * simulated crash start and stop them in one place. Bounded on purpose: one compaction thread serves every
- * table of every tenant (garbage collection runs there too), one flush thread, one metadata thread.
+ * table of every tenant (garbage collection runs there too), one flush thread, one metadata thread. Reads and
+ * conditional writes run on {@link FairShareExecutor}s keyed by tenant, so that one tenant's backlog neither
+ * occupies every thread nor delays another tenant's next task.
  * Thread-safe.
  */
 public final class EngineThreads {
@@ -22,23 +24,32 @@ public final class EngineThreads {
     /** How long segments replaced in a table stay open for readers still holding them in a view. */
     private static final long CLOSE_DELAY_SECONDS = 60;
 
-    private final ExecutorService reads;
+    /** Lightweight transactions hold at most this many threads (each blocks until its write is durable). */
+    private static final int CONDITIONAL_THREADS = 8;
+
+    private final FairShareExecutor<String> reads;
     private final ExecutorService flusher;
     private final ExecutorService metadata;
     private final ExecutorService flushControl;
     private final ExecutorService compactor;
     /** Conditional writes wait for their durable write while holding a partition stripe: own pool, not the read pool. */
-    private final ExecutorService conditional;
+    private final FairShareExecutor<String> conditional;
     private final ExecutorService downloads;
     private final ScheduledExecutorService janitor;
 
-    public EngineThreads(int readThreads) {
-        this.reads = Executors.newFixedThreadPool(readThreads, named("strata-read"));
+    /**
+     * @param readThreads threads serving reads
+     * @param tenantThreadShare share of the read and of the conditional-write threads one tenant may occupy
+     * @param tenantQueueLimit reads (and, separately, conditional writes) one tenant may have waiting
+     */
+    public EngineThreads(int readThreads, double tenantThreadShare, int tenantQueueLimit) {
+        this.reads = new FairShareExecutor<>(readThreads, tenantThreadShare, tenantQueueLimit, named("strata-read"));
         this.flusher = Executors.newSingleThreadExecutor(named("strata-flush"));
         this.metadata = Executors.newSingleThreadExecutor(named("strata-meta"));
         this.flushControl = Executors.newSingleThreadExecutor(named("strata-flush-control"));
         this.compactor = Executors.newSingleThreadExecutor(named("strata-compaction"));
-        this.conditional = Executors.newFixedThreadPool(8, named("strata-lwt"));
+        this.conditional = new FairShareExecutor<>(CONDITIONAL_THREADS, tenantThreadShare, tenantQueueLimit,
+                named("strata-lwt"));
         this.janitor = Executors.newSingleThreadScheduledExecutor(named("strata-janitor"));
         this.downloads = Executors.newFixedThreadPool(2, named("strata-fetch"));
     }
@@ -52,8 +63,8 @@ public final class EngineThreads {
         };
     }
 
-    /** Reads (a read blocks its thread on block fetches). */
-    public ExecutorService reads() {
+    /** Reads, keyed by tenant (a read blocks its thread on block fetches). */
+    public FairShareExecutor<String> reads() {
         return reads;
     }
 
@@ -77,7 +88,8 @@ public final class EngineThreads {
         return compactor;
     }
 
-    public ExecutorService conditional() {
+    /** Conditional writes, keyed by tenant. */
+    public FairShareExecutor<String> conditional() {
         return conditional;
     }
 
@@ -135,7 +147,9 @@ public final class EngineThreads {
 
     /** A crash, or a failed open: everything stops now. */
     public void shutdownNow() {
-        for (ExecutorService x : List.of(reads, flusher, flushControl, compactor, janitor, conditional, metadata, downloads)) {
+        reads.shutdownNow();
+        conditional.shutdownNow();
+        for (ExecutorService x : List.of(flusher, flushControl, compactor, janitor, metadata, downloads)) {
             x.shutdownNow();
         }
     }
