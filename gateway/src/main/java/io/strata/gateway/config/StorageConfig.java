@@ -96,7 +96,7 @@ public interface StorageConfig {
          * greater than 0 and at most 1: {@code ceil(share × threads)}, at least 1; below 1, a flooding tenant
          * always leaves a thread to the others. Idle threads otherwise serve whoever has work.
          */
-        @WithDefault("0.75")
+        @WithDefault("1.0")
         @DecimalMin(value = "0", inclusive = false,
                 message = "strata.storage.engine.tenant-thread-share must be greater than 0 and at most 1")
         @DecimalMax(value = "1", message = "strata.storage.engine.tenant-thread-share must be greater than 0 and at most 1")

@@ -23,7 +23,7 @@ public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, 
         int tenantQueueLimit) {
     public static final int DEFAULT_GC_GRACE_SECONDS = 864_000;
     public static final long DEFAULT_RETENTION_SECONDS = 35L * 24 * 3600;
-    public static final double DEFAULT_TENANT_THREAD_SHARE = 0.75;
+    public static final double DEFAULT_TENANT_THREAD_SHARE = 1.0;
     public static final int DEFAULT_TENANT_QUEUE_LIMIT = 10_000;
 
     public EngineOptions {

@@ -44,7 +44,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FairShareExecutor<K> {
     /** The default share of the workers one key may occupy. */
-    public static final double DEFAULT_SHARE = 0.75;
+    public static final double DEFAULT_SHARE = 1.0;
     /** The default number of tasks one key may have waiting. */
     public static final int DEFAULT_QUEUE_LIMIT = 10_000;
 

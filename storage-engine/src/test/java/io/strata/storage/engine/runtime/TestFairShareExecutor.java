@@ -78,8 +78,8 @@ class TestFairShareExecutor {
     }
 
     @Test
-    void withTheDefaultShareAFloodingTenantLeavesAWorkerToOthers() throws Exception {
-        FairShareExecutor<String> x = executor(4, FairShareExecutor.DEFAULT_SHARE, 10_000);
+    void withAShareBelowOneAFloodingTenantLeavesAWorkerToOthers() throws Exception {
+        FairShareExecutor<String> x = executor(4, 0.75, 10_000);
         assertThat(x.maxPerKey()).isEqualTo(3);
         CountDownLatch release = new CountDownLatch(1);
         for (int i = 0; i < 1000; i++) {
