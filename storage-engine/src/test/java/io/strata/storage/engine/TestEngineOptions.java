@@ -9,7 +9,7 @@ class TestEngineOptions {
     @Test
     void tenantShareDefaultsAndValidation() {
         EngineOptions d = EngineOptions.defaults();
-        assertThat(d.tenantThreadShare()).isEqualTo(0.75);
+        assertThat(d.tenantThreadShare()).isEqualTo(1.0);
         assertThat(d.tenantQueueLimit()).isEqualTo(10_000);
         assertThat(d.withTenantShare(1.0, 1).tenantThreadShare()).isEqualTo(1.0);
         for (double bad : new double[] {0, -1, 1.5, Double.NaN}) {
