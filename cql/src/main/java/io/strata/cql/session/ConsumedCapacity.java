@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The capacity a request consumed, sent back in the response frame's custom payload (protocol v4+), so that a
  * client sees what each query cost: {@value #READ} and {@value #WRITE} as decimal text in UTF-8 ("0.5", "3"), and
- * {@value #THROTTLED} ("read" or "write") when the request was throttled instead of run. Requests that touched no
+ * {@value #THROTTLED} ("read" or "write") when the request was throttled instead of run (drivers that expose the
+ * payload of error responses show it; the Java driver 4 does not). Requests that touched no
  * user table (system tables, DDL) carry no payload. Stateless.
  */
 final class ConsumedCapacity {

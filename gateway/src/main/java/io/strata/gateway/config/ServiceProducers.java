@@ -87,17 +87,41 @@ public class ServiceProducers {
             @ConfigProperty(name = "strata.cql.paging-key-previous") Optional<String> previousPagingKey,
             @ConfigProperty(name = "strata.cql.prepared.per-tenant-bytes", defaultValue = "16777216") long perTenant,
             @ConfigProperty(name = "strata.cql.prepared.global-bytes", defaultValue = "268435456") long global,
-            Instance<CqlServerLifecycle> server, AuditLog audit) {
+            Instance<CqlServerLifecycle> server, AuditLog audit, io.strata.gateway.capacity.CapacityConfig capacity,
+            io.strata.tenancy.capacity.CapacityMeter meter) {
         Path data = storage.local().path().toAbsolutePath().normalize();
         UUID hostId = UUID.nameUUIDFromBytes(data.toString().getBytes(StandardCharsets.UTF_8));
         InetAddress address = advertised(host);
         // The bound port is known only once the server listens (port 0 picks one), hence the supplier.
         return CqlRequestHandler.assemble(engine, schemas, () -> new NodeInfo(node.clusterName(), node.datacenter(),
                 node.rack(), hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))),
-                // access first: the audit guard records DDL that passed it
-                clock, audit.enabled() ? List.of(new AccessGuard(), new AuditGuard(audit)) : List.of(new AccessGuard()),
-                pagingKey(pagingKey, previousPagingKey, data),
-                PreparedCacheLimits.of(perTenant, global));
+                clock, guards(audit, capacity, meter), pagingKey(pagingKey, previousPagingKey, data),
+                PreparedCacheLimits.of(perTenant, global), capacity.modeSwitchWait());
+    }
+
+    /** Access first (a denied request consumes no capacity), then capacity, then the audit trail. */
+    private static List<io.strata.cql.exec.PlanGuard> guards(AuditLog audit,
+            io.strata.gateway.capacity.CapacityConfig capacity, io.strata.tenancy.capacity.CapacityMeter meter) {
+        List<io.strata.cql.exec.PlanGuard> guards = new ArrayList<>();
+        guards.add(new AccessGuard());
+        if (capacity.enabled()) {
+            guards.add(new io.strata.gateway.capacity.CapacityGuard(meter, capacity.throttleResponse()));
+        }
+        if (audit.enabled()) {
+            guards.add(new AuditGuard(audit));
+        }
+        return guards;
+    }
+
+    /** The capacity meter: Bucket4j buckets in this process (a cluster plugs a distributed backend in here). */
+    @Produces
+    @Singleton
+    io.strata.tenancy.capacity.CapacityMeter capacityMeter(io.strata.gateway.capacity.CapacityConfig c) {
+        io.strata.tenancy.capacity.CapacityLimits limits = new io.strata.tenancy.capacity.CapacityLimits(
+                c.onDemandInitialReadUnits(), c.onDemandInitialWriteUnits(), java.time.Duration.ofMinutes(30), c.burst(),
+                c.partitionReadUnits(), c.partitionWriteUnits(), c.accountReadUnits(), c.accountWriteUnits());
+        return new io.strata.tenancy.capacity.CapacityMeter(limits, new io.strata.tenancy.capacity.LocalBuckets(
+                System::nanoTime, java.time.Duration.ofMinutes(10).toNanos()), System::nanoTime);
     }
 
     /**
