@@ -127,6 +127,10 @@ final class SchemaTables {
                 if (v instanceof Map<?, ?> inner) {
                     Map<String, String> s = new LinkedHashMap<>();
                     inner.forEach((ik, iv) -> s.put(String.valueOf(ik), String.valueOf(iv)));
+                    if ("capacity_mode".equals(String.valueOf(k)) && "PROVISIONED".equals(s.get("throughput_mode"))) {
+                        // kept for the switching rule; Keyspaces shows it on on-demand tables only
+                        s.remove("last_update_to_pay_per_request_timestamp");
+                    }
                     props.put(String.valueOf(k), s);
                 }
             });
