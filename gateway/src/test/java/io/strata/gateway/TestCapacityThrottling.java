@@ -159,6 +159,26 @@ public class TestCapacityThrottling {
             }
             assertThat(throttledReads).isPositive();
         }
+        // Keyspaces' CloudWatch metrics, by tenant, keyspace and table
+        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String prov = "keyspace=\"cap\",table=\"prov\",tenant=\"dev\"";
+        assertThat(metric(metrics, "ConsumedWriteCapacityUnits_total{" + prov + "}")).isBetween(800.0, 1000.0);
+        assertThat(metric(metrics, "WriteThrottleEvents_total{" + prov + "}")).isGreaterThan(1000.0);
+        assertThat(metric(metrics, "ReadThrottleEvents_total{" + prov + "}")).isPositive();
+        assertThat(metric(metrics, "ProvisionedWriteCapacityUnits{" + prov + "}")).isEqualTo(100.0);
+        assertThat(metric(metrics, "ConsumedWriteCapacityUnits_total{keyspace=\"cap\",table=\"ondemand\",tenant=\"dev\"}"))
+                .isEqualTo(900.0);
+        assertThat(metrics).contains("SuccessfulRequestLatency_seconds_count{keyspace=\"cap\",operation=\"INSERT\"");
+    }
+
+    /** The value of one sample line of the Prometheus text format. */
+    static double metric(String text, String sample) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).strip());
+            }
+        }
+        throw new AssertionError("no sample " + sample + " in /q/metrics");
     }
 
     @Test
@@ -174,6 +194,11 @@ public class TestCapacityThrottling {
             assertThat(hot.timeouts()).isPositive();
             Offered spread = offer(session, i -> session.executeAsync(write.bind(1 + i % 100, i)), 150, 2, 0);
             assertThat(spread.timeouts()).isZero();
+            String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract()
+                    .asString();
+            assertThat(metric(metrics, "StoragePartitionThroughputCapacityExceeded_total{keyspace=\"cap\",table=\"hot\","
+                    + "tenant=\"dev\"}")).isEqualTo((double) metric(metrics,
+                    "WriteThrottleEvents_total{keyspace=\"cap\",table=\"hot\",tenant=\"dev\"}")).isPositive();
             ResultSet rs = session.execute(write.bind(500, 1));
             assertThat(StandardCharsets.UTF_8.decode(rs.getExecutionInfo().getIncomingPayload()
                     .get("strata-consumed-wcu").duplicate()).toString()).isEqualTo("1");

@@ -63,6 +63,7 @@ public final class Metering {
     public static void conditionFailed(TableMetadata table, PartitionKey key, Row current, RequestUsage usage) {
         requireNonNull(table, "table is null");
         requireNonNull(usage, "usage is null");
+        usage.conditionFailed();
         if (current == null || current.cells().isEmpty() && current.liveness().isEmpty()) {
             usage.rowWritten(key.token(), 1, 0);
             return;

@@ -22,6 +22,8 @@ public final class RequestContext {
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
     /** Attached by a capacity guard to a request it throttled: "read" or "write". */
     public static final Key<String> THROTTLED = new Key<>("throttled", String.class);
+    /** Attached with {@link #THROTTLED}: what ran out ("TABLE", "PARTITION" or "ACCOUNT"). */
+    public static final Key<String> THROTTLE_SCOPE = new Key<>("throttle scope", String.class);
 
     /** A typed attachment slot; identity is the key. */
     public record Key<T>(String name, Class<T> type) {
@@ -40,6 +42,8 @@ public final class RequestContext {
     private final Trace trace;
     private volatile java.net.InetAddress client;
     private volatile PartitionGate gate = PartitionGate.OPEN;
+    /** When the request began (monotonic), for latency metrics. */
+    private final long startedNanos = System.nanoTime();
     private final Warnings warnings = new Warnings();
     private final RequestUsage usage = new RequestUsage();
     /** Created on first attach: most requests carry none. */
@@ -71,6 +75,11 @@ public final class RequestContext {
     public RequestContext client(java.net.InetAddress address) {
         this.client = address;
         return this;
+    }
+
+    /** When the request began, on the monotonic clock ({@link System#nanoTime()}). */
+    public long startedNanos() {
+        return startedNanos;
     }
 
     /** What the executors ask before touching a partition (per-partition limits); open by default. */

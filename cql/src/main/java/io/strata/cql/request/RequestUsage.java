@@ -22,6 +22,7 @@ public final class RequestUsage {
     private long bytesWritten;
 
     private boolean metered;
+    private boolean conditionFailed;
     private long writeUnits;
     private long encodedBytesRead;
     private long expiringRowsWritten;
@@ -99,6 +100,15 @@ public final class RequestUsage {
         } else {
             partitionWriteUnits[i - 1] += units;
         }
+    }
+
+    /** Marks a lightweight transaction whose condition did not hold (Keyspaces' ConditionalCheckFailedRequests). */
+    public synchronized void conditionFailed() {
+        conditionFailed = true;
+    }
+
+    public synchronized boolean isConditionFailed() {
+        return conditionFailed;
     }
 
     public synchronized long writeUnits() {

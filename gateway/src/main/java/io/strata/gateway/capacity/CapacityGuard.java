@@ -122,6 +122,7 @@ public final class CapacityGuard implements PlanGuard {
 
     private CqlException throttled(RequestContext rc, Admission.Throttled t, String writeType) {
         rc.attach(RequestContext.THROTTLED, t.op().word());
+        rc.attach(RequestContext.THROTTLE_SCOPE, t.scope().name());
         (t.op() == Operation.READ ? readThrottles : writeThrottles).increment();
         if (response == CapacityConfig.ThrottleResponse.OVERLOADED) {
             return new CqlException(ErrorCode.OVERLOADED, t.message());

@@ -1,0 +1,199 @@
+package io.strata.gateway.capacity;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.strata.cql.capacity.CapacityUnits;
+import io.strata.cql.exec.PlanGuard;
+import io.strata.cql.plan.BatchPlan;
+import io.strata.cql.plan.ConditionalPlan;
+import io.strata.cql.plan.DescribePlan;
+import io.strata.cql.plan.ModificationPlan;
+import io.strata.cql.plan.Plan;
+import io.strata.cql.plan.SchemaChangePlan;
+import io.strata.cql.plan.SelectPlan;
+import io.strata.cql.plan.TruncatePlan;
+import io.strata.cql.plan.UsePlan;
+import io.strata.cql.plan.VirtualSelectPlan;
+import io.strata.cql.request.CqlException;
+import io.strata.cql.request.ErrorCode;
+import io.strata.cql.request.RequestContext;
+import io.strata.cql.schema.TableMetadata;
+import io.strata.tenancy.capacity.CapacityMode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keyspaces' CloudWatch metrics (namespace {@code AWS/Cassandra}) under the same names in Micrometer, so that
+ * dashboards and alarms written for Keyspaces read Strata's {@code /q/metrics}: tagged by {@code tenant},
+ * {@code keyspace} and {@code table} (and {@code operation} for latency). Recorded once each request ended
+ * ({@link PlanGuard#completed}); refuses nothing. Meters are created once per table and kept in a map, so the hot
+ * path is a map lookup and an increment. Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code ConsumedReadCapacityUnits}, {@code ConsumedWriteCapacityUnits}: counters of units
+ *   <li>{@code ProvisionedReadCapacityUnits}, {@code ProvisionedWriteCapacityUnits}: gauges, provisioned tables
+ *   <li>{@code ReadThrottleEvents}, {@code WriteThrottleEvents}, {@code StoragePartitionThroughputCapacityExceeded}
+ *   <li>{@code SuccessfulRequestLatency}: a timer by operation (SELECT, INSERT, UPDATE, DELETE, BATCH, CONDITIONAL)
+ *   <li>{@code UserErrors}, {@code SystemErrors}, {@code ConditionalCheckFailedRequests}: counters
+ * </ul>
+ */
+public final class TableMetrics implements PlanGuard {
+    private final MeterRegistry registry;
+    private final Map<String, Meters> tables = new ConcurrentHashMap<>();
+
+    public TableMetrics(MeterRegistry registry) {
+        this.registry = requireNonNull(registry, "registry is null");
+    }
+
+    /** One table's meters. */
+    private final class Meters {
+        final Counter consumedRead;
+        final Counter consumedWrite;
+        final Counter readThrottles;
+        final Counter writeThrottles;
+        final Counter partitionExceeded;
+        final Counter userErrors;
+        final Counter systemErrors;
+        final Counter conditionFailed;
+        final AtomicLong provisionedRead = new AtomicLong();
+        final AtomicLong provisionedWrite = new AtomicLong();
+        final Map<String, Timer> latency = new ConcurrentHashMap<>();
+        final Tags tags;
+        volatile boolean gauges;
+
+        Meters(Tags tags) {
+            this.tags = tags;
+            consumedRead = registry.counter("ConsumedReadCapacityUnits", tags);
+            consumedWrite = registry.counter("ConsumedWriteCapacityUnits", tags);
+            readThrottles = registry.counter("ReadThrottleEvents", tags);
+            writeThrottles = registry.counter("WriteThrottleEvents", tags);
+            partitionExceeded = registry.counter("StoragePartitionThroughputCapacityExceeded", tags);
+            userErrors = registry.counter("UserErrors", tags);
+            systemErrors = registry.counter("SystemErrors", tags);
+            conditionFailed = registry.counter("ConditionalCheckFailedRequests", tags);
+        }
+
+        void provisioned(CapacityMode mode) {
+            if (mode instanceof CapacityMode.Provisioned p) {
+                provisionedRead.set(p.readUnits());
+                provisionedWrite.set(p.writeUnits());
+                if (!gauges) {
+                    gauges = true;
+                    registry.gauge("ProvisionedReadCapacityUnits", tags, provisionedRead);
+                    registry.gauge("ProvisionedWriteCapacityUnits", tags, provisionedWrite);
+                }
+            } else {
+                provisionedRead.set(0);
+                provisionedWrite.set(0);
+            }
+        }
+
+        Timer latency(String operation) {
+            return latency.computeIfAbsent(operation, op -> Timer.builder("SuccessfulRequestLatency")
+                    .tags(tags).tag("operation", op).publishPercentiles(0.5, 0.99).register(registry));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "metrics";
+    }
+
+    @Override
+    public Uni<Void> check(RequestContext context, Plan plan) {
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public void completed(RequestContext rc, Plan plan, Throwable failure) {
+        Target target = plan.accept(TARGET);
+        if (target == null) {
+            return;
+        }
+        TableMetadata t = target.table();
+        Meters m = tables.computeIfAbsent(rc.tenant() + "/" + t.keyspace() + "/" + t.name(),
+                k -> new Meters(Tags.of("tenant", rc.tenant(), "keyspace", t.keyspace(), "table", t.name())));
+        m.provisioned(CapacityGuard.parse(t.options()));
+        String throttled = rc.attachment(RequestContext.THROTTLED).orElse(null);
+        if (throttled != null) {
+            (throttled.equals("read") ? m.readThrottles : m.writeThrottles).increment();
+            if ("PARTITION".equals(rc.attachment(RequestContext.THROTTLE_SCOPE).orElse(null))) {
+                m.partitionExceeded.increment();
+            }
+            return;
+        }
+        CapacityUnits units = rc.capacity();
+        if (units.readUnits() > 0) {
+            m.consumedRead.increment(units.readUnits());
+        }
+        if (units.writeUnits() > 0) {
+            m.consumedWrite.increment(units.writeUnits());
+        }
+        if (failure == null) {
+            m.latency(target.operation()).record(Duration.ofNanos(System.nanoTime() - rc.startedNanos()));
+            if (rc.usage().isConditionFailed()) {
+                m.conditionFailed.increment();
+            }
+        } else if (failure instanceof CqlException e && e.code() != ErrorCode.SERVER_ERROR) {
+            m.userErrors.increment();
+        } else {
+            m.systemErrors.increment();
+        }
+    }
+
+    private record Target(TableMetadata table, String operation) {}
+
+    private static final Plan.Visitor<Target> TARGET = new Plan.Visitor<>() {
+        @Override
+        public Target select(SelectPlan plan) {
+            return new Target(plan.table(), "SELECT");
+        }
+
+        @Override
+        public Target virtualSelect(VirtualSelectPlan plan) {
+            return null;
+        }
+
+        @Override
+        public Target modification(ModificationPlan plan) {
+            return new Target(plan.table(), plan.kind().name());
+        }
+
+        @Override
+        public Target batch(BatchPlan plan) {
+            return plan.statements().isEmpty() ? null : new Target(plan.statements().get(0).table(), "BATCH");
+        }
+
+        @Override
+        public Target conditional(ConditionalPlan plan) {
+            return new Target(plan.table(), "CONDITIONAL");
+        }
+
+        @Override
+        public Target schemaChange(SchemaChangePlan plan) {
+            return null;
+        }
+
+        @Override
+        public Target use(UsePlan plan) {
+            return null;
+        }
+
+        @Override
+        public Target truncate(TruncatePlan plan) {
+            return null;
+        }
+
+        @Override
+        public Target describe(DescribePlan plan) {
+            return null;
+        }
+    };
+}
