@@ -242,19 +242,27 @@ class TestPreparedStatementBudgets {
     }
 
     private static void measure(CqlFixture db, ClientState s, int size, IntFunction<String> statement) {
-        int copies = size >= 1 << 20 ? 1 : size >= 64 * 1024 ? 4 : 32;
-        long estimated = 0;
-        long before = usedHeap();
-        for (int i = 0; i < copies; i++) {
-            // a fresh text each time, so what is measured includes the statement's own copy of it, as when
-            // the text comes off the wire
-            String cql = statement.apply(i);
-            estimated += prepare(db, s, cql) == null ? 0 : weight(cql);
+        // enough copies that the retained heap dwarfs what other threads allocate meanwhile; a measurement that
+        // still falls outside is taken again (up to three times, with fresh statements) before it fails
+        int copies = size >= 1 << 20 ? 2 : size >= 64 * 1024 ? 8 : 256;
+        double ratio = 0;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long estimated = 0;
+            long before = usedHeap();
+            for (int i = 0; i < copies; i++) {
+                // a fresh text each time, so what is measured includes the statement's own copy of it, as when
+                // the text comes off the wire
+                String cql = statement.apply(attempt * copies + i);
+                estimated += prepare(db, s, cql) == null ? 0 : weight(cql);
+            }
+            long retained = usedHeap() - before;
+            ratio = (double) estimated / retained;
+            if (ratio >= 0.9 && ratio <= 3.5) {
+                return;
+            }
         }
-        long retained = usedHeap() - before;
         String shape = statement.apply(0).substring(0, 40);
-        assertThat((double) estimated / retained).as("estimate / heap for %d copies of %d bytes: %s", copies, size, shape)
-                .isBetween(0.9, 3.5);
+        assertThat(ratio).as("estimate / heap for %d copies of %d bytes: %s", copies, size, shape).isBetween(0.9, 3.5);
     }
 
     private static long usedHeap() {
