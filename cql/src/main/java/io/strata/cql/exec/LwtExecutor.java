@@ -89,14 +89,19 @@ final class LwtExecutor {
             }
             built.set(updates);
             return updates;
-        })).map(result -> {
+        })).chain(result -> {
             PartitionData p = result.current().partitions().isEmpty() ? null : result.current().partitions().get(0);
             meter(rc, t, partition, clusterings, result.applied(), built.get(), p);
             if (rc.trace().enabled()) {
                 rc.trace().event(result.applied() ? "Conditions held: updates applied" : "Conditions did not hold");
             }
-            return plan.batch() ? batchResult(t, statements, clusterings, result.applied(), p)
+            Result answer = plan.batch() ? batchResult(t, statements, clusterings, result.applied(), p)
                     : singleResult(t, statements.get(0), clusterings.get(0), result.applied(), p);
+            // an LWT's ledger entries cannot join its compare-and-set (one partition only): written durably before
+            // the answer instead, so an acknowledged LWT, applied or not, is billed after a crash too
+            List<PartitionUpdate> journal = rc.journal().entries(rc);
+            return journal.isEmpty() ? Uni.createFrom().item(answer)
+                    : Uni.createFrom().completionStage(() -> engine.apply(journal)).map(v -> answer);
         });
     }
 

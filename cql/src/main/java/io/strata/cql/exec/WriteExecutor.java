@@ -117,17 +117,26 @@ final class WriteExecutor {
     }
 
     private Uni<Result> apply(RequestContext rc, List<PartitionUpdate> updates) {
+        List<PartitionUpdate> all = updates;
         try {
             for (PartitionUpdate u : updates) {
                 rc.gate().admit(u.table(), u.key().token(), true);
             }
+            // the ledger's entries go in the same commit-log record: billed exactly when acknowledged
+            List<PartitionUpdate> journal = rc.journal().entries(rc);
+            if (!journal.isEmpty()) {
+                all = new ArrayList<>(updates.size() + journal.size());
+                all.addAll(updates);
+                all.addAll(journal);
+            }
         } catch (RuntimeException refused) {
             return Uni.createFrom().failure(refused);
         }
+        List<PartitionUpdate> applied = all;
         if (rc.trace().enabled()) {
             rc.trace().event("Appending " + updates.size() + " partition update(s) to the commit log (quorum of zones)");
         }
-        return Uni.createFrom().completionStage(() -> engine.apply(updates)).map(v -> {
+        return Uni.createFrom().completionStage(() -> engine.apply(applied)).map(v -> {
             if (rc.trace().enabled()) {
                 rc.trace().event("Commit log record acknowledged by a quorum of zones; memtables updated");
             }

@@ -42,6 +42,7 @@ public final class RequestContext {
     private final Trace trace;
     private volatile java.net.InetAddress client;
     private volatile PartitionGate gate = PartitionGate.OPEN;
+    private volatile WriteJournal journal = WriteJournal.NONE;
     /** When the request began (monotonic), for latency metrics. */
     private final long startedNanos = System.nanoTime();
     private final Warnings warnings = new Warnings();
@@ -80,6 +81,16 @@ public final class RequestContext {
     /** When the request began, on the monotonic clock ({@link System#nanoTime()}). */
     public long startedNanos() {
         return startedNanos;
+    }
+
+    /** What the executors write atomically with the request's writes (the usage ledger); none by default. */
+    public WriteJournal journal() {
+        return journal;
+    }
+
+    /** Sets the write journal (a guard does, before the request runs). */
+    public void journal(WriteJournal journal) {
+        this.journal = java.util.Objects.requireNonNull(journal, "journal is null");
     }
 
     /** What the executors ask before touching a partition (per-partition limits); open by default. */

@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
  * Decides who may reach {@code /admin/*}, before any resource runs. The request must carry
  * {@code Authorization: Bearer <token>} with either an operator token (everything) or a tenant token with the
  * tenant-admin role of an active tenant, which reaches only its own tenant:
- * {@code GET /admin/tenants/<own>} and {@code /admin/tenants/<own>/tokens...} and {@code .../revocations...}.
+ * {@code GET /admin/tenants/<own>}, {@code .../usage} (its bill), {@code /admin/tenants/<own>/tokens...} and
+ * {@code .../revocations...}.
  * Everything else is operator-only (deny by default: a new endpoint is an operator's until listed here).
  * A missing or bad token is answered 401, a valid one without the right 403, both as RFC 7807 problem documents.
  * The caller is left in the request as {@link #CALLER} for resources that record who acted.
@@ -53,7 +54,7 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
     static final String AUDIT_TOKEN_ID = "strata.audit.jti";
     /** What a tenant admin may reach: its tenant's record (GET), tokens and revocations. */
     private static final Pattern TENANT_ADMIN_PATH =
-            Pattern.compile("/?admin/tenants/([^/]+)(/(tokens|revocations)(/[^/]+)?)?/?");
+            Pattern.compile("/?admin/tenants/([^/]+)(/(tokens|revocations|usage)(/[^/]+)?)?/?");
 
     @Inject
     Instance<AuditLog> audit;
@@ -109,7 +110,7 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
                 return;
             }
             if (!tenantAdminMayReach(context.tenantId(), method, path)) {
-                String detail = "a tenant admin of '" + context.tenantId() + "' may only read its tenant and manage"
+                String detail = "a tenant admin of '" + context.tenantId() + "' may only read its tenant and its bill and manage"
                         + " its tokens and revocations (/admin/tenants/" + context.tenantId() + "/...); this needs an"
                         + " operator token";
                 request.abortWith(problem(403, "Forbidden", detail));

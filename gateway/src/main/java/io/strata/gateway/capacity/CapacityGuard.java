@@ -5,16 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.smallrye.mutiny.Uni;
 import io.strata.cql.capacity.CapacityUnits;
 import io.strata.cql.exec.PlanGuard;
-import io.strata.cql.plan.BatchPlan;
-import io.strata.cql.plan.ConditionalPlan;
-import io.strata.cql.plan.DescribePlan;
-import io.strata.cql.plan.ModificationPlan;
 import io.strata.cql.plan.Plan;
-import io.strata.cql.plan.SchemaChangePlan;
-import io.strata.cql.plan.SelectPlan;
-import io.strata.cql.plan.TruncatePlan;
-import io.strata.cql.plan.UsePlan;
-import io.strata.cql.plan.VirtualSelectPlan;
 import io.strata.cql.request.Consistency;
 import io.strata.cql.request.CqlException;
 import io.strata.cql.request.ErrorCode;
@@ -49,8 +40,6 @@ public final class CapacityGuard implements PlanGuard {
 
     private record Parsed(Map<String, Object> options, CapacityMode mode) {}
 
-    /** The table and operation a plan consumes capacity of, or null for plans that consume none. */
-    private record Target(TableMetadata table, Operation op, String writeType) {}
 
     public CapacityGuard(CapacityMeter meter, CapacityConfig.ThrottleResponse response) {
         this.meter = requireNonNull(meter, "meter is null");
@@ -64,7 +53,7 @@ public final class CapacityGuard implements PlanGuard {
 
     @Override
     public Uni<Void> check(RequestContext rc, Plan plan) {
-        Target target = plan.accept(TARGET);
+        PlanTarget target = PlanTarget.of(plan);
         if (target == null) {
             return Uni.createFrom().voidItem();
         }
@@ -88,7 +77,7 @@ public final class CapacityGuard implements PlanGuard {
         if (rc.attachment(RequestContext.THROTTLED).isPresent()) {
             return; // never charged
         }
-        Target target = plan.accept(TARGET);
+        PlanTarget target = PlanTarget.of(plan);
         if (target == null) {
             return;
         }
@@ -151,7 +140,8 @@ public final class CapacityGuard implements PlanGuard {
         return mode;
     }
 
-    static CapacityMode parse(Map<String, Object> options) {
+    /** A table's capacity mode from its options (validated when the table was created or altered). */
+    public static CapacityMode parse(Map<String, Object> options) {
         if (options.get("custom_properties") instanceof Map<?, ?> custom
                 && custom.get("capacity_mode") instanceof Map<?, ?> m
                 && "PROVISIONED".equals(String.valueOf(m.get("throughput_mode")))) {
@@ -162,57 +152,4 @@ public final class CapacityGuard implements PlanGuard {
         return CapacityMode.ON_DEMAND;
     }
 
-    private static final Plan.Visitor<Target> TARGET = new Plan.Visitor<>() {
-        @Override
-        public Target select(SelectPlan plan) {
-            return new Target(plan.table(), Operation.READ, null);
-        }
-
-        @Override
-        public Target virtualSelect(VirtualSelectPlan plan) {
-            return null;
-        }
-
-        @Override
-        public Target modification(ModificationPlan plan) {
-            return new Target(plan.table(), Operation.WRITE, ModificationPlan.isCounterTable(plan.table())
-                    ? "COUNTER" : "SIMPLE");
-        }
-
-        @Override
-        public Target batch(BatchPlan plan) {
-            String type = switch (plan.type()) {
-                case LOGGED -> "BATCH";
-                case UNLOGGED -> "UNLOGGED_BATCH";
-                case COUNTER -> "COUNTER";
-            };
-            return plan.statements().isEmpty() ? null
-                    : new Target(plan.statements().get(0).table(), Operation.WRITE, type);
-        }
-
-        @Override
-        public Target conditional(ConditionalPlan plan) {
-            return new Target(plan.table(), Operation.WRITE, "CAS");
-        }
-
-        @Override
-        public Target schemaChange(SchemaChangePlan plan) {
-            return null;
-        }
-
-        @Override
-        public Target use(UsePlan plan) {
-            return null;
-        }
-
-        @Override
-        public Target truncate(TruncatePlan plan) {
-            return null;
-        }
-
-        @Override
-        public Target describe(DescribePlan plan) {
-            return null;
-        }
-    };
 }

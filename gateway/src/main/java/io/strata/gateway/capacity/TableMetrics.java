@@ -9,16 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.strata.cql.capacity.CapacityUnits;
 import io.strata.cql.exec.PlanGuard;
-import io.strata.cql.plan.BatchPlan;
-import io.strata.cql.plan.ConditionalPlan;
-import io.strata.cql.plan.DescribePlan;
-import io.strata.cql.plan.ModificationPlan;
 import io.strata.cql.plan.Plan;
-import io.strata.cql.plan.SchemaChangePlan;
-import io.strata.cql.plan.SelectPlan;
-import io.strata.cql.plan.TruncatePlan;
-import io.strata.cql.plan.UsePlan;
-import io.strata.cql.plan.VirtualSelectPlan;
 import io.strata.cql.request.CqlException;
 import io.strata.cql.request.ErrorCode;
 import io.strata.cql.request.RequestContext;
@@ -113,7 +104,7 @@ public final class TableMetrics implements PlanGuard {
 
     @Override
     public void completed(RequestContext rc, Plan plan, Throwable failure) {
-        Target target = plan.accept(TARGET);
+        PlanTarget target = PlanTarget.of(plan);
         if (target == null) {
             return;
         }
@@ -148,52 +139,5 @@ public final class TableMetrics implements PlanGuard {
         }
     }
 
-    private record Target(TableMetadata table, String operation) {}
 
-    private static final Plan.Visitor<Target> TARGET = new Plan.Visitor<>() {
-        @Override
-        public Target select(SelectPlan plan) {
-            return new Target(plan.table(), "SELECT");
-        }
-
-        @Override
-        public Target virtualSelect(VirtualSelectPlan plan) {
-            return null;
-        }
-
-        @Override
-        public Target modification(ModificationPlan plan) {
-            return new Target(plan.table(), plan.kind().name());
-        }
-
-        @Override
-        public Target batch(BatchPlan plan) {
-            return plan.statements().isEmpty() ? null : new Target(plan.statements().get(0).table(), "BATCH");
-        }
-
-        @Override
-        public Target conditional(ConditionalPlan plan) {
-            return new Target(plan.table(), "CONDITIONAL");
-        }
-
-        @Override
-        public Target schemaChange(SchemaChangePlan plan) {
-            return null;
-        }
-
-        @Override
-        public Target use(UsePlan plan) {
-            return null;
-        }
-
-        @Override
-        public Target truncate(TruncatePlan plan) {
-            return null;
-        }
-
-        @Override
-        public Target describe(DescribePlan plan) {
-            return null;
-        }
-    };
 }

@@ -88,25 +88,29 @@ public class ServiceProducers {
             @ConfigProperty(name = "strata.cql.prepared.per-tenant-bytes", defaultValue = "16777216") long perTenant,
             @ConfigProperty(name = "strata.cql.prepared.global-bytes", defaultValue = "268435456") long global,
             Instance<CqlServerLifecycle> server, AuditLog audit, io.strata.gateway.capacity.CapacityConfig capacity,
-            io.strata.tenancy.capacity.CapacityMeter meter, io.micrometer.core.instrument.MeterRegistry metrics) {
+            io.strata.tenancy.capacity.CapacityMeter meter, io.micrometer.core.instrument.MeterRegistry metrics,
+            io.strata.gateway.billing.BillingConfig billing, Instance<io.strata.gateway.billing.UsageLedger> ledger) {
         Path data = storage.local().path().toAbsolutePath().normalize();
         UUID hostId = UUID.nameUUIDFromBytes(data.toString().getBytes(StandardCharsets.UTF_8));
         InetAddress address = advertised(host);
         // The bound port is known only once the server listens (port 0 picks one), hence the supplier.
         return CqlRequestHandler.assemble(engine, schemas, () -> new NodeInfo(node.clusterName(), node.datacenter(),
                 node.rack(), hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))),
-                clock, guards(audit, capacity, meter, metrics), pagingKey(pagingKey, previousPagingKey, data),
+                clock, guards(audit, capacity, meter, metrics, billing.enabled() ? ledger.get() : null), pagingKey(pagingKey, previousPagingKey, data),
                 PreparedCacheLimits.of(perTenant, global), capacity.modeSwitchWait());
     }
 
-    /** Access first (a denied request consumes no capacity), then capacity, the audit trail, and metrics. */
+    /** Access first (a denied request consumes no capacity), then capacity, the ledger, the audit trail, metrics. */
     private static List<io.strata.cql.exec.PlanGuard> guards(AuditLog audit,
             io.strata.gateway.capacity.CapacityConfig capacity, io.strata.tenancy.capacity.CapacityMeter meter,
-            io.micrometer.core.instrument.MeterRegistry metrics) {
+            io.micrometer.core.instrument.MeterRegistry metrics, io.strata.gateway.billing.UsageLedger ledger) {
         List<io.strata.cql.exec.PlanGuard> guards = new ArrayList<>();
         guards.add(new AccessGuard());
         if (capacity.enabled()) {
             guards.add(new io.strata.gateway.capacity.CapacityGuard(meter, capacity.throttleResponse()));
+        }
+        if (ledger != null) {
+            guards.add(new io.strata.gateway.billing.LedgerGuard(ledger));
         }
         if (audit.enabled()) {
             guards.add(new AuditGuard(audit));

@@ -1,0 +1,107 @@
+package io.strata.gateway.billing;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.strata.cql.schema.Schema;
+import io.strata.cql.schema.SchemaService;
+import io.strata.cql.schema.TableMetadata;
+import io.strata.gateway.capacity.CapacityGuard;
+import io.strata.gateway.config.StorageConfig;
+import io.strata.storage.spi.StorageEngine;
+import io.strata.tenancy.capacity.CapacityMode;
+import io.strata.tenancy.core.TenantDirectory;
+import io.strata.tenancy.core.TenantRecord;
+import io.strata.tenancy.core.TenantState;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the usage ledger: opened over the storage engine at start (resuming this node's totals), flushed every
+ * {@code strata.billing.flush-interval} by one daemon thread, which also accrues provisioned tables' capacity-time,
+ * and once more at shutdown.
+ */
+@Singleton
+public class BillingProducers {
+    private static final Logger LOG = Logger.getLogger(BillingProducers.class);
+
+    private ScheduledExecutorService flusher;
+    private UsageLedger opened;
+
+    @Produces
+    @Singleton
+    UsageLedger ledger(StorageEngine engine, StorageConfig storage, Clock clock, BillingConfig billing,
+            TenantDirectory tenants, SchemaService schemas) {
+        // the node id: stable across restarts of the same data directory, as system.local's host id
+        String node = UUID.nameUUIDFromBytes(storage.local().path().toAbsolutePath().normalize().toString()
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        UsageLedger ledger = new UsageLedger(engine, node, clock);
+        ledger.open();
+        opened = ledger;
+        if (billing.enabled()) {
+            long every = Math.max(100, billing.flushInterval().toMillis());
+            flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "strata-ledger");
+                t.setDaemon(true);
+                return t;
+            });
+            long[] last = {clock.millis()};
+            flusher.scheduleWithFixedDelay(() -> {
+                try {
+                    long now = clock.millis();
+                    if (billing.accrueProvisioned()) {
+                        accrueProvisioned(ledger, tenants, schemas, now - last[0]);
+                    }
+                    last[0] = now;
+                    ledger.flush();
+                } catch (RuntimeException e) {
+                    UsageLedger.logFailure(e);
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
+        return ledger;
+    }
+
+    /** Every provisioned table pays for its capacity while it exists, used or not: unit-milliseconds per tick. */
+    static void accrueProvisioned(UsageLedger ledger, TenantDirectory tenants, SchemaService schemas, long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        for (TenantRecord tenant : tenants.list()) {
+            if (tenant.state() == TenantState.DELETED) {
+                continue;
+            }
+            Schema schema = schemas.cached(tenant.name());
+            if (schema == null) {
+                schema = schemas.schema(tenant.name()).toCompletableFuture().join();
+            }
+            for (var ks : schema.keyspaces().values()) {
+                for (TableMetadata t : ks.tables().values()) {
+                    if (CapacityGuard.parse(t.options()) instanceof CapacityMode.Provisioned p) {
+                        ledger.record(new UsageLedger.Table(tenant.name(), t.keyspace(), t.name(), t.id()),
+                                new Usage(0, 0, 0, 0, p.readUnits() * millis, p.writeUnits() * millis, 0, 0));
+                    }
+                }
+            }
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        if (flusher != null) {
+            flusher.shutdownNow();
+        }
+        if (opened != null) {
+            try {
+                opened.flush();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not write the usage ledger at shutdown; the last seconds of reads are lost");
+            }
+        }
+    }
+}

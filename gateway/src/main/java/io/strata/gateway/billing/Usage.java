@@ -1,0 +1,40 @@
+package io.strata.gateway.billing;
+
+/**
+ * What a table consumed in a period, in thousandths of a unit (exact sums of half read units) and events.
+ *
+ * @param onDemandReadMilli read request units of on-demand requests (billed per request)
+ * @param onDemandWriteMilli write request units of on-demand requests
+ * @param provisionedReadMilli read units consumed on provisioned tables (covered by their provisioned capacity)
+ * @param provisionedWriteMilli write units consumed on provisioned tables
+ * @param provisionedReadUnitMillis provisioned read capacity held, in unit-milliseconds
+ * @param provisionedWriteUnitMillis provisioned write capacity held, in unit-milliseconds
+ * @param readThrottles read requests throttled
+ * @param writeThrottles write requests throttled
+ */
+record Usage(long onDemandReadMilli, long onDemandWriteMilli, long provisionedReadMilli, long provisionedWriteMilli,
+        long provisionedReadUnitMillis, long provisionedWriteUnitMillis, long readThrottles, long writeThrottles) {
+    static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** The ledger's column names, in the order of {@link #values()}. */
+    static final String[] COLUMNS = {"od_rru", "od_wru", "pv_rcu", "pv_wcu", "pv_rcu_ms", "pv_wcu_ms", "throttled_r",
+            "throttled_w"};
+
+    long[] values() {
+        return new long[] {onDemandReadMilli, onDemandWriteMilli, provisionedReadMilli, provisionedWriteMilli,
+                provisionedReadUnitMillis, provisionedWriteUnitMillis, readThrottles, writeThrottles};
+    }
+
+    static Usage of(long[] v) {
+        return new Usage(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+    }
+
+    Usage plus(Usage o) {
+        long[] a = values();
+        long[] b = o.values();
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
+        }
+        return of(a);
+    }
+}
