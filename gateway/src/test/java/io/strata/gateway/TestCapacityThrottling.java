@@ -50,7 +50,8 @@ public class TestCapacityThrottling {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("strata.cql.port", "0", "strata.cql.host", "127.0.0.1",
-                    "strata.storage.local.path", DATA.toString(), "strata.capacity.partition-write-units", "50");
+                    "strata.storage.local.path", DATA.toString(), "strata.capacity.partition-write-units", "50",
+                    "strata.capacity.autoscaling-interval", "1s");
         }
     }
 
@@ -148,16 +149,27 @@ public class TestCapacityThrottling {
                     .get("strata-consumed-rcu").duplicate()).toString()).isEqualTo("1");
             assertThat(StandardCharsets.UTF_8.decode(payload.get("strata-consumed-wcu").duplicate()).toString())
                     .isEqualTo("0");
-            int throttledReads = 0;
-            for (int i = 0; i < 400; i++) {
+            // 1,000 reads at once (500 read units at LOCAL_ONE) against 100 a second: most are throttled
+            AtomicInteger throttledReads = new AtomicInteger();
+            List<java.util.concurrent.CompletableFuture<?>> reads = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                reads.add(session.executeAsync("SELECT v FROM cap.prov WHERE k = " + i).toCompletableFuture()
+                        .whenComplete((r, e) -> {
+                            Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+                            if (cause instanceof ReadTimeoutException rt) {
+                                assertThat(rt.getConsistencyLevel().name()).isEqualTo("LOCAL_ONE");
+                                throttledReads.incrementAndGet();
+                            }
+                        }));
+            }
+            for (var f : reads) {
                 try {
-                    session.execute("SELECT v FROM cap.prov WHERE k = " + i);
-                } catch (ReadTimeoutException e) {
-                    throttledReads++;
-                    assertThat(e.getConsistencyLevel().name()).isEqualTo("LOCAL_ONE");
+                    f.join();
+                } catch (RuntimeException counted) {
+                    // counted above
                 }
             }
-            assertThat(throttledReads).isPositive();
+            assertThat(throttledReads.get()).isGreaterThan(300);
         }
         // Keyspaces' CloudWatch metrics, by tenant, keyspace and table
         String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -202,6 +214,35 @@ public class TestCapacityThrottling {
             ResultSet rs = session.execute(write.bind(500, 1));
             assertThat(StandardCharsets.UTF_8.decode(rs.getExecutionInfo().getIncomingPayload()
                     .get("strata-consumed-wcu").duplicate()).toString()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void autoScalingRaisesAProvisionedTableToServeItsLoadAtTheTarget() throws Exception {
+        try (CqlSession session = connect()) {
+            session.execute("CREATE KEYSPACE IF NOT EXISTS cap WITH replication = {'class': 'SingleRegionStrategy'}");
+            session.execute("CREATE TABLE cap.scaled (k int PRIMARY KEY, v text) WITH CUSTOM_PROPERTIES = "
+                    + "{'capacity_mode': {'throughput_mode': 'PROVISIONED', 'read_capacity_units': 5,"
+                    + " 'write_capacity_units': 5}} AND AUTOSCALING_SETTINGS = {'provisioned_write_capacity_autoscaling_update':"
+                    + " {'minimum_units': 5, 'maximum_units': 200, 'scaling_policy': {'target_tracking_scaling_policy_configuration':"
+                    + " {'target_value': 50}}}}");
+            PreparedStatement write = session.prepare("INSERT INTO cap.scaled (k, v) VALUES (?, 'x')");
+            // 40 writes a second: at a 50 % target the table needs 80 units; it starts at 5 and doubles as it is
+            // saturated, period after period (1 s here)
+            offer(session, i -> session.executeAsync(write.bind(i)), 40, 10, 0);
+            String mode = session.execute("SELECT custom_properties FROM system_schema_mcs.tables WHERE keyspace_name"
+                    + " = 'cap' AND table_name = 'scaled'").one().getMap(0, String.class, Map.class).get("capacity_mode")
+                    .toString();
+            long units = Long.parseLong(mode.replaceAll(".*write_capacity_units=(\\d+).*", "$1"));
+            assertThat(units).as(mode).isBetween(60L, 200L);
+            String described = session.execute("DESCRIBE TABLE cap.scaled").one().getString("create_statement");
+            assertThat(described).contains("AND AUTOSCALING_SETTINGS = {'provisioned_write_capacity_autoscaling_update':"
+                    + " {'autoscaling_disabled': false, 'minimum_units': 5, 'maximum_units': 200");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> session.execute(
+                    "CREATE TABLE cap.bad (k int PRIMARY KEY) WITH AUTOSCALING_SETTINGS = "
+                    + "{'provisioned_write_capacity_autoscaling_update': {'minimum_units': 5, 'maximum_units': 10,"
+                    + " 'scaling_policy': {'target_tracking_scaling_policy_configuration': {'target_value': 50}}}}")))
+                    .hasMessageContaining("throughput_mode PROVISIONED");
         }
     }
 }

@@ -98,4 +98,36 @@ final class TestCapacityModes {
                 PreparedCacheLimits.defaults(), Duration.ZERO);
         db.ok("ALTER TABLE p WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PAY_PER_REQUEST'}}");
     }
+
+    @Test
+    void autoscalingSettingsAreValidatedAndShownInDescribe() {
+        String provisioned = " WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PROVISIONED',"
+                + " 'read_capacity_units': 5, 'write_capacity_units': 5}}";
+        String policy = "'scaling_policy': {'target_tracking_scaling_policy_configuration': {'target_value': %s}}";
+        assertThat(db.invalid("CREATE TABLE a1 (k int PRIMARY KEY)" + provisioned + " AND AUTOSCALING_SETTINGS = "
+                + "{'provisioned_write_capacity_autoscaling_update': {'minimum_units': 5, 'maximum_units': 10, "
+                + policy.formatted("95") + "}}")).contains("target_value must be between 20 and 90");
+        assertThat(db.invalid("CREATE TABLE a1 (k int PRIMARY KEY)" + provisioned + " AND AUTOSCALING_SETTINGS = "
+                + "{'provisioned_write_capacity_autoscaling_update': {'minimum_units': 50, 'maximum_units': 10, "
+                + policy.formatted("50") + "}}")).contains("must not exceed maximum_units");
+        assertThat(db.invalid("CREATE TABLE a1 (k int PRIMARY KEY)" + provisioned + " AND AUTOSCALING_SETTINGS = "
+                + "{'write_update': {}}")).contains("Unknown AUTOSCALING_SETTINGS key 'write_update'");
+        assertThat(db.invalid("CREATE TABLE a1 (k int PRIMARY KEY) WITH AUTOSCALING_SETTINGS = "
+                + "{'provisioned_read_capacity_autoscaling_update': {'minimum_units': 5, 'maximum_units': 10, "
+                + policy.formatted("50") + "}}")).contains("throughput_mode PROVISIONED");
+        db.ok("CREATE TABLE a1 (k int PRIMARY KEY)" + provisioned + " AND AUTOSCALING_SETTINGS = "
+                + "{'provisioned_read_capacity_autoscaling_update': {'minimum_units': 5, 'maximum_units': 10, "
+                + "'scaling_policy': {'target_tracking_scaling_policy_configuration': {'target_value': 70,"
+                + " 'scale_in_cooldown': 60, 'disable_scale_in': true}}}}");
+        assertThat(describe("a1")).contains("AND AUTOSCALING_SETTINGS = {'provisioned_read_capacity_autoscaling_update':"
+                + " {'autoscaling_disabled': false, 'minimum_units': 5, 'maximum_units': 10, 'scaling_policy':"
+                + " {'target_tracking_scaling_policy_configuration': {'target_value': 70, 'scale_in_cooldown': 60,"
+                + " 'scale_out_cooldown': 0, 'disable_scale_in': true}}}}");
+        // switching to on demand ends auto scaling (with a zero wait, to switch at once)
+        db.handler = CqlRequestHandler.assemble(db.engine, new SchemaService(db.engine, new LocalSchemaEvents()),
+                () -> CqlFixture.NODE, Clock.systemUTC(), List.of(), PagingKey.random(),
+                PreparedCacheLimits.defaults(), Duration.ZERO);
+        db.ok("ALTER TABLE a1 WITH CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': 'PAY_PER_REQUEST'}}");
+        assertThat(describe("a1")).doesNotContain("AUTOSCALING_SETTINGS");
+    }
 }

@@ -57,5 +57,13 @@ public interface CapacityConfig {
     @WithDefault("24h")
     Duration modeSwitchWait();
 
+    /** How often auto scaling samples consumption and adjusts tables with AUTOSCALING_SETTINGS. */
+    @WithDefault("60s")
+    Duration autoscalingInterval();
+
+    /** Scale-in happens only when even the busiest period of this window fits the smaller capacity. */
+    @WithDefault("15m")
+    Duration scaleInWindow();
+
     enum ThrottleResponse { TIMEOUT, OVERLOADED }
 }

@@ -35,7 +35,7 @@ final class TableOptions {
             "memtable_flush_period_in_ms", "read_repair", "speculative_retry", "additional_write_policy", "cdc",
             "min_index_interval", "max_index_interval", "allow_auto_snapshot", "incremental_backups", "memtable",
             // Amazon Keyspaces' own, kept for system_schema_mcs
-            "custom_properties", "tags");
+            "custom_properties", "tags", "autoscaling_settings");
 
     private TableOptions() {}
 
@@ -70,7 +70,7 @@ final class TableOptions {
                     options.put(key, name);
                 }
                 case "comment" -> options.put(key, scalar(key, v));
-                default -> options.put(key, normalize(v)); // custom_properties, tags
+                default -> options.put(key, normalize(v)); // custom_properties, tags, autoscaling_settings
             }
         }
         return options;

@@ -112,7 +112,25 @@ public final class SchemaCql {
             sb.append("\n").append(INDENT).append("AND CUSTOM_PROPERTIES = {'capacity_mode': {'throughput_mode': "
                     + "'PROVISIONED', 'read_capacity_units': ").append(mode.get("read_capacity_units"))
                     .append(", 'write_capacity_units': ").append(mode.get("write_capacity_units")).append("}}");
+            if (t.options().get("autoscaling_settings") instanceof Map<?, ?> scaling && !scaling.isEmpty()) {
+                List<String> sides = new ArrayList<>();
+                scaling.forEach((side, v) -> sides.add("'" + side + "': " + autoscalingSide((Map<?, ?>) v)));
+                sb.append("\n").append(INDENT).append("AND AUTOSCALING_SETTINGS = {").append(String.join(", ", sides))
+                        .append("}");
+            }
         }
+    }
+
+    /** One side of Keyspaces' AUTOSCALING_SETTINGS, nested back as Keyspaces writes it. */
+    private static String autoscalingSide(Map<?, ?> s) {
+        if ("true".equals(String.valueOf(s.get("autoscaling_disabled"))) && s.get("minimum_units") == null) {
+            return "{'autoscaling_disabled': true}";
+        }
+        return "{'autoscaling_disabled': " + s.get("autoscaling_disabled") + ", 'minimum_units': " + s.get("minimum_units")
+                + ", 'maximum_units': " + s.get("maximum_units") + ", 'scaling_policy': "
+                + "{'target_tracking_scaling_policy_configuration': {'target_value': " + s.get("target_value")
+                + ", 'scale_in_cooldown': " + s.get("scale_in_cooldown") + ", 'scale_out_cooldown': "
+                + s.get("scale_out_cooldown") + ", 'disable_scale_in': " + s.get("disable_scale_in") + "}}}";
     }
 
     /** The options in the order of Cassandra's TableParams.appendCqlTo (memtable after compression). */

@@ -39,6 +39,7 @@ public final class CapacityMeter {
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, CapacityLimits> tenantLimits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TableState> tables = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> consumed = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
 
     public CapacityMeter(CapacityLimits defaults, Buckets buckets, LongSupplier nanoTime) {
@@ -97,6 +98,7 @@ public final class CapacityMeter {
             return;
         }
         CapacityLimits limits = limits(table.tenant());
+        consumed.computeIfAbsent(table.id() + "/" + op, k -> new java.util.concurrent.atomic.LongAdder()).add(milliUnits);
         account(table.tenant(), op, limits).consumeIgnoringRateLimits(milliUnits);
         TableState state = state(table, op, mode, limits);
         state.bucket.consumeIgnoringRateLimits(milliUnits);
@@ -115,6 +117,15 @@ public final class CapacityMeter {
         if (milliUnits > 0) {
             partition(table, op, token, limits(table.tenant())).consumeIgnoringRateLimits(milliUnits);
         }
+    }
+
+    /**
+     * Everything {@code op} consumed on the table since this meter started, in thousandths of a unit: auto scaling
+     * samples it for the consumed rate.
+     */
+    public long consumedMilli(java.util.UUID tableId, Operation op) {
+        java.util.concurrent.atomic.LongAdder a = consumed.get(tableId + "/" + op);
+        return a == null ? 0 : a.sum();
     }
 
     /** The table's current limit in units per second: its provisioned rate or its on-demand ceiling. */
