@@ -90,6 +90,10 @@ class TestCli {
         assertThat(revoked.status()).as(revoked.err()).isZero();
         assertThatThrownBy(() -> connect(reader.out().strip()).close()).hasMessageContaining("revoked");
 
+        Run bill = strata("usage", "shop", "--daily");
+        assertThat(bill.status()).as(bill.err()).isZero();
+        assertThat(bill.out()).contains("shop", "app", "kv", "USD");
+
         Run refused = strata("tenants", "create", "Bad Name");
         assertThat(refused.status()).isEqualTo(1);
         assertThat(refused.err()).contains("400").contains("lowercase");

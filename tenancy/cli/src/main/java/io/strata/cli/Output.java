@@ -72,6 +72,10 @@ final class Output {
             node.forEach(item -> items.add(text(item)));
             return items.isEmpty() ? "-" : String.join(",", items);
         }
+        if (node.isFloatingPointNumber()) {
+            // amounts such as 0.000036 (dollars), never 3.6E-5
+            return node.decimalValue().stripTrailingZeros().toPlainString();
+        }
         return node.isValueNode() ? node.asText() : node.toString();
     }
 

@@ -29,7 +29,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "strata",
         description = "Strata's command line: tokens signed offline with local keys, and the gateway's admin API.",
-        subcommands = {TokenCommand.class, TenantsCommand.class, TokensCommand.class, StorageCommand.class},
+        subcommands = {TokenCommand.class, TenantsCommand.class, TokensCommand.class, StorageCommand.class,
+                UsageCommand.class},
         footer = {"",
                 "Exit status: 0 success, 1 failure, 2 usage error. Only the requested output goes to stdout.",
                 "Admin API commands read --url (or STRATA_URL, default " + ApiOptions.DEFAULT_URL + ") and",

@@ -241,6 +241,23 @@ final class TestAdminApi {
     }
 
     @Test
+    void showsABill() {
+        String bill = "[{\"period\":\"2026-12-07\",\"tenant\":\"acme\",\"keyspace\":\"app\",\"table\":\"kv\","
+                + "\"readRequestUnits\":21,\"writeRequestUnits\":53,\"provisionedReadCapacityUnitHours\":0,"
+                + "\"provisionedWriteCapacityUnitHours\":0,\"readThrottleEvents\":0,\"writeThrottleEvents\":2,"
+                + "\"costUsd\":0.000036}]";
+        server.reply(200, bill).reply(200, "[]");
+
+        assertThat(cli.run("usage", "acme", "--daily", "--from", "2026-12-01T00:00:00Z")).isZero();
+        assertThat(cli.stdout()).contains("PERIOD", "USD", "2026-12-07", "acme", "kv", "53", "0.000036");
+        assertThat(cli.run("usage")).isZero();
+
+        assertThat(server.requests()).extracting(r -> r.method() + " " + r.rawPath()).containsExactly(
+                "GET /admin/tenants/acme/usage?granularity=day&from=2026-12-01T00%3A00%3A00Z",
+                "GET /admin/usage?granularity=hour");
+    }
+
+    @Test
     void findsUrlAndTokenInOptionsEnvironmentAndFiles() throws Exception {
         cli.variables.clear();
         for (int i = 0; i < 7; i++) {
