@@ -83,7 +83,9 @@ final class AdminServer implements AutoCloseable {
             Map<String, List<String>> headers = new java.util.TreeMap<>();
             exchange.getRequestHeaders().forEach((name, values) ->
                     headers.put(name.toLowerCase(java.util.Locale.ROOT), List.copyOf(values)));
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, body));
+            String query = exchange.getRequestURI().getRawQuery();
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
+                    + (query == null ? "" : "?" + query), headers, body));
             Reply reply = replies.poll();
             if (reply == null) {
                 reply = new Reply(500, "text/plain", "no reply queued");
