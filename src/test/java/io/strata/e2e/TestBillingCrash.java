@@ -53,9 +53,21 @@ class TestBillingCrash {
 
     private static BigDecimal billedWriteUnits() throws Exception {
         String operator = Files.readString(gateway.dataDir().resolve("operator-token"), StandardCharsets.UTF_8).strip();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + gateway.httpPort() + "/admin/tenants/dev/usage?format=csv"))
-                .header("Authorization", "Bearer " + operator).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + operator).build();
+        HttpResponse<String> r = null;
+        // the HTTP port may open a moment after the CQL port the restart waited for
+        for (long deadline = System.nanoTime() + 30_000_000_000L; r == null; ) {
+            try {
+                r = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(200);
+            }
+        }
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         BigDecimal sum = BigDecimal.ZERO;
         for (String line : r.body().split("\r\n")) {
