@@ -44,5 +44,9 @@ public interface BillingConfig {
         /** Per provisioned write capacity unit per hour. */
         @WithDefault("0.00065")
         double writeCapacityUnitHour();
+
+        /** Per GB-month of stored table data (GB = 2^30 bytes, a month = 730 hours). */
+        @WithDefault("0.25")
+        double storageGbMonth();
     }
 }

@@ -56,7 +56,7 @@ public class BillingProducers {
                 try {
                     long now = clock.millis();
                     if (billing.accrueProvisioned()) {
-                        accrueProvisioned(ledger, tenants, schemas, now - last[0]);
+                        accrueHeld(ledger, tenants, schemas, engine, now - last[0]);
                     }
                     last[0] = now;
                     ledger.flush();
@@ -68,8 +68,12 @@ public class BillingProducers {
         return ledger;
     }
 
-    /** Every provisioned table pays for its capacity while it exists, used or not: unit-milliseconds per tick. */
-    static void accrueProvisioned(UsageLedger ledger, TenantDirectory tenants, SchemaService schemas, long millis) {
+    /**
+     * What tables hold while they exist, used or not, per tick: a provisioned table's capacity (unit-milliseconds)
+     * and every table's stored bytes (byte-milliseconds).
+     */
+    static void accrueHeld(UsageLedger ledger, TenantDirectory tenants, SchemaService schemas, StorageEngine engine,
+            long millis) {
         if (millis <= 0) {
             return;
         }
@@ -83,9 +87,13 @@ public class BillingProducers {
             }
             for (var ks : schema.keyspaces().values()) {
                 for (TableMetadata t : ks.tables().values()) {
-                    if (CapacityGuard.parse(t.options()) instanceof CapacityMode.Provisioned p) {
+                    long bytes = engine.tableBytes(t.tableId(tenant.name()));
+                    CapacityMode mode = CapacityGuard.parse(t.options());
+                    long read = mode instanceof CapacityMode.Provisioned p ? p.readUnits() * millis : 0;
+                    long write = mode instanceof CapacityMode.Provisioned p ? p.writeUnits() * millis : 0;
+                    if (read + write + bytes > 0) {
                         ledger.record(new UsageLedger.Table(tenant.name(), t.keyspace(), t.name(), t.id()),
-                                new Usage(0, 0, 0, 0, p.readUnits() * millis, p.writeUnits() * millis, 0, 0));
+                                new Usage(0, 0, 0, 0, read, write, 0, 0, bytes * millis));
                     }
                 }
             }

@@ -53,7 +53,7 @@ public final class LedgerGuard implements PlanGuard {
     public Uni<Void> check(RequestContext rc, Plan plan) {
         PlanTarget target = PlanTarget.of(plan);
         if (target != null) {
-            rc.journal(new RequestJournal(table(rc, target), CapacityGuard.parse(target.table().options())));
+            rc.journal(new RequestJournal(table(rc, target), CapacityGuard.mode(target.table())));
         }
         return Uni.createFrom().voidItem();
     }

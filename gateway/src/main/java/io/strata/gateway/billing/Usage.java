@@ -11,22 +11,31 @@ package io.strata.gateway.billing;
  * @param provisionedWriteUnitMillis provisioned write capacity held, in unit-milliseconds
  * @param readThrottles read requests throttled
  * @param writeThrottles write requests throttled
+ * @param storageByteMillis stored table bytes held, in byte-milliseconds
  */
 record Usage(long onDemandReadMilli, long onDemandWriteMilli, long provisionedReadMilli, long provisionedWriteMilli,
-        long provisionedReadUnitMillis, long provisionedWriteUnitMillis, long readThrottles, long writeThrottles) {
-    static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0, 0, 0);
+        long provisionedReadUnitMillis, long provisionedWriteUnitMillis, long readThrottles, long writeThrottles,
+        long storageByteMillis) {
+    static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Everything but storage. */
+    Usage(long onDemandReadMilli, long onDemandWriteMilli, long provisionedReadMilli, long provisionedWriteMilli,
+            long provisionedReadUnitMillis, long provisionedWriteUnitMillis, long readThrottles, long writeThrottles) {
+        this(onDemandReadMilli, onDemandWriteMilli, provisionedReadMilli, provisionedWriteMilli,
+                provisionedReadUnitMillis, provisionedWriteUnitMillis, readThrottles, writeThrottles, 0);
+    }
 
     /** The ledger's column names, in the order of {@link #values()}. */
     static final String[] COLUMNS = {"od_rru", "od_wru", "pv_rcu", "pv_wcu", "pv_rcu_ms", "pv_wcu_ms", "throttled_r",
-            "throttled_w"};
+            "throttled_w", "storage_bms"};
 
     long[] values() {
         return new long[] {onDemandReadMilli, onDemandWriteMilli, provisionedReadMilli, provisionedWriteMilli,
-                provisionedReadUnitMillis, provisionedWriteUnitMillis, readThrottles, writeThrottles};
+                provisionedReadUnitMillis, provisionedWriteUnitMillis, readThrottles, writeThrottles, storageByteMillis};
     }
 
     static Usage of(long[] v) {
-        return new Usage(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+        return new Usage(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
     }
 
     Usage plus(Usage o) {

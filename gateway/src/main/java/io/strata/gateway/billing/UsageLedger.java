@@ -57,6 +57,7 @@ public final class UsageLedger {
     private static final class Counters {
         final AtomicLongArray values = new AtomicLongArray(Usage.COLUMNS.length);
         final long[] durable = new long[Usage.COLUMNS.length];
+        volatile io.strata.storage.spi.PartitionKey partitionKey;
 
         long[] snapshot() {
             long[] v = new long[values.length()];
@@ -103,8 +104,20 @@ public final class UsageLedger {
         }
     }
 
+    private volatile long cachedHourNumber = -1;
+    private volatile String cachedHour;
+
     private LedgerKey key(Table t) {
-        return new LedgerKey(t.tenant(), t.keyspace(), t.table(), t.id(), HOUR.format(clock.instant()), node);
+        long millis = clock.millis();
+        long hourNumber = millis / 3_600_000L;
+        String hour = cachedHour;
+        if (hourNumber != cachedHourNumber || hour == null) {
+            // formatted once an hour, not per request
+            hour = HOUR.format(Instant.ofEpochMilli(millis));
+            cachedHour = hour;
+            cachedHourNumber = hourNumber;
+        }
+        return new LedgerKey(t.tenant(), t.keyspace(), t.table(), t.id(), hour, node);
     }
 
     private Counters add(LedgerKey key, Usage usage) {
@@ -123,9 +136,14 @@ public final class UsageLedger {
      * request's own writes.
      */
     public List<PartitionUpdate> journal(Table table, Usage usage) {
+        if (usage.equals(Usage.ZERO)) {
+            return List.of();
+        }
         LedgerKey key = key(table);
         Counters c = add(key, usage);
-        return List.of(update(key, c.snapshot()));
+        // only the totals this request moved: each cell stands alone (the highest wins), and a write's record stays
+        // small (every cell written costs commit-log and memtable bytes)
+        return List.of(update(key, c, c.snapshot(), usage.values()));
     }
 
     /** Adds usage that is written at the next {@link #flush()} (reads, throttle events, capacity-time). */
@@ -146,7 +164,13 @@ public final class UsageLedger {
                 moved = !Arrays.equals(now, c.durable);
             }
             if (moved) {
-                updates.add(update(e.getKey(), now));
+                long[] delta = new long[now.length];
+                synchronized (c) {
+                    for (int i = 0; i < now.length; i++) {
+                        delta[i] = now[i] - c.durable[i];
+                    }
+                }
+                updates.add(update(e.getKey(), c, now, delta));
                 written.add(Map.entry(c, now));
             } else if (e.getKey().hour().compareTo(current) < 0) {
                 rows.remove(e.getKey(), c);
@@ -165,14 +189,25 @@ public final class UsageLedger {
         }
     }
 
-    private static PartitionUpdate update(LedgerKey key, long[] values) {
-        List<Cell> cells = new ArrayList<>(values.length);
-        for (int i = 0; i < values.length; i++) {
-            // the total is its own timestamp: the highest total wins whatever order writes land in
-            cells.add(Cell.live(Usage.COLUMNS[i], null, values[i], ByteBuffer.allocate(8).putLong(0, values[i]).array()));
+    /** The ledger's columns in name order (cells of a row are sorted by column). */
+    private static final int[] SORTED = java.util.stream.IntStream.range(0, Usage.COLUMNS.length).boxed()
+            .sorted(java.util.Comparator.comparing(i -> Usage.COLUMNS[i])).mapToInt(Integer::intValue).toArray();
+
+    /** The row's totals for the columns {@code moved} marks (non-zero). */
+    private static PartitionUpdate update(LedgerKey key, Counters c, long[] values, long[] moved) {
+        io.strata.storage.spi.PartitionKey pk = c.partitionKey;
+        if (pk == null) {
+            pk = key.partitionKey();
+            c.partitionKey = pk;
         }
-        cells.sort((a, b) -> a.column().compareTo(b.column()));
-        return PartitionUpdate.ofRows(TABLE, key.partitionKey(), List.of(Row.of(Clustering.EMPTY, LivenessInfo.NONE, cells)));
+        List<Cell> cells = new ArrayList<>(2);
+        for (int i : SORTED) {
+            if (moved[i] != 0) {
+                // the total is its own timestamp: the highest total wins whatever order writes land in
+                cells.add(Cell.live(Usage.COLUMNS[i], null, values[i], ByteBuffer.allocate(8).putLong(0, values[i]).array()));
+            }
+        }
+        return PartitionUpdate.ofRows(TABLE, pk, List.of(Row.of(Clustering.EMPTY, LivenessInfo.NONE, cells)));
     }
 
     /**

@@ -27,7 +27,7 @@ public final class UsageReport {
             BigDecimal writeRequestUnits, BigDecimal provisionedReadCapacityUnitHours,
             BigDecimal provisionedWriteCapacityUnitHours, BigDecimal readUnitsWithinProvisioned,
             BigDecimal writeUnitsWithinProvisioned, long readThrottleEvents, long writeThrottleEvents,
-            BigDecimal costUsd) {}
+            BigDecimal storageGbMonths, BigDecimal costUsd) {}
 
     private UsageReport() {}
 
@@ -65,16 +65,20 @@ public final class UsageReport {
         BigDecimal wcuHours = BigDecimal.valueOf(u.provisionedWriteUnitMillis()).divide(BigDecimal.valueOf(3_600_000L),
                 6, RoundingMode.HALF_UP);
         BigDecimal million = BigDecimal.valueOf(1_000_000);
+        // byte-milliseconds → GB-months: 2^30 bytes, 730 hours of 3,600,000 ms
+        BigDecimal gbMonths = BigDecimal.valueOf(u.storageByteMillis()).divide(BigDecimal.valueOf(1L << 30)
+                .multiply(BigDecimal.valueOf(730L * 3_600_000L)), 12, RoundingMode.HALF_UP);
         BigDecimal cost = rru.multiply(BigDecimal.valueOf(p.readRequestUnitsPerMillion())).divide(million, 12,
                 RoundingMode.HALF_UP)
                 .add(wru.multiply(BigDecimal.valueOf(p.writeRequestUnitsPerMillion())).divide(million, 12,
                         RoundingMode.HALF_UP))
                 .add(rcuHours.multiply(BigDecimal.valueOf(p.readCapacityUnitHour())))
                 .add(wcuHours.multiply(BigDecimal.valueOf(p.writeCapacityUnitHour())))
+                .add(gbMonths.multiply(BigDecimal.valueOf(p.storageGbMonth())))
                 .setScale(6, RoundingMode.HALF_UP);
         return new Line(g.get(0), g.get(1), g.get(2), g.get(3), rru, wru, rcuHours, wcuHours,
                 milli(u.provisionedReadMilli()), milli(u.provisionedWriteMilli()), u.readThrottles(), u.writeThrottles(),
-                cost);
+                gbMonths.stripTrailingZeros().scale() < 0 ? gbMonths.setScale(0) : gbMonths.stripTrailingZeros(), cost);
     }
 
     private static BigDecimal milli(long thousandths) {
@@ -94,14 +98,15 @@ public final class UsageReport {
     public static String csv(List<Line> lines) {
         StringBuilder b = new StringBuilder("period,tenant,keyspace,table,read_request_units,write_request_units,"
                 + "provisioned_rcu_hours,provisioned_wcu_hours,read_units_within_provisioned,"
-                + "write_units_within_provisioned,read_throttle_events,write_throttle_events,cost_usd\r\n");
+                + "write_units_within_provisioned,read_throttle_events,write_throttle_events,storage_gb_months,cost_usd\r\n");
         for (Line l : lines) {
             b.append(String.join(",", l.period(), quote(l.tenant()), quote(l.keyspace()), quote(l.table()),
                     l.readRequestUnits().toPlainString(), l.writeRequestUnits().toPlainString(),
                     l.provisionedReadCapacityUnitHours().toPlainString(),
                     l.provisionedWriteCapacityUnitHours().toPlainString(), l.readUnitsWithinProvisioned().toPlainString(),
                     l.writeUnitsWithinProvisioned().toPlainString(), Long.toString(l.readThrottleEvents()),
-                    Long.toString(l.writeThrottleEvents()), l.costUsd().toPlainString())).append("\r\n");
+                    Long.toString(l.writeThrottleEvents()), l.storageGbMonths().toPlainString(),
+                    l.costUsd().toPlainString())).append("\r\n");
         }
         return b.toString();
     }

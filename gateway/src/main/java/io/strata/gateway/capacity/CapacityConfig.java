@@ -22,31 +22,37 @@ public interface CapacityConfig {
     /** Read units per second all of a tenant's tables may consume together (Keyspaces' account quota). */
     @WithDefault("80000")
     @Min(value = 1, message = "strata.capacity.account-read-units must be at least 1")
+    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.account-read-units must be at most 1000000 (units per second)")
     long accountReadUnits();
 
     /** Write units per second all of a tenant's tables may consume together. */
     @WithDefault("80000")
     @Min(value = 1, message = "strata.capacity.account-write-units must be at least 1")
+    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.account-write-units must be at most 1000000 (units per second)")
     long accountWriteUnits();
 
     /** Read units per second a new on-demand table serves before its traffic raises its ceiling. */
     @WithDefault("12000")
     @Min(value = 1, message = "strata.capacity.on-demand-initial-read-units must be at least 1")
+    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.on-demand-initial-read-units must be at most 1000000 (units per second)")
     long onDemandInitialReadUnits();
 
     /** Write units per second a new on-demand table serves before its traffic raises its ceiling. */
     @WithDefault("4000")
     @Min(value = 1, message = "strata.capacity.on-demand-initial-write-units must be at least 1")
+    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.on-demand-initial-write-units must be at most 1000000 (units per second)")
     long onDemandInitialWriteUnits();
 
     /** Read units per second one partition serves. */
     @WithDefault("3000")
     @Min(value = 1, message = "strata.capacity.partition-read-units must be at least 1")
+    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.partition-read-units must be at most 1000000 (units per second)")
     long partitionReadUnits();
 
     /** Write units per second one partition serves. */
     @WithDefault("1000")
     @Min(value = 1, message = "strata.capacity.partition-write-units must be at least 1")
+    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.partition-write-units must be at most 1000000 (units per second)")
     long partitionWriteUnits();
 
     /** Unused provisioned capacity a table keeps, as seconds of its rate. */

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CapacityGuard implements PlanGuard {
     private final CapacityMeter meter;
     private final CapacityConfig.ThrottleResponse response;
-    private final Map<java.util.UUID, Parsed> modes = new ConcurrentHashMap<>();
+    /** Parsed modes by table id, shared: every guard asks on every request. */
+    private static final Map<java.util.UUID, Parsed> MODES = new ConcurrentHashMap<>();
     private final LongAdder readThrottles = new LongAdder();
     private final LongAdder writeThrottles = new LongAdder();
 
@@ -129,14 +130,14 @@ public final class CapacityGuard implements PlanGuard {
         return new TableRef(id.tenant(), id.keyspace(), id.table(), id.id());
     }
 
-    /** The table's capacity mode from its custom properties, parsed once per schema version of the table. */
-    CapacityMode mode(TableMetadata t) {
-        Parsed p = modes.get(t.id());
+    /** The table's capacity mode from its custom properties, parsed once per version of the table's options. */
+    public static CapacityMode mode(TableMetadata t) {
+        Parsed p = MODES.get(t.id());
         if (p != null && p.options() == t.options()) {
             return p.mode();
         }
         CapacityMode mode = parse(t.options());
-        modes.put(t.id(), new Parsed(t.options(), mode));
+        MODES.put(t.id(), new Parsed(t.options(), mode));
         return mode;
     }
 

@@ -33,14 +33,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code ReadThrottleEvents}, {@code WriteThrottleEvents}, {@code StoragePartitionThroughputCapacityExceeded}
  *   <li>{@code SuccessfulRequestLatency}: a timer by operation (SELECT, INSERT, UPDATE, DELETE, BATCH, CONDITIONAL)
  *   <li>{@code UserErrors}, {@code SystemErrors}, {@code ConditionalCheckFailedRequests}: counters
+ *   <li>{@code BillableTableSizeInBytes}: a gauge, the table's stored bytes
  * </ul>
  */
 public final class TableMetrics implements PlanGuard {
     private final MeterRegistry registry;
-    private final Map<String, Meters> tables = new ConcurrentHashMap<>();
+    private final io.strata.storage.spi.StorageEngine engine;
+    private final Map<java.util.UUID, Meters> tables = new ConcurrentHashMap<>();
 
-    public TableMetrics(MeterRegistry registry) {
+    /** @param engine answers {@code BillableTableSizeInBytes} */
+    public TableMetrics(MeterRegistry registry, io.strata.storage.spi.StorageEngine engine) {
         this.registry = requireNonNull(registry, "registry is null");
+        this.engine = requireNonNull(engine, "engine is null");
     }
 
     /** One table's meters. */
@@ -59,8 +63,9 @@ public final class TableMetrics implements PlanGuard {
         final Tags tags;
         volatile boolean gauges;
 
-        Meters(Tags tags) {
+        Meters(Tags tags, io.strata.storage.spi.TableId id) {
             this.tags = tags;
+            registry.gauge("BillableTableSizeInBytes", tags, engine, e -> e.tableBytes(id));
             consumedRead = registry.counter("ConsumedReadCapacityUnits", tags);
             consumedWrite = registry.counter("ConsumedWriteCapacityUnits", tags);
             readThrottles = registry.counter("ReadThrottleEvents", tags);
@@ -109,9 +114,13 @@ public final class TableMetrics implements PlanGuard {
             return;
         }
         TableMetadata t = target.table();
-        Meters m = tables.computeIfAbsent(rc.tenant() + "/" + t.keyspace() + "/" + t.name(),
-                k -> new Meters(Tags.of("tenant", rc.tenant(), "keyspace", t.keyspace(), "table", t.name())));
-        m.provisioned(CapacityGuard.parse(t.options()));
+        Meters m = tables.get(t.id());
+        if (m == null) {
+            m = tables.computeIfAbsent(t.id(),
+                k -> new Meters(Tags.of("tenant", rc.tenant(), "keyspace", t.keyspace(), "table", t.name()),
+                        t.tableId(rc.tenant())));
+        }
+        m.provisioned(CapacityGuard.mode(t));
         String throttled = rc.attachment(RequestContext.THROTTLED).orElse(null);
         if (throttled != null) {
             (throttled.equals("read") ? m.readThrottles : m.writeThrottles).increment();

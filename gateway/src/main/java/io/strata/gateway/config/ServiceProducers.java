@@ -96,14 +96,16 @@ public class ServiceProducers {
         // The bound port is known only once the server listens (port 0 picks one), hence the supplier.
         return CqlRequestHandler.assemble(engine, schemas, () -> new NodeInfo(node.clusterName(), node.datacenter(),
                 node.rack(), hostId, address, server.get().port(), RELEASE_VERSION, List.of(Long.toString(Long.MIN_VALUE))),
-                clock, guards(audit, capacity, meter, metrics, billing.enabled() ? ledger.get() : null), pagingKey(pagingKey, previousPagingKey, data),
+                clock, guards(audit, capacity, meter, metrics, billing.enabled() ? ledger.get() : null, engine),
+                pagingKey(pagingKey, previousPagingKey, data),
                 PreparedCacheLimits.of(perTenant, global), capacity.modeSwitchWait());
     }
 
     /** Access first (a denied request consumes no capacity), then capacity, the ledger, the audit trail, metrics. */
     private static List<io.strata.cql.exec.PlanGuard> guards(AuditLog audit,
             io.strata.gateway.capacity.CapacityConfig capacity, io.strata.tenancy.capacity.CapacityMeter meter,
-            io.micrometer.core.instrument.MeterRegistry metrics, io.strata.gateway.billing.UsageLedger ledger) {
+            io.micrometer.core.instrument.MeterRegistry metrics, io.strata.gateway.billing.UsageLedger ledger,
+            StorageEngine engine) {
         List<io.strata.cql.exec.PlanGuard> guards = new ArrayList<>();
         guards.add(new AccessGuard());
         if (capacity.enabled()) {
@@ -115,7 +117,7 @@ public class ServiceProducers {
         if (audit.enabled()) {
             guards.add(new AuditGuard(audit));
         }
-        guards.add(new io.strata.gateway.capacity.TableMetrics(metrics));
+        guards.add(new io.strata.gateway.capacity.TableMetrics(metrics, engine));
         return guards;
     }
 

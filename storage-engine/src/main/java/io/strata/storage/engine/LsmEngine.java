@@ -256,6 +256,20 @@ public final class LsmEngine implements StorageEngine {
     }
 
     @Override
+    public long tableBytes(TableId id) {
+        Table t = tables.get(id);
+        if (t == null) {
+            return 0;
+        }
+        Table.View v = t.view();
+        long bytes = v.active().bytes() + (v.flushing() == null ? 0 : v.flushing().bytes());
+        for (io.strata.storage.engine.segment.Segment s : v.segments()) {
+            bytes += s.fileSize();
+        }
+        return bytes;
+    }
+
+    @Override
     public CatalogStore catalog() {
         return catalog;
     }

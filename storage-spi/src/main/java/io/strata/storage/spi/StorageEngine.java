@@ -52,6 +52,14 @@ public interface StorageEngine extends AutoCloseable {
             java.util.function.Function<ReadResult, List<PartitionUpdate>> decide);
 
     /** Versioned documents (schemas, tenant registry) stored with the same durability as data. */
+    /**
+     * The table's stored size in bytes (its segments as written, plus what its memtables hold), what storage is
+     * billed on; 0 for an unknown table or an engine that does not know. Answers from memory.
+     */
+    default long tableBytes(TableId table) {
+        return 0;
+    }
+
     CatalogStore catalog();
 
     Set<StorageCapability> capabilities();

@@ -23,8 +23,21 @@ public record CapacityLimits(long onDemandInitialReads, long onDemandInitialWrit
     public static final CapacityLimits KEYSPACES = new CapacityLimits(12_000, 4_000, Duration.ofMinutes(30),
             Duration.ofSeconds(300), 3_000, 1_000, 80_000, 80_000);
 
+    /**
+     * The highest rate any limit may have, in units per second: buckets count thousandths of a unit and Bucket4j
+     * refills at most one token per nanosecond.
+     */
+    public static final long MAX_UNITS_PER_SECOND = 1_000_000;
+
     public CapacityLimits {
         requireNonNull(peakWindow, "peakWindow is null");
+        for (long limit : new long[] {onDemandInitialReads, onDemandInitialWrites, partitionReads, partitionWrites,
+                tenantReads, tenantWrites}) {
+            if (limit > MAX_UNITS_PER_SECOND) {
+                throw new IllegalArgumentException("capacity limits are at most " + MAX_UNITS_PER_SECOND
+                        + " units per second: " + limit);
+            }
+        }
         requireNonNull(burst, "burst is null");
         if (onDemandInitialReads < 1 || onDemandInitialWrites < 1 || partitionReads < 1 || partitionWrites < 1
                 || tenantReads < 1 || tenantWrites < 1) {

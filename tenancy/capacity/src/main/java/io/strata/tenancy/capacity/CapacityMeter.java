@@ -38,9 +38,24 @@ public final class CapacityMeter {
     private final Buckets buckets;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, CapacityLimits> tenantLimits = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, TableState> tables = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> consumed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<java.util.UUID, TableEntry> tables = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AccountEntry> accounts = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
+
+    /** A table's state: per operation its bucket (for the mode it was built for), consumption and partitions. */
+    private final class TableEntry {
+        final TableState[] states = new TableState[2];
+        final java.util.concurrent.atomic.LongAdder[] consumed = {new java.util.concurrent.atomic.LongAdder(),
+                new java.util.concurrent.atomic.LongAdder()};
+        final PartitionWindows[] partitions = {new PartitionWindows(), new PartitionWindows()};
+    }
+
+    /** A tenant's account buckets, for the quota they were built with. */
+    private record AccountEntry(CapacityLimits limits, Bucket read, Bucket write) {
+        Bucket bucket(Operation op) {
+            return op == Operation.READ ? read : write;
+        }
+    }
 
     public CapacityMeter(CapacityLimits defaults, Buckets buckets, LongSupplier nanoTime) {
         this.defaults = requireNonNull(defaults, "defaults is null");
@@ -51,7 +66,6 @@ public final class CapacityMeter {
 
     /** Sets a tenant's own limits (an operator's account quota); null restores the defaults. */
     public void limits(String tenant, CapacityLimits limits) {
-        // account buckets are keyed by their quota: a new quota starts a new bucket
         if (limits == null) {
             tenantLimits.remove(tenant);
         } else {
@@ -66,7 +80,7 @@ public final class CapacityMeter {
     /** Whether a request on {@code table} may run now: its account and table still have capacity. */
     public Admission admit(TableRef table, CapacityMode mode, Operation op) {
         CapacityLimits limits = limits(table.tenant());
-        if (account(table.tenant(), op, limits).getAvailableTokens() <= 0) {
+        if (account(table.tenant(), limits).bucket(op).getAvailableTokens() <= 0) {
             return new Admission.Throttled(table, op, Admission.Scope.ACCOUNT, limits.tenant(op), "Tenant "
                     + table.tenant() + " exceeded its account quota of " + limits.tenant(op) + " " + op.word()
                     + " capacity units per second (on " + table.qualified() + "); retry with backoff, or ask the"
@@ -80,14 +94,15 @@ public final class CapacityMeter {
         return Admission.ALLOWED;
     }
 
-    /** Whether the partition with {@code token} of {@code table} may serve another request now. */
+    /** Whether the partition with {@code token} of {@code table} may serve another request this second. */
     public Admission admitPartition(TableRef table, Operation op, long token) {
         CapacityLimits limits = limits(table.tenant());
-        if (partition(table, op, token, limits).getAvailableTokens() <= 0) {
-            return new Admission.Throttled(table, op, Admission.Scope.PARTITION, limits.partition(op),
-                    "A partition of " + table.qualified() + " exceeded the per-partition limit of "
-                            + limits.partition(op) + " " + op.word() + " capacity units per second; retry with"
-                            + " backoff, and spread the traffic over more partition keys");
+        long limit = limits.partition(op);
+        if (entry(table).partitions[op.ordinal()].over(token, nanoTime.getAsLong() / NANOS_PER_SECOND, limit * MILLI)) {
+            return new Admission.Throttled(table, op, Admission.Scope.PARTITION, limit,
+                    "A partition of " + table.qualified() + " exceeded the per-partition limit of " + limit + " "
+                            + op.word() + " capacity units per second; retry with backoff, and spread the traffic"
+                            + " over more partition keys");
         }
         return Admission.ALLOWED;
     }
@@ -98,8 +113,8 @@ public final class CapacityMeter {
             return;
         }
         CapacityLimits limits = limits(table.tenant());
-        consumed.computeIfAbsent(table.id() + "/" + op, k -> new java.util.concurrent.atomic.LongAdder()).add(milliUnits);
-        account(table.tenant(), op, limits).consumeIgnoringRateLimits(milliUnits);
+        entry(table).consumed[op.ordinal()].add(milliUnits);
+        account(table.tenant(), limits).bucket(op).consumeIgnoringRateLimits(milliUnits);
         TableState state = state(table, op, mode, limits);
         state.bucket.consumeIgnoringRateLimits(milliUnits);
         if (state.peaks != null) {
@@ -115,7 +130,7 @@ public final class CapacityMeter {
     /** Charges one partition's share of a request, in thousandths of a unit. */
     public void chargePartition(TableRef table, Operation op, long token, long milliUnits) {
         if (milliUnits > 0) {
-            partition(table, op, token, limits(table.tenant())).consumeIgnoringRateLimits(milliUnits);
+            entry(table).partitions[op.ordinal()].add(token, nanoTime.getAsLong() / NANOS_PER_SECOND, milliUnits);
         }
     }
 
@@ -124,8 +139,8 @@ public final class CapacityMeter {
      * samples it for the consumed rate.
      */
     public long consumedMilli(java.util.UUID tableId, Operation op) {
-        java.util.concurrent.atomic.LongAdder a = consumed.get(tableId + "/" + op);
-        return a == null ? 0 : a.sum();
+        TableEntry e = tables.get(tableId);
+        return e == null ? 0 : e.consumed[op.ordinal()].sum();
     }
 
     /** The table's current limit in units per second: its provisioned rate or its on-demand ceiling. */
@@ -133,30 +148,50 @@ public final class CapacityMeter {
         return state(table, op, mode, limits(table.tenant())).rate;
     }
 
-    private Bucket account(String tenant, Operation op, CapacityLimits limits) {
-        long quota = limits.tenant(op);
-        return buckets.bucket("account/" + tenant + "/" + op + "/" + quota, () -> perSecond(quota, 1));
+    private TableEntry entry(TableRef table) {
+        TableEntry e = tables.get(table.id());
+        return e != null ? e : tables.computeIfAbsent(table.id(), k -> new TableEntry());
     }
 
-    private Bucket partition(TableRef table, Operation op, long token, CapacityLimits limits) {
-        return buckets.bucket("partition/" + table.id() + "/" + op + "/" + token,
-                () -> perSecond(limits.partition(op), 1));
+    private AccountEntry account(String tenant, CapacityLimits limits) {
+        AccountEntry a = accounts.get(tenant);
+        if (a != null && a.limits() == limits) {
+            return a;
+        }
+        // a new tenant, or a new quota: buckets keyed by their quota, so a new quota starts fresh buckets
+        return accounts.compute(tenant, (k, old) -> old != null && old.limits() == limits ? old : new AccountEntry(limits,
+                buckets.bucket("account/" + tenant + "/READ/" + limits.tenant(Operation.READ),
+                        () -> perSecond(limits.tenant(Operation.READ), 1)),
+                buckets.bucket("account/" + tenant + "/WRITE/" + limits.tenant(Operation.WRITE),
+                        () -> perSecond(limits.tenant(Operation.WRITE), 1))));
     }
 
     private TableState state(TableRef table, Operation op, CapacityMode mode, CapacityLimits limits) {
-        // keyed by mode too: a table whose mode or provisioned rate changes starts a new bucket
-        String key = table.id() + "/" + op + "/" + mode;
-        TableState state = tables.get(key);
-        return state != null ? state : tables.computeIfAbsent(key, k -> new TableState(k, op, mode, limits));
+        TableEntry e = entry(table);
+        TableState state = e.states[op.ordinal()];
+        if (state != null && state.mode.equals(mode)) {
+            return state;
+        }
+        synchronized (e) {
+            state = e.states[op.ordinal()];
+            if (state == null || !state.mode.equals(mode)) {
+                // a table whose mode or provisioned rate changes starts a new bucket
+                state = new TableState(table.id() + "/" + op + "/" + mode, op, mode, limits);
+                e.states[op.ordinal()] = state;
+            }
+            return state;
+        }
     }
 
     /** One table's bucket for one operation, and for on-demand tables its peak history. */
     private final class TableState {
+        final CapacityMode mode;
         final PeakTracker peaks;
         final Bucket bucket;
         volatile long rate;
 
         TableState(String key, Operation op, CapacityMode mode, CapacityLimits limits) {
+            this.mode = mode;
             if (mode instanceof CapacityMode.Provisioned p) {
                 this.peaks = null;
                 this.rate = p.units(op);

@@ -137,15 +137,30 @@ final class TestCapacityMeter {
     }
 
     @Test
-    void idlePartitionBucketsAreForgotten() {
+    void partitionsTakeNoBucketsWhateverTheirNumber() {
         LocalBuckets buckets = new LocalBuckets(nanos::get, Duration.ofSeconds(60).toNanos());
         CapacityMeter m = new CapacityMeter(CapacityLimits.KEYSPACES, buckets, nanos::get);
-        for (long token = 0; token < 1000; token++) {
-            m.chargePartition(orders, Operation.WRITE, token, UNIT);
+        for (long token = 0; token < 100_000; token++) {
+            m.chargePartition(orders, Operation.WRITE, token * 7919, UNIT);
         }
-        assertThat(buckets.size()).isEqualTo(1000);
-        advance(Duration.ofMinutes(2));
         m.charge(orders, CapacityMode.ON_DEMAND, Operation.WRITE, UNIT);
-        assertThat(buckets.size()).isLessThan(10);
+        // one table bucket and the tenant's two account buckets, not one per partition
+        assertThat(buckets.size()).isEqualTo(3);
+        assertThat(m.admitPartition(orders, Operation.WRITE, 7919)).isInstanceOf(Admission.Allowed.class);
+    }
+
+    @Test
+    void limitsStayWithinWhatBucketsCanRefill() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CapacityLimits.KEYSPACES.withTenantQuota(2_000_000, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 1000000");
+        CapacityMeter m = new CapacityMeter(CapacityLimits.KEYSPACES.withTenantQuota(1_000_000, 1_000_000),
+                new LocalBuckets(nanos::get, Duration.ofMinutes(10).toNanos()), nanos::get);
+        // an on-demand peak of 900,000 units a second: the ceiling stops at the maximum, never breaking a bucket
+        m.charge(orders, CapacityMode.ON_DEMAND, Operation.WRITE, 900_000 * UNIT);
+        advance(Duration.ofSeconds(1));
+        m.charge(orders, CapacityMode.ON_DEMAND, Operation.WRITE, UNIT);
+        assertThat(m.currentLimit(orders, CapacityMode.ON_DEMAND, Operation.WRITE))
+                .isEqualTo(CapacityLimits.MAX_UNITS_PER_SECOND);
+        assertThat(m.admit(orders, CapacityMode.ON_DEMAND, Operation.WRITE)).isNotNull();
     }
 }
