@@ -11,7 +11,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Admin API errors as RFC 7807 problem documents ({@code application/problem+json}). Stateless. */
 public class AdminProblems {
-    static Response problem(int status, String title, String detail) {
+    /** An RFC 7807 problem document response. */
+    public static Response problem(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);

@@ -194,9 +194,10 @@ public class TenantsResource {
     @Operation(summary = "List the tenant's unexpired tokens issued through this API")
     public List<TokenView> tokens(@PathParam("name") String name) {
         get(name);
-        Set<String> revokedIds = revocations.list(name).stream().map(Revocation::tokenId)
-                .filter(id -> !id.isEmpty()).collect(Collectors.toSet());
-        List<Revocation> bySubject = revocations.list(name).stream().filter(r -> !r.subject().isEmpty()).toList();
+        List<Revocation> revoked = revocations.list(name);
+        Set<String> revokedIds = revoked.stream().map(Revocation::tokenId).filter(id -> !id.isEmpty())
+                .collect(Collectors.toSet());
+        List<Revocation> bySubject = revoked.stream().filter(r -> !r.subject().isEmpty()).toList();
         return registry.list(name, clock.instant()).stream()
                 .map(t -> TokenView.of(t, revokedIds.contains(t.tokenId()) || bySubject.stream().anyMatch(r ->
                         r.subject().equals(t.subject()) && !t.issuedAt().isAfter(r.at())), null))

@@ -1,6 +1,6 @@
 package io.strata.gateway.billing;
 
-import io.strata.gateway.admin.AdminProblemsAccess;
+import io.strata.gateway.admin.AdminProblems;
 import io.strata.tenancy.core.TenantDirectory;
 import io.strata.tenancy.core.TenantDirectoryException;
 import jakarta.inject.Inject;
@@ -106,6 +106,6 @@ public class UsageResource {
     }
 
     private static WebApplicationException bad(String detail) {
-        return new WebApplicationException(AdminProblemsAccess.problem(400, "Bad Request", detail));
+        return new WebApplicationException(AdminProblems.problem(400, "Bad Request", detail));
     }
 }

@@ -62,6 +62,7 @@ public final class TableMetrics implements PlanGuard {
         final Map<String, Timer> latency = new ConcurrentHashMap<>();
         final Tags tags;
         volatile boolean gauges;
+        volatile CapacityMode mode;
 
         Meters(Tags tags, io.strata.storage.spi.TableId id) {
             this.tags = tags;
@@ -77,6 +78,10 @@ public final class TableMetrics implements PlanGuard {
         }
 
         void provisioned(CapacityMode mode) {
+            if (mode == this.mode) {
+                return; // the same parsed mode (cached per table options): nothing to write on the hot path
+            }
+            this.mode = mode;
             if (mode instanceof CapacityMode.Provisioned p) {
                 provisionedRead.set(p.readUnits());
                 provisionedWrite.set(p.writeUnits());
