@@ -31,6 +31,9 @@ public class TestBilling {
     @Inject
     CqlServerLifecycle server;
 
+    @Inject
+    io.strata.storage.spi.StorageEngine storage;
+
     private static String operator() throws IOException {
         return "Bearer " + Files.readString(TestGatewayApplication.DATA.resolve("operator-token")).strip();
     }
@@ -123,6 +126,40 @@ public class TestBilling {
         assertThat(number(prov, "costUsd").doubleValue()).isPositive();
         // its 5 rows are stored: a few hundred bytes for a few seconds, a tiny fraction of a GB-month
         assertThat(number(prov, "storageGbMonths").doubleValue()).isPositive().isLessThan(1e-9);
+    }
+
+    @Test
+    void rowsDeletedByTtlAreBilledWhenStorageRemovesThem() throws Exception {
+        try (CqlSession session = connect()) {
+            session.execute("CREATE KEYSPACE IF NOT EXISTS bill WITH replication = {'class': 'SingleRegionStrategy'}");
+            // gc_grace_seconds 0: expired rows may leave storage at once (default: 10 days after they expire)
+            session.execute("CREATE TABLE bill.ttl (k int PRIMARY KEY, v text) WITH gc_grace_seconds = 0");
+            // each row as it expires: k (1 digit: 2 B x 2 + 1 + 3 = 8 B) + v (1,500 B + 1 B id + 20 B timestamp
+            // + 8 B TTL) + 8 B row TTL = 1,545 B: 2 TTL delete units; ten rows: 20
+            for (int i = 0; i < 10; i++) {
+                session.execute("INSERT INTO bill.ttl (k, v) VALUES (" + i + ", '" + "x".repeat(1500) + "') USING TTL 1");
+            }
+            ((io.strata.storage.engine.LsmEngine) storage).flush();
+            Thread.sleep(2_500);
+            assertThat(session.execute("SELECT * FROM bill.ttl").all()).as("expired rows are invisible at once").isEmpty();
+            // three more flushed segments: four similar segments are merged by a compaction that sees every copy
+            for (int i = 0; i < 3; i++) {
+                session.execute("INSERT INTO bill.ttl (k, v) VALUES (" + (100 + i) + ", 'live')");
+                ((io.strata.storage.engine.LsmEngine) storage).flush();
+            }
+        }
+        BigDecimal ttlDeletes = BigDecimal.ZERO;
+        for (int i = 0; i < 50 && ttlDeletes.signum() == 0; i++) {
+            Thread.sleep(200);
+            JsonPath bill = given().header("Authorization", operator()).when().get("/admin/tenants/dev/usage").then()
+                    .statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> lines = bill.getList("findAll { it.keyspace == 'bill' && it.table == 'ttl' }");
+            ttlDeletes = lines.isEmpty() ? BigDecimal.ZERO : number(lines.get(0), "ttlDeleteUnits");
+        }
+        assertThat(ttlDeletes).isEqualByComparingTo(BigDecimal.valueOf(20));
+        String csv = given().header("Authorization", operator()).when().get("/admin/tenants/dev/usage?format=csv").then()
+                .statusCode(200).extract().asString();
+        assertThat(csv).contains("ttl_delete_units");
     }
 
     @Test

@@ -82,6 +82,18 @@ public final class Metering {
         return RowSize.row(table, pk, ck, row);
     }
 
+    /**
+     * TTL delete units of a row whose expired data storage removed ({@link io.strata.storage.spi.ExpiryListener}):
+     * 1 per started KB of the expired data's encoded size with the row's key columns, as Keyspaces bills a row
+     * deleted by TTL; at least 1.
+     */
+    public static long ttlDeleteUnits(TableMetadata table, PartitionKey key, Row expired) {
+        requireNonNull(table, "table is null");
+        List<byte[]> pk = PartitionKeys.split(key.key(), table.partitionKey().size());
+        List<byte[]> ck = expired.isStatic() ? List.of() : clustering(table, expired);
+        return Math.max(1, CapacityUnits.writeUnits(RowSize.row(table, pk, ck, expired)));
+    }
+
     private static void wroteRow(TableMetadata table, long token, List<byte[]> pk, List<byte[]> ck, Row r, int writes,
             RequestUsage usage) {
         int expiring = 0;

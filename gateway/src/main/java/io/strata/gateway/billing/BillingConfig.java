@@ -48,5 +48,9 @@ public interface BillingConfig {
         /** Per GB-month of stored table data (GB = 2^30 bytes, a month = 730 hours). */
         @WithDefault("0.25")
         double storageGbMonth();
+
+        /** Per million TTL delete units (a row deleted by TTL, per started KB). */
+        @WithDefault("0.275")
+        double ttlDeletesPerMillion();
     }
 }

@@ -44,6 +44,7 @@ public class BillingProducers {
         UsageLedger ledger = new UsageLedger(engine, node, clock);
         ledger.open();
         opened = ledger;
+        engine.expiryListener(new TtlDeletes(ledger, schemas));
         if (billing.enabled()) {
             long every = Math.max(100, billing.flushInterval().toMillis());
             flusher = Executors.newSingleThreadScheduledExecutor(r -> {

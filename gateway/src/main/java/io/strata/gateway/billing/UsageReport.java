@@ -27,7 +27,7 @@ public final class UsageReport {
             BigDecimal writeRequestUnits, BigDecimal provisionedReadCapacityUnitHours,
             BigDecimal provisionedWriteCapacityUnitHours, BigDecimal readUnitsWithinProvisioned,
             BigDecimal writeUnitsWithinProvisioned, long readThrottleEvents, long writeThrottleEvents,
-            BigDecimal storageGbMonths, BigDecimal costUsd) {}
+            BigDecimal storageGbMonths, long ttlDeleteUnits, BigDecimal costUsd) {}
 
     private UsageReport() {}
 
@@ -75,10 +75,13 @@ public final class UsageReport {
                 .add(rcuHours.multiply(BigDecimal.valueOf(p.readCapacityUnitHour())))
                 .add(wcuHours.multiply(BigDecimal.valueOf(p.writeCapacityUnitHour())))
                 .add(gbMonths.multiply(BigDecimal.valueOf(p.storageGbMonth())))
+                .add(BigDecimal.valueOf(u.ttlDeleteUnits()).multiply(BigDecimal.valueOf(p.ttlDeletesPerMillion()))
+                        .divide(million, 12, RoundingMode.HALF_UP))
                 .setScale(6, RoundingMode.HALF_UP);
         return new Line(g.get(0), g.get(1), g.get(2), g.get(3), rru, wru, rcuHours, wcuHours,
                 milli(u.provisionedReadMilli()), milli(u.provisionedWriteMilli()), u.readThrottles(), u.writeThrottles(),
-                gbMonths.stripTrailingZeros().scale() < 0 ? gbMonths.setScale(0) : gbMonths.stripTrailingZeros(), cost);
+                gbMonths.stripTrailingZeros().scale() < 0 ? gbMonths.setScale(0) : gbMonths.stripTrailingZeros(),
+                u.ttlDeleteUnits(), cost);
     }
 
     private static BigDecimal milli(long thousandths) {
@@ -98,7 +101,8 @@ public final class UsageReport {
     public static String csv(List<Line> lines) {
         StringBuilder b = new StringBuilder("period,tenant,keyspace,table,read_request_units,write_request_units,"
                 + "provisioned_rcu_hours,provisioned_wcu_hours,read_units_within_provisioned,"
-                + "write_units_within_provisioned,read_throttle_events,write_throttle_events,storage_gb_months,cost_usd\r\n");
+                + "write_units_within_provisioned,read_throttle_events,write_throttle_events,storage_gb_months,ttl_delete_units,"
+                + "cost_usd\r\n");
         for (Line l : lines) {
             b.append(String.join(",", l.period(), quote(l.tenant()), quote(l.keyspace()), quote(l.table()),
                     l.readRequestUnits().toPlainString(), l.writeRequestUnits().toPlainString(),
@@ -106,7 +110,7 @@ public final class UsageReport {
                     l.provisionedWriteCapacityUnitHours().toPlainString(), l.readUnitsWithinProvisioned().toPlainString(),
                     l.writeUnitsWithinProvisioned().toPlainString(), Long.toString(l.readThrottleEvents()),
                     Long.toString(l.writeThrottleEvents()), l.storageGbMonths().toPlainString(),
-                    l.costUsd().toPlainString())).append("\r\n");
+                    Long.toString(l.ttlDeleteUnits()), l.costUsd().toPlainString())).append("\r\n");
         }
         return b.toString();
     }

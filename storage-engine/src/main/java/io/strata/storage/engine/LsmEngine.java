@@ -28,6 +28,7 @@ import io.strata.storage.engine.wal.GroupCommit;
 import io.strata.storage.spi.CatalogStore;
 import io.strata.storage.spi.ConditionalResult;
 import io.strata.storage.spi.EngineStats;
+import io.strata.storage.spi.ExpiryListener;
 import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.ReadResult;
@@ -94,6 +95,7 @@ public final class LsmEngine implements StorageEngine {
     private final ConditionalWrites conditional;
     private final BlobCatalog catalog;
     private volatile boolean closed;
+    private volatile ExpiryListener expiry = ExpiryListener.NONE;
 
     private LsmEngine(EngineStorage storage, EngineOptions options, Clock clock, DirectoryLock lock, EngineThreads threads,
             SegmentStore segments, Recovery.Recovered recovered) {
@@ -107,7 +109,7 @@ public final class LsmEngine implements StorageEngine {
         // Segment ids embed the epoch, so ids are never reused, even after garbage collection.
         AtomicLong segmentIds = new AtomicLong(manifests.epoch() << 32);
         this.compactor = new Compactor(tables, segments, manifests, segmentIds::getAndIncrement, written,
-                options.gcGraceSeconds(), clock, threads);
+                options.gcGraceSeconds(), clock, threads, () -> expiry);
         this.flusher = new Flusher(tables, segments, manifests, recovered.retired(), compactor, written,
                 segmentIds::getAndIncrement, new FlushPolicy(options.flushThresholdBytes(), options.stallThresholdBytes(),
                 options.retentionSeconds() > 0), clock, threads);
@@ -267,6 +269,11 @@ public final class LsmEngine implements StorageEngine {
             bytes += s.fileSize();
         }
         return bytes;
+    }
+
+    @Override
+    public void expiryListener(ExpiryListener listener) {
+        this.expiry = requireNonNull(listener, "listener is null");
     }
 
     @Override

@@ -103,6 +103,71 @@ class TestCompaction {
         e.close();
     }
 
+    @Test
+    void expiredRowsAreReportedOnceWhenAMajorCompactionPurgesThem() throws Exception {
+        EngineOptions noGrace = new EngineOptions(64L << 20, 256L << 20, 2, 0);
+        LsmEngine e = open(noGrace);
+        List<Row> purged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger commits = new java.util.concurrent.atomic.AtomicInteger();
+        e.expiryListener(table -> new io.strata.storage.spi.ExpiryListener.Purge() {
+            final List<Row> pending = new java.util.ArrayList<>();
+
+            @Override
+            public void row(PartitionKey key, Row expired) {
+                assertThat(table).isEqualTo(TABLE);
+                pending.add(expired);
+            }
+
+            @Override
+            public void committed() {
+                purged.addAll(pending);
+                commits.incrementAndGet();
+            }
+        });
+        e.createTable(TABLE).toCompletableFuture().join();
+        int longAgo = (int) (System.currentTimeMillis() / 1000) - 100;
+        long ts = 1;
+        for (int round = 0; round < 4; round++) {
+            for (int k = 0; k < 20; k++) {
+                byte[] key = ByteBuffer.allocate(4).putInt(round * 100 + k).array();
+                byte[] v = ByteBuffer.allocate(4).putInt(k).array();
+                Row row = switch (round) {
+                    // expired 90 s ago: row marker and cell (INSERT ... USING TTL 10)
+                    case 0 -> Row.of(Clustering.EMPTY, LivenessInfo.of(ts, 10, longAgo), List.of(Cell.expiring("v", null, ts, 10, longAgo, v)));
+                    // only a cell expired (UPDATE ... USING TTL 10); the row stays
+                    case 1 -> Row.of(Clustering.EMPTY, LivenessInfo.of(ts, 0, 0), List.of(Cell.expiring("v", null, ts, 10, longAgo, v),
+                            Cell.live("w", null, ts, v)));
+                    // expires in an hour: nothing to purge yet
+                    default -> Row.of(Clustering.EMPTY, LivenessInfo.of(ts, 3600, longAgo + 100),
+                            List.of(Cell.expiring("v", null, ts, 3600, longAgo + 100, v)));
+                };
+                ts++;
+                e.apply(List.of(PartitionUpdate.ofRows(TABLE, PartitionKey.of(key), List.of(row)))).toCompletableFuture().join();
+            }
+            e.flush();
+        }
+        waitForSegments(e, 1);
+        for (int i = 0; i < 100 && commits.get() == 0; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(purged).hasSize(40);
+        assertThat(purged.stream().filter(r -> !r.liveness().isEmpty())).as("expired row markers").hasSize(20);
+        assertThat(purged).allSatisfy(r -> assertThat(r.cells()).singleElement()
+                .satisfies(c -> assertThat(c.column()).isEqualTo("v")));
+        // another major compaction over the result finds nothing expired left to report
+        for (int round = 0; round < 3; round++) {
+            e.apply(List.of(put(1000 + round, 1, ts++))).toCompletableFuture().join();
+            e.flush();
+        }
+        waitForSegments(e, 1);
+        for (int i = 0; i < 100 && commits.get() < 2; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(commits.get()).isEqualTo(2);
+        assertThat(purged).hasSize(40);
+        e.close();
+    }
+
     /** Four flushed segments: three of 50 rows, then 50 partition deletions (10 s old) covering them all. */
     private static void writeThreeRoundsThenDeleteEveryPartition(LsmEngine e) {
         long ts = 1;

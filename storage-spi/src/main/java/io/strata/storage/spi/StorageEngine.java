@@ -51,7 +51,12 @@ public interface StorageEngine extends AutoCloseable {
     CompletionStage<ConditionalResult> applyIf(ReadQuery read,
             java.util.function.Function<ReadResult, List<PartitionUpdate>> decide);
 
-    /** Versioned documents (schemas, tenant registry) stored with the same durability as data. */
+    /**
+     * Registers who is told when expired data is removed for good (TTL deletes, for billing); replaces the previous
+     * listener. Engines that never remove expired data ignore it.
+     */
+    default void expiryListener(ExpiryListener listener) {}
+
     /**
      * The table's stored size in bytes (its segments as written, plus what its memtables hold), what storage is
      * billed on; 0 for an unknown table or an engine that does not know. Answers from memory.
@@ -60,6 +65,7 @@ public interface StorageEngine extends AutoCloseable {
         return 0;
     }
 
+    /** Versioned documents (schemas, tenant registry) stored with the same durability as data. */
     CatalogStore catalog();
 
     Set<StorageCapability> capabilities();

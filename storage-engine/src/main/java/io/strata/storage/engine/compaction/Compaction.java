@@ -5,6 +5,7 @@ import io.strata.storage.engine.segment.Segment;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.DeletionTime;
+import io.strata.storage.spi.ExpiryListener;
 import io.strata.storage.spi.LivenessInfo;
 import io.strata.storage.spi.PartitionKey;
 import io.strata.storage.spi.RangeTombstone;
@@ -73,6 +74,12 @@ final class Compaction {
 
     /** Merges the inputs' partitions lazily in key order, each compacted by {@link #purge}. */
     static java.util.Iterator<PartitionState> merge(List<Segment> inputs, boolean major, int gcBefore) {
+        return merge(inputs, major, gcBefore, ExpiryListener.Purge.NONE);
+    }
+
+    /** As {@link #merge(List, boolean, int)}, telling {@code expired} of each row that loses expired data. */
+    static java.util.Iterator<PartitionState> merge(List<Segment> inputs, boolean major, int gcBefore,
+            ExpiryListener.Purge expired) {
         PriorityQueue<Cursor> heap = new PriorityQueue<>((a, b) -> a.key().compareTo(b.key()));
         for (Segment s : inputs) {
             if (s.size() > 0) {
@@ -93,7 +100,7 @@ final class Compaction {
                         merged.mergeFrom(d.segment.read(d.position));
                         advance(heap, d);
                     }
-                    PartitionState compacted = purge(merged, major, gcBefore);
+                    PartitionState compacted = purge(merged, major, gcBefore, expired);
                     if (compacted != null) {
                         return compacted;
                     }
@@ -127,6 +134,11 @@ final class Compaction {
      * local deletion time is before {@code gcBefore}. Returns null when nothing remains.
      */
     static PartitionState purge(PartitionState p, boolean major, int gcBefore) {
+        return purge(p, major, gcBefore, ExpiryListener.Purge.NONE);
+    }
+
+    /** As {@link #purge(PartitionState, boolean, int)}, telling {@code expired} of each row that loses expired data. */
+    static PartitionState purge(PartitionState p, boolean major, int gcBefore, ExpiryListener.Purge expired) {
         DeletionTime pd = p.partitionDeletion();
         List<RangeTombstone> rangeTombstones = new ArrayList<>();
         for (RangeTombstone rt : p.rangeTombstones()) {
@@ -135,10 +147,11 @@ final class Compaction {
             }
             rangeTombstones.add(rt);
         }
-        Row staticRow = p.staticRow() == null ? null : purgeRow(p.staticRow(), pd, List.of(), major, gcBefore);
+        Row staticRow = p.staticRow() == null ? null
+                : purgeRow(p.key(), p.staticRow(), pd, List.of(), major, gcBefore, expired);
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<Clustering, Row> e : p.rows().entrySet()) {
-            Row r = purgeRow(e.getValue(), pd, p.rangeTombstones(), major, gcBefore);
+            Row r = purgeRow(p.key(), e.getValue(), pd, p.rangeTombstones(), major, gcBefore, expired);
             if (r != null) {
                 rows.add(r);
             }
@@ -148,7 +161,8 @@ final class Compaction {
         return empty ? null : PartitionState.of(p.key(), partitionDeletion, rangeTombstones, staticRow, rows);
     }
 
-    private static Row purgeRow(Row r, DeletionTime pd, List<RangeTombstone> rts, boolean major, int gcBefore) {
+    private static Row purgeRow(PartitionKey key, Row r, DeletionTime pd, List<RangeTombstone> rts, boolean major,
+            int gcBefore, ExpiryListener.Purge expired) {
         DeletionTime covering = pd;
         if (!r.isStatic()) {
             for (RangeTombstone rt : rts) {
@@ -163,10 +177,14 @@ final class Compaction {
         }
         DeletionTime effective = DeletionTime.max(covering, r.deletion());
         LivenessInfo li = r.liveness();
-        if (!li.isEmpty() && (effective.deletes(li.timestamp())
-                || (major && li.ttl() > 0 && li.localExpirationTime() < gcBefore))) {
+        LivenessInfo expiredLiveness = LivenessInfo.NONE;
+        if (!li.isEmpty() && effective.deletes(li.timestamp())) {
+            li = LivenessInfo.NONE;
+        } else if (!li.isEmpty() && major && li.ttl() > 0 && li.localExpirationTime() < gcBefore) {
+            expiredLiveness = li; // a TTL delete: the row marker expired and leaves storage now
             li = LivenessInfo.NONE;
         }
+        List<Cell> expiredCells = null;
         List<Cell> cells = new ArrayList<>(r.cells().size());
         for (Cell c : r.cells()) {
             if (effective.deletes(c.timestamp())) {
@@ -180,9 +198,18 @@ final class Compaction {
             }
             boolean dead = c.isTombstone() || (c.isExpiring() && c.localDeletionTime() <= gcBefore);
             if (major && dead && c.localDeletionTime() < gcBefore) {
+                if (!c.isTombstone()) {
+                    if (expiredCells == null) {
+                        expiredCells = new ArrayList<>();
+                    }
+                    expiredCells.add(c);
+                }
                 continue;
             }
             cells.add(c);
+        }
+        if (expiredCells != null || !expiredLiveness.isEmpty()) {
+            expired.row(key, Row.of(r.clustering(), expiredLiveness, expiredCells == null ? List.of() : expiredCells));
         }
         Map<String, DeletionTime> cds = r.complexDeletions();
         if (li.isEmpty() && rowDel.isLive() && cells.isEmpty() && cds.isEmpty()) {

@@ -8,6 +8,7 @@ import io.strata.storage.engine.segment.Segment;
 import io.strata.storage.engine.segment.SegmentStore;
 import io.strata.storage.engine.state.Table;
 import io.strata.storage.engine.state.Tables;
+import io.strata.storage.spi.ExpiryListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,11 +40,13 @@ public final class Compactor {
     private final int defaultGcGraceSeconds;
     private final Clock clock;
     private final EngineThreads threads;
+    private final Supplier<ExpiryListener> expiry;
     private final Set<UUID> queued = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
 
     public Compactor(Tables tables, SegmentStore segments, ManifestStore manifests, LongSupplier segmentIds,
-            WriteAmplification written, int defaultGcGraceSeconds, Clock clock, EngineThreads threads) {
+            WriteAmplification written, int defaultGcGraceSeconds, Clock clock, EngineThreads threads,
+            Supplier<ExpiryListener> expiry) {
         this.tables = requireNonNull(tables, "tables is null");
         this.segments = requireNonNull(segments, "segments is null");
         this.manifests = requireNonNull(manifests, "manifests is null");
@@ -51,6 +55,7 @@ public final class Compactor {
         this.defaultGcGraceSeconds = defaultGcGraceSeconds;
         this.clock = requireNonNull(clock, "clock is null");
         this.threads = requireNonNull(threads, "threads is null");
+        this.expiry = requireNonNull(expiry, "expiry is null");
     }
 
     /** Queues a compaction of each table whose segments have a bucket worth merging. */
@@ -88,7 +93,9 @@ public final class Compactor {
         int expected = inputs.stream().mapToInt(Segment::size).sum();
         long inputBytes = inputs.stream().mapToLong(Segment::fileSize).sum();
         Path file = segments.newFile();
-        long bytes = Segment.write(file, Compaction.merge(inputs, major, gcBefore), expected);
+        // only a major compaction purges expired data (see Compaction)
+        ExpiryListener.Purge purge = major ? expiry.get().purging(t.id()) : ExpiryListener.Purge.NONE;
+        long bytes = Segment.write(file, Compaction.merge(inputs, major, gcBefore, purge), expected);
         Segment output = segments.publish(t.id(), sid, file);
         synchronized (t) {
             if (!tables.isLive(t)) {
@@ -109,6 +116,11 @@ public final class Compactor {
                 throw e;
             }
             t.compacted(inputs, output);
+        }
+        try {
+            purge.committed();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "could not count the TTL deletes of a compaction of %s", t.id());
         }
         written.compacted(bytes);
         threads.closeLater(inputs);
