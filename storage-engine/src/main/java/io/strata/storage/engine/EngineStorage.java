@@ -1,5 +1,6 @@
 package io.strata.storage.engine;
 
+import io.strata.storage.spi.crypto.KeyProvider;
 import static java.util.Objects.requireNonNull;
 
 import io.strata.storage.spi.blob.BlobStore;
@@ -15,8 +16,15 @@ import java.nio.file.Path;
  *
  * @param diskCacheBytes bytes of segments kept as local files in {@code localDir/cache} (worth it when the
  *     data store is remote, such as S3; 0 disables the disk cache, right for local zones)
+ * @param keys the master keys that wrap the tenants' data keys: segments and commit-log records are encrypted at
+ *     rest; null writes them in the clear (what was written encrypted still needs the keys)
  */
-public record EngineStorage(LogStore wal, BlobStore data, Path localDir, long diskCacheBytes) {
+public record EngineStorage(LogStore wal, BlobStore data, Path localDir, long diskCacheBytes, KeyProvider keys) {
+    /** Without encryption at rest. */
+    public EngineStorage(LogStore wal, BlobStore data, Path localDir, long diskCacheBytes) {
+        this(wal, data, localDir, diskCacheBytes, null);
+    }
+
     public EngineStorage {
         requireNonNull(wal, "wal is null");
         requireNonNull(data, "data is null");

@@ -6,6 +6,7 @@ import io.strata.storage.engine.catalog.BlobCatalog;
 import io.strata.storage.engine.codec.ModelCodec;
 import io.strata.storage.engine.compaction.Compactor;
 import io.strata.storage.engine.compaction.WriteAmplification;
+import io.strata.storage.engine.crypto.KeyRing;
 import io.strata.storage.engine.flush.FlushPolicy;
 import io.strata.storage.engine.flush.Flusher;
 import io.strata.storage.engine.gc.GarbageCollector;
@@ -113,7 +114,7 @@ public final class LsmEngine implements StorageEngine {
         this.flusher = new Flusher(tables, segments, manifests, recovered.retired(), compactor, written,
                 segmentIds::getAndIncrement, new FlushPolicy(options.flushThresholdBytes(), options.stallThresholdBytes(),
                 options.retentionSeconds() > 0), clock, threads);
-        this.commits = new GroupCommit(new CommitLog(storage.wal(), recovered.firstLog()), flusher);
+        this.commits = new GroupCommit(new CommitLog(storage.wal(), recovered.firstLog(), segments.keys()), flusher);
         this.gc = new GarbageCollector(storage.data(), storage.wal(), tables, manifests, flusher.gate(),
                 options.retentionSeconds(), clock);
         this.conditional = new ConditionalWrites(tables, threads.conditional(), this::apply);
@@ -135,8 +136,9 @@ public final class LsmEngine implements StorageEngine {
             Files.createDirectories(storage.localDir());
             lock = DirectoryLock.acquire(storage.localDir());
             threads = new EngineThreads(options.readThreads(), options.tenantThreadShare(), options.tenantQueueLimit());
+            KeyRing keys = storage.keys() == null ? KeyRing.disabled() : KeyRing.over(storage.data(), storage.keys());
             segments = new SegmentStore(storage.data(), storage.localDir(), storage.diskCacheBytes(),
-                    options.blockCacheBytes(), threads.downloads());
+                    options.blockCacheBytes(), threads.downloads(), keys);
             Recovery.Recovered recovered = Recovery.run(storage.data(), storage.wal(), segments, clock);
             LsmEngine engine = new LsmEngine(storage, options, clock, lock, threads, segments, recovered);
             engine.commits.start();
@@ -299,6 +301,24 @@ public final class LsmEngine implements StorageEngine {
     /** Forces a flush of every memtable now and waits for it (tests, operators, zone repair). */
     public void flush() {
         flusher.flushAll(commits).join();
+    }
+
+    /**
+     * Re-wraps every tenant's data keys under the key provider's current master key (rotate the master key in the
+     * provider first); data is not rewritten. Returns how many keys were re-wrapped; 0 when encryption is off.
+     */
+    public int rewrapDataKeys() {
+        return segments.keys().rewrap();
+    }
+
+    /**
+     * Starts a new data key for the tenant: what is written from now on uses it, and compaction re-encrypts older
+     * segments under it as it rewrites them. Returns the new key's version.
+     *
+     * @throws IllegalStateException if encryption is off
+     */
+    public int rotateDataKey(String tenant) {
+        return segments.keys().rotate(tenant).version();
     }
 
     /** Runs garbage collection now (on the compaction thread), for tests and operators. */

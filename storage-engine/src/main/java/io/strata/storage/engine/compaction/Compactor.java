@@ -95,7 +95,7 @@ public final class Compactor {
         Path file = segments.newFile();
         // only a major compaction purges expired data (see Compaction)
         ExpiryListener.Purge purge = major ? expiry.get().purging(t.id()) : ExpiryListener.Purge.NONE;
-        long bytes = Segment.write(file, Compaction.merge(inputs, major, gcBefore, purge), expected);
+        long bytes = segments.write(t.id(), file, Compaction.merge(inputs, major, gcBefore, purge), expected);
         Segment output = segments.publish(t.id(), sid, file);
         synchronized (t) {
             if (!tables.isLive(t)) {

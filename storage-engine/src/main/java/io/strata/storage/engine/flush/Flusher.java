@@ -174,7 +174,7 @@ public final class Flusher implements GroupCommit.Listener {
             }
             long sid = segmentIds.getAsLong();
             Path file = segments.newFile();
-            written.flushed(Segment.write(file, frozen.partitions()));
+            written.flushed(segments.write(t.id(), file, frozen.partitions().iterator(), frozen.partitions().size()));
             Segment seg = segments.publish(t.id(), sid, file);
             List<Long> ids = new ArrayList<>(t.manifest().segments());
             ids.add(sid);

@@ -115,6 +115,40 @@ public final class StorageKeys {
         return Long.parseLong(name.substring(0, name.length() - SEGMENT_SUFFIX.length()));
     }
 
+    // ---- data keys --------------------------------------------------------------------------------------
+
+    /** Every data key of every tenant lives under this prefix. */
+    public static final String DATA_KEYS = "keys/";
+
+    /** The prefix of a tenant's wrapped data keys: {@code keys/<tenant>/}. */
+    public static String dataKeyPrefix(String tenant) {
+        return DATA_KEYS + tenant + "/";
+    }
+
+    /** The prefix of every wrapping of a tenant's data key {@code version}. */
+    public static String dataKeyVersionPrefix(String tenant, int version) {
+        return dataKeyPrefix(tenant) + "dk-" + number(version) + "-";
+    }
+
+    /**
+     * Wrapping {@code generation} of a tenant's data key {@code version}:
+     * {@code keys/<tenant>/dk-<version:020>-<generation:020>}. Re-wrapping under a new master key writes the next
+     * generation (create-if-absent, as every versioned blob), and readers take the newest.
+     */
+    public static String dataKey(String tenant, int version, long generation) {
+        return dataKeyVersionPrefix(tenant, version) + number(generation);
+    }
+
+    /** The data key version and wrapping generation of a data key blob, or null if the key is not one. */
+    public static long[] dataKeyVersionAndGeneration(String key) {
+        String name = lastName(key);
+        if (!name.startsWith("dk-") || name.length() != 3 + 20 + 1 + 20 || name.charAt(23) != '-'
+                || !NUMBER.matcher(name.substring(3, 23)).matches() || !NUMBER.matcher(name.substring(24)).matches()) {
+            return null;
+        }
+        return new long[] {Long.parseLong(name.substring(3, 23)), Long.parseLong(name.substring(24))};
+    }
+
     // ---- writer epochs ----------------------------------------------------------------------------------
 
     public static String epoch(long epoch) {

@@ -94,7 +94,7 @@ public final class Recovery {
                 continue;
             }
             long[] count = {0};
-            long lastChunk = CommitLog.replay(wal, n, (file, updates) -> {
+            long lastChunk = CommitLog.replay(wal, n, segments.keys(), (file, updates) -> {
                 for (PartitionUpdate u : updates) {
                     Table t = tables.get(u.table());
                     if (t != null && file > t.manifest().flushedLog()) {

@@ -1,10 +1,13 @@
 package io.strata.storage.engine.segment;
 
 import io.strata.storage.engine.codec.ModelCodec;
+import io.strata.storage.engine.crypto.Aead;
+import io.strata.storage.engine.crypto.DataKey;
 import io.strata.storage.engine.memtable.PartitionState;
 import io.strata.storage.spi.PartitionKey;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.StorageException;
+import io.strata.storage.spi.crypto.KeyUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -18,16 +21,23 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FastDecompressor;
 
 /**
- * An immutable, sorted segment (format v3, see docs/segment-format.md): partitions in (token, key) order
- * packed into blocks of about {@value #BLOCK_SIZE} bytes, each LZ4-compressed and checksummed (CRC32C of
- * the compressed bytes); then a bloom filter, the block table, the partition index and a footer with
- * statistics, a metadata checksum, the format version and a magic number. A partition never spans blocks.
+ * An immutable, sorted segment (format v4, see docs/segment-format.md): partitions in (token, key) order
+ * packed into blocks of about {@value #BLOCK_SIZE} bytes, each LZ4-compressed, then (when written with a data
+ * key) encrypted with AES-256-GCM, and checksummed (CRC32C of the stored bytes); then a bloom filter, the block
+ * table and the partition index (encrypted together as one message when a key is used); and a footer with
+ * statistics, the data key's version, the nonce salt, a metadata checksum, the format version and a magic
+ * number. A partition never spans blocks. Format v3 segments (no encryption) are still read.
+ *
+ * <p>The CRC catches damage before decryption, so a damaged copy is repaired from another zone as before; a
+ * block whose CRC holds but whose GCM tag fails was encrypted under another key (or tampered with), and is
+ * likewise re-read from a healthy copy before the read fails naming the key.
  *
  * <p>Segments are written once to a local file, uploaded to the data store, and read through a
  * {@link SegmentSource} (a blob in the store, or a local cached copy) and the shared {@link BlockCache}.
@@ -36,10 +46,14 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  */
 public final class Segment implements AutoCloseable {
     private static final long MAGIC = 0x5354524154415347L; // "STRATASG"
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
+    /** Segments written before encryption at rest: no key version and salt in the footer; still read. */
+    static final int PLAIN_FORMAT_VERSION = 3;
     static final int BLOCK_SIZE = 64 * 1024;
     /** bloom, block table and index offsets; stats (min ts, max ts, tombstones, earliest expiry); CRC; version; magic. */
-    static final int FOOTER_SIZE = 8 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 8;
+    static final int V3_FOOTER_SIZE = 8 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 8;
+    /** As v3, plus the data key version (0: not encrypted) and the nonce salt, before the CRC. */
+    static final int FOOTER_SIZE = V3_FOOTER_SIZE + 4 + 8;
     private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
     private static final LZ4FastDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().fastDecompressor();
 
@@ -61,10 +75,12 @@ public final class Segment implements AutoCloseable {
     private final BloomFilter bloom;
     private final Stats stats;
     private final long fileSize;
+    private final DataKey dataKey;
+    private final long salt;
 
     private Segment(long id, String key, SegmentSource source, BlockCache cache, PartitionKey[] keys, int[] blockOf,
             int[] offsetInBlock, int[] lengths, long[] blockOffsets, int[] blockLengths, int[] blockRawLengths,
-            int[] blockCrcs, BloomFilter bloom, Stats stats, long fileSize) {
+            int[] blockCrcs, BloomFilter bloom, Stats stats, long fileSize, DataKey dataKey, long salt) {
         this.id = id;
         this.key = key;
         this.source = source;
@@ -80,18 +96,23 @@ public final class Segment implements AutoCloseable {
         this.bloom = bloom;
         this.stats = stats;
         this.fileSize = fileSize;
+        this.dataKey = dataKey;
+        this.salt = salt;
     }
 
-    /** Writes the partitions (already in key order) to {@code file} and forces it; returns its size. */
+    /** Writes the partitions (already in key order) to {@code file} in the clear and forces it; returns its size. */
     public static long write(Path file, Collection<PartitionState> partitions) throws IOException {
-        return write(file, partitions.iterator(), partitions.size());
+        return write(file, partitions.iterator(), partitions.size(), null);
     }
 
     /**
      * Writes partitions (in key order) from an iterator, so compaction output never has to fit in memory;
-     * {@code expectedKeys} sizes the bloom filter. Returns the file size.
+     * {@code expectedKeys} sizes the bloom filter; {@code dataKey} (null: none) encrypts blocks and metadata.
+     * Returns the file size.
      */
-    public static long write(Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys) throws IOException {
+    public static long write(Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys, DataKey dataKey)
+            throws IOException {
+        long salt = dataKey == null ? 0 : Aead.salt();
         BloomFilter bloom = BloomFilter.forKeys(expectedKeys);
         long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -118,13 +139,13 @@ public final class Segment implements AutoCloseable {
                 idx.writeInt(start);
                 idx.writeInt(block.size() - start);
                 if (block.size() >= BLOCK_SIZE) {
-                    pos += writeBlock(ch, block.toByteArray(), pos, blk);
+                    pos += writeBlock(ch, block.toByteArray(), pos, blk, dataKey, salt, blockCount);
                     blockCount++;
                     block.reset();
                 }
             }
             if (block.size() > 0) {
-                pos += writeBlock(ch, block.toByteArray(), pos, blk);
+                pos += writeBlock(ch, block.toByteArray(), pos, blk, dataKey, salt, blockCount);
                 blockCount++;
             }
             idx.flush();
@@ -133,16 +154,19 @@ public final class Segment implements AutoCloseable {
             byte[] blockTable = ByteBuffer.allocate(4 + blocks.size()).putInt(blockCount).put(blocks.toByteArray()).array();
             byte[] entries = index.toByteArray();
             byte[] indexBytes = ByteBuffer.allocate(4 + entries.length).putInt(count).put(entries).array();
+            byte[] meta = ByteBuffer.allocate(bloomBytes.length + blockTable.length + indexBytes.length).put(bloomBytes)
+                    .put(blockTable).put(indexBytes).array();
+            if (dataKey != null) {
+                meta = Aead.seal(dataKey, Aead.nonce(salt, -1), meta, 0, meta.length);
+            }
             CRC32C crc = new CRC32C();
-            crc.update(bloomBytes);
-            crc.update(blockTable);
-            crc.update(indexBytes);
-            writeFully(ch, bloomBytes);
-            writeFully(ch, blockTable);
-            writeFully(ch, indexBytes);
+            crc.update(meta);
+            writeFully(ch, meta);
             ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE);
+            // offsets as in the clear: the metadata decrypts to the same layout
             footer.putLong(pos).putLong(pos + bloomBytes.length).putLong(pos + bloomBytes.length + blockTable.length)
                     .putLong(st[0]).putLong(st[1]).putLong(st[2]).putInt((int) st[3])
+                    .putInt(dataKey == null ? 0 : dataKey.version()).putLong(salt)
                     .putInt((int) crc.getValue()).putInt(FORMAT_VERSION).putLong(MAGIC).flip();
             while (footer.hasRemaining()) {
                 ch.write(footer);
@@ -152,8 +176,12 @@ public final class Segment implements AutoCloseable {
         }
     }
 
-    private static int writeBlock(FileChannel ch, byte[] raw, long pos, DataOutputStream table) throws IOException {
+    private static int writeBlock(FileChannel ch, byte[] raw, long pos, DataOutputStream table, DataKey dataKey,
+            long salt, int index) throws IOException {
         byte[] compressed = COMPRESSOR.compress(raw);
+        if (dataKey != null) {
+            compressed = Aead.seal(dataKey, Aead.nonce(salt, index), compressed, 0, compressed.length);
+        }
         CRC32C crc = new CRC32C();
         crc.update(compressed);
         writeFully(ch, compressed);
@@ -210,13 +238,25 @@ public final class Segment implements AutoCloseable {
         }
     }
 
-    /** Opens a segment: reads and verifies its footer and metadata (from a healthy copy if one is bad). */
+    /** Opens a segment written in the clear (benchmarks, tools). */
     static Segment open(long id, String key, SegmentSource source, BlockCache cache) {
+        return open(id, key, source, cache, v -> {
+            throw new KeyUnavailableException("segment " + key + " is encrypted (data key " + v + ") and no key was given");
+        });
+    }
+
+    /**
+     * Opens a segment: reads and verifies its footer and metadata (from a healthy copy if one is bad); {@code keys}
+     * gives the table's tenant's data key of a version.
+     */
+    static Segment open(long id, String key, SegmentSource source, BlockCache cache, IntFunction<DataKey> keys) {
         try {
-            return openFrom(id, key, source, cache, false);
+            return openFrom(id, key, source, cache, keys, false);
+        } catch (KeyUnavailableException e) {
+            throw e; // no other copy helps
         } catch (IOException | RuntimeException first) {
             try {
-                return openFrom(id, key, source, cache, true);
+                return openFrom(id, key, source, cache, keys, true);
             } catch (IOException | RuntimeException second) {
                 second.addSuppressed(first);
                 throw second instanceof StorageException se ? se
@@ -225,30 +265,45 @@ public final class Segment implements AutoCloseable {
         }
     }
 
-    private static Segment openFrom(long id, String key, SegmentSource source, BlockCache cache, boolean repaired)
-            throws IOException {
+    private static Segment openFrom(long id, String key, SegmentSource source, BlockCache cache,
+            IntFunction<DataKey> keys, boolean repaired) throws IOException {
         long size = source.size();
-        if (size < FOOTER_SIZE) {
+        if (size < V3_FOOTER_SIZE) {
             throw new StorageException("segment " + key + " is truncated");
         }
-        ByteBuffer footer = ByteBuffer.wrap(repaired ? source.readRepaired(size - FOOTER_SIZE, FOOTER_SIZE)
-                : source.read(size - FOOTER_SIZE, FOOTER_SIZE));
+        ByteBuffer tail = ByteBuffer.wrap(repaired ? source.readRepaired(size - 12, 12) : source.read(size - 12, 12));
+        int version = tail.getInt();
+        long magic = tail.getLong();
+        if (magic != MAGIC || (version != FORMAT_VERSION && version != PLAIN_FORMAT_VERSION)) {
+            throw new StorageException("segment " + key + " has a bad footer (magic/version " + version + ")");
+        }
+        int footerSize = version == FORMAT_VERSION ? FOOTER_SIZE : V3_FOOTER_SIZE;
+        if (size < footerSize) {
+            throw new StorageException("segment " + key + " is truncated");
+        }
+        ByteBuffer footer = ByteBuffer.wrap(repaired ? source.readRepaired(size - footerSize, footerSize)
+                : source.read(size - footerSize, footerSize));
         long bloomOffset = footer.getLong();
         long blockTableOffset = footer.getLong();
         long indexOffset = footer.getLong();
         Stats stats = new Stats(footer.getLong(), footer.getLong(), footer.getLong(), footer.getInt());
+        int keyVersion = version == FORMAT_VERSION ? footer.getInt() : 0;
+        long salt = version == FORMAT_VERSION ? footer.getLong() : 0;
         int metaCrc = footer.getInt();
-        int version = footer.getInt();
-        long magic = footer.getLong();
-        if (magic != MAGIC || version != FORMAT_VERSION) {
-            throw new StorageException("segment " + key + " has a bad footer (magic/version " + version + ")");
-        }
-        int metaLength = (int) (size - FOOTER_SIZE - bloomOffset);
+        DataKey dataKey = keyVersion == 0 ? null : keys.apply(keyVersion);
+        int metaLength = (int) (size - footerSize - bloomOffset);
         byte[] meta = repaired ? source.readRepaired(bloomOffset, metaLength) : source.read(bloomOffset, metaLength);
         CRC32C crc = new CRC32C();
         crc.update(meta);
         if ((int) crc.getValue() != metaCrc) {
             throw new StorageException("segment " + key + " metadata checksum mismatch");
+        }
+        if (dataKey != null) {
+            meta = Aead.open(dataKey, Aead.nonce(salt, -1), meta, 0, meta.length);
+            if (meta == null) {
+                throw new StorageException("segment " + key + ": metadata does not decrypt with " + dataKey.name()
+                        + " (tampered with, or the key was replaced)");
+            }
         }
         ByteBuffer m = ByteBuffer.wrap(meta);
         BloomFilter bloom = BloomFilter.deserialize(m);
@@ -267,18 +322,18 @@ public final class Segment implements AutoCloseable {
         int from = (int) (indexOffset - bloomOffset);
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta, from, meta.length - from));
         int n = in.readInt();
-        PartitionKey[] keys = new PartitionKey[n];
+        PartitionKey[] partitionKeys = new PartitionKey[n];
         int[] blockOf = new int[n];
         int[] offsetInBlock = new int[n];
         int[] lengths = new int[n];
         for (int i = 0; i < n; i++) {
-            keys[i] = ModelCodec.readKey(in);
+            partitionKeys[i] = ModelCodec.readKey(in);
             blockOf[i] = in.readInt();
             offsetInBlock[i] = in.readInt();
             lengths[i] = in.readInt();
         }
-        return new Segment(id, key, source, cache, keys, blockOf, offsetInBlock, lengths, blockOffsets, blockLengths,
-                blockRawLengths, blockCrcs, bloom, stats, size);
+        return new Segment(id, key, source, cache, partitionKeys, blockOf, offsetInBlock, lengths, blockOffsets,
+                blockLengths, blockRawLengths, blockCrcs, bloom, stats, size, dataKey, salt);
     }
 
     public long id() {
@@ -296,6 +351,11 @@ public final class Segment implements AutoCloseable {
 
     public long fileSize() {
         return fileSize;
+    }
+
+    /** The version of the tenant's data key this segment is encrypted with; 0 if it is in the clear. */
+    public int keyVersion() {
+        return dataKey == null ? 0 : dataKey.version();
     }
 
     /** Partitions in this segment. */
@@ -332,14 +392,22 @@ public final class Segment implements AutoCloseable {
     }
 
     private byte[] loadBlock(int b) {
-        byte[] compressed = source.read(blockOffsets[b], blockLengths[b]);
-        if (!intact(b, compressed)) {
-            compressed = source.readRepaired(blockOffsets[b], blockLengths[b]);
-            if (!intact(b, compressed)) {
-                throw new StorageException("segment " + key + ": block " + b + " is corrupt in every copy");
+        byte[] stored = source.read(blockOffsets[b], blockLengths[b]);
+        byte[] compressed = intact(b, stored) ? decrypt(b, stored) : null;
+        if (compressed == null) {
+            stored = source.readRepaired(blockOffsets[b], blockLengths[b]);
+            compressed = intact(b, stored) ? decrypt(b, stored) : null;
+            if (compressed == null) {
+                throw new StorageException("segment " + key + ": block " + b + " is corrupt in every copy"
+                        + (dataKey == null ? "" : " (or was not encrypted with " + dataKey.name() + ")"));
             }
         }
         return DECOMPRESSOR.decompress(compressed, blockRawLengths[b]);
+    }
+
+    /** The block's compressed bytes; null when its GCM tag fails. */
+    private byte[] decrypt(int b, byte[] stored) {
+        return dataKey == null ? stored : Aead.open(dataKey, Aead.nonce(salt, b), stored, 0, stored.length);
     }
 
     private boolean intact(int b, byte[] compressed) {

@@ -1,7 +1,9 @@
 package io.strata.storage.engine.segment;
 
+import io.strata.storage.engine.crypto.KeyRing;
 import io.strata.storage.engine.layout.Blobs;
 import io.strata.storage.engine.layout.StorageKeys;
+import io.strata.storage.engine.memtable.PartitionState;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.TableId;
 import io.strata.storage.spi.blob.BlobStore;
@@ -26,6 +28,7 @@ public final class SegmentStore {
     private final DiskCache disk;
     private final BlockCache blocks;
     private final Executor downloads;
+    private final KeyRing keys;
 
     /**
      * @param localDir the engine's working directory ({@code scratch/} and {@code cache/} live there)
@@ -34,7 +37,14 @@ public final class SegmentStore {
      * @param downloads where background fetches into the disk cache run
      */
     public SegmentStore(BlobStore data, Path localDir, long diskCacheBytes, long blockCacheBytes, Executor downloads) {
+        this(data, localDir, diskCacheBytes, blockCacheBytes, downloads, KeyRing.disabled());
+    }
+
+    /** As above; segments are written encrypted under their tenant's current data key when {@code keys} is enabled. */
+    public SegmentStore(BlobStore data, Path localDir, long diskCacheBytes, long blockCacheBytes, Executor downloads,
+            KeyRing keys) {
         this.data = data;
+        this.keys = java.util.Objects.requireNonNull(keys, "keys is null");
         this.blocks = new BlockCache(blockCacheBytes);
         this.downloads = downloads;
         try {
@@ -48,6 +58,11 @@ public final class SegmentStore {
             throw new UncheckedIOException(e);
         }
         this.disk = diskCacheBytes > 0 ? new DiskCache(localDir.resolve("cache"), diskCacheBytes) : null;
+    }
+
+    /** The data keys segments (and the commit log) are encrypted with. */
+    public KeyRing keys() {
+        return keys;
     }
 
     /** Bytes of uncompressed blocks in the block cache. */
@@ -65,6 +80,15 @@ public final class SegmentStore {
         return scratch.resolve(UUID.randomUUID() + ".seg");
     }
 
+    /**
+     * Writes the table's partitions (in key order) to a scratch file, encrypted under the tenant's current data key
+     * when encryption is on, and forces it; returns its size. Publish it with {@link #publish}.
+     */
+    public long write(TableId table, Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys)
+            throws IOException {
+        return Segment.write(file, partitions, expectedKeys, keys.current(table.tenant()));
+    }
+
     /** Uploads a written segment file (durable in the store when this returns) and opens it. */
     public Segment publish(TableId table, long segmentId, Path file) throws IOException {
         String key = StorageKeys.segment(table, segmentId);
@@ -75,7 +99,7 @@ public final class SegmentStore {
         } else {
             Files.deleteIfExists(file);
         }
-        return Segment.open(segmentId, key, new Source(key, size), blocks);
+        return Segment.open(segmentId, key, new Source(key, size), blocks, v -> keys.get(table.tenant(), v));
     }
 
     /** Opens a published segment (recovery); with a disk cache, a local copy is fetched in the background. */
@@ -83,7 +107,7 @@ public final class SegmentStore {
         String key = StorageKeys.segment(table, segmentId);
         long size = Blobs.join(data.head(key)).orElseThrow(() -> new StorageException(
                 "segment " + key + " is listed in the manifest but missing from the data store")).size();
-        Segment s = Segment.open(segmentId, key, new Source(key, size), blocks);
+        Segment s = Segment.open(segmentId, key, new Source(key, size), blocks, v -> keys.get(table.tenant(), v));
         if (disk != null && !disk.contains(key)) {
             downloads.execute(() -> {
                 try {

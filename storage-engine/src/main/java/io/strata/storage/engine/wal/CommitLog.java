@@ -1,8 +1,12 @@
 package io.strata.storage.engine.wal;
 
 import io.strata.storage.engine.codec.ModelCodec;
+import io.strata.storage.engine.crypto.Aead;
+import io.strata.storage.engine.crypto.DataKey;
+import io.strata.storage.engine.crypto.KeyRing;
 import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.blob.LogStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +24,10 @@ import org.jboss.logging.Logger;
 /**
  * The commit log over the backend SPI's {@link LogStore}: numbered logs {@code wal-<number:020>}, each a
  * sequence of chunks, one chunk per group commit holding that group's records ({@code length | crc32c |
- * payload}, one record per {@code apply()} call, so a batch is atomic). {@link #force()} appends the
+ * payload}, one record per {@code apply()} call, so a batch is atomic). With encryption on, a record's payload is
+ * {@code -2 | tenant | data key version | nonce | AES-256-GCM(count | updates)} under the tenant's current data key
+ * (the tenant of its first user-table update; the usage-ledger rows a request adds ride with it), so the checksum
+ * still catches a torn or damaged record before decryption. {@link #force()} appends the
  * pending chunk and returns once the store made it durable (with a {@code QuorumLogStore}: on a quorum of
  * zones). Only the engine's commit thread writes it; {@link #number} and {@link #size} may be read by any
  * thread.
@@ -28,15 +35,57 @@ import org.jboss.logging.Logger;
 public final class CommitLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CommitLog.class);
 
+    /** The first int of an encrypted record's payload (a clear one starts with its update count, never negative). */
+    private static final int ENCRYPTED = -2;
+
     private final LogStore store;
+    private final KeyRing keys;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
     private volatile long number;
     private long sequence;
     private volatile long size;
 
     public CommitLog(LogStore store, long firstNumber) {
+        this(store, firstNumber, KeyRing.disabled());
+    }
+
+    public CommitLog(LogStore store, long firstNumber, KeyRing keys) {
         this.store = store;
         this.number = firstNumber;
+        this.keys = java.util.Objects.requireNonNull(keys, "keys is null");
+    }
+
+    /** One record of this log: encrypted under the updates' tenant's current data key when encryption is on. */
+    public byte[] encode(List<PartitionUpdate> updates) {
+        if (!keys.enabled() || updates.isEmpty()) {
+            return encodeClear(updates);
+        }
+        String tenant = updates.get(0).table().tenant();
+        for (PartitionUpdate u : updates) {
+            if (!u.table().tenant().startsWith("_")) {
+                tenant = u.table().tenant();
+                break;
+            }
+        }
+        DataKey key = keys.current(tenant);
+        byte[] clear = encodeClear(updates);
+        byte[] nonce = Aead.nextNonce();
+        byte[] sealed = Aead.seal(key, nonce, clear, 8, clear.length - 8);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(sealed.length + 64);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(0);
+            out.writeInt(0);
+            out.writeInt(ENCRYPTED);
+            out.writeUTF(tenant);
+            out.writeInt(key.version());
+            out.write(nonce);
+            out.write(sealed);
+            out.flush();
+            return seal(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The log store name of log {@code n}. */
@@ -54,8 +103,8 @@ public final class CommitLog implements AutoCloseable {
         return size;
     }
 
-    /** One record: {@code length | crc32c | count | updates}, so the updates of one call are atomic. */
-    public static byte[] encode(List<PartitionUpdate> updates) {
+    /** One record in the clear: {@code length | crc32c | count | updates}, so the updates of one call are atomic. */
+    public static byte[] encodeClear(List<PartitionUpdate> updates) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
@@ -66,14 +115,18 @@ public final class CommitLog implements AutoCloseable {
                 ModelCodec.writeUpdate(out, u);
             }
             out.flush();
-            byte[] rec = bytes.toByteArray();
-            CRC32C crc = new CRC32C();
-            crc.update(rec, 8, rec.length - 8);
-            ByteBuffer.wrap(rec).putInt(rec.length - 8).putInt((int) crc.getValue());
-            return rec;
+            return seal(bytes.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Fills in a record's length and checksum (its first 8 bytes). */
+    private static byte[] seal(byte[] rec) {
+        CRC32C crc = new CRC32C();
+        crc.update(rec, 8, rec.length - 8);
+        ByteBuffer.wrap(rec).putInt(rec.length - 8).putInt((int) crc.getValue());
+        return rec;
     }
 
     void append(byte[] record) {
@@ -125,6 +178,17 @@ public final class CommitLog implements AutoCloseable {
      * Returns the last chunk's sequence number (0 for an empty log).
      */
     public static long replay(LogStore store, long n, BiConsumer<Long, List<PartitionUpdate>> sink) throws IOException {
+        return replay(store, n, KeyRing.disabled(), sink);
+    }
+
+    /**
+     * As {@link #replay(LogStore, long, BiConsumer)}, decrypting encrypted records with {@code keys}.
+     *
+     * @throws io.strata.storage.spi.crypto.KeyUnavailableException if a record's data key cannot be had; a record
+     *     whose checksum holds but that does not decrypt fails the replay (storage must not open without it)
+     */
+    public static long replay(LogStore store, long n, KeyRing keys, BiConsumer<Long, List<PartitionUpdate>> sink)
+            throws IOException {
         int records = 0;
         long last = 0;
         for (LogStore.Chunk chunk : store.read(name(n)).toCompletableFuture().join()) {
@@ -146,6 +210,19 @@ public final class CommitLog implements AutoCloseable {
                 }
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, b.position(), len));
                 int count = in.readInt();
+                if (count == ENCRYPTED) {
+                    String tenant = in.readUTF();
+                    DataKey key = keys.get(tenant, in.readInt());
+                    byte[] nonce = in.readNBytes(Aead.NONCE_BYTES);
+                    int header = len - in.available();
+                    byte[] clear = Aead.open(key, nonce, all, b.position() + header, len - header);
+                    if (clear == null) {
+                        throw new StorageException("commit log " + n + ": a record in chunk " + chunk.sequence()
+                                + " does not decrypt with " + key.name() + " although its checksum holds");
+                    }
+                    in = new DataInputStream(new ByteArrayInputStream(clear));
+                    count = in.readInt();
+                }
                 List<PartitionUpdate> updates = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     updates.add(ModelCodec.readUpdate(in));

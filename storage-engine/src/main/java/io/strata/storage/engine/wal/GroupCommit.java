@@ -66,7 +66,7 @@ public final class GroupCommit {
     /** Queues the updates as one record (encoded on the caller's thread); the stage completes once durable. */
     public CompletableFuture<Void> submit(List<PartitionUpdate> updates) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Write(CommitLog.encode(updates), updates, done));
+        queue.add(new Write(log.encode(updates), updates, done));
         return done;
     }
 

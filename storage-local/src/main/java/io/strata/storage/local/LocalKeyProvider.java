@@ -1,0 +1,221 @@
+package io.strata.storage.local;
+
+import static java.util.Objects.requireNonNull;
+
+import io.strata.storage.spi.crypto.KeyProvider;
+import io.strata.storage.spi.crypto.KeyUnavailableException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The default {@link KeyProvider}: master keys as files in one directory, {@code <id>.key} (32 random bytes,
+ * base64), and {@code current} naming the key new data keys are wrapped with. Wrapping is AES-256-GCM with a
+ * random 96-bit nonce and the caller's context as associated data ({@code nonce | ciphertext | tag}).
+ *
+ * <p>Files are created private to the user (0600, directory 0700). {@link #rotate()} adds a key and makes it
+ * current; old keys stay, since data keys wrapped by them are re-wrapped by the engine, not here. A key file
+ * deleted or replaced makes unwrapping fail with a {@link KeyUnavailableException} naming the key and the
+ * directory. Thread-safe.
+ */
+public final class LocalKeyProvider implements KeyProvider {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final int NONCE = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path dir;
+    private final Map<String, SecretKeySpec> keys = new ConcurrentHashMap<>();
+    private volatile String current;
+
+    private LocalKeyProvider(Path dir, String current) {
+        this.dir = dir;
+        this.current = current;
+    }
+
+    /**
+     * Opens the key directory; with {@code create}, makes it and a first master key when there is none.
+     *
+     * @throws KeyUnavailableException if there is no current key and {@code create} is false
+     */
+    public static LocalKeyProvider open(Path dir, boolean create) {
+        requireNonNull(dir, "dir is null");
+        Path currentFile = dir.resolve("current");
+        try {
+            if (Files.exists(currentFile)) {
+                LocalKeyProvider p = new LocalKeyProvider(dir, readId(currentFile));
+                p.key(p.current); // a missing current key fails now, not at the first write
+                return p;
+            }
+            if (!create) {
+                throw new KeyUnavailableException("no master key in " + dir + " (no 'current' file): restore the key "
+                        + "directory from its backup, or point strata.storage.encryption.key-dir at it");
+            }
+            privateDirectory(dir);
+            LocalKeyProvider p = new LocalKeyProvider(dir, null);
+            p.current = p.newKey();
+            p.writeCurrent(p.current);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the master keys in " + dir, e);
+        }
+    }
+
+    /** The directory holding the keys. */
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public String currentKeyId() {
+        return current;
+    }
+
+    /** Creates a new master key and makes it current; returns its id. */
+    public synchronized String rotate() {
+        try {
+            String id = newKey();
+            writeCurrent(id);
+            current = id;
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a master key in " + dir, e);
+        }
+    }
+
+    @Override
+    public byte[] wrap(String keyId, byte[] dataKey, byte[] context) {
+        requireNonNull(dataKey, "dataKey is null");
+        requireNonNull(context, "context is null");
+        try {
+            byte[] nonce = new byte[NONCE];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, key(keyId), new GCMParameterSpec(TAG_BITS, nonce));
+            c.updateAAD(context);
+            byte[] sealed = c.doFinal(dataKey);
+            byte[] out = Arrays.copyOf(nonce, NONCE + sealed.length);
+            System.arraycopy(sealed, 0, out, NONCE, sealed.length);
+            return out;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
+        }
+    }
+
+    @Override
+    public byte[] unwrap(String keyId, byte[] wrapped, byte[] context) {
+        requireNonNull(wrapped, "wrapped is null");
+        requireNonNull(context, "context is null");
+        SecretKeySpec key = key(keyId);
+        if (wrapped.length <= NONCE) {
+            throw new KeyUnavailableException("a data key wrapped under master key '" + keyId + "' is truncated");
+        }
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, wrapped, 0, NONCE));
+            c.updateAAD(context);
+            return c.doFinal(wrapped, NONCE, wrapped.length - NONCE);
+        } catch (AEADBadTagException e) {
+            throw new KeyUnavailableException("master key '" + keyId + "' in " + dir + " does not open this data key: "
+                    + "the key file was replaced, or the data belongs to another key directory", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is unavailable in this JVM", e);
+        }
+    }
+
+    private SecretKeySpec key(String keyId) {
+        requireNonNull(keyId, "keyId is null");
+        SecretKeySpec k = keys.get(keyId);
+        if (k != null) {
+            return k;
+        }
+        if (!ID.matcher(keyId).matches()) {
+            throw new KeyUnavailableException("'" + keyId + "' is not a local master key id");
+        }
+        Path file = dir.resolve(keyId + ".key");
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new KeyUnavailableException("master key '" + keyId + "' is missing: no " + file, e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new KeyUnavailableException("master key '" + keyId + "' in " + file + " cannot be read: " + e, e);
+        }
+        if (bytes.length != 32) {
+            throw new KeyUnavailableException("master key '" + keyId + "' in " + file + " is not 32 bytes");
+        }
+        k = new SecretKeySpec(bytes, "AES");
+        keys.put(keyId, k);
+        return k;
+    }
+
+    private String newKey() throws IOException {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        byte[] idBytes = new byte[6];
+        RANDOM.nextBytes(idBytes);
+        String id = "local-" + HexFormat.of().formatHex(idBytes);
+        Path file = dir.resolve(id + ".key");
+        writePrivate(file, Base64.getEncoder().encodeToString(b) + "\n");
+        return id;
+    }
+
+    private void writeCurrent(String id) throws IOException {
+        Path tmp = dir.resolve("current.tmp");
+        Files.deleteIfExists(tmp);
+        writePrivate(tmp, id + "\n");
+        Files.move(tmp, dir.resolve("current"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        FileIO.DEFAULT.forceDirectory(dir);
+    }
+
+    private static String readId(Path currentFile) throws IOException {
+        String id = Files.readString(currentFile, StandardCharsets.US_ASCII).strip();
+        if (!ID.matcher(id).matches()) {
+            throw new KeyUnavailableException(currentFile + " does not name a master key");
+        }
+        return id;
+    }
+
+    private static void privateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir.getParent());
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                // made concurrently
+            }
+        }
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+    }
+}
