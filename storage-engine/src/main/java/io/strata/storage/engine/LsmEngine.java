@@ -6,6 +6,7 @@ import io.strata.storage.engine.catalog.BlobCatalog;
 import io.strata.storage.engine.codec.ModelCodec;
 import io.strata.storage.engine.compaction.Compactor;
 import io.strata.storage.engine.compaction.WriteAmplification;
+import io.strata.storage.engine.crypto.Envelope;
 import io.strata.storage.engine.crypto.KeyRing;
 import io.strata.storage.engine.flush.FlushPolicy;
 import io.strata.storage.engine.flush.Flusher;
@@ -118,7 +119,7 @@ public final class LsmEngine implements StorageEngine {
         this.gc = new GarbageCollector(storage.data(), storage.wal(), tables, manifests, flusher.gate(),
                 options.retentionSeconds(), clock);
         this.conditional = new ConditionalWrites(tables, threads.conditional(), this::apply);
-        this.catalog = new BlobCatalog(storage.data(), threads.metadata());
+        this.catalog = new BlobCatalog(storage.data(), threads.metadata(), segments.keys());
     }
 
     /**
@@ -209,7 +210,8 @@ public final class LsmEngine implements StorageEngine {
                 return;
             }
             String root = StorageKeys.tableRoot(id);
-            Blobs.join(storage.data().put(StorageKeys.tableIdentity(root), ModelCodec.encodeTableId(id), PutMode.OVERWRITE));
+            Blobs.join(storage.data().put(StorageKeys.tableIdentity(root),
+                    Envelope.seal(segments.keys(), id.tenant(), ModelCodec.encodeTableId(id)), PutMode.OVERWRITE));
             long flushedLog = commits.currentLog() - 1;
             Table t = new Table(id, new Manifest(0, manifests.epoch(), clock.millis(), false, List.of(), flushedLog));
             t.commit(manifests, Manifest.first(manifests.epoch(), clock.millis(), flushedLog));

@@ -96,19 +96,24 @@ class TestEncryptionAtRest {
         LocalKeyProvider keys = LocalKeyProvider.open(dir.resolve("keys"), true);
         LsmEngine e = open(keys);
         e.createTable(TABLE).toCompletableFuture().join();
+        e.catalog().commit("schema/acme", 0, "CONFIDENTIAL-SCHEMA".getBytes(StandardCharsets.UTF_8))
+                .toCompletableFuture().join();
         write(e, 0, 200);
         e.flush(); // segments
         write(e, 200, 300); // only in the commit log
         e.simulateCrash();
         assertThat(filesContaining(VALUE)).as("values in the clear").isEmpty();
         assertThat(filesContaining(KEY)).as("partition keys in the clear").isEmpty();
-        assertThat(filesContaining("CONFIDENTIAL")).isEmpty();
+        assertThat(filesContaining("CONFIDENTIAL")).as("values, keys, the catalog").isEmpty();
+        assertThat(filesContaining("secrets")).as("the table's name (its identity blob)").isEmpty();
 
         LsmEngine reopened = open(LocalKeyProvider.open(dir.resolve("keys"), false));
         for (int i = 0; i < 300; i += 7) {
             assertThat(read(reopened, i)).isEqualTo(VALUE + i);
         }
         assertThat(reopened.table(TABLE).segments()).allSatisfy(s -> assertThat(s.keyVersion()).isEqualTo(1));
+        assertThat(new String(reopened.catalog().load("schema/acme").toCompletableFuture().join().orElseThrow().content(),
+                StandardCharsets.UTF_8)).isEqualTo("CONFIDENTIAL-SCHEMA");
         reopened.close();
     }
 

@@ -160,7 +160,7 @@ public final class GarbageCollector {
     private Manifest decode(String key) {
         return decoded.computeIfAbsent(key, k -> {
             try {
-                return Manifest.decode(Blobs.join(data.readAll(k)));
+                return manifests.decode(k, Blobs.join(data.readAll(k)));
             } catch (IOException e) {
                 throw new UncheckedIOException("manifest " + k + " is unreadable", e);
             }

@@ -75,6 +75,14 @@ public final class StorageKeys {
         return Optional.of(key.substring(0, at + 1));
     }
 
+    /** The tenant of a table root ({@code tables/<tenant>/<uuid>/}). */
+    public static String tenantOfRoot(String root) {
+        if (!root.startsWith(TABLES) || root.indexOf('/', TABLES.length()) < 0) {
+            throw new IllegalArgumentException("not a table root: " + root);
+        }
+        return root.substring(TABLES.length(), root.indexOf('/', TABLES.length()));
+    }
+
     /** The blob holding a table's identity. */
     public static String tableIdentity(String root) {
         return root + IDENTITY;

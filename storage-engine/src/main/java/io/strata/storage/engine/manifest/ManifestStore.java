@@ -1,5 +1,7 @@
 package io.strata.storage.engine.manifest;
 
+import io.strata.storage.engine.crypto.Envelope;
+import io.strata.storage.engine.crypto.KeyRing;
 import static java.util.Objects.requireNonNull;
 
 import io.strata.storage.engine.layout.Blobs;
@@ -17,16 +19,28 @@ import java.util.Arrays;
  * wins each version. Losing a version to a higher epoch <b>fences</b> this writer for good: another
  * process now owns the data, and every later write must fail. An inconclusive commit (e.g. a quorum that
  * neither accepted nor refused) is decided by reading the stored bytes back. Thread-safe; callers
- * serialize commits of one table (the table's monitor).
+ * serialize commits of one table (the table's monitor). With encryption on, manifests are sealed under their
+ * tenant's data key ({@link Envelope}).
  */
 public final class ManifestStore {
     private final BlobStore data;
     private final long epoch;
+    private final KeyRing keys;
     private volatile boolean fenced;
 
     public ManifestStore(BlobStore data, long epoch) {
+        this(data, epoch, KeyRing.disabled());
+    }
+
+    public ManifestStore(BlobStore data, long epoch, KeyRing keys) {
         this.data = requireNonNull(data, "data is null");
         this.epoch = epoch;
+        this.keys = requireNonNull(keys, "keys is null");
+    }
+
+    /** Decodes the stored bytes of manifest blob {@code key} (decrypting them if sealed). */
+    public Manifest decode(String key, byte[] stored) throws IOException {
+        return Manifest.decode(Envelope.open(keys, stored, "manifest " + key));
     }
 
     /** The writer epoch this store commits under. */
@@ -49,7 +63,8 @@ public final class ManifestStore {
     }
 
     public Manifest load(String root, long version) throws IOException {
-        return Manifest.decode(Blobs.join(data.readAll(StorageKeys.manifest(root, version))));
+        String key = StorageKeys.manifest(root, version);
+        return decode(key, Blobs.join(data.readAll(key)));
     }
 
     /**
@@ -60,7 +75,7 @@ public final class ManifestStore {
      */
     public void commit(TableId table, Manifest next) {
         String key = StorageKeys.manifest(StorageKeys.tableRoot(table), next.version());
-        byte[] bytes = next.encode();
+        byte[] bytes = Envelope.seal(keys, table.tenant(), next.encode());
         try {
             Blobs.join(data.put(key, bytes, PutMode.CREATE_IF_ABSENT));
         } catch (StorageException e) {
@@ -73,7 +88,7 @@ public final class ManifestStore {
             if (!Arrays.equals(stored, bytes)) {
                 long other;
                 try {
-                    other = Manifest.decode(stored).writerEpoch();
+                    other = decode(key, stored).writerEpoch();
                 } catch (IOException bad) {
                     throw new StorageException("manifest " + key + " is unreadable", bad);
                 }

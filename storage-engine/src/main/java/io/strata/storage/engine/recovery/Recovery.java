@@ -3,6 +3,7 @@ package io.strata.storage.engine.recovery;
 import static java.util.Objects.requireNonNull;
 
 import io.strata.storage.engine.codec.ModelCodec;
+import io.strata.storage.engine.crypto.Envelope;
 import io.strata.storage.engine.layout.Blobs;
 import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.engine.manifest.Manifest;
@@ -75,7 +76,7 @@ public final class Recovery {
 
     private Recovered run() throws IOException {
         long epoch = WriterEpochs.claim(data, clock);
-        manifests = new ManifestStore(data, epoch);
+        manifests = new ManifestStore(data, epoch, segments.keys());
         TreeMap<String, List<String>> byTable = Blobs.tableKeys(data);
         for (var e : byTable.entrySet()) {
             String root = e.getKey();
@@ -130,7 +131,8 @@ public final class Recovery {
             if (m.dropped()) {
                 return;
             }
-            TableId id = ModelCodec.decodeTableId(Blobs.join(data.readAll(StorageKeys.tableIdentity(root))));
+            TableId id = ModelCodec.decodeTableId(Envelope.open(segments.keys(),
+                    Blobs.join(data.readAll(StorageKeys.tableIdentity(root))), "table identity " + root));
             Table t = new Table(id, m);
             List<Segment> segs = new ArrayList<>();
             for (long sid : m.segments()) {
