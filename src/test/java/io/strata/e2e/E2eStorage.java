@@ -31,10 +31,12 @@ final class E2eStorage {
 
     /** Extra gateway configuration for a data directory. */
     static Map<String, String> config(Path dataDir) {
+        return s3() ? s3Config(dataDir) : new LinkedHashMap<>();
+    }
+
+    /** Configuration of the S3 backend on this JVM's S3Proxy, with three buckets of its own for the directory. */
+    static Map<String, String> s3Config(Path dataDir) {
         Map<String, String> config = new LinkedHashMap<>();
-        if (!s3()) {
-            return config;
-        }
         S3ProxyExtension p = proxy();
         String base = "e2e-" + UUID.nameUUIDFromBytes(dataDir.toAbsolutePath().toString()
                 .getBytes(StandardCharsets.UTF_8)).toString().substring(0, 13);
@@ -63,14 +65,20 @@ final class E2eStorage {
         return proxy;
     }
 
-    private static void createBuckets(S3ProxyExtension p, String... buckets) {
-        try (S3Client client = S3Client.builder()
+    /** A client of this JVM's S3Proxy; the caller closes it. */
+    static S3Client client() {
+        S3ProxyExtension p = proxy();
+        return S3Client.builder()
                 .region(Region.US_EAST_1)
                 .endpointOverride(URI.create(p.getUri().toString()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(p.getAccessKey(), p.getSecretKey())))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .forcePathStyle(true)
-                .build()) {
+                .build();
+    }
+
+    private static void createBuckets(S3ProxyExtension p, String... buckets) {
+        try (S3Client client = client()) {
             for (String b : buckets) {
                 if (client.listBuckets().buckets().stream().noneMatch(x -> x.name().equals(b))) {
                     client.createBucket(r -> r.bucket(b));

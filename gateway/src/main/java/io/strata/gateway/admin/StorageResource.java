@@ -8,8 +8,10 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +19,9 @@ import java.util.Map;
  * Storage status for operators and monitoring ({@code GET /admin/storage}): the backend, the engine's
  * statistics (writer epoch and fencing, commit log, memtables, segments, caches, write amplification) and
  * zone repair progress, all through the storage SPI. {@code POST /admin/storage/repair} runs a zone repair
- * pass now. Bound to the admin HTTP port.
+ * pass now. {@code POST /admin/storage/keys/rotate} rotates the master key (re-wrapping every data key, no data
+ * rewritten); {@code POST /admin/storage/keys/<tenant>/rotate} starts a new data key for a tenant. Bound to the
+ * admin HTTP port; operators only.
  */
 @Path("/admin/storage")
 public class StorageResource {
@@ -49,7 +53,39 @@ public class StorageResource {
         r.put("blobsCopied", repair.blobsCopied());
         repair.last().ifPresent(last -> r.put("last", last));
         out.put("zoneRepair", r);
+        Map<String, Object> enc = new LinkedHashMap<>();
+        enc.put("enabled", storage.keyProvider().isPresent());
+        storage.keyProvider().ifPresent(k -> enc.put("masterKeyId", k.currentKeyId()));
+        out.put("encryption", enc);
         return out;
+    }
+
+    @POST
+    @Path("keys/rotate")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response rotateMasterKey() {
+        if (storage.keyProvider().isEmpty()) {
+            return encryptionOff();
+        }
+        int n = storage.rotateMasterKey();
+        return Response.ok(Map.of("masterKeyId", storage.keyProvider().get().currentKeyId(), "dataKeysRewrapped", n))
+                .build();
+    }
+
+    @POST
+    @Path("keys/{tenant}/rotate")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response rotateDataKey(@PathParam("tenant") @jakarta.validation.constraints.Pattern(
+            regexp = "[A-Za-z0-9_-]{1,64}", message = "not a tenant name") String tenant) {
+        if (storage.keyProvider().isEmpty()) {
+            return encryptionOff();
+        }
+        return Response.ok(Map.of("tenant", tenant, "dataKeyVersion", storage.rotateDataKey(tenant))).build();
+    }
+
+    private static Response encryptionOff() {
+        return AdminProblems.problem(409, "Encryption at rest is off",
+                "strata.storage.encryption.enabled is false: there are no keys to rotate");
     }
 
     @POST

@@ -29,6 +29,35 @@ public interface StorageConfig {
     /** Engine tuning. */
     Engine engine();
 
+    /** Encryption at rest (docs/security.md, "Data protection"). */
+    Encryption encryption();
+
+    interface Encryption {
+        /**
+         * Encrypt segments, commit-log records, manifests, table identities and the catalog with AES-256-GCM under
+         * per-tenant data keys (on by default, as in Keyspaces). What was written encrypted needs the keys even
+         * after this is turned off.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The master key provider: {@code local} (key files in {@code key-dir}) or the name of a
+         * {@code KeyProviderFactory} on the class path (an external KMS).
+         */
+        @WithDefault("local")
+        String provider();
+
+        /**
+         * The local provider's master keys; default {@code <strata.storage.local.path>/keys/master}, created with a
+         * first key on first start. Keep it apart from the data (and backed up): a lost key makes the data unreadable.
+         */
+        Optional<Path> keyDir();
+
+        /** Settings handed to an external provider's factory ({@code strata.storage.encryption.settings.<key>}). */
+        java.util.Map<String, String> settings();
+    }
+
     interface Local {
         /** Data directory: zones, signing keys, the dev token, and local working files. */
         @WithDefault("./data")

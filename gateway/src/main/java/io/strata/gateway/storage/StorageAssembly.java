@@ -12,6 +12,7 @@ import io.strata.storage.spi.StorageEngine;
 import io.strata.storage.spi.StorageRepair;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.LogStore;
+import io.strata.storage.spi.crypto.KeyProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,8 +36,11 @@ public final class StorageAssembly implements AutoCloseable {
     private final ZoneRepair repair;
     private final String description;
     private final Closer opened;
+    private final KeyProvider keys;
 
-    private StorageAssembly(LsmEngine engine, BlobStore data, ZoneRepair repair, String description, Closer opened) {
+    private StorageAssembly(LsmEngine engine, BlobStore data, ZoneRepair repair, String description, Closer opened,
+            KeyProvider keys) {
+        this.keys = keys;
         this.engine = engine;
         this.data = data;
         this.repair = repair;
@@ -44,8 +48,17 @@ public final class StorageAssembly implements AutoCloseable {
         this.opened = opened;
     }
 
-    /** Opens the backend's stores, the engine over them and zone repair (passes every {@code repairInterval}). */
+    /** Opens the backend's stores, the engine over them and zone repair, without encryption at rest. */
     public static StorageAssembly open(StorageBackend backend, EngineOptions options, Duration repairInterval, Clock clock) {
+        return open(backend, options, repairInterval, clock, null);
+    }
+
+    /**
+     * Opens the backend's stores, the engine over them and zone repair (passes every {@code repairInterval});
+     * {@code keys} (null: none) encrypts what the engine stores.
+     */
+    public static StorageAssembly open(StorageBackend backend, EngineOptions options, Duration repairInterval, Clock clock,
+            KeyProvider keys) {
         requireNonNull(backend, "backend is null");
         requireNonNull(options, "options is null");
         requireNonNull(repairInterval, "repairInterval is null");
@@ -60,12 +73,12 @@ public final class StorageAssembly implements AutoCloseable {
                     ? Optional.of(new ReplicatedBlobStore(stores.data().stores())) : Optional.empty();
             LogStore wal = quorumLog.<LogStore>map(q -> q).orElseGet(() -> stores.commitLog().stores().get(0));
             BlobStore data = replicatedData.<BlobStore>map(r -> r).orElseGet(() -> stores.data().stores().get(0));
-            LsmEngine engine = LsmEngine.open(new EngineStorage(wal, data, stores.localDir(), stores.diskCacheBytes()),
-                    options, clock);
+            LsmEngine engine = LsmEngine.open(new EngineStorage(wal, data, stores.localDir(), stores.diskCacheBytes(),
+                    keys), options, clock);
             opened.handOver(engine); // the engine closes the stores from here on
             ZoneRepair repair = opened.register(new ZoneRepair(engine, replicatedData, quorumLog, clock));
             repair.start(repairInterval);
-            return new StorageAssembly(engine, data, repair, stores.description(), opened);
+            return new StorageAssembly(engine, data, repair, stores.description(), opened, keys);
         } catch (RuntimeException | Error e) {
             opened.closeAfter(e);
             throw e;
@@ -86,6 +99,33 @@ public final class StorageAssembly implements AutoCloseable {
 
     public StorageRepair repair() {
         return repair;
+    }
+
+    /** The master key provider, when encryption at rest is on. */
+    public Optional<KeyProvider> keyProvider() {
+        return Optional.ofNullable(keys);
+    }
+
+    /**
+     * Rotates the master key: a local provider makes a new key current (an external KMS rotates its own keys), then
+     * every data key is re-wrapped under the current key; no data is rewritten. Returns how many were re-wrapped.
+     */
+    public synchronized int rotateMasterKey() {
+        if (keys == null) {
+            throw new IllegalStateException("encryption at rest is off (strata.storage.encryption.enabled=false)");
+        }
+        if (keys instanceof io.strata.storage.local.LocalKeyProvider local) {
+            local.rotate();
+        }
+        return engine.rewrapDataKeys();
+    }
+
+    /** Starts a new data key for the tenant (compaction moves older segments onto it); returns its version. */
+    public int rotateDataKey(String tenant) {
+        if (keys == null) {
+            throw new IllegalStateException("encryption at rest is off (strata.storage.encryption.enabled=false)");
+        }
+        return engine.rotateDataKey(tenant);
     }
 
     /** The backend and its zones, for operators. */

@@ -4,14 +4,19 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import io.strata.gateway.config.StorageConfig;
 import io.strata.storage.engine.EngineOptions;
+import io.strata.storage.local.LocalKeyProvider;
 import io.strata.storage.spi.StorageEngine;
+import io.strata.storage.spi.crypto.KeyProvider;
+import io.strata.storage.spi.crypto.KeyProviderFactory;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.ServiceLoader;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,7 +35,35 @@ public class StorageProducers {
     StorageAssembly storage(StorageConfig config, Clock clock, @Any Instance<StorageBackend> backends) {
         StorageBackend backend = select(backends, config.type());
         return StorageAssembly.open(backend, options(config.engine(), backend.defaultReadThreads()),
-                config.engine().repairInterval(), clock);
+                config.engine().repairInterval(), clock, keyProvider(config));
+    }
+
+    /** The master key provider encryption at rest is configured with, or null when it is off. */
+    static KeyProvider keyProvider(StorageConfig config) {
+        StorageConfig.Encryption e = config.encryption();
+        if (!e.enabled()) {
+            LOG.warn("Encryption at rest is off (strata.storage.encryption.enabled=false): new data is written in the clear");
+            return null;
+        }
+        if (e.provider().equals("local")) {
+            Path dir = e.keyDir().orElse(config.local().path().resolve("keys").resolve("master"));
+            LocalKeyProvider local = LocalKeyProvider.open(dir, true);
+            LOG.infof("Encryption at rest: AES-256-GCM, per-tenant data keys wrapped by master key '%s' in %s",
+                    local.currentKeyId(), dir);
+            return local;
+        }
+        List<String> known = new java.util.ArrayList<>(List.of("local"));
+        for (KeyProviderFactory f : ServiceLoader.load(KeyProviderFactory.class)) {
+            if (f.name().equals(e.provider())) {
+                KeyProvider p = f.create(e.settings());
+                LOG.infof("Encryption at rest: AES-256-GCM, data keys wrapped by provider '%s', master key '%s'",
+                        f.name(), p.currentKeyId());
+                return p;
+            }
+            known.add(f.name());
+        }
+        throw new IllegalStateException("unknown strata.storage.encryption.provider '" + e.provider()
+                + "'; known providers: " + String.join(", ", known));
     }
 
     void close(@Disposes StorageAssembly storage) {
