@@ -137,8 +137,8 @@ final class TableDdl {
         if (hasCounter && hasNonCounter) {
             throw CqlException.invalid("Cannot mix counter and non counter columns in the same table");
         }
-        Map<String, Object> options = AutoscalingProperties.validate(
-                CapacityProperties.onCreate(TableOptions.parse(s.properties()), nowMillis), true);
+        Map<String, Object> options = EncryptionProperties.validate(AutoscalingProperties.validate(
+                CapacityProperties.onCreate(TableOptions.parse(s.properties()), nowMillis), true));
         validateOptions(options, hasCounter);
         TableMetadata table = new TableMetadata(keyspace, s.name().name(), UUID.randomUUID(), cols, options);
         return new Change(
@@ -226,9 +226,9 @@ final class TableDdl {
                     options.put(o.getKey(), o.getValue());
                 }
             }
-            options = AutoscalingProperties.validate(CapacityProperties.onAlter(t.options(), options,
-                    nowMicros / 1000, capacitySwitchWait, t.keyspace() + "." + t.name()),
-                    with.properties().keySet().stream().anyMatch(k -> k.equalsIgnoreCase(AutoscalingProperties.KEY)));
+            options = EncryptionProperties.validate(AutoscalingProperties.validate(CapacityProperties.onAlter(t.options(),
+                    options, nowMicros / 1000, capacitySwitchWait, t.keyspace() + "." + t.name()),
+                    with.properties().keySet().stream().anyMatch(k -> k.equalsIgnoreCase(AutoscalingProperties.KEY))));
             validateOptions(options, ModificationPlan.isCounterTable(t));
             next = t.withOptions(options);
         } else {
