@@ -5,11 +5,13 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code strata storage ...}: {@code status} ({@code GET /admin/storage}: backend, engine statistics, zone repair)
- * and {@code repair} ({@code POST /admin/storage/repair}: one zone repair pass now), printed as {@code key: value}
- * lines (nested keys joined with dots).
+ * {@code repair} ({@code POST /admin/storage/repair}: one zone repair pass now), {@code rotate-master-key} and
+ * {@code rotate-data-key TENANT} (encryption at rest), printed as {@code key: value} lines (nested keys joined with
+ * dots).
  */
-@Command(name = "storage", description = "Storage status and zone repair (admin API).",
-        subcommands = {StorageCommand.Status.class, StorageCommand.Repair.class})
+@Command(name = "storage", description = "Storage status, zone repair and encryption keys (admin API).",
+        subcommands = {StorageCommand.Status.class, StorageCommand.Repair.class, StorageCommand.RotateMasterKey.class,
+            StorageCommand.RotateDataKey.class})
 final class StorageCommand extends Group {
 
     @Command(name = "status", description = "Show the backend, the engine's statistics and zone repair progress.")
@@ -30,6 +32,38 @@ final class StorageCommand extends Group {
         @Override
         JsonNode call(AdminClient client, Env env) throws Exception {
             return client.post("/admin/storage/repair", null);
+        }
+
+        @Override
+        void render(JsonNode answer, Env env) {
+            Output.fields(env.out(), answer);
+        }
+    }
+
+    @Command(name = "rotate-master-key", description = "Make a new master key current and re-wrap every tenant's data "
+            + "keys under it (no data is rewritten); the old key may then be retired.")
+    static final class RotateMasterKey extends AdminCommand {
+        @Override
+        JsonNode call(AdminClient client, Env env) throws Exception {
+            return client.post("/admin/storage/keys/rotate", null);
+        }
+
+        @Override
+        void render(JsonNode answer, Env env) {
+            Output.fields(env.out(), answer);
+        }
+    }
+
+    @Command(name = "rotate-data-key", description = "Start a new data key for a tenant: new writes use it, and "
+            + "compaction re-encrypts older segments as it rewrites them.")
+    static final class RotateDataKey extends AdminCommand {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "TENANT", description = "The tenant.")
+        String tenant;
+
+        @Override
+        JsonNode call(AdminClient client, Env env) throws Exception {
+            return client.post("/admin/storage/keys/" + java.net.URLEncoder.encode(tenant,
+                    java.nio.charset.StandardCharsets.UTF_8) + "/rotate", null);
         }
 
         @Override
