@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Metering cost on the load tool: the same workloads against a fresh local gateway with capacity metering,
-# throttling and the usage ledger off, then on (ceilings raised so nothing is throttled: what is measured is
-# the cost of metering, not of throttling), alternating ROUNDS times. Results in $OUT (one line per phase).
+# What a feature costs on the load tool: the same workloads against a fresh local gateway per run, modes
+# alternating ROUNDS times in one run. Results in $OUT (one line per phase). Modes:
+#   off        capacity metering, throttling and the usage ledger off (encryption at its default, on)
+#   on         all of them on, ceilings raised so nothing is throttled (the cost of metering, not of throttling)
+#   capacity   throttling only; billing: the ledger only
+#   clear      encryption at rest off (metering at its defaults, on, ceilings raised)
+#   encrypted  encryption at rest on (the default), otherwise as clear
 # Each line also has the gateway's CPU time per operation in the phase (user + system, from /proc): it varies
 # far less than throughput when other processes share the machine. PIN=1 pins the gateway to CPU 1 and the load
 # tool to CPU 0, so they stop taking turns on the same core. The summary (medians per mode) is in $OUT.summary.
-# Usage: [MODES="off on capacity billing"] [PIN=1] [SECONDS_PER_PHASE=20] bench/scripts/capacity-overhead.sh [ROUNDS]
+# Usage: [MODES="off on capacity billing clear encrypted"] [PIN=1] [SECONDS_PER_PHASE=20] bench/scripts/overhead.sh [ROUNDS]
 #        (from the repository root, after building gateway and bench)
 set -euo pipefail
 ROUNDS=${1:-2}
 JAR=bench/target/strata-bench-0.1.0-SNAPSHOT.jar
 APP=gateway/target/quarkus-app/quarkus-run.jar
-OUT=${OUT:-bench/target/capacity-overhead.txt}
+OUT=${OUT:-bench/target/overhead.txt}
 SECS=${SECONDS_PER_PHASE:-20}
 GW_PIN=(); LOAD_PIN=()
 if [ "${PIN:-0}" = 1 ]; then GW_PIN=(taskset -c 1); LOAD_PIN=(taskset -c 0); fi
@@ -20,6 +24,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 CQL=19042
 HTTP=18080
 : > "$OUT"
+GW_PID=
+trap '[ -n "$GW_PID" ] && kill "$GW_PID" 2>/dev/null' EXIT
 run() {
   local mode=$1 data
   data=$(mktemp -d)
@@ -27,6 +33,9 @@ run() {
     -Dquarkus.http.port=$HTTP -Dstrata.audit.enabled=false)
   if [ "$mode" = capacity ]; then
     flags+=(-Dstrata.billing.enabled=false)
+  fi
+  if [ "$mode" = clear ]; then
+    flags+=(-Dstrata.storage.encryption.enabled=false)
   fi
   if [ "$mode" = off ]; then
     flags+=(-Dstrata.capacity.enabled=false -Dstrata.billing.enabled=false)
@@ -39,6 +48,7 @@ run() {
   fi
   "${GW_PIN[@]}" java -Xmx2g "${flags[@]}" -jar "$APP" > "$data.log" 2>&1 &
   local pid=$!
+  GW_PID=$pid
   for _ in $(seq 1 120); do [ -s "$data/dev-token" ] && (echo > /dev/tcp/127.0.0.1/$CQL) 2>/dev/null && break; sleep 0.5; done
   local tok=--token-file=$data/dev-token
   for phase in "write --create-schema --rows 200000 --ops 200000 --warmup 2" \
