@@ -30,6 +30,7 @@ import io.strata.storage.spi.ConditionalResult;
 import io.strata.storage.spi.EngineStats;
 import io.strata.storage.spi.ExpiryListener;
 import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.ReadResult;
 import io.strata.storage.spi.StorageCapability;
@@ -132,7 +133,7 @@ public final class LsmEngine implements StorageEngine {
         EngineThreads threads = null;
         SegmentStore segments = null;
         try {
-            Files.createDirectories(storage.localDir());
+            PrivateFiles.createDirectories(storage.localDir());
             lock = DirectoryLock.acquire(storage.localDir());
             threads = new EngineThreads(options.readThreads(), options.tenantThreadShare(), options.tenantQueueLimit());
             segments = new SegmentStore(storage.data(), storage.localDir(), storage.diskCacheBytes(),

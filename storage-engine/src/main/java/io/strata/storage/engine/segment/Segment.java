@@ -3,6 +3,7 @@ package io.strata.storage.engine.segment;
 import io.strata.storage.engine.codec.ModelCodec;
 import io.strata.storage.engine.memtable.PartitionState;
 import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.StorageException;
 import java.io.ByteArrayInputStream;
@@ -94,7 +95,7 @@ public final class Segment implements AutoCloseable {
     public static long write(Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys) throws IOException {
         BloomFilter bloom = BloomFilter.forKeys(expectedKeys);
         long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteArrayOutputStream index = new ByteArrayOutputStream();
             DataOutputStream idx = new DataOutputStream(index);
             ByteArrayOutputStream blocks = new ByteArrayOutputStream();

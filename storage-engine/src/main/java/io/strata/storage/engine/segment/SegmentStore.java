@@ -2,6 +2,7 @@ package io.strata.storage.engine.segment;
 
 import io.strata.storage.engine.layout.Blobs;
 import io.strata.storage.engine.layout.StorageKeys;
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.TableId;
 import io.strata.storage.spi.blob.BlobStore;
@@ -38,7 +39,7 @@ public final class SegmentStore {
         this.blocks = new BlockCache(blockCacheBytes);
         this.downloads = downloads;
         try {
-            this.scratch = Files.createDirectories(localDir.resolve("scratch"));
+            this.scratch = PrivateFiles.createDirectories(localDir.resolve("scratch"));
             try (var old = Files.list(scratch)) {
                 for (Path p : old.toList()) {
                     Files.deleteIfExists(p); // unfinished segment files of a crashed process
