@@ -42,7 +42,6 @@ import io.strata.storage.spi.TableSettings;
 import io.strata.storage.spi.blob.BlobStore.PutMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
