@@ -2,6 +2,7 @@ package io.strata.gateway.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.storage.spi.PrivateFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -25,7 +26,8 @@ import java.util.List;
  * <p>Rotation: before a line would take the current file past {@code maxFileSize}, the file is forced to disk and
  * renamed {@code audit.log.NNNNNN} (the next number), and a new one started; its first line links to the last
  * line of the renamed file and continues its {@code seq}. On open, the chain continues from the last complete line
- * of the current file (or of the newest rotated one).
+ * of the current file (or of the newest rotated one). The directory and files are created owner-only (0700/0600), since lines
+ * name tenants, users and statements.
  *
  * <p>Durability: each line is written with one {@code write} to the file (no user-space buffer), so it survives a
  * crash of the process at once; it reaches the disk when the OS writes it back, or at the latest at rotation or
@@ -70,7 +72,7 @@ public class AuditLog implements AutoCloseable {
         this.maxFileSize = maxFileSize;
         this.clock = requireNonNull(clock, "clock is null");
         this.echo = echo;
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         List<Path> files = AuditFiles.inOrder(dir);
         String last = null;
         Path lastFile = null;
@@ -250,7 +252,7 @@ public class AuditLog implements AutoCloseable {
     }
 
     private void openCurrent() throws IOException {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         size = channel.size();
     }

@@ -149,7 +149,7 @@ public class ServiceProducers {
                 byte[] fresh = new byte[32];
                 new java.security.SecureRandom().nextBytes(fresh);
                 // owner-only and never half-written, like the signing keys beside it
-                io.strata.tenancy.PrivateFiles.write(file, Base64.getEncoder().encode(fresh));
+                io.strata.storage.spi.PrivateFiles.write(file, Base64.getEncoder().encode(fresh));
                 LOG.infof("Generated the paging-state key in %s (set strata.cql.paging-key on every node of a cluster)",
                         file);
             }

@@ -33,6 +33,8 @@ public class StorageProducers {
     @Singleton
     @Startup
     StorageAssembly storage(StorageConfig config, Clock clock, @Any Instance<StorageBackend> backends) {
+        // first, so that the data directory exists (owner-only) before any store writes into it
+        DataDirectories.prepare(config.local().path(), config.local().zones().orElse(List.of()));
         StorageBackend backend = select(backends, config.type());
         return StorageAssembly.open(backend, options(config.engine(), backend.defaultReadThreads()),
                 config.engine().repairInterval(), clock, keyProvider(config));

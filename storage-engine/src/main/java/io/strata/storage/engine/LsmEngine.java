@@ -32,6 +32,7 @@ import io.strata.storage.spi.ConditionalResult;
 import io.strata.storage.spi.EngineStats;
 import io.strata.storage.spi.ExpiryListener;
 import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.ReadResult;
 import io.strata.storage.spi.StorageCapability;
@@ -43,7 +44,6 @@ import io.strata.storage.spi.TableSettings;
 import io.strata.storage.spi.blob.BlobStore.PutMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -134,7 +134,7 @@ public final class LsmEngine implements StorageEngine {
         EngineThreads threads = null;
         SegmentStore segments = null;
         try {
-            Files.createDirectories(storage.localDir());
+            PrivateFiles.createDirectories(storage.localDir());
             lock = DirectoryLock.acquire(storage.localDir());
             threads = new EngineThreads(options.readThreads(), options.tenantThreadShare(), options.tenantQueueLimit());
             KeyRing keys = storage.keys() == null ? KeyRing.disabled() : KeyRing.over(storage.data(), storage.keys());

@@ -1,5 +1,6 @@
 package io.strata.storage.local;
 
+import io.strata.storage.spi.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,13 +13,14 @@ import java.nio.file.StandardOpenOption;
  * {@code force} makes bytes durable) and forcing directories (which makes created and renamed names
  * durable). A seam so tests can model a power loss, where everything not yet forced is gone (as LazyFS
  * does); kill -9 cannot show that, since the operating system keeps what the process never synced.
- * Implementations are thread-safe.
+ * Files and directories it creates are private to the owner ({@link PrivateFiles}: 0600 and 0700);
+ * implementations must keep that. Implementations are thread-safe.
  */
 public interface FileIO {
     FileIO DEFAULT = new FileIO() {
         @Override
         public FileChannel open(Path path, OpenOption... options) throws IOException {
-            return FileChannel.open(path, options);
+            return PrivateFiles.open(path, options);
         }
 
         @Override
@@ -29,13 +31,14 @@ public interface FileIO {
         }
     };
 
+    /** Opens a channel; a file it creates has mode 0600 (where POSIX). */
     FileChannel open(Path path, OpenOption... options) throws IOException;
 
     void forceDirectory(Path dir) throws IOException;
 
-    /** Creates one directory (its name is durable once its parent is forced). */
+    /** Creates one directory, mode 0700 (its name is durable once its parent is forced). */
     default void createDirectory(Path dir) throws IOException {
-        Files.createDirectory(dir);
+        PrivateFiles.createDirectory(dir);
     }
 
     /** A new name for an existing file; fails with FileAlreadyExistsException if the name exists. */

@@ -2,6 +2,7 @@ package io.strata.storage.local;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.NoSuchBlobException;
 import io.strata.storage.spi.blob.PreconditionFailedException;
@@ -59,7 +60,7 @@ public final class LocalBlobStore implements BlobStore {
         this.files = requireNonNull(files, "files is null");
         this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
         try {
-            Files.createDirectories(this.root);
+            PrivateFiles.createDirectories(this.root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

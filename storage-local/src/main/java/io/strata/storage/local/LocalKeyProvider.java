@@ -2,17 +2,16 @@ package io.strata.storage.local;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.crypto.KeyProvider;
 import io.strata.storage.spi.crypto.KeyUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -195,25 +194,11 @@ public final class LocalKeyProvider implements KeyProvider {
     }
 
     private static void privateDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir.getParent());
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createDirectory(dir);
-            } catch (FileAlreadyExistsException e) {
-                // made concurrently
-            }
-        }
+        PrivateFiles.createDirectories(dir);
     }
 
     private static void writePrivate(Path file, String content) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (var ch = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
         }

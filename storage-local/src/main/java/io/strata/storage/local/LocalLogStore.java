@@ -2,6 +2,7 @@ package io.strata.storage.local;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.blob.LogStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +45,7 @@ public final class LocalLogStore implements LogStore {
         this.root = requireNonNull(root, "root is null");
         this.files = requireNonNull(files, "files is null");
         try {
-            Files.createDirectories(root);
+            PrivateFiles.createDirectories(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,7 +72,7 @@ public final class LocalLogStore implements LogStore {
                         boolean created = !Files.exists(file(l));
                         if (!Files.isDirectory(root)) {
                             // The zone was wiped (a replaced disk): start it again; repair refills the data.
-                            Files.createDirectories(root);
+                            PrivateFiles.createDirectories(root);
                             files.forceDirectory(root.getParent());
                         }
                         FileChannel c = files.open(file(l), StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -1,5 +1,6 @@
 package io.strata.storage.local;
 
+import io.strata.storage.spi.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -39,7 +40,7 @@ public final class PowerLossFileIO implements FileIO {
     public FileChannel open(Path path, OpenOption... options) throws IOException {
         check();
         boolean existed = Files.exists(path);
-        FileChannel ch = FileChannel.open(path, options);
+        FileChannel ch = PrivateFiles.open(path, options);
         files.compute(path, (p, s) -> s != null ? s : new State(!existed, existed ? sizeOf(path) : 0));
         return new Tracking(path, ch);
     }
@@ -64,7 +65,7 @@ public final class PowerLossFileIO implements FileIO {
     @Override
     public synchronized void createDirectory(Path dir) throws IOException {
         check();
-        Files.createDirectory(dir);
+        PrivateFiles.createDirectory(dir);
         undurableDirs.add(dir);
     }
 

@@ -3,6 +3,7 @@ package io.strata.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.tenancy.JwtAuthenticator;
 import io.strata.tenancy.SigningKeys;
 import io.strata.tenancy.TokenIssuer;
@@ -11,6 +12,7 @@ import io.strata.tenancy.core.TenantContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -98,6 +100,22 @@ final class TestTokenCommand {
         Path tokenFile = Files.writeString(dir.resolve("op"), stdout());
         assertThat(run("token", "verify", "--keys", keys.toString(), "--token-file", tokenFile.toString())).isEqualTo(1);
         assertThat(stderr()).contains("token refused: this is an operator token");
+    }
+
+    @Test
+    void keygenWritesOwnerOnlyFilesAndDirectories() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(PrivateFiles.isPosix(dir), "POSIX file system");
+        Path keys = dir.resolve("new/keys");
+        assertThat(run("token", "keygen", "--keys", keys.toString())).isZero();
+
+        assertThat(mode(dir.resolve("new"))).isEqualTo("rwx------");
+        assertThat(mode(keys)).isEqualTo("rwx------");
+        assertThat(mode(keys.resolve(SigningKeys.PRIVATE_KEY_FILE))).isEqualTo("rw-------");
+        assertThat(mode(keys.resolve(SigningKeys.PUBLIC_KEY_FILE))).isEqualTo("rw-------");
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 
     @Test

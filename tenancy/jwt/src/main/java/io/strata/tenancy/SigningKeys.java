@@ -3,6 +3,7 @@ package io.strata.tenancy;
 import static java.util.Objects.requireNonNull;
 
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.strata.storage.spi.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.strata.tenancy;
 
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.tenancy.core.TenantContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

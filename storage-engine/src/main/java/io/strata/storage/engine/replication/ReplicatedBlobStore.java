@@ -2,6 +2,7 @@ package io.strata.storage.engine.replication;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.NoSuchBlobException;
@@ -209,7 +210,7 @@ public final class ReplicatedBlobStore implements BlobStore {
         CRC32C crc = new CRC32C();
         long size = 0;
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(file);
-                java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(sealed,
+                java.io.OutputStream out = new java.io.BufferedOutputStream(PrivateFiles.newOutputStream(sealed,
                         java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
             byte[] buf = new byte[1 << 16];
             int n;

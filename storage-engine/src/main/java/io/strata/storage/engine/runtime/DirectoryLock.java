@@ -1,5 +1,6 @@
 package io.strata.storage.engine.runtime;
 
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.StorageException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -27,7 +28,7 @@ public final class DirectoryLock implements AutoCloseable {
      * @throws StorageException if another engine holds the directory
      */
     public static DirectoryLock acquire(Path dir) throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = PrivateFiles.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l;
         try {
             l = ch.tryLock();

@@ -1,5 +1,6 @@
 package io.strata.storage.engine.segment;
 
+import io.strata.storage.spi.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -42,7 +43,7 @@ final class DiskCache {
                     old.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
                 }
             }
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the segment disk cache in " + dir, e);
         }
@@ -76,8 +77,8 @@ final class DiskCache {
     /** Writes bytes as the cached copy of {@code key}. */
     void admit(String key, byte[] content) {
         try {
-            Path tmp = Files.createTempFile(dir, "fetch-", ".tmp");
-            Files.write(tmp, content);
+            Path tmp = PrivateFiles.createTempFile(dir, "fetch-", ".tmp");
+            Files.write(tmp, content); // the temporary file exists (0600); this only fills it
             admit(key, tmp);
         } catch (IOException e) {
             LOG.debugf(e, "could not cache %s locally", key);

@@ -5,6 +5,7 @@ import io.strata.storage.engine.crypto.Aead;
 import io.strata.storage.engine.crypto.DataKey;
 import io.strata.storage.engine.memtable.PartitionState;
 import io.strata.storage.spi.PartitionKey;
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.crypto.KeyUnavailableException;
@@ -115,7 +116,7 @@ public final class Segment implements AutoCloseable {
         long salt = dataKey == null ? 0 : Aead.salt();
         BloomFilter bloom = BloomFilter.forKeys(expectedKeys);
         long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteArrayOutputStream index = new ByteArrayOutputStream();
             DataOutputStream idx = new DataOutputStream(index);
             ByteArrayOutputStream blocks = new ByteArrayOutputStream();

@@ -4,6 +4,7 @@ import io.strata.storage.engine.crypto.KeyRing;
 import io.strata.storage.engine.layout.Blobs;
 import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.engine.memtable.PartitionState;
+import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.TableId;
 import io.strata.storage.spi.blob.BlobStore;
@@ -48,7 +49,7 @@ public final class SegmentStore {
         this.blocks = new BlockCache(blockCacheBytes);
         this.downloads = downloads;
         try {
-            this.scratch = Files.createDirectories(localDir.resolve("scratch"));
+            this.scratch = PrivateFiles.createDirectories(localDir.resolve("scratch"));
             try (var old = Files.list(scratch)) {
                 for (Path p : old.toList()) {
                     Files.deleteIfExists(p); // unfinished segment files of a crashed process
