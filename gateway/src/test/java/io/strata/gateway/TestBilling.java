@@ -12,10 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.strata.gateway.transport.CqlServerLifecycle;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,15 +31,12 @@ public class TestBilling {
     @Inject
     io.strata.storage.spi.StorageEngine storage;
 
-    private static String operator() throws IOException {
-        return "Bearer " + Files.readString(TestGatewayApplication.DATA.resolve("operator-token")).strip();
+    private static String operator() {
+        return TestGatewayApplication.operatorBearer();
     }
 
-    private CqlSession connect() throws IOException {
-        return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", server.port()))
-                .withLocalDatacenter("datacenter1")
-                .withAuthCredentials("token", Files.readString(TestGatewayApplication.DATA.resolve("dev-token")).strip())
-                .build();
+    private CqlSession connect() {
+        return TestGatewayApplication.devSession(server.port());
     }
 
     private static Map<String, Object> line(JsonPath bill, String table) {

@@ -9,9 +9,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.strata.gateway.transport.CqlServerLifecycle;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,15 +21,12 @@ public class TestEncryptionKeys {
     @Inject
     CqlServerLifecycle server;
 
-    private static String operator() throws IOException {
-        return "Bearer " + Files.readString(TestGatewayApplication.DATA.resolve("operator-token")).strip();
+    private static String operator() {
+        return TestGatewayApplication.operatorBearer();
     }
 
-    private CqlSession connect() throws IOException {
-        return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", server.port()))
-                .withLocalDatacenter("datacenter1")
-                .withAuthCredentials("token", Files.readString(TestGatewayApplication.DATA.resolve("dev-token")).strip())
-                .build();
+    private CqlSession connect() {
+        return TestGatewayApplication.devSession(server.port());
     }
 
     @Test

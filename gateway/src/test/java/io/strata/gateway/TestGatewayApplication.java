@@ -48,6 +48,22 @@ public class TestGatewayApplication {
     @Inject
     CqlServerLifecycle server;
 
+    /** "Bearer " and the operator token of the shared test data directory. */
+    static String operatorBearer() {
+        return "Bearer " + operatorToken();
+    }
+
+    /** A Java driver session as the dev tenant on the test server's CQL port. */
+    static CqlSession devSession(int port) {
+        try {
+            return CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", port))
+                    .withLocalDatacenter("datacenter1")
+                    .withAuthCredentials("token", Files.readString(DATA.resolve("dev-token")).strip()).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void healthIsUp() {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))

@@ -20,14 +20,8 @@ final class TestCapacityModes {
     @RegisterExtension
     final CqlFixture db = new CqlFixture();
 
-    private static final io.strata.cql.types.DataType CUSTOM = new io.strata.cql.types.CollectionType(
-            io.strata.cql.types.CollectionType.Kind.MAP, io.strata.cql.types.NativeType.TEXT,
-            new io.strata.cql.types.CollectionType(io.strata.cql.types.CollectionType.Kind.MAP,
-                    io.strata.cql.types.NativeType.TEXT, io.strata.cql.types.NativeType.TEXT, true), false);
-
     private String customProperties(String table) {
-        return CqlFixture.rows(db.run("SELECT custom_properties FROM system_schema_mcs.tables WHERE keyspace_name = 'ks'"
-                + " AND table_name = '" + table + "'"), CUSTOM).get(0).get(0);
+        return db.customProperties(table);
     }
 
     private String describe(String table) {

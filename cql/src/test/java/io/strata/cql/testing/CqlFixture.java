@@ -190,6 +190,16 @@ public final class CqlFixture implements AutoCloseable, BeforeEachCallback, Afte
         return out;
     }
 
+    /** The custom_properties of table {@code ks.<table>} in system_schema_mcs, rendered as text. */
+    public String customProperties(String table) {
+        io.strata.cql.types.DataType custom = new io.strata.cql.types.CollectionType(
+                io.strata.cql.types.CollectionType.Kind.MAP, io.strata.cql.types.NativeType.TEXT,
+                new io.strata.cql.types.CollectionType(io.strata.cql.types.CollectionType.Kind.MAP,
+                        io.strata.cql.types.NativeType.TEXT, io.strata.cql.types.NativeType.TEXT, true), false);
+        return rows(run("SELECT custom_properties FROM system_schema_mcs.tables WHERE keyspace_name = 'ks'"
+                + " AND table_name = '" + table + "'"), custom).get(0).get(0);
+    }
+
     public static List<String> columnNames(Message m) {
         List<String> names = new ArrayList<>();
         for (ColumnSpec c : ((DefaultRows) m).getMetadata().columnSpecs) {
