@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS in transit on a running gateway ({@code strata.tls.mode=required}, PEM files, reload every second):
  * the Java driver and the Python driver ({@code ssl_context}) connect over TLS, a plaintext driver is refused
  * with the server's message, HTTPS serves {@code /q/health} and the admin API (and plain HTTP is closed), and
- * replacing the certificate files reaches new connections without a restart. A second gateway asks for
- * {@code strata.tls.self-signed=true}: it creates a private development certificate and keeps it across restarts.
+ * replacing the certificate files reaches new connections without a restart. A second gateway, in {@code optional}
+ * mode, asks for {@code strata.tls.self-signed=true}: it creates a private development certificate and keeps it
+ * across restarts, and serves plaintext and TLS side by side.
  * Certificates are made here with keytool; no key is committed.
  */
 class TestTls {
@@ -118,8 +119,7 @@ class TestTls {
     @Test
     void httpsServesHealthAndTheAdminApiAndPlainHttpIsClosed() throws Exception {
         HttpClient https = HttpClient.newBuilder().sslContext(trusting(currentCertificate())).build();
-        HttpResponse<String> health = https.send(HttpRequest.newBuilder(
-                URI.create("https://localhost:" + httpsPort + "/q/health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = awaitHttp(https, URI.create("https://localhost:" + httpsPort + "/q/health"));
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"UP\"");
 
@@ -168,29 +168,53 @@ class TestTls {
         assertThat(Files.readString(gateway.logFile())).contains("TLS certificate reloaded");
     }
 
+    /** Also {@code optional} mode: plaintext and TLS on the CQL port, plain HTTP and HTTPS side by side. */
     @Test
-    void selfSignedDevelopmentCertificateIsCreatedOnceAndKeptAcrossRestarts() throws Exception {
+    void selfSignedDevelopmentCertificateIsCreatedOnceAndKeptAcrossRestartsInOptionalMode() throws Exception {
         Path data = tmp.resolve("dev-data");
         int port = freePort();
-        try (GatewayProcess dev = new GatewayProcess(data, Map.of("strata.tls.mode", "required",
+        try (GatewayProcess dev = new GatewayProcess(data, Map.of("strata.tls.mode", "optional",
                 "strata.tls.self-signed", "true", "quarkus.http.ssl-port", String.valueOf(port))).start()) {
             Path cert = data.resolve("tls/strata-dev.crt");
             Path key = data.resolve("tls/strata-dev.key");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cert))).isEqualTo("rw-------");
             X509Certificate created = readCertificate(cert);
-            try (CqlSession session = CqlSession.builder()
-                    .addContactPoint(new InetSocketAddress("127.0.0.1", dev.port()))
-                    .withLocalDatacenter("datacenter1").withAuthCredentials("token", dev.devToken())
-                    .withSslContext(trusting(created)).build()) {
-                assertThat(session.execute("SELECT release_version FROM system.local").one()).isNotNull();
+            for (SSLContext ssl : new SSLContext[] {trusting(created), null}) {
+                CqlSessionBuilder builder = CqlSession.builder()
+                        .addContactPoint(new InetSocketAddress("127.0.0.1", dev.port()))
+                        .withLocalDatacenter("datacenter1").withAuthCredentials("token", dev.devToken());
+                try (CqlSession session = ssl == null ? builder.build() : builder.withSslContext(ssl).build()) {
+                    assertThat(session.execute("SELECT release_version FROM system.local").one()).isNotNull();
+                }
             }
+            HttpResponse<String> https = awaitHttp(HttpClient.newBuilder().sslContext(trusting(created)).build(),
+                    URI.create("https://localhost:" + port + "/q/health"));
+            assertThat(https.statusCode()).isEqualTo(200);
+            HttpResponse<String> plain = awaitHttp(HttpClient.newHttpClient(),
+                    URI.create("http://127.0.0.1:" + dev.httpPort() + "/q/health"));
+            assertThat(plain.statusCode()).as("optional keeps plain HTTP").isEqualTo(200);
 
             dev.stop();
             dev.start();
 
             assertThat(readCertificate(cert).getSerialNumber()).isEqualTo(created.getSerialNumber());
             assertThat(served(dev.port())).isEqualTo(created.getSerialNumber());
+        }
+    }
+
+    // the CQL port may listen a moment before HTTP
+    private static HttpResponse<String> awaitHttp(HttpClient client, URI uri) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            try {
+                return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (ConnectException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -10,12 +10,14 @@ import io.vertx.core.net.TrustOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
 import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,7 +39,8 @@ public class TlsRegistryBinding {
     private volatile String served;
 
     @Inject
-    public TlsRegistryBinding(TlsConfig config, TlsConfigurationRegistry registry, Vertx vertx) {
+    public TlsRegistryBinding(TlsConfig config, TlsConfigurationRegistry registry, Vertx vertx,
+            @ConfigProperty(name = "strata.storage.local.path", defaultValue = "./data") Path dataDir) {
         this.config = config;
         this.vertx = vertx;
         if (!config.mode().equals(io.strata.gateway.transport.TlsMode.OFF)) {
@@ -49,6 +52,12 @@ public class TlsRegistryBinding {
             LOG.infof("TLS %s on the CQL port and HTTPS; certificate %s; client certificates: %s",
                     config.mode().name().toLowerCase(java.util.Locale.ROOT), served,
                     config.clientAuth().name().toLowerCase(java.util.Locale.ROOT));
+            if (config.selfSigned() && config.certFile().isEmpty() && config.keyStoreFile().isEmpty()) {
+                Path cert = dataDir.resolve("tls").resolve(DevCertificate.CERT);
+                LOG.infof("Serving the self-signed development certificate %s (not for production). Clients trust it"
+                        + " as their CA file, e.g.%n  SSL_CERTFILE=%s cqlsh --ssl ...%n"
+                        + "  curl --cacert %s https://localhost:<quarkus.http.ssl-port>/q/health", cert, cert, cert);
+            }
         } else {
             this.security = TransportSecurity.off();
         }
