@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TLS in transit on a running gateway ({@code strata.tls.mode=required}, PEM files, reload every second):
- * the Java driver and the Python driver ({@code ssl_context}) connect over TLS, a plaintext driver is refused
+ * the Java, Python ({@code ssl_context}) and Node.js ({@code sslOptions}) drivers connect over TLS, a plaintext driver is refused
  * with the server's message, HTTPS serves {@code /q/health} and the admin API (and plain HTTP is closed), and
  * replacing the certificate files reaches new connections without a restart. A second gateway, in {@code optional}
  * mode, asks for {@code strata.tls.self-signed=true}: it creates a private development certificate and keeps it
@@ -99,19 +99,35 @@ class TestTls {
 
     @Test
     void pythonDriverConnectsWithAnSslContext() throws Exception {
-        Path out = Files.createTempFile(tmp, "python", ".log");
-        // the CA file of the certificate served when the script starts (the reload test may swap it)
+        runScript(List.of("/usr/bin/python3", e2eDir().resolve("python/tls_driver.py").toString()));
+    }
+
+    @Test
+    void nodeDriverConnectsWithSslOptions() throws Exception {
+        if (!Files.isDirectory(e2eDir().resolve("node/node_modules/cassandra-driver"))) {
+            // The lock file pins the driver; npm ci installs exactly it from the npm registry (as TestOtherDrivers).
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+                    .directory(e2eDir().resolve("node").toFile()).inheritIO().start();
+            assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0).as("npm ci in src/test/node").isTrue();
+        }
+        runScript(List.of("node", e2eDir().resolve("node/tls_driver.js").toString()));
+    }
+
+    /** Runs a driver script with host, port, token and the CA file of the certificate served now; expects OK. */
+    private static void runScript(List<String> command) throws Exception {
+        Path out = Files.createTempFile(tmp, "driver", ".log");
+        // the reload test may swap the certificate: give the script the one served now
         Path ca = Files.createTempFile(tmp, "ca", ".crt");
         Files.copy(certFile, ca, StandardCopyOption.REPLACE_EXISTING);
-        Process p = new ProcessBuilder(List.of("/usr/bin/python3", e2eDir().resolve("python/tls_driver.py").toString(),
-                "127.0.0.1", String.valueOf(gateway.port()), gateway.devToken(), ca.toString()))
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> full = new java.util.ArrayList<>(command);
+        full.addAll(List.of("127.0.0.1", String.valueOf(gateway.port()), gateway.devToken(), ca.toString()));
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         boolean done = p.waitFor(120, TimeUnit.SECONDS);
         if (!done) {
             p.destroyForcibly();
         }
         String output = Files.readString(out, StandardCharsets.UTF_8);
-        assertThat(done && p.exitValue() == 0).as("python TLS script; output:\n%s\ngateway log:\n%s", output,
+        assertThat(done && p.exitValue() == 0).as("%s; output:\n%s\ngateway log:\n%s", command, output,
                 gateway.logTail()).isTrue();
         assertThat(output).contains("OK");
     }
