@@ -60,6 +60,11 @@ import org.jboss.logging.Logger;
  * Cassandra. A protocol violation is answered with a PROTOCOL_ERROR and the connection closes once
  * that answer is written.
  *
+ * <p><b>Transport security.</b> When the port requires TLS, a connection whose first frame did not
+ * arrive over a finished TLS handshake is answered with a PROTOCOL_ERROR naming the requirement and
+ * closed. A verified client certificate's principal ({@link TlsPeer}) is added to the login's audit
+ * source; authentication itself stays the token's.
+ *
  * <p><b>Flow control.</b> Requests run concurrently and complete in any order, on any thread; each
  * completion is queued and the queue is drained once per event-loop turn into a single write, so
  * responses finishing together share one flush (and, in v5, one segment). Reading stops while more
@@ -104,6 +109,7 @@ final class CqlConnection {
     private boolean cumulationOwned;
     private SegmentReader segmentReader;
     private int version = -1;
+    private TlsPeer peer; // decided at the first frame: the TLS handshake, if any, is over by then
     private boolean started;
     private boolean frameCompression;
     private ClientState clientState;
@@ -258,6 +264,11 @@ final class CqlConnection {
         int frameVersion = versionByte & 0x7F;
         if (version < 0) {
             version = frameVersion; // FrameReader has vetted the first frame's version
+            peer = TlsPeer.of(pipeline());
+            if (resources.security().required() && !peer.secured()) {
+                // fail closed: whatever let plaintext through, no request of this connection runs
+                throw new ProtocolViolation(streamId, TransportSecurity.PLAINTEXT_REFUSAL);
+            }
         } else if (frameVersion != version) {
             throw new ProtocolViolation(streamId, "Invalid message version. Got " + frameVersion
                     + " but previous messages on this connection had version " + version);
@@ -376,7 +387,7 @@ final class CqlConnection {
         }
         authenticating = true; // holds further input until the outcome is known
         Future<TenantContext> outcome = context.executeBlocking(
-                () -> resources.authenticator().authenticate(credentials.username(), credentials.password(), clientAddress()),
+                () -> resources.authenticator().authenticate(credentials.username(), credentials.password(), auditSource()),
                 false);
         outcome.onComplete(result -> onAuthenticated(stream, result));
     }
@@ -743,6 +754,29 @@ final class CqlConnection {
     /** The client's address and port as text, for audit records; null if unknown. */
     private String clientAddress() {
         return socket.remoteAddress() == null ? null : socket.remoteAddress().toString();
+    }
+
+    /**
+     * The client's address for the login's audit record, followed by its verified client certificate's
+     * principal when it presented one: {@code /10.0.0.7:51234 (client certificate svc-a)}.
+     */
+    private String auditSource() {
+        String client = clientAddress();
+        if (peer == null || peer.principal() == null) {
+            return client;
+        }
+        return (client == null ? "unknown" : client) + " (client certificate " + peer.principal() + ")";
+    }
+
+    /** The socket's Netty pipeline; null for sockets that are not Vert.x's own (scripted tests). */
+    private io.netty.channel.ChannelPipeline pipeline() {
+        return socket instanceof io.vertx.core.net.impl.NetSocketInternal internal
+                ? internal.channelHandlerContext().pipeline() : null;
+    }
+
+    /** Whether this connection is TLS, and the principal of the client certificate it presented (if any). */
+    TlsPeer peer() {
+        return peer == null ? TlsPeer.of(pipeline()) : peer;
     }
 
     private java.net.InetAddress remoteAddress() {

@@ -13,6 +13,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -30,6 +31,10 @@ import org.jboss.logging.Logger;
  * <p>One server instance runs per event loop ({@link CqlServerOptions#eventLoops()}), all sharing
  * the listening socket; Vert.x spreads accepted connections over them and a connection stays on its
  * loop for life. With port 0 the instances share one ephemeral port, reported by {@link #port()}.
+ *
+ * <p>With {@link TransportSecurity} on, each connection's first byte decides between TLS and plaintext
+ * ({@link TlsSniffer}); {@link TlsMode#REQUIRED} answers a plaintext client's first frame with a
+ * PROTOCOL_ERROR saying TLS is required and closes it.
  *
  * <p>{@link #start()} and {@link #close()} block until the listener is bound or released, so they
  * must not be called on an event loop. Thread-safe.
@@ -55,11 +60,21 @@ public final class CqlServer implements AutoCloseable {
     /** @param clock judges when a connection's credential has expired */
     public CqlServer(Vertx vertx, CqlServerOptions options, RequestHandler requestHandler,
             Authenticator authenticator, SchemaEvents schemaEvents, java.time.Clock clock) {
+        this(vertx, options, requestHandler, authenticator, schemaEvents, clock, TransportSecurity.off());
+    }
+
+    /**
+     * @param clock judges when a connection's credential has expired
+     * @param security whether connections speak TLS, and with which certificate ({@link TransportSecurity})
+     */
+    public CqlServer(Vertx vertx, CqlServerOptions options, RequestHandler requestHandler,
+            Authenticator authenticator, SchemaEvents schemaEvents, java.time.Clock clock,
+            TransportSecurity security) {
         this.vertx = requireNonNull(vertx, "vertx is null");
         this.options = requireNonNull(options, "options is null");
         this.resources = new ServerResources(options, new Codecs(options.maxFrameSize(), options.preAuthMaxFrameSize()),
                 requestHandler, authenticator, schemaEvents, ConcurrentHashMap.newKeySet(),
-                new Admission(options.frontDoor()), clock);
+                new Admission(options.frontDoor()), clock, security);
     }
 
     /**
@@ -178,6 +193,9 @@ public final class CqlServer implements AutoCloseable {
                 socket.close();
                 return;
             }
+            // before the connection reads a byte (Vert.x calls this handler as the channel is set up), so the
+            // sniffer sees the first one; the connection still refuses plaintext on its own when TLS is required
+            resources.security().install(((NetSocketInternal) socket).channelHandlerContext().pipeline());
             CqlConnection connection = new CqlConnection(socket, context, resources, address);
             resources.connections().add(connection);
             connection.start();

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.strata.cql.session.RequestHandler;
 import io.strata.cql.schema.SchemaEvents;
+import io.strata.gateway.tls.TlsRegistryBinding;
 import io.strata.tenancy.Authenticator;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,17 +22,21 @@ public class CqlServerLifecycle {
 
     private final CqlConfig config;
     private final CqlServer server;
+    private final TransportSecurity security;
 
     @Inject
     public CqlServerLifecycle(Vertx vertx, CqlConfig config, RequestHandler requestHandler,
-            Authenticator authenticator, SchemaEvents schemaEvents, java.time.Clock clock) {
+            Authenticator authenticator, SchemaEvents schemaEvents, java.time.Clock clock, TlsRegistryBinding tls) {
         this.config = config;
-        this.server = new CqlServer(vertx, config.toOptions(), requestHandler, authenticator, schemaEvents, clock);
+        this.security = tls.security();
+        this.server = new CqlServer(vertx, config.toOptions(), requestHandler, authenticator, schemaEvents, clock,
+                security);
     }
 
     void onStart(@Observes StartupEvent event) {
         int port = server.start();
-        LOG.infof("CQL endpoint listening on %s:%d", config.host(), port);
+        LOG.infof("CQL endpoint listening on %s:%d (TLS %s)", config.host(), port,
+                security.mode().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -20,7 +20,8 @@ record ServerResources(
         SchemaEvents schemaEvents,
         Set<CqlConnection> connections,
         Admission admission,
-        java.time.Clock clock) {
+        java.time.Clock clock,
+        TransportSecurity security) {
     ServerResources {
         requireNonNull(options, "options is null");
         requireNonNull(codecs, "codecs is null");
@@ -30,5 +31,6 @@ record ServerResources(
         requireNonNull(connections, "connections is null");
         requireNonNull(admission, "admission is null");
         requireNonNull(clock, "clock is null");
+        requireNonNull(security, "security is null");
     }
 }

@@ -23,6 +23,14 @@ final class FakeAuthenticator implements Authenticator {
 
     final AtomicInteger calls = new AtomicInteger();
     final AtomicBoolean calledOnEventLoop = new AtomicBoolean();
+    /** The client descriptions (audit sources) logins arrived with. */
+    final java.util.List<String> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public TenantContext authenticate(String username, String password, String client) throws AuthenticationException {
+        clients.add(String.valueOf(client));
+        return authenticate(username, password);
+    }
 
     @Override
     public TenantContext authenticate(String username, String password) throws AuthenticationException {

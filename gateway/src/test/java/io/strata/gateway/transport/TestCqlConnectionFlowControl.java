@@ -61,7 +61,7 @@ final class TestCqlConnectionFlowControl {
         context = vertx.getOrCreateContext();
         ServerResources resources = new ServerResources(CqlServerOptions.defaults(), new Codecs(1 << 20), handler,
                 new FakeAuthenticator(), new RecordingSchemaEvents(), ConcurrentHashMap.newKeySet(),
-                new Admission(FrontDoor.defaults()), java.time.Clock.systemUTC());
+                new Admission(FrontDoor.defaults()), java.time.Clock.systemUTC(), TransportSecurity.off());
         onLoop(() -> {
             connection = new CqlConnection(socket.proxy(), context, resources, "127.0.0.1");
             connection.start();

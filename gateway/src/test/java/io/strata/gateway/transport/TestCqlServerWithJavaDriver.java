@@ -155,7 +155,7 @@ final class TestCqlServerWithJavaDriver {
     }
 
     /** Serves the driver's bootstrap queries from canned rows. Thread-safe. */
-    private static final class SystemTablesHandler implements RequestHandler {
+    static final class SystemTablesHandler implements RequestHandler {
         private static final UUID HOST_ID = UUID.fromString("6b2f1a3e-0000-4000-8000-000000000001");
         private static final UUID SCHEMA_VERSION = UUID.fromString("6b2f1a3e-0000-4000-8000-000000000002");
 
