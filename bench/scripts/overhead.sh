@@ -9,7 +9,8 @@
 # Each line also has the gateway's CPU time per operation in the phase (user + system, from /proc): it varies
 # far less than throughput when other processes share the machine. PIN=1 pins the gateway to CPU 1 and the load
 # tool to CPU 0, so they stop taking turns on the same core. The summary (medians per mode) is in $OUT.summary.
-# Usage: [MODES="off on capacity billing clear encrypted"] [PIN=1] [SECONDS_PER_PHASE=20] bench/scripts/overhead.sh [ROUNDS]
+# Usage: [MODES="off on capacity billing clear encrypted"] [PIN=1] [SECONDS_PER_PHASE=20] [PHASES="read mixed"]
+#        bench/scripts/overhead.sh [ROUNDS]   (every run first loads the keys: the write phase)
 #        (from the repository root, after building gateway and bench)
 set -euo pipefail
 ROUNDS=${1:-2}
@@ -21,6 +22,15 @@ GW_PIN=(); LOAD_PIN=()
 if [ "${PIN:-0}" = 1 ]; then GW_PIN=(taskset -c 1); LOAD_PIN=(taskset -c 0); fi
 TICK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# waits (at most 90 s) until the gateway has used under 5 % of a core for a second: the previous phase's flushes
+# and compactions are done, so they are not charged to the next phase
+settle() {
+  local a b
+  for _ in $(seq 1 90); do
+    a=$(cpu_ticks "$1"); sleep 1; b=$(cpu_ticks "$1")
+    [ $((b - a)) -le $((TICK / 20)) ] && return
+  done
+}
 CQL=19042
 HTTP=18080
 : > "$OUT"
@@ -51,10 +61,12 @@ run() {
   GW_PID=$pid
   for _ in $(seq 1 120); do [ -s "$data/dev-token" ] && (echo > /dev/tcp/127.0.0.1/$CQL) 2>/dev/null && break; sleep 0.5; done
   local tok=--token-file=$data/dev-token
-  for phase in "write --create-schema --rows 200000 --ops 200000 --warmup 2" \
-               "read --rows 200000 --duration $SECS --warmup 3" \
-               "mixed --rows 200000 --duration $SECS --warmup 3 --read-ratio 0.5"; do
+  local phases=("write --create-schema --rows 200000 --ops 200000 --warmup 2")
+  [[ " ${PHASES:-read mixed} " == *" read "* ]] && phases+=("read --rows 200000 --duration $SECS --warmup 3")
+  [[ " ${PHASES:-read mixed} " == *" mixed "* ]] && phases+=("mixed --rows 200000 --duration $SECS --warmup 3 --read-ratio 0.5")
+  for phase in "${phases[@]}"; do
     local c0 c1 result ops
+    settle "$pid"
     c0=$(cpu_ticks "$pid")
     # shellcheck disable=SC2086
     result=$("${LOAD_PIN[@]}" java -jar "$JAR" $phase "$tok" --port $CQL 2>/dev/null | tail -1 | tr -d "\n")

@@ -104,31 +104,31 @@ public final class UsageLedger {
         }
     }
 
-    private volatile long cachedHourNumber = -1;
-    private volatile String cachedHour;
+    /** A table's row of the current hour, so a request finds its counters without building and hashing a key. */
+    private record Slot(long hourNumber, LedgerKey key, Counters counters) {}
 
-    private LedgerKey key(Table t) {
-        long millis = clock.millis();
-        long hourNumber = millis / 3_600_000L;
-        String hour = cachedHour;
-        if (hourNumber != cachedHourNumber || hour == null) {
-            // formatted once an hour, not per request
-            hour = HOUR.format(Instant.ofEpochMilli(millis));
-            cachedHour = hour;
-            cachedHourNumber = hourNumber;
+    private final ConcurrentHashMap<UUID, Slot> slots = new ConcurrentHashMap<>();
+
+    private Slot slot(Table t) {
+        long hourNumber = clock.millis() / 3_600_000L;
+        Slot s = slots.get(t.id());
+        if (s != null && s.hourNumber == hourNumber) {
+            return s;
         }
-        return new LedgerKey(t.tenant(), t.keyspace(), t.table(), t.id(), hour, node);
+        LedgerKey key = new LedgerKey(t.tenant(), t.keyspace(), t.table(), t.id(),
+                HOUR.format(Instant.ofEpochMilli(hourNumber * 3_600_000L)), node);
+        s = new Slot(hourNumber, key, rows.computeIfAbsent(key, k -> new Counters()));
+        slots.put(t.id(), s);
+        return s;
     }
 
-    private Counters add(LedgerKey key, Usage usage) {
-        Counters c = rows.computeIfAbsent(key, k -> new Counters());
+    private static void add(Counters c, Usage usage) {
         long[] v = usage.values();
         for (int i = 0; i < v.length; i++) {
             if (v[i] != 0) {
                 c.values.addAndGet(i, v[i]);
             }
         }
-        return c;
     }
 
     /**
@@ -139,16 +139,16 @@ public final class UsageLedger {
         if (usage.equals(Usage.ZERO)) {
             return List.of();
         }
-        LedgerKey key = key(table);
-        Counters c = add(key, usage);
+        Slot s = slot(table);
+        add(s.counters, usage);
         // only the totals this request moved: each cell stands alone (the highest wins), and a write's record stays
         // small (every cell written costs commit-log and memtable bytes)
-        return List.of(update(key, c, c.snapshot(), usage.values()));
+        return List.of(update(s.key, s.counters, s.counters.snapshot(), usage.values()));
     }
 
     /** Adds usage that is written at the next {@link #flush()} (reads, throttle events, capacity-time). */
     public void record(Table table, Usage usage) {
-        add(key(table), usage);
+        add(slot(table).counters, usage);
     }
 
     /** Writes every row whose totals moved since they were last written, and forgets past hours' written rows. */

@@ -262,7 +262,14 @@ public final class LocalBlobStore implements BlobStore {
             if (!Files.isDirectory(root)) {
                 return out; // a wiped zone: empty, so that repair refills it
             }
-            try (Stream<Path> files = Files.walk(root)) {
+            // walk only the directory the prefix names (up to its last '/'), not the whole store: listing one
+            // tenant's records must not cost a stat of every segment of every table
+            int slash = prefix.lastIndexOf('/');
+            Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+            if (slash >= 0 && (!KEY.matcher(prefix.substring(0, slash)).matches() || !Files.isDirectory(start))) {
+                return out;
+            }
+            try (Stream<Path> files = Files.walk(start)) {
                 List<String> keys = files.filter(Files::isRegularFile)
                         .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
                         .filter(k -> k.startsWith(prefix) && !k.contains("/.") && !k.startsWith("."))

@@ -158,6 +158,13 @@ public abstract class AbstractBlobStoreContractTest {
         assertThat(join(store.list("t/", "t/b", 2))).extracting(BlobInfo::key).containsExactly("t/c/0", "t/c/1");
         assertThat(join(store.list("t/", null, 1))).extracting(BlobInfo::key).containsExactly("t/a");
         assertThat(join(store.list("zz", null, 10))).isEmpty();
+        // a prefix is a string prefix, not a directory: part of a name, several levels, nothing, the root
+        assertThat(join(store.list("t/c/", null, 10))).extracting(BlobInfo::key).containsExactly("t/c/0", "t/c/1");
+        assertThat(join(store.list("t/c", null, 10))).extracting(BlobInfo::key).containsExactly("t/c/0", "t/c/1");
+        assertThat(join(store.list("t/c/1", null, 10))).extracting(BlobInfo::key).containsExactly("t/c/1");
+        assertThat(join(store.list("nope/deeper/", null, 10))).isEmpty();
+        assertThat(join(store.list("", null, 10))).extracting(BlobInfo::key)
+                .containsExactly("t/a", "t/b", "t/c/0", "t/c/1", "u/x");
     }
 
     @Test
