@@ -212,4 +212,33 @@ class TestEncryptionAtRest {
         }
         reopened.close();
     }
+
+    @Test
+    void dataWrittenBeforeEncryptionStaysReadableAndNewDataIsEncrypted() throws Exception {
+        LsmEngine clear = open(null);
+        clear.createTable(TABLE).toCompletableFuture().join();
+        write(clear, 0, 40);
+        clear.flush(); // a clear (format v3-style, key version 0) segment
+        write(clear, 40, 50); // clear commit-log records
+        clear.simulateCrash();
+        assertThat(filesContaining(VALUE)).as("written before encryption was on").isNotEmpty();
+
+        LsmEngine encrypted = open(LocalKeyProvider.open(dir.resolve("keys"), true));
+        for (int i = 0; i < 50; i++) {
+            assertThat(read(encrypted, i)).isEqualTo(VALUE + i);
+        }
+        write(encrypted, 50, 60);
+        encrypted.flush();
+        assertThat(encrypted.table(TABLE).segments()).extracting(Segment::keyVersion).contains(0, 1);
+        encrypted.close();
+
+        // turning encryption off again: what was written encrypted cannot be read without the keys, and says so
+        assertThatThrownBy(() -> open(null)).isInstanceOf(KeyUnavailableException.class)
+                .hasMessageContaining("encryption is off");
+        LsmEngine again = open(LocalKeyProvider.open(dir.resolve("keys"), false));
+        for (int i = 0; i < 60; i++) {
+            assertThat(read(again, i)).isEqualTo(VALUE + i);
+        }
+        again.close();
+    }
 }
