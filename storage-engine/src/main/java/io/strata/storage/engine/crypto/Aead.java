@@ -11,7 +11,7 @@ import javax.crypto.spec.GCMParameterSpec;
 /**
  * AES-256-GCM as the engine uses it: 96-bit nonces, 128-bit tags appended to the ciphertext. Nonces must never
  * repeat under one key: segments use a random 64-bit salt per file plus the block number ({@link #nonce(long, int)}),
- * commit-log records a random 64-bit prefix per process plus a 32-bit counter, re-drawn when the counter wraps
+ * commit-log records and envelopes a random 64-bit prefix per process combined with a 64-bit counter
  * ({@link #nextNonce()}). Stateless apart from that counter; thread-safe (a {@link Cipher} per thread).
  */
 public final class Aead {
@@ -26,7 +26,7 @@ public final class Aead {
         }
     });
     private static final AtomicLong COUNTER = new AtomicLong();
-    private static volatile long prefix = RANDOM.nextLong();
+    private static final long PREFIX = RANDOM.nextLong();
 
     private Aead() {}
 
@@ -40,15 +40,13 @@ public final class Aead {
         return ByteBuffer.allocate(NONCE_BYTES).putLong(salt).putInt(index).array();
     }
 
-    /** A fresh nonce for a commit-log record. */
+    /**
+     * A fresh nonce for a commit-log record or an envelope: the counter's low 32 bits, its high bits folded into the
+     * process's random prefix, so every value of the counter gives a different nonce without any lock.
+     */
     public static byte[] nextNonce() {
         long n = COUNTER.getAndIncrement();
-        if ((n & 0xFFFF_FFFFL) == 0xFFFF_FFFFL) {
-            synchronized (Aead.class) {
-                prefix = RANDOM.nextLong(); // the next 2^32 records get a new prefix, so no nonce repeats
-            }
-        }
-        return ByteBuffer.allocate(NONCE_BYTES).putLong(prefix).putInt((int) n).array();
+        return ByteBuffer.allocate(NONCE_BYTES).putLong(PREFIX ^ (n >>> 32)).putInt((int) n).array();
     }
 
     /** Encrypts {@code plain[off, off+len)}; returns ciphertext followed by the tag. */
