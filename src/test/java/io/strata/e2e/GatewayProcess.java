@@ -77,19 +77,23 @@ public final class GatewayProcess implements AutoCloseable {
      * tenant that already exists is fine.
      */
     public GatewayProcess createTenant(String name) {
+        java.net.http.HttpResponse<String> r = adminPost("/admin/tenants", "{\"name\": \"" + name + "\"}");
+        if (r.statusCode() != 201 && r.statusCode() != 409) {
+            throw new IllegalStateException("creating tenant " + name + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return this;
+    }
+
+    /** POSTs {@code json} to the admin API with the local default's operator token; the response, whatever it is. */
+    public java.net.http.HttpResponse<String> adminPost(String path, String json) {
         try {
             String operator = Files.readString(dataDir.resolve("operator-token"), StandardCharsets.UTF_8).trim();
-            java.net.http.HttpResponse<String> r = sendWhenListening(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort
-                            + "/admin/tenants"))
+            return sendWhenListening(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + path))
                             .header("Authorization", "Bearer " + operator)
                             .header("Content-Type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": \"" + name + "\"}"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
                             .build());
-            if (r.statusCode() != 201 && r.statusCode() != 409) {
-                throw new IllegalStateException("creating tenant " + name + ": HTTP " + r.statusCode() + " " + r.body());
-            }
-            return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

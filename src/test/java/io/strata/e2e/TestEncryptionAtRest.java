@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Encryption at rest, on by default, as a user finds it: known values, partition keys and an incompressible canary
  * written through the Java driver (flushed into segments by a clean restart, then more left only in the commit log by kill -9) appear nowhere
  * in the clear: not in any file under the data directory (local zones) and not in any object of the three buckets
- * (S3 backend on S3Proxy). After the kill every acknowledged row reads back.
+ * (S3 backend on S3Proxy). After the kill every acknowledged row reads back. A table under the tenant's own key
+ * becomes inaccessible, with a message naming it, when that key is revoked, while the tenant's other tables work;
+ * with the key back, every row is there.
  */
 class TestEncryptionAtRest {
     private static final String VALUE = "zq-known-value-";
@@ -80,6 +82,56 @@ class TestEncryptionAtRest {
         assertThat(hits).as("objects holding values or keys in the clear").isEmpty();
         // the local working directory of the S3 backend (scratch, cache) holds none either
         assertThat(leakingFiles(data)).isEmpty();
+    }
+
+    @Test
+    void aRevokedCustomerKeyMakesOnlyItsTableInaccessibleUntilItIsBack() throws Exception {
+        Path data = tmp.resolve("cmk");
+        try (GatewayProcess gateway = new GatewayProcess(data, Map.of("strata.storage.type", "local")).start()) {
+            var created = gateway.adminPost("/admin/tenants/dev/keys", "{\"name\": \"orders-key\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            try (CqlSession session = connect(gateway)) {
+                session.execute("CREATE KEYSPACE enc WITH replication = {'class': 'SingleRegionStrategy'}");
+                session.execute("CREATE TABLE enc.kv (k text PRIMARY KEY, v text)");
+                session.execute("CREATE TABLE enc.orders (k text PRIMARY KEY, v text) WITH CUSTOM_PROPERTIES = "
+                        + "{'encryption_specification': {'encryption_type': 'CUSTOMER_MANAGED_KMS_KEY', "
+                        + "'kms_key_identifier': 'orders-key'}}");
+                for (int i = 0; i < 50; i++) {
+                    session.execute("INSERT INTO enc.orders (k, v) VALUES (?, ?)", KEY + i, VALUE + i);
+                    session.execute("INSERT INTO enc.kv (k, v) VALUES (?, ?)", KEY + i, VALUE + i);
+                }
+            }
+            gateway.stop();
+            assertThat(leakingFiles(data)).isEmpty();
+            Path key = data.resolve("keys/master/customer/dev/orders-key.key");
+            Path away = tmp.resolve("orders-key.key");
+            Files.move(key, away); // the tenant revokes its key
+
+            gateway.start();
+            try (CqlSession session = connect(gateway)) {
+                assertThat(session.execute("SELECT v FROM enc.kv WHERE k = ?", KEY + 7).one().getString("v"))
+                        .isEqualTo(VALUE + 7);
+                session.execute("INSERT INTO enc.kv (k, v) VALUES ('after', 'revocation')");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                                session.execute("SELECT v FROM enc.orders WHERE k = ?", KEY + 7))
+                        .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.ServerError.class)
+                        .hasMessageContaining("enc.orders is inaccessible").hasMessageContaining("orders-key");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                                session.execute("INSERT INTO enc.orders (k, v) VALUES ('x', 'y')"))
+                        .hasMessageContaining("inaccessible");
+            }
+            gateway.stop();
+            Files.move(away, key);
+
+            gateway.start();
+            try (CqlSession session = connect(gateway)) {
+                for (int i = 0; i < 50; i++) {
+                    assertThat(session.execute("SELECT v FROM enc.orders WHERE k = ?", KEY + i).one().getString("v"))
+                            .isEqualTo(VALUE + i);
+                }
+            }
+            gateway.kill();
+        }
     }
 
     private static void writeRestartWriteKill(Path data, Map<String, String> config) {

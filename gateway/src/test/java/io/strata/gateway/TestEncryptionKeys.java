@@ -60,4 +60,36 @@ public class TestEncryptionKeys {
         given().header("Authorization", operator()).when().post("/admin/storage/keys/no%20such/rotate").then()
                 .statusCode(400);
     }
+
+    @Test
+    void aTenantsOwnKeyIsCreatedThroughTheApiAndItsTablesUseIt() {
+        given().header("Authorization", operator()).contentType("application/json").body("{\"name\": \"app-key\"}")
+                .when().post("/admin/tenants/dev/keys").then().statusCode(201);
+        given().header("Authorization", operator()).contentType("application/json").body("{\"name\": \"app-key\"}")
+                .when().post("/admin/tenants/dev/keys").then().statusCode(409);
+        given().header("Authorization", operator()).contentType("application/json").body("{\"name\": \"../x\"}")
+                .when().post("/admin/tenants/dev/keys").then().statusCode(400);
+        given().header("Authorization", operator()).contentType("application/json").body("{\"name\": \"k\"}")
+                .when().post("/admin/tenants/nobody/keys").then().statusCode(404);
+        assertThat(given().header("Authorization", operator()).when().get("/admin/tenants/dev/keys").then()
+                .statusCode(200).extract().jsonPath().getList("name")).contains("app-key");
+        try (CqlSession session = connect()) {
+            session.execute("CREATE KEYSPACE IF NOT EXISTS cmk WITH replication = {'class': 'SingleRegionStrategy'}");
+            session.execute("CREATE TABLE cmk.orders (k int PRIMARY KEY, v text) WITH CUSTOM_PROPERTIES = "
+                    + "{'encryption_specification': {'encryption_type': 'CUSTOMER_MANAGED_KMS_KEY', "
+                    + "'kms_key_identifier': 'arn:aws:kms:us-east-1:111122223333:key/app-key'}}");
+            session.execute("INSERT INTO cmk.orders (k, v) VALUES (1, 'paid')");
+            assertThat(session.execute("SELECT v FROM cmk.orders WHERE k = 1").one().getString("v")).isEqualTo("paid");
+            var spec = session.execute("SELECT custom_properties FROM system_schema_mcs.tables WHERE keyspace_name = "
+                    + "'cmk' AND table_name = 'orders'").one().getMap("custom_properties", String.class, java.util.Map.class)
+                    .get("encryption_specification");
+            assertThat(spec).containsEntry("encryption_type", "CUSTOMER_MANAGED_KMS_KEY")
+                    .containsEntry("kms_key_identifier", "arn:aws:kms:us-east-1:111122223333:key/app-key");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> session.execute("CREATE TABLE cmk.other (k int "
+                    + "PRIMARY KEY) WITH CUSTOM_PROPERTIES = {'encryption_specification': {'encryption_type': "
+                    + "'CUSTOMER_MANAGED_KMS_KEY', 'kms_key_identifier': 'missing-key'}}"))
+                    .isInstanceOf(com.datastax.oss.driver.api.core.servererrors.InvalidQueryException.class)
+                    .hasMessageContaining("'missing-key'").hasMessageContaining("does not exist");
+        }
+    }
 }

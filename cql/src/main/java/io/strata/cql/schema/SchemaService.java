@@ -6,7 +6,9 @@ import io.strata.cql.request.CqlException;
 import io.strata.storage.spi.CatalogStore;
 import io.strata.storage.spi.CommitConflictException;
 import io.strata.storage.spi.StorageEngine;
+import io.strata.storage.spi.crypto.KeyUnavailableException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -100,8 +102,44 @@ public final class SchemaService {
 
     public static io.strata.storage.spi.TableSettings storageSettings(TableMetadata t) {
         Object grace = t.options().get("gc_grace_seconds");
-        return grace == null ? io.strata.storage.spi.TableSettings.DEFAULT
-                : new io.strata.storage.spi.TableSettings((int) Double.parseDouble(String.valueOf(grace)));
+        return new io.strata.storage.spi.TableSettings(grace == null
+                ? io.strata.storage.spi.TableSettings.DEFAULT.gcGraceSeconds()
+                : (int) Double.parseDouble(String.valueOf(grace)), customerKey(t));
+    }
+
+    /**
+     * The customer-managed key the table's {@code encryption_specification} names ({@code CUSTOMER_MANAGED_KMS_KEY},
+     * validated when the DDL was parsed), or null for the service's key.
+     */
+    public static String customerKey(TableMetadata t) {
+        if (t.options().get("custom_properties") instanceof Map<?, ?> custom
+                && custom.get("encryption_specification") instanceof Map<?, ?> spec
+                && "CUSTOMER_MANAGED_KMS_KEY".equals(spec.get("encryption_type")) && spec.get("kms_key_identifier") != null) {
+            return String.valueOf(spec.get("kms_key_identifier"));
+        }
+        return null;
+    }
+
+    /**
+     * Checks with storage every customer key that {@code next} names and {@code base} did not (for the same table),
+     * so a schema never names a key the tenant cannot use; fails with an InvalidRequest saying why.
+     */
+    private CompletableFuture<Void> checkNewKeys(String tenant, Schema base, Schema next) {
+        CompletableFuture<?>[] checks = next.keyspaces().values().stream()
+                .flatMap(ks -> ks.tables().values().stream())
+                .filter(t -> customerKey(t) != null && !customerKey(t).equals(base.table(t.keyspace(), t.name())
+                        .filter(o -> o.id().equals(t.id())).map(SchemaService::customerKey).orElse(null)))
+                .map(t -> engine.checkCustomerKey(tenant, customerKey(t)).toCompletableFuture()
+                        .exceptionallyCompose(e -> {
+                            Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                    ? e.getCause() : e;
+                            return CompletableFuture.failedFuture(c instanceof KeyUnavailableException
+                                    ? CqlException.invalid("kms_key_identifier '" + customerKey(t) + "' of "
+                                            + t.keyspace() + "." + t.name() + " cannot be used: " + c.getMessage())
+                                    : c);
+                        }))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(checks);
     }
 
     /**
@@ -136,15 +174,18 @@ public final class SchemaService {
             Schema next = change.next().get();
             List<TableMetadata> created = tablesOnlyIn(next, base);
             List<TableMetadata> dropped = tablesOnlyIn(base, next);
-            CompletableFuture<?>[] creates = created.stream()
-                    .map(t -> engine.createTable(t.tableId(tenant)).toCompletableFuture())
-                    .toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(creates)
+            return checkNewKeys(tenant, base, next)
+                    .thenCompose(v -> CompletableFuture.allOf(created.stream()
+                            .map(t -> engine.createTable(t.tableId(tenant)).toCompletableFuture())
+                            .toArray(CompletableFuture[]::new)))
                     .thenCompose(v -> catalog.commit(documentName(tenant), base.version(), SchemaCodec.encode(next)))
                     .thenCompose(newVersion -> {
                         Schema committed = next.withVersion(newVersion);
                         current.put(tenant, committed);
-                        configure(tenant, committed);
+                        // awaited: a write right after CREATE/ALTER must already use the table's key
+                        return configure(tenant, committed).thenApply(v -> committed);
+                    })
+                    .thenCompose(committed -> {
                         CompletableFuture<?>[] drops = dropped.stream()
                                 .map(t -> engine.dropTable(t.tableId(tenant)).toCompletableFuture()
                                         .exceptionally(e -> {

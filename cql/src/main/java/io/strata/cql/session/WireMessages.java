@@ -159,6 +159,10 @@ public final class WireMessages {
             // the tenant's own backlog, not a fault: drivers retry OVERLOADED later or elsewhere
             return new Error(ProtocolConstants.ErrorCode.OVERLOADED, o.getMessage());
         }
+        if (cause instanceof io.strata.storage.spi.crypto.KeyUnavailableException k) {
+            // a table under the tenant's own key that it revoked or deleted: the message names the table and key
+            return new Error(ProtocolConstants.ErrorCode.SERVER_ERROR, k.getMessage());
+        }
         if (cause instanceof StorageException s) {
             String id = correlationId();
             LOG.warnf(s, "storage failure [%s]", id);

@@ -74,11 +74,20 @@ public final class CqlFixture implements AutoCloseable, BeforeEachCallback, Afte
         return f;
     }
 
+    /** A stack opened now (close it) whose storage encrypts at rest with {@code keys}. */
+    public static CqlFixture open(io.strata.storage.spi.crypto.KeyProvider keys) {
+        CqlFixture f = new CqlFixture();
+        f.keys = keys;
+        f.start();
+        return f;
+    }
+
     private PagingKey pagingKey;
     private PreparedCacheLimits limits;
+    private io.strata.storage.spi.crypto.KeyProvider keys;
 
     private void start() {
-        engine = TestEngines.inMemory(Clock.systemUTC());
+        engine = keys == null ? TestEngines.inMemory(Clock.systemUTC()) : TestEngines.inMemory(keys, Clock.systemUTC());
         handler = pagingKey == null ? handler(engine) : handler(engine, pagingKey, limits);
         session = new ClientState(new TenantContext("dev", "dev"), 5);
         ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}");

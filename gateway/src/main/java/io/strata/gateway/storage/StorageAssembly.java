@@ -128,6 +128,33 @@ public final class StorageAssembly implements AutoCloseable {
         return engine.rotateDataKey(tenant);
     }
 
+    /**
+     * Creates the tenant's customer-managed key {@code name} in the local key provider; returns the identifier
+     * tables name it by ({@code kms_key_identifier}).
+     *
+     * @throws IllegalStateException if encryption is off or the provider is an external KMS (keys are made there)
+     * @throws IllegalArgumentException if the name is invalid or taken
+     */
+    public String createCustomerKey(String tenant, String name) {
+        return localKeys().createCustomerKey(tenant, name);
+    }
+
+    /** The names of the tenant's customer-managed keys in the local key provider. */
+    public java.util.List<String> customerKeys(String tenant) {
+        return localKeys().customerKeys(tenant);
+    }
+
+    private io.strata.storage.local.LocalKeyProvider localKeys() {
+        if (keys == null) {
+            throw new IllegalStateException("encryption at rest is off (strata.storage.encryption.enabled=false)");
+        }
+        if (!(keys instanceof io.strata.storage.local.LocalKeyProvider local)) {
+            throw new IllegalStateException("customer managed keys are created in the external key management service "
+                    + "(strata.storage.encryption.provider), not here; name its key id in kms_key_identifier");
+        }
+        return local;
+    }
+
     /** The backend and its zones, for operators. */
     public String description() {
         return description;

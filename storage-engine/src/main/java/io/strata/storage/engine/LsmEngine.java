@@ -41,6 +41,7 @@ import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.StorageOverloadedException;
 import io.strata.storage.spi.TableId;
 import io.strata.storage.spi.TableSettings;
+import io.strata.storage.spi.crypto.KeyUnavailableException;
 import io.strata.storage.spi.blob.BlobStore.PutMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -175,17 +176,21 @@ public final class LsmEngine implements StorageEngine {
         }
         for (PartitionUpdate u : updates) {
             if (!tables.contains(u.table())) {
-                return CompletableFuture.failedFuture(new StorageException("table " + u.table() + " does not exist"));
+                return CompletableFuture.failedFuture(tables.missing(u.table()));
             }
         }
-        return commits.submit(updates);
+        try {
+            return commits.submit(updates);
+        } catch (KeyUnavailableException e) {
+            return CompletableFuture.failedFuture(e); // a table's customer key: only writes to that table fail
+        }
     }
 
     @Override
     public CompletionStage<ReadResult> read(ReadQuery query) {
         Table t = tables.get(query.table());
         if (t == null) {
-            return CompletableFuture.failedFuture(new StorageException("table " + query.table() + " does not exist"));
+            return CompletableFuture.failedFuture(tables.missing(query.table()));
         }
         String tenant = query.table().tenant();
         try {
@@ -206,8 +211,8 @@ public final class LsmEngine implements StorageEngine {
     @Override
     public CompletionStage<Void> createTable(TableId id) {
         return CompletableFuture.runAsync(() -> {
-            if (tables.contains(id)) {
-                return;
+            if (tables.contains(id) || tables.isUnavailable(id)) {
+                return; // an unavailable table exists: creating it afresh would hide its data
             }
             String root = StorageKeys.tableRoot(id);
             Blobs.join(storage.data().put(StorageKeys.tableIdentity(root),
@@ -222,16 +227,51 @@ public final class LsmEngine implements StorageEngine {
     @Override
     public CompletionStage<Void> configureTable(TableId id, TableSettings settings) {
         Table t = tables.get(id);
-        if (t != null) {
-            t.gcGraceSeconds(settings.gcGraceSeconds());
+        if (t == null) {
+            return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.completedFuture(null);
+        t.gcGraceSeconds(settings.gcGraceSeconds());
+        KeyRing keys = segments.keys();
+        String key = settings.customerKey();
+        if (java.util.Objects.equals(key, keys.customerKey(id)) || (key != null && !keys.enabled())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> {
+            // stored with the table so recovery encrypts replayed data under it before the schema is read
+            String blob = StorageKeys.tableEncryption(StorageKeys.tableRoot(id));
+            if (key == null) {
+                Blobs.join(storage.data().delete(List.of(blob)));
+            } else {
+                Blobs.join(storage.data().put(blob, Envelope.seal(keys, id.tenant(),
+                        key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), PutMode.OVERWRITE));
+            }
+            keys.useCustomerKey(id, key);
+        }, threads.metadata());
+    }
+
+    @Override
+    public CompletionStage<Void> checkCustomerKey(String tenant, String customerKey) {
+        return CompletableFuture.runAsync(() -> segments.keys().resolveCustomerKey(tenant, customerKey),
+                threads.metadata());
     }
 
     @Override
     public CompletionStage<Void> dropTable(TableId id) {
         return CompletableFuture.runAsync(() -> {
             Table t = tables.get(id);
+            if (t == null && tables.isUnavailable(id)) {
+                // its key is gone but the table can still be dropped: its manifest is under the service key
+                String root = StorageKeys.tableRoot(id);
+                Manifest m;
+                try {
+                    m = manifests.load(root, manifests.latestVersion(root));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                new Table(id, m).commit(manifests, m.asDropped(manifests.epoch(), clock.millis()));
+                tables.forgetUnavailable(id);
+                return;
+            }
             if (t == null) {
                 return;
             }
@@ -248,7 +288,7 @@ public final class LsmEngine implements StorageEngine {
     public CompletionStage<Void> truncate(TableId id) {
         Table t = tables.get(id);
         if (t == null) {
-            return CompletableFuture.failedFuture(new StorageException("table " + id + " does not exist"));
+            return CompletableFuture.failedFuture(tables.missing(id));
         }
         return flusher.flushAll(commits).thenRunAsync(() -> {
             synchronized (t) {

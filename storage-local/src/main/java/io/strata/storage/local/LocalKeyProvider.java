@@ -33,10 +33,18 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Files are created private to the user (0600, directory 0700). {@link #rotate()} adds a key and makes it
  * current; old keys stay, since data keys wrapped by them are re-wrapped by the engine, not here. A key file
  * deleted or replaced makes unwrapping fail with a {@link KeyUnavailableException} naming the key and the
- * directory. Thread-safe.
+ * directory.
+ *
+ * <p>Customer-managed keys (a table's {@code CUSTOMER_MANAGED_KMS_KEY}) live apart, one directory per tenant:
+ * {@code customer/<tenant>/<name>.key}, id {@code customer/<tenant>/<name>}; a tenant can only name its own.
+ * {@link #createCustomerKey} makes one; deleting its file revokes it (what was written under it becomes unreadable
+ * once the process restarts). Thread-safe.
  */
 public final class LocalKeyProvider implements KeyProvider {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final String CUSTOMER = "customer";
+    /** A customer key's name as the tenant gives it: the name, or a KMS-style ARN or alias ending in it. */
+    private static final Pattern CUSTOMER_IDENTIFIER = Pattern.compile("(?:.*[:/](?:key|alias)/)?([A-Za-z0-9_-]{1,64})");
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -100,6 +108,62 @@ public final class LocalKeyProvider implements KeyProvider {
         }
     }
 
+    /**
+     * Creates customer-managed key {@code name} for the tenant; returns the identifier tables name it by.
+     *
+     * @throws IllegalArgumentException if the tenant or name is not a valid id, or the key exists
+     */
+    public synchronized String createCustomerKey(String tenant, String name) {
+        requireNonNull(tenant, "tenant is null");
+        requireNonNull(name, "name is null");
+        if (!ID.matcher(tenant).matches() || !CUSTOMER_IDENTIFIER.matcher(name).matches() || name.contains("/")) {
+            throw new IllegalArgumentException("a key name is 1 to 64 letters, digits, '_' or '-': '" + name + "'");
+        }
+        Path tenantDir = dir.resolve(CUSTOMER).resolve(tenant);
+        Path file = tenantDir.resolve(name + ".key");
+        try {
+            privateDirectory(tenantDir);
+            if (Files.exists(file)) {
+                throw new IllegalArgumentException("tenant '" + tenant + "' already has a key named '" + name + "'");
+            }
+            byte[] b = new byte[32];
+            RANDOM.nextBytes(b);
+            writePrivate(file, Base64.getEncoder().encodeToString(b) + "\n");
+            FileIO.DEFAULT.forceDirectory(tenantDir);
+            return name;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a key in " + tenantDir, e);
+        }
+    }
+
+    /** The names of the tenant's customer-managed keys, sorted. */
+    public java.util.List<String> customerKeys(String tenant) {
+        Path tenantDir = dir.resolve(CUSTOMER).resolve(requireNonNull(tenant, "tenant is null"));
+        if (!ID.matcher(tenant).matches() || !Files.isDirectory(tenantDir)) {
+            return java.util.List.of();
+        }
+        try (var files = Files.list(tenantDir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".key"))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + tenantDir, e);
+        }
+    }
+
+    @Override
+    public String customerKey(String tenant, String identifier) {
+        requireNonNull(tenant, "tenant is null");
+        requireNonNull(identifier, "identifier is null");
+        var m = CUSTOMER_IDENTIFIER.matcher(identifier.strip());
+        if (!ID.matcher(tenant).matches() || !m.matches()) {
+            throw new KeyUnavailableException("'" + identifier + "' is not a key identifier: give the key's name (or an "
+                    + "ARN ending in key/<name>)");
+        }
+        String id = CUSTOMER + "/" + tenant + "/" + m.group(1);
+        key(id); // exists and is readable, or the message says why
+        return id;
+    }
+
     @Override
     public byte[] wrap(String keyId, byte[] dataKey, byte[] context) {
         requireNonNull(dataKey, "dataKey is null");
@@ -146,10 +210,21 @@ public final class LocalKeyProvider implements KeyProvider {
         if (k != null) {
             return k;
         }
-        if (!ID.matcher(keyId).matches()) {
+        Path file;
+        String[] parts = keyId.split("/", -1);
+        if (parts.length == 3 && parts[0].equals(CUSTOMER) && ID.matcher(parts[1]).matches()
+                && ID.matcher(parts[2]).matches()) {
+            file = dir.resolve(CUSTOMER).resolve(parts[1]).resolve(parts[2] + ".key");
+            if (!Files.exists(file)) {
+                throw new KeyUnavailableException("customer managed key '" + parts[2] + "' of tenant '" + parts[1]
+                        + "' does not exist: create it with `strata storage create-key " + parts[1]
+                        + " " + parts[2] + "`, or restore the file if it was deleted");
+            }
+        } else if (ID.matcher(keyId).matches()) {
+            file = dir.resolve(keyId + ".key");
+        } else {
             throw new KeyUnavailableException("'" + keyId + "' is not a local master key id");
         }
-        Path file = dir.resolve(keyId + ".key");
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());

@@ -24,6 +24,16 @@ public interface StorageEngine extends AutoCloseable {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * Checks that the tenant may encrypt tables under customer-managed key {@code customerKey} (it exists in the key
+     * provider and is the tenant's), before a schema names it. Fails the stage with a
+     * {@link io.strata.storage.spi.crypto.KeyUnavailableException} whose message says why.
+     */
+    default CompletionStage<Void> checkCustomerKey(String tenant, String customerKey) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new io.strata.storage.spi.crypto.KeyUnavailableException(
+                "this storage engine does not support customer managed keys"));
+    }
+
     /** Drops the table and schedules its data for deletion; idempotent. */
     CompletionStage<Void> dropTable(TableId table);
 

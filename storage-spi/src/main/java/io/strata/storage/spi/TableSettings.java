@@ -5,13 +5,22 @@ package io.strata.storage.spi;
  *
  * @param gcGraceSeconds how long tombstones (and expired TTL data) are kept before compaction may purge
  *     them (CQL {@code gc_grace_seconds}; Cassandra's default is 864000, 10 days)
+ * @param customerKey the customer-managed key the table's data is encrypted under, as the tenant named it
+ *     (Keyspaces' {@code kms_key_identifier} with {@code CUSTOMER_MANAGED_KMS_KEY}); null for the service's key
  */
-public record TableSettings(int gcGraceSeconds) {
-    public static final TableSettings DEFAULT = new TableSettings(864_000);
+public record TableSettings(int gcGraceSeconds, String customerKey) {
+    public static final TableSettings DEFAULT = new TableSettings(864_000, null);
 
     public TableSettings {
         if (gcGraceSeconds < 0) {
             throw new IllegalArgumentException("gcGraceSeconds < 0");
         }
+        if (customerKey != null && customerKey.isBlank()) {
+            throw new IllegalArgumentException("customerKey is blank");
+        }
+    }
+
+    public TableSettings(int gcGraceSeconds) {
+        this(gcGraceSeconds, null);
     }
 }

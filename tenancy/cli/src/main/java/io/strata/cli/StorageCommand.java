@@ -6,12 +6,13 @@ import picocli.CommandLine.Command;
 /**
  * {@code strata storage ...}: {@code status} ({@code GET /admin/storage}: backend, engine statistics, zone repair)
  * {@code repair} ({@code POST /admin/storage/repair}: one zone repair pass now), {@code rotate-master-key} and
- * {@code rotate-data-key TENANT} (encryption at rest), printed as {@code key: value} lines (nested keys joined with
+ * {@code rotate-data-key TENANT} (encryption at rest), {@code create-key TENANT NAME} and {@code keys TENANT} (a
+ * tenant's customer-managed keys), printed as {@code key: value} lines (nested keys joined with
  * dots).
  */
 @Command(name = "storage", description = "Storage status, zone repair and encryption keys (admin API).",
         subcommands = {StorageCommand.Status.class, StorageCommand.Repair.class, StorageCommand.RotateMasterKey.class,
-            StorageCommand.RotateDataKey.class})
+            StorageCommand.RotateDataKey.class, StorageCommand.CreateKey.class, StorageCommand.Keys.class})
 final class StorageCommand extends Group {
 
     @Command(name = "status", description = "Show the backend, the engine's statistics and zone repair progress.")
@@ -69,6 +70,45 @@ final class StorageCommand extends Group {
         @Override
         void render(JsonNode answer, Env env) {
             Output.fields(env.out(), answer);
+        }
+    }
+
+    @Command(name = "create-key", description = "Create a customer managed key for a tenant; its tables name it with "
+            + "CUSTOMER_MANAGED_KMS_KEY and kms_key_identifier.")
+    static final class CreateKey extends AdminCommand {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "TENANT", description = "The tenant.")
+        String tenant;
+
+        @picocli.CommandLine.Parameters(index = "1", paramLabel = "NAME", description = "The key's name.")
+        String name;
+
+        @Override
+        JsonNode call(AdminClient client, Env env) throws Exception {
+            return client.post("/admin/tenants/" + java.net.URLEncoder.encode(tenant,
+                    java.nio.charset.StandardCharsets.UTF_8) + "/keys", AdminClient.JSON.createObjectNode().put("name", name));
+        }
+
+        @Override
+        void render(JsonNode answer, Env env) {
+            Output.fields(env.out(), answer);
+        }
+    }
+
+    @Command(name = "keys", description = "List a tenant's customer managed keys.")
+    static final class Keys extends AdminCommand {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "TENANT", description = "The tenant.")
+        String tenant;
+
+        @Override
+        JsonNode call(AdminClient client, Env env) throws Exception {
+            return client.get("/admin/tenants/" + java.net.URLEncoder.encode(tenant,
+                    java.nio.charset.StandardCharsets.UTF_8) + "/keys");
+        }
+
+        @Override
+        void render(JsonNode answer, Env env) {
+            Output.table(env.out(), answer, java.util.List.of(new Output.Column("NAME", "name"),
+                    new Output.Column("KMS_KEY_IDENTIFIER", "kmsKeyIdentifier")));
         }
     }
 }

@@ -9,8 +9,10 @@ import java.util.Set;
  * Keyspaces' encryption at rest setting, {@code CUSTOM_PROPERTIES = {'encryption_specification': {'encryption_type':
  * 'AWS_OWNED_KMS_KEY' | 'CUSTOMER_MANAGED_KMS_KEY', 'kms_key_identifier': '...'}}}: validated and normalised.
  * Every table is encrypted at rest whatever it says (docs/security.md): {@code AWS_OWNED_KMS_KEY}, the default, is
- * the tenant's data key wrapped by the service's master key. A table's own key ({@code CUSTOMER_MANAGED_KMS_KEY}) is
- * refused with a message saying so, rather than accepted and not honoured. Stateless.
+ * the tenant's data key wrapped by the service's master key; {@code CUSTOMER_MANAGED_KMS_KEY} with a
+ * {@code kms_key_identifier} wraps the table's data keys under the tenant's own key in the key provider (whether the
+ * key exists and is the tenant's is checked against storage when the schema change is applied, not here).
+ * Stateless.
  */
 final class EncryptionProperties {
     static final String KEY = "encryption_specification";
@@ -39,11 +41,14 @@ final class EncryptionProperties {
         }
         String type = given.getOrDefault(TYPE, "").toUpperCase(java.util.Locale.ROOT);
         if (type.equals(CUSTOMER_KEY)) {
-            if (given.getOrDefault(KMS_KEY, "").isBlank()) {
+            String id = given.getOrDefault(KMS_KEY, "").strip();
+            if (id.isEmpty()) {
                 throw CqlException.invalid("'" + KMS_KEY + "' is required with " + CUSTOMER_KEY);
             }
-            throw CqlException.invalid(CUSTOMER_KEY + " is not supported yet: every table is encrypted with its "
-                    + "tenant's data key under the service's master key; use " + SERVICE_KEY + " (the default)");
+            if (id.length() > 2048) {
+                throw CqlException.invalid("'" + KMS_KEY + "' is longer than 2048 characters");
+            }
+            return withSpec(options, custom, Map.of(TYPE, CUSTOMER_KEY, KMS_KEY, id));
         }
         if (!type.equals(SERVICE_KEY)) {
             throw CqlException.invalid("'" + TYPE + "' must be " + SERVICE_KEY + " or " + CUSTOMER_KEY + ", not '"
@@ -52,9 +57,13 @@ final class EncryptionProperties {
         if (given.containsKey(KMS_KEY)) {
             throw CqlException.invalid("'" + KMS_KEY + "' goes only with " + CUSTOMER_KEY);
         }
+        return withSpec(options, custom, Map.of(TYPE, SERVICE_KEY));
+    }
+
+    private static Map<String, Object> withSpec(Map<String, Object> options, Map<?, ?> custom, Map<String, String> spec) {
         Map<String, Object> normalised = new LinkedHashMap<>();
         custom.forEach((k, v) -> normalised.put(String.valueOf(k), v));
-        normalised.put(KEY, Map.of(TYPE, SERVICE_KEY));
+        normalised.put(KEY, new LinkedHashMap<>(spec));
         Map<String, Object> out = new LinkedHashMap<>(options);
         out.put(CapacityProperties.CUSTOM, normalised);
         return out;

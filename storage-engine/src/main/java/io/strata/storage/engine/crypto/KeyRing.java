@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.strata.storage.engine.layout.Blobs;
 import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.spi.StorageException;
+import io.strata.storage.spi.TableId;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.BlobStore.PutMode;
 import io.strata.storage.spi.blob.PreconditionFailedException;
@@ -30,7 +31,13 @@ import org.jboss.logging.Logger;
  * ({@code keys/<tenant>/dk-<version>-<generation>}, replicated like the data) wrapped by a master key of the
  * {@link KeyProvider}; each re-wrapping writes the next generation (blobs are never overwritten) and readers take
  * the newest;
- * unwrapped keys live only in memory. The newest version encrypts what is written now; older versions stay to
+ * unwrapped keys live only in memory.
+ *
+ * <p>A tenant's versions form one numbering, so a segment or commit-log record names its key by version alone.
+ * Most versions are wrapped by the service's master key; a table with a customer-managed key
+ * ({@link #useCustomerKey}) gets versions of its own wrapped under that key (a lineage per customer key), which
+ * {@link #rewrap} never moves to the service's key: revoking the customer key makes exactly those tables
+ * unreadable. The newest version encrypts what is written now; older versions stay to
  * read what they wrote until compaction has rewritten it ({@link #rotate}). Re-wrapping every data key under a new
  * master key ({@link #rewrap}) rotates the master key without touching data.
  *
@@ -40,6 +47,8 @@ import org.jboss.logging.Logger;
 public final class KeyRing {
     private static final Logger LOG = Logger.getLogger(KeyRing.class);
     private static final byte[] MAGIC = {'S', 'D', 'K', '1'};
+    /** A data key wrapped under a customer-managed key, which {@link #rewrap} leaves under it. */
+    private static final byte[] CUSTOMER_MAGIC = {'S', 'D', 'K', 'C'};
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final KeyRing DISABLED = new KeyRing(null, null);
 
@@ -47,6 +56,10 @@ public final class KeyRing {
     private final KeyProvider provider;
     private final Map<String, DataKey> current = new ConcurrentHashMap<>();
     private final Map<String, DataKey> byVersion = new ConcurrentHashMap<>();
+    /** The customer key each table names (absent: the service's); set from the schema and the stored setting. */
+    private final Map<TableId, String> tableKeys = new ConcurrentHashMap<>();
+    /** Customer key identifiers as tenants name them ({@code tenant\0identifier}) to the provider's ids. */
+    private final Map<String, String> resolved = new ConcurrentHashMap<>();
 
     private KeyRing(BlobStore data, KeyProvider provider) {
         this.data = data;
@@ -77,15 +90,98 @@ public final class KeyRing {
         if (k != null) {
             return k;
         }
+        return currentOf(tenant, null);
+    }
+
+    /** The data key the table's data is written under now: its customer key's lineage, or the tenant's. */
+    public DataKey forTable(TableId table) {
+        requireNonNull(table, "table is null");
+        if (provider == null) {
+            return null;
+        }
+        String customer = tableKeys.get(table);
+        return customer == null ? current(table.tenant()) : currentOf(table.tenant(), customer);
+    }
+
+    /**
+     * Makes the table's new data use customer-managed key {@code identifier} (null: the service's key). What is
+     * already written keeps its key until compaction rewrites it.
+     */
+    public void useCustomerKey(TableId table, String identifier) {
+        requireNonNull(table, "table is null");
+        if (identifier == null) {
+            tableKeys.remove(table);
+        } else {
+            tableKeys.put(table, identifier);
+        }
+    }
+
+    /** The customer-managed key the table names, or null. */
+    public String customerKey(TableId table) {
+        return tableKeys.get(requireNonNull(table, "table is null"));
+    }
+
+    /**
+     * The provider's id of the tenant's customer key {@code identifier}.
+     *
+     * @throws KeyUnavailableException if encryption is off, or the provider has no such key for this tenant
+     */
+    public String resolveCustomerKey(String tenant, String identifier) {
+        if (provider == null) {
+            throw new KeyUnavailableException("encryption at rest is off on this server "
+                    + "(strata.storage.encryption.enabled=false): a customer managed key cannot be used");
+        }
+        return provider.customerKey(requireNonNull(tenant, "tenant is null"),
+                requireNonNull(identifier, "identifier is null"));
+    }
+
+    /** The newest key of a lineage (the service's when {@code customer} is null), created on first use. */
+    private DataKey currentOf(String tenant, String customer) {
+        String master = null;
+        if (customer != null) {
+            String named = tenant + "\0" + customer;
+            master = resolved.get(named);
+            if (master == null) {
+                master = resolveCustomerKey(tenant, customer); // not cached when it fails: retried on the next write
+                resolved.put(named, master);
+            }
+        }
+        String lineage = master == null ? tenant : tenant + "\0" + master;
+        DataKey k = current.get(lineage);
+        if (k != null) {
+            return k;
+        }
         synchronized (this) {
-            k = current.get(tenant);
+            k = current.get(lineage);
             if (k == null) {
-                int newest = newestVersion(tenant);
-                k = newest > 0 ? get(tenant, newest) : create(tenant, 1);
-                current.put(tenant, k);
+                int newest = 0;
+                int max = 0;
+                for (var v : versions(tenant).entrySet()) {
+                    max = Math.max(max, v.getKey());
+                    if (master == null ? !v.getValue().customer() : v.getValue().customer()
+                            && v.getValue().masterKeyId().equals(master)) {
+                        newest = Math.max(newest, v.getKey());
+                    }
+                }
+                k = newest > 0 ? get(tenant, newest) : create(tenant, max + 1, master);
+                current.put(lineage, k);
             }
             return k;
         }
+    }
+
+    /** Each version of the tenant's data key, as its newest wrapping says (read, not unwrapped). */
+    private java.util.TreeMap<Integer, Wrapped> versions(String tenant) {
+        java.util.TreeMap<Integer, String> newestBlob = new java.util.TreeMap<>();
+        for (String blob : Blobs.listAll(data, StorageKeys.dataKeyPrefix(tenant))) {
+            long[] vg = StorageKeys.dataKeyVersionAndGeneration(blob);
+            if (vg != null) {
+                newestBlob.merge((int) vg[0], blob, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            }
+        }
+        java.util.TreeMap<Integer, Wrapped> out = new java.util.TreeMap<>();
+        newestBlob.forEach((v, blob) -> out.put(v, Wrapped.decode(blob, Blobs.join(data.readAll(blob)))));
+        return out;
     }
 
     /**
@@ -140,8 +236,19 @@ public final class KeyRing {
         if (provider == null) {
             throw new IllegalStateException("encryption is off");
         }
-        DataKey k = create(tenant, Math.max(1, newestVersion(tenant) + 1));
+        DataKey k = create(tenant, Math.max(1, newestVersion(tenant) + 1), null);
         current.put(tenant, k);
+        // the lineages of the tenant's customer keys move on too, each staying under its customer key
+        java.util.Set<String> masters = new java.util.TreeSet<>();
+        versions(tenant).values().stream().filter(Wrapped::customer).forEach(w -> masters.add(w.masterKeyId()));
+        for (String master : masters) {
+            try {
+                current.put(tenant + "\0" + master, create(tenant, newestVersion(tenant) + 1, master));
+            } catch (KeyUnavailableException e) {
+                LOG.warnf("customer key '%s' of tenant '%s' is unavailable; its tables' data key is not rotated: %s",
+                        master, tenant, e.getMessage());
+            }
+        }
         return k;
     }
 
@@ -170,10 +277,10 @@ public final class KeyRing {
             String tenant = newest.substring(StorageKeys.DATA_KEYS.length(), newest.lastIndexOf('/'));
             Wrapped w = Wrapped.decode(newest, Blobs.join(data.readAll(newest)));
             List<String> old = new ArrayList<>(blobs.subList(0, blobs.size() - 1));
-            if (!w.masterKeyId.equals(target)) {
+            if (!w.customer() && !w.masterKeyId.equals(target)) {
                 byte[] ctx = context(tenant, (int) vg[0]);
                 byte[] raw = provider.unwrap(w.masterKeyId, w.bytes, ctx);
-                byte[] rewrapped = new Wrapped(target, provider.wrap(target, raw, ctx)).encode();
+                byte[] rewrapped = new Wrapped(target, provider.wrap(target, raw, ctx), false).encode();
                 provider.unwrap(target, Wrapped.decode(newest, rewrapped).bytes(), ctx); // opens before the old goes
                 Blobs.join(data.put(StorageKeys.dataKey(tenant, (int) vg[0], vg[1] + 1), rewrapped,
                         PutMode.CREATE_IF_ABSENT));
@@ -199,24 +306,37 @@ public final class KeyRing {
         return newest;
     }
 
-    private DataKey create(String tenant, int version) {
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String masterKey = provider.currentKeyId();
-        byte[] stored = new Wrapped(masterKey, provider.wrap(masterKey, raw, context(tenant, version))).encode();
-        String blob = StorageKeys.dataKey(tenant, version, 1);
-        try {
-            Blobs.join(data.put(blob, stored, PutMode.CREATE_IF_ABSENT));
-        } catch (PreconditionFailedException | CompletionException e) {
-            if (!(e instanceof PreconditionFailedException) && !(e.getCause() instanceof PreconditionFailedException)) {
-                throw e;
+    /**
+     * Creates a data key at {@code version} or, when another node took that version for another lineage, the next
+     * free one; wrapped under the service's current master key ({@code customerMaster} null) or a customer key.
+     */
+    private DataKey create(String tenant, int version, String customerMaster) {
+        for (int v = version; ; v++) {
+            byte[] raw = new byte[32];
+            RANDOM.nextBytes(raw);
+            String masterKey = customerMaster == null ? provider.currentKeyId() : customerMaster;
+            byte[] stored = new Wrapped(masterKey, provider.wrap(masterKey, raw, context(tenant, v)),
+                    customerMaster != null).encode();
+            String blob = StorageKeys.dataKey(tenant, v, 1);
+            try {
+                Blobs.join(data.put(blob, stored, PutMode.CREATE_IF_ABSENT));
+            } catch (PreconditionFailedException | CompletionException e) {
+                if (!(e instanceof PreconditionFailedException) && !(e.getCause() instanceof PreconditionFailedException)) {
+                    throw e;
+                }
+                Wrapped theirs = versions(tenant).get(v);
+                if (theirs != null && theirs.customer() == (customerMaster != null)
+                        && (customerMaster == null || theirs.masterKeyId().equals(customerMaster))) {
+                    return get(tenant, v); // another node created this lineage's key first: use theirs
+                }
+                continue;
             }
-            return get(tenant, version); // another node created it first: use theirs
+            DataKey k = new DataKey(tenant, v, new SecretKeySpec(raw, "AES"));
+            byVersion.put(tenant + "/" + v, k);
+            LOG.infof("Created %s, wrapped by %s key '%s'", k.name(), customerMaster == null ? "master" : "customer",
+                    masterKey);
+            return k;
         }
-        DataKey k = new DataKey(tenant, version, new SecretKeySpec(raw, "AES"));
-        byVersion.put(tenant + "/" + version, k);
-        LOG.infof("Created %s, wrapped by master key '%s'", k.name(), masterKey);
-        return k;
     }
 
     /** Binds a wrapped key to its tenant and version: it cannot be copied to another. */
@@ -224,13 +344,16 @@ public final class KeyRing {
         return ("strata data key\0" + tenant + "\0" + version).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A stored data key: {@code SDK1 | master key id (UTF) | length | wrapped bytes}. */
-    private record Wrapped(String masterKeyId, byte[] bytes) {
+    /**
+     * A stored data key: {@code SDK1 | master key id (UTF) | length | wrapped bytes}, or {@code SDKC | ...} when the
+     * wrapping key is a customer's.
+     */
+    private record Wrapped(String masterKeyId, byte[] bytes, boolean customer) {
         byte[] encode() {
             try {
                 ByteArrayOutputStream b = new ByteArrayOutputStream();
                 DataOutputStream out = new DataOutputStream(b);
-                out.write(MAGIC);
+                out.write(customer ? CUSTOMER_MAGIC : MAGIC);
                 out.writeUTF(masterKeyId);
                 out.writeInt(bytes.length);
                 out.write(bytes);
@@ -245,7 +368,8 @@ public final class KeyRing {
             try {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored));
                 byte[] magic = in.readNBytes(4);
-                if (!java.util.Arrays.equals(magic, MAGIC)) {
+                boolean customer = java.util.Arrays.equals(magic, CUSTOMER_MAGIC);
+                if (!customer && !java.util.Arrays.equals(magic, MAGIC)) {
                     throw new StorageException(blob + " is not a wrapped data key");
                 }
                 String id = in.readUTF();
@@ -253,7 +377,7 @@ public final class KeyRing {
                 if (n < 0 || n > 1024) {
                     throw new StorageException(blob + " is damaged");
                 }
-                return new Wrapped(id, in.readNBytes(n));
+                return new Wrapped(id, in.readNBytes(n), customer);
             } catch (IOException e) {
                 throw new StorageException(blob + " is damaged: " + e.getMessage(), e);
             }

@@ -38,6 +38,7 @@ public final class StorageKeys {
     public static final String COMMIT_LOG_BLOB_PREFIX = "wal/";
 
     private static final String IDENTITY = "TABLE";
+    private static final String ENCRYPTION = "ENCRYPTION";
     private static final String MANIFESTS = "manifest/";
     private static final String SEGMENTS = "segments/";
     private static final String SEGMENT_SUFFIX = ".seg";
@@ -86,6 +87,11 @@ public final class StorageKeys {
     /** The blob holding a table's identity. */
     public static String tableIdentity(String root) {
         return root + IDENTITY;
+    }
+
+    /** The blob naming the customer-managed key a table's new data is encrypted under (absent: the service's). */
+    public static String tableEncryption(String root) {
+        return root + ENCRYPTION;
     }
 
     public static String manifestPrefix(String root) {

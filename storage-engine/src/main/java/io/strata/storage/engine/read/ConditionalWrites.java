@@ -72,7 +72,7 @@ public final class ConditionalWrites {
         }
         Table table = tables.get(query.table());
         if (table == null) {
-            return CompletableFuture.failedFuture(new StorageException("table " + query.table() + " does not exist"));
+            return CompletableFuture.failedFuture(tables.missing(query.table()));
         }
         ReentrantLock lock = lockFor(table.id(), single.key());
         String tenant = table.id().tenant();

@@ -20,6 +20,7 @@ import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.TableId;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.LogStore;
+import io.strata.storage.spi.crypto.KeyUnavailableException;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,6 +62,8 @@ public final class Recovery {
     private final SegmentStore segments;
     private final Clock clock;
     private final Tables tables = new Tables();
+    /** Unavailable tables' flushed log numbers: their later writes are still only in the log. */
+    private final java.util.Map<TableId, Long> unflushedAfter = new java.util.HashMap<>();
     private ManifestStore manifests;
 
     private Recovery(BlobStore data, LogStore wal, SegmentStore segments, Clock clock) {
@@ -82,7 +85,7 @@ public final class Recovery {
             String root = e.getKey();
             if (e.getValue().contains(StorageKeys.tableIdentity(root))
                     && e.getValue().stream().anyMatch(k -> StorageKeys.isManifest(root, k))) {
-                loadAndFence(root);
+                loadAndFence(root, e.getValue().contains(StorageKeys.tableEncryption(root)));
             }
         }
         RetiredLogs retired = new RetiredLogs(data, wal);
@@ -101,6 +104,11 @@ public final class Recovery {
                     if (t != null && file > t.manifest().flushedLog()) {
                         tables.addMemtableBytes(t.apply(u));
                         count[0]++;
+                    } else if (t == null && tables.isUnavailable(u.table())
+                            && file > unflushedAfter.getOrDefault(u.table(), Long.MAX_VALUE)) {
+                        // acknowledged writes only its key can hold in memory; the log must not be retired without them
+                        throw new KeyUnavailableException(tables.missing(u.table()).getMessage()
+                                + "; it has writes not yet flushed, so storage cannot open until the key is back");
                     }
                 }
             });
@@ -125,7 +133,7 @@ public final class Recovery {
      * fences any earlier writer. Losing that race to an earlier epoch (a zombie writer still finishing a
      * flush or compaction) means its version is newer: reload and fence again.
      */
-    private void loadAndFence(String root) throws IOException {
+    private void loadAndFence(String root, boolean customerKey) throws IOException {
         for (int attempt = 0; ; attempt++) {
             Manifest m = manifests.load(root, manifests.latestVersion(root));
             if (m.dropped()) {
@@ -133,10 +141,32 @@ public final class Recovery {
             }
             TableId id = ModelCodec.decodeTableId(Envelope.open(segments.keys(),
                     Blobs.join(data.readAll(StorageKeys.tableIdentity(root))), "table identity " + root));
+            if (customerKey) {
+                // before the log is replayed: a flush of replayed data must use the table's key, not the tenant's
+                segments.keys().useCustomerKey(id, new String(Envelope.open(segments.keys(),
+                        Blobs.join(data.readAll(StorageKeys.tableEncryption(root))), "key setting of " + root),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
             Table t = new Table(id, m);
             List<Segment> segs = new ArrayList<>();
-            for (long sid : m.segments()) {
-                segs.add(segments.open(id, sid));
+            try {
+                for (long sid : m.segments()) {
+                    segs.add(segments.open(id, sid));
+                }
+            } catch (KeyUnavailableException e) {
+                if (!customerKey) {
+                    throw e; // the service's keys: storage must not open without them
+                }
+                // the tenant's own key is gone (revoked or deleted): this table only is unavailable, until restart
+                segs.forEach(Segment::close);
+                String key = segments.keys().customerKey(id);
+                LOG.errorf("table %s is unavailable: its customer managed key '%s' cannot be used (%s)", id, key,
+                        e.getMessage());
+                unflushedAfter.put(id, m.flushedLog());
+                tables.markUnavailable(id, "table " + id.keyspace() + "." + id.table() + " is inaccessible: its "
+                        + "customer managed key '" + key + "' is unavailable (revoked, disabled or deleted); restore "
+                        + "the key and restart, or drop the table");
+                return;
             }
             Collections.reverse(segs);
             t.open(segs);

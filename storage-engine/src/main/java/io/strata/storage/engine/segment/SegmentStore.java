@@ -82,12 +82,12 @@ public final class SegmentStore {
     }
 
     /**
-     * Writes the table's partitions (in key order) to a scratch file, encrypted under the tenant's current data key
-     * when encryption is on, and forces it; returns its size. Publish it with {@link #publish}.
+     * Writes the table's partitions (in key order) to a scratch file, encrypted under the table's current data key
+     * (its customer key's lineage, or the tenant's) when encryption is on, and forces it; returns its size. Publish it with {@link #publish}.
      */
     public long write(TableId table, Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys)
             throws IOException {
-        return Segment.write(file, partitions, expectedKeys, keys.current(table.tenant()));
+        return Segment.write(file, partitions, expectedKeys, keys.forTable(table));
     }
 
     /** Uploads a written segment file (durable in the store when this returns) and opens it. */

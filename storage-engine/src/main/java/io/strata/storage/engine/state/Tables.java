@@ -16,10 +16,37 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Tables {
     private final Map<UUID, Table> tables = new ConcurrentHashMap<>();
     private final AtomicLong memtableBytes = new AtomicLong();
+    /** Tables that exist but could not be opened because their customer-managed key is unavailable. */
+    private final Map<UUID, String> unavailable = new ConcurrentHashMap<>();
 
     /** The live table, or null. */
     public Table get(TableId id) {
         return tables.get(id.id());
+    }
+
+    /**
+     * Records that the table exists but cannot be opened: its customer-managed key is unavailable ({@code why}).
+     * Operations on it fail with that reason; other tables are unaffected.
+     */
+    public void markUnavailable(TableId id, String why) {
+        unavailable.put(id.id(), why);
+    }
+
+    /** Whether the table exists but its key is unavailable. */
+    public boolean isUnavailable(TableId id) {
+        return unavailable.containsKey(id.id());
+    }
+
+    /** Forgets an unavailable table (dropped). */
+    public void forgetUnavailable(TableId id) {
+        unavailable.remove(id.id());
+    }
+
+    /** Why an operation on a table that is not live fails: it does not exist, or its key is unavailable. */
+    public io.strata.storage.spi.StorageException missing(TableId id) {
+        String why = unavailable.get(id.id());
+        return why != null ? new io.strata.storage.spi.crypto.KeyUnavailableException(why)
+                : new io.strata.storage.spi.StorageException("table " + id + " does not exist");
     }
 
     public boolean contains(TableId id) {

@@ -37,6 +37,8 @@ public final class CommitLog implements AutoCloseable {
 
     /** The first int of an encrypted record's payload (a clear one starts with its update count, never negative). */
     private static final int ENCRYPTED = -2;
+    /** A record whose updates are sealed in sections under different data keys (tables with customer keys). */
+    private static final int ENCRYPTED_SECTIONS = -3;
 
     private final LogStore store;
     private final KeyRing keys;
@@ -55,7 +57,11 @@ public final class CommitLog implements AutoCloseable {
         this.keys = java.util.Objects.requireNonNull(keys, "keys is null");
     }
 
-    /** One record of this log: encrypted under the updates' tenant's current data key when encryption is on. */
+    /**
+     * One record of this log: encrypted under the data key of the updates' tables (their tenant's current key, or a
+     * table's customer key) when encryption is on. Updates under different keys (a batch over tables with different
+     * customer keys) become sections of one record, each sealed under its own key, so the record stays atomic.
+     */
     public byte[] encode(List<PartitionUpdate> updates) {
         if (!keys.enabled() || updates.isEmpty()) {
             return encodeClear(updates);
@@ -67,25 +73,69 @@ public final class CommitLog implements AutoCloseable {
                 break;
             }
         }
-        DataKey key = keys.current(tenant);
-        byte[] clear = encodeClear(updates);
-        byte[] nonce = Aead.nextNonce();
-        byte[] sealed = Aead.seal(key, nonce, clear, 8, clear.length - 8);
+        // one key for the whole record, the common case: the tenant's, or every table's same customer key
+        DataKey first = null;
+        java.util.LinkedHashMap<DataKey, List<PartitionUpdate>> byKey = null;
+        for (PartitionUpdate u : updates) {
+            DataKey k = u.table().tenant().equals(tenant) ? keys.forTable(u.table()) : keys.current(tenant);
+            if (first == null) {
+                first = k;
+            } else if (byKey == null && k.version() != first.version()) {
+                byKey = new java.util.LinkedHashMap<>();
+                for (PartitionUpdate before : updates) {
+                    if (before == u) {
+                        break;
+                    }
+                    byKey.computeIfAbsent(first, x -> new ArrayList<>()).add(before);
+                }
+            }
+            if (byKey != null) {
+                byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(u);
+            }
+        }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(sealed.length + 64);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(0);
             out.writeInt(0);
-            out.writeInt(ENCRYPTED);
-            out.writeUTF(tenant);
-            out.writeInt(key.version());
-            out.write(nonce);
-            out.write(sealed);
+            if (byKey == null) {
+                out.writeInt(ENCRYPTED);
+                out.writeUTF(tenant);
+                writeSection(out, first, updates);
+            } else {
+                out.writeInt(ENCRYPTED_SECTIONS);
+                out.writeUTF(tenant);
+                out.writeInt(byKey.size());
+                for (var e : byKey.entrySet()) {
+                    byte[] section = sectionBytes(e.getKey(), e.getValue());
+                    out.writeInt(section.length);
+                    out.write(section);
+                }
+            }
             out.flush();
             return seal(bytes.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code key version | nonce | sealed(count | updates)}. */
+    private static void writeSection(DataOutputStream out, DataKey key, List<PartitionUpdate> updates)
+            throws IOException {
+        byte[] clear = encodeClear(updates);
+        byte[] nonce = Aead.nextNonce();
+        byte[] sealed = Aead.seal(key, nonce, clear, 8, clear.length - 8);
+        out.writeInt(key.version());
+        out.write(nonce);
+        out.write(sealed);
+    }
+
+    private static byte[] sectionBytes(DataKey key, List<PartitionUpdate> updates) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        writeSection(out, key, updates);
+        out.flush();
+        return bytes.toByteArray();
     }
 
     /** The log store name of log {@code n}. */
@@ -210,22 +260,27 @@ public final class CommitLog implements AutoCloseable {
                 }
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, b.position(), len));
                 int count = in.readInt();
+                List<PartitionUpdate> updates;
                 if (count == ENCRYPTED) {
                     String tenant = in.readUTF();
-                    DataKey key = keys.get(tenant, in.readInt());
-                    byte[] nonce = in.readNBytes(Aead.NONCE_BYTES);
                     int header = len - in.available();
-                    byte[] clear = Aead.open(key, nonce, all, b.position() + header, len - header);
-                    if (clear == null) {
-                        throw new StorageException("commit log " + n + ": a record in chunk " + chunk.sequence()
-                                + " does not decrypt with " + key.name() + " although its checksum holds");
+                    updates = openSection(keys, tenant, all, b.position() + header, len - header, n, chunk.sequence());
+                } else if (count == ENCRYPTED_SECTIONS) {
+                    String tenant = in.readUTF();
+                    int sections = in.readInt();
+                    updates = new ArrayList<>();
+                    for (int s = 0; s < sections; s++) {
+                        int sectionLength = in.readInt();
+                        int at = len - in.available();
+                        updates.addAll(openSection(keys, tenant, all, b.position() + at, sectionLength, n,
+                                chunk.sequence()));
+                        in.skipNBytes(sectionLength);
                     }
-                    in = new DataInputStream(new ByteArrayInputStream(clear));
-                    count = in.readInt();
-                }
-                List<PartitionUpdate> updates = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    updates.add(ModelCodec.readUpdate(in));
+                } else {
+                    updates = new ArrayList<>(count);
+                    for (int i = 0; i < count; i++) {
+                        updates.add(ModelCodec.readUpdate(in));
+                    }
                 }
                 b.position(b.position() + len);
                 sink.accept(n, updates);
@@ -234,6 +289,28 @@ public final class CommitLog implements AutoCloseable {
         }
         LOG.debugf("commit log %d: replayed %d records", n, records);
         return last;
+    }
+
+    /** Decrypts one section ({@code key version | nonce | sealed}) and decodes its updates. */
+    private static List<PartitionUpdate> openSection(KeyRing keys, String tenant, byte[] all, int at, int length,
+            long n, long chunk) throws IOException {
+        ByteBuffer section = ByteBuffer.wrap(all, at, length);
+        DataKey key = keys.get(tenant, section.getInt());
+        byte[] nonce = new byte[Aead.NONCE_BYTES];
+        section.get(nonce);
+        int header = 4 + Aead.NONCE_BYTES;
+        byte[] clear = Aead.open(key, nonce, all, at + header, length - header);
+        if (clear == null) {
+            throw new StorageException("commit log " + n + ": a record in chunk " + chunk
+                    + " does not decrypt with " + key.name() + " although its checksum holds");
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(clear));
+        int count = in.readInt();
+        List<PartitionUpdate> updates = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            updates.add(ModelCodec.readUpdate(in));
+        }
+        return updates;
     }
 
     public static void delete(LogStore store, long n) {

@@ -58,6 +58,20 @@ public final class TestEngines {
         return new InMemoryZones().open(local, options, clock);
     }
 
+    /** An engine over three in-memory zones, encrypting at rest with {@code keys}. */
+    public static LsmEngine inMemory(io.strata.storage.spi.crypto.KeyProvider keys, Clock clock) {
+        Path local;
+        try {
+            local = Files.createTempDirectory("strata-engine-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TEMP_DIRS.add(local);
+        EngineStorage s = new InMemoryZones().storage(local);
+        return LsmEngine.open(new EngineStorage(s.wal(), s.data(), s.localDir(), 0, keys), EngineOptions.defaults(),
+                clock);
+    }
+
     /** An engine over the three default local zones under {@code dir}, with default options. */
     public static LsmEngine localZones(Path dir, Clock clock) {
         return localZones(dir, EngineOptions.defaults(), clock);

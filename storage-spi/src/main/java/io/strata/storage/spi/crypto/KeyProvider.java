@@ -28,4 +28,16 @@ public interface KeyProvider {
      *     (a wrong key, a different context, or damaged bytes); the message names the key
      */
     byte[] unwrap(String keyId, byte[] wrapped, byte[] context);
+
+    /**
+     * The provider's id of the customer-managed key a tenant names ({@code kms_key_identifier}): a key the tenant
+     * controls, which data keys of its tables are wrapped under and which Strata never re-wraps (the customer rotates
+     * or revokes it in the KMS). Providers check that the key exists and that the tenant may use it.
+     *
+     * @throws KeyUnavailableException if there is no such key, the tenant may not use it, or the provider has no
+     *     customer-managed keys; the message says which
+     */
+    default String customerKey(String tenant, String identifier) {
+        throw new KeyUnavailableException("this key provider has no customer managed keys");
+    }
 }
