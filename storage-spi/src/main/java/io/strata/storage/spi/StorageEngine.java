@@ -34,6 +34,50 @@ public interface StorageEngine extends AutoCloseable {
                 "this storage engine does not support customer managed keys"));
     }
 
+    /**
+     * Starts restoring table {@code source} (any incarnation that has history, dropped ones included) as it was at
+     * {@code atMillis} (every write committed at or before that instant, none after) into {@code target}, a new table
+     * of the same tenant whose storage this creates. The stage completes once the restore is validated and under way
+     * (fails with a {@link StorageException} saying why when there is no history for that instant); the target
+     * becomes readable when {@link #restoreStatus} says ACTIVE. Segments are shared, not copied; only the commit-log
+     * tail up to the instant is replayed. A restore interrupted by a crash is FAILED at the next open and its storage
+     * removed; the source is never touched.
+     */
+    default CompletionStage<Void> restoreTable(TableId source, long atMillis, TableId target) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this storage engine keeps no history to restore from"));
+    }
+
+    /** As {@link #restoreTable}, from on-demand backup {@code backup} of the target's tenant. */
+    default CompletionStage<Void> restoreBackup(String backup, TableId target) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this storage engine has no backups"));
+    }
+
+    /** The state of the restore into {@code target}, or null when no restore of that table is known. */
+    default RestoreStatus restoreStatus(TableId target) {
+        return null;
+    }
+
+    /**
+     * Takes an on-demand backup of the table now (its memtable flushed first), named {@code name} (unique in the
+     * tenant), storing {@code metadata} beside it; fails if the name is taken.
+     */
+    default CompletionStage<BackupInfo> createBackup(TableId table, String name, byte[] metadata) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this storage engine has no backups"));
+    }
+
+    /** The tenant's backups, by name. */
+    default CompletionStage<List<BackupInfo>> listBackups(String tenant) {
+        return java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    }
+
+    /** Deletes a backup (its segments go once nothing else uses them); idempotent. */
+    default CompletionStage<Void> deleteBackup(String tenant, String name) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** Drops the table and schedules its data for deletion; idempotent. */
     CompletionStage<Void> dropTable(TableId table);
 
