@@ -38,10 +38,12 @@ public final class GarbageCollector {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
     private static final int KEEP_EPOCHS = 8;
     /** How long a table without point-in-time recovery keeps superseded manifests and segments (readers finish). */
-    static final long GRACE_SECONDS = 300;
+    static final long GRACE_SECONDS = 60;
 
     /** Decoded manifests by key, for one engine's data store. */
     private final Map<String, Manifest> decoded = new ConcurrentHashMap<>();
+    /** Retirement times of logs by marker key. */
+    private final Map<String, Long> retired = new ConcurrentHashMap<>();
     /** Segment keys of each backup by its key (backups are immutable). */
     private final Map<String, List<String>> backups = new ConcurrentHashMap<>();
     private final io.strata.storage.engine.crypto.KeyRing keys;
@@ -115,10 +117,11 @@ public final class GarbageCollector {
             deleted += delete(e.getKey(), byTable.get(e.getKey()), e.getValue(), referenced, liveSegment);
         }
         for (String marker : Blobs.listAll(data, StorageKeys.RETIRED_LOGS)) {
-            long retiredAt = ByteBuffer.wrap(Blobs.join(data.readAll(marker))).getLong();
+            long retiredAt = retiredAt(marker);
             if (retiredAt < cutoffMillis) {
                 Blobs.join(wal.delete(StorageKeys.retiredLogName(marker)));
                 Blobs.join(data.delete(List.of(marker)));
+                retired.remove(marker);
                 deleted++;
             }
         }
@@ -208,6 +211,11 @@ public final class GarbageCollector {
             doomed.forEach(decoded::remove);
         }
         return doomed.size();
+    }
+
+    /** When a log was retired (memoized: markers never change, and 35 days of them are read every pass). */
+    private long retiredAt(String marker) {
+        return retired.computeIfAbsent(marker, k -> ByteBuffer.wrap(Blobs.join(data.readAll(k))).getLong());
     }
 
     /** The segment keys a backup lists (memoized: backups never change). */
