@@ -396,6 +396,11 @@ public final class LsmEngine implements StorageEngine {
     }
 
     @Override
+    public long historyBytes(TableId id) {
+        return gc.historyBytes().getOrDefault(id.id(), 0L);
+    }
+
+    @Override
     public void expiryListener(ExpiryListener listener) {
         this.expiry = requireNonNull(listener, "listener is null");
     }

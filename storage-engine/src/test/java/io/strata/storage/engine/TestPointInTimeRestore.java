@@ -339,6 +339,9 @@ class TestPointInTimeRestore {
         put(e, kept, "a", "c");
         e.flush();
         assertThat(logs()).isGreaterThanOrEqualTo(2);
+        e.collectGarbage();
+        assertThat(e.historyBytes(kept)).as("its retained log records and superseded segments").isPositive();
+        assertThat(e.historyBytes(plain)).isZero();
         e.close();
     }
 

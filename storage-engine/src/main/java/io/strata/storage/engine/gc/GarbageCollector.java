@@ -8,6 +8,7 @@ import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.engine.manifest.Manifest;
 import io.strata.storage.engine.manifest.ManifestStore;
 import io.strata.storage.engine.state.Tables;
+import io.strata.storage.engine.wal.RetiredLogs;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.LogStore;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.UUID;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +45,9 @@ public final class GarbageCollector {
 
     /** Decoded manifests by key, for one engine's data store. */
     private final Map<String, Manifest> decoded = new ConcurrentHashMap<>();
-    /** Retirement times of logs by marker key. */
-    private final Map<String, Long> retired = new ConcurrentHashMap<>();
+    /** Retired-log markers by key. */
+    private final Map<String, RetiredLogs.Marker> retired = new ConcurrentHashMap<>();
+    private volatile Map<UUID, Long> historyBytes = Map.of();
     /** Segment keys of each backup by its key (backups are immutable). */
     private final Map<String, List<String>> backups = new ConcurrentHashMap<>();
     private final io.strata.storage.engine.crypto.KeyRing keys;
@@ -98,7 +102,9 @@ public final class GarbageCollector {
      */
     long run(long cutoffMillis, long graceCutoffMillis, Predicate<String> liveSegment) {
         long deleted = 0;
-        TreeMap<String, List<String>> byTable = Blobs.tableKeys(data);
+        TreeMap<String, List<BlobStore.BlobInfo>> blobs = Blobs.tableBlobs(data);
+        TreeMap<String, List<String>> byTable = new TreeMap<>();
+        blobs.forEach((root, infos) -> byTable.put(root, infos.stream().map(BlobStore.BlobInfo::key).toList()));
         // pass 1: what each table keeps, and every segment some kept manifest or backup still lists
         Map<String, Decision> decisions = new TreeMap<>();
         Set<String> referenced = new HashSet<>();
@@ -113,18 +119,41 @@ public final class GarbageCollector {
             referenced.addAll(backupSegments(key));
         }
         // pass 2: delete
+        Set<String> gone = new HashSet<>();
         for (var e : decisions.entrySet()) {
-            deleted += delete(e.getKey(), byTable.get(e.getKey()), e.getValue(), referenced, liveSegment);
+            deleted += delete(e.getKey(), byTable.get(e.getKey()), e.getValue(), referenced, liveSegment, gone);
         }
+        Map<UUID, Long> history = new HashMap<>();
         for (String marker : Blobs.listAll(data, StorageKeys.RETIRED_LOGS)) {
-            long retiredAt = retiredAt(marker);
-            if (retiredAt < cutoffMillis) {
+            RetiredLogs.Marker m = marker(marker);
+            if (m.retiredAtMillis() < cutoffMillis) {
                 Blobs.join(wal.delete(StorageKeys.retiredLogName(marker)));
                 Blobs.join(data.delete(List.of(marker)));
                 retired.remove(marker);
                 deleted++;
+            } else {
+                m.bytesByTable().forEach((id, bytes) -> history.merge(id, bytes, Long::sum));
             }
         }
+        // what each table keeps beyond its current segments: superseded segments its older manifests still list
+        for (var e : decisions.entrySet()) {
+            if (e.getValue().expired()) {
+                continue;
+            }
+            Manifest latest = decode(e.getValue().lastManifest());
+            java.util.Set<Long> live = new java.util.HashSet<>(latest.segments());
+            long bytes = 0;
+            for (BlobStore.BlobInfo i : blobs.get(e.getKey())) {
+                if (StorageKeys.isSegment(e.getKey(), i.key()) && !live.contains(StorageKeys.segmentId(i.key()))
+                        && !gone.contains(i.key())) {
+                    bytes += i.size();
+                }
+            }
+            if (bytes > 0) {
+                history.merge(uuidOfRoot(e.getKey()), bytes, Long::sum);
+            }
+        }
+        historyBytes = Map.copyOf(history);
         List<String> epochs = Blobs.listAll(data, StorageKeys.EPOCHS);
         if (epochs.size() > KEEP_EPOCHS) {
             Blobs.join(data.delete(epochs.subList(0, epochs.size() - KEEP_EPOCHS)));
@@ -179,7 +208,7 @@ public final class GarbageCollector {
     }
 
     private long delete(String root, List<String> keys, Decision d, Set<String> referenced,
-            Predicate<String> liveSegment) {
+            Predicate<String> liveSegment, Set<String> gone) {
         List<String> doomed = new ArrayList<>();
         if (d.expired()) {
             boolean stillListed = false;
@@ -209,13 +238,27 @@ public final class GarbageCollector {
         if (!doomed.isEmpty()) {
             Blobs.join(data.delete(doomed));
             doomed.forEach(decoded::remove);
+            gone.addAll(doomed);
         }
         return doomed.size();
     }
 
-    /** When a log was retired (memoized: markers never change, and 35 days of them are read every pass). */
-    private long retiredAt(String marker) {
-        return retired.computeIfAbsent(marker, k -> ByteBuffer.wrap(Blobs.join(data.readAll(k))).getLong());
+    /** A retired log's marker (memoized: markers never change, and 35 days of them are read every pass). */
+    private RetiredLogs.Marker marker(String key) {
+        return retired.computeIfAbsent(key, k -> RetiredLogs.Marker.decode(Blobs.join(data.readAll(k))));
+    }
+
+    private static UUID uuidOfRoot(String root) {
+        String r = root.substring(0, root.length() - 1);
+        return UUID.fromString(r.substring(r.lastIndexOf('/') + 1));
+    }
+
+    /**
+     * Bytes kept only as history, by table id, as of the last pass: flushed commit-log records the table wrote into
+     * retained logs, and superseded segments its kept manifests still list. Keyspaces bills these as PITR storage.
+     */
+    public Map<UUID, Long> historyBytes() {
+        return historyBytes;
     }
 
     /** The segment keys a backup lists (memoized: backups never change). */
