@@ -28,20 +28,30 @@ import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
- * Garbage collection of the data store after the retention window: the rules that decide what point-in-
- * time recovery may still need. For each table, every manifest committed inside the window is kept, plus
- * the newest one committed before it (the table's state when the window opens) and the newest overall;
- * segments no kept manifest lists are deleted unless the engine still reads them; a dropped table goes
- * once its drop is older than the window. Retired commit logs go once retired before the window; writer
- * epochs except the newest few go. Decisions depend only on the manifests, never on which zone holds what.
- * Decoded manifests are memoized (they are immutable). Not thread-safe: the engine runs it on its
- * compaction thread, holding the {@link FlushGate} so no segment is in flight.
+ * Garbage collection of the data store: the rules that decide what point-in-time recovery may still need.
+ * A table with point-in-time recovery keeps, within the retention window, one manifest per checkpoint interval (the
+ * newest of each hour), the oldest in the window, the newest before it (the table's state when the window opens)
+ * and the newest overall; a restore starts from the newest kept manifest at or before its instant and replays the
+ * retained commit log from there. A table without it keeps only what the last minute's manifests list (readers
+ * finish). A segment is deleted when no kept manifest of any table and no backup lists it (restored tables and
+ * backups share segments) and the engine no longer reads it; a dropped table goes once its drop is older than its
+ * window, except segments others still list. Retired commit logs go once retired before the window; writer epochs
+ * except the newest few go. Each pass also totals the bytes each table keeps only as history (PITR storage).
+ * Decisions depend only on the manifests, never on which zone holds what; decoded manifests, backups and retired-log
+ * markers are memoized (they are immutable). Not thread-safe: the engine runs it on its compaction thread, holding
+ * the {@link FlushGate} so no segment is in flight.
  */
 public final class GarbageCollector {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
     private static final int KEEP_EPOCHS = 8;
     /** How long a table without point-in-time recovery keeps superseded manifests and segments (readers finish). */
     static final long GRACE_SECONDS = 60;
+    /**
+     * How far apart the manifests a table with point-in-time recovery keeps are: a restore starts from the newest
+     * kept one at or before its instant and replays at most about this much commit log; segments only the dropped
+     * manifests in between listed (flush outputs compacted away within the hour) go.
+     */
+    static final long CHECKPOINT_MILLIS = 3_600_000;
 
     /** Decoded manifests by key, for one engine's data store. */
     private final Map<String, Manifest> decoded = new ConcurrentHashMap<>();
@@ -187,12 +197,26 @@ public final class GarbageCollector {
         Set<Long> keep = new HashSet<>();
         keep.add(versions.lastKey());
         Long newestBeforeWindow = null;
+        Long oldestInWindow = null;
+        boolean pitr = latest.pitrSinceMillis() > 0;
+        Map<Long, Long> newestPerCheckpoint = new HashMap<>();
         for (var m : versions.entrySet()) {
-            if (decode(m.getValue()).createdAtMillis() >= cutoff) {
-                keep.add(m.getKey());
-            } else {
+            long created = decode(m.getValue()).createdAtMillis();
+            if (created < cutoff) {
                 newestBeforeWindow = m.getKey();
+            } else if (!pitr) {
+                keep.add(m.getKey()); // the grace: readers may still use what these list
+            } else {
+                // history: one manifest per checkpoint interval is a base a restore replays the log from
+                newestPerCheckpoint.merge(created / CHECKPOINT_MILLIS, m.getKey(), Math::max);
+                if (oldestInWindow == null) {
+                    oldestInWindow = m.getKey();
+                }
             }
+        }
+        keep.addAll(newestPerCheckpoint.values());
+        if (oldestInWindow != null) {
+            keep.add(oldestInWindow);
         }
         if (newestBeforeWindow != null) {
             keep.add(newestBeforeWindow);
