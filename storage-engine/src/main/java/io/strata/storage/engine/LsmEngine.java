@@ -448,6 +448,23 @@ public final class LsmEngine implements StorageEngine {
         return segments.keys().rotate(tenant).version();
     }
 
+    /**
+     * Flushes, then merges every table's segments into one (a major compaction, on the compaction thread) and waits;
+     * for operators (as {@code nodetool compact}) and measurements of a table's live compacted size.
+     */
+    public void compactFully() {
+        flush();
+        Blobs.join(CompletableFuture.runAsync(() -> {
+            for (Table t : tables.all()) {
+                try {
+                    compactor.compactFully(t);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("compaction of " + t.id() + " failed", e);
+                }
+            }
+        }, threads.compactor()));
+    }
+
     /** Runs garbage collection now (on the compaction thread), for tests and operators. */
     public void collectGarbage() {
         Blobs.join(CompletableFuture.runAsync(this::collectGarbageNow, threads.compactor()));
