@@ -187,7 +187,8 @@ public final class Flusher implements GroupCommit.Listener {
             tables.recountMemtableBytes();
             LOG.debugf("flushed memtables up to commit log %d", rolledLog);
             compactor.schedule(tables.all());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            // an out-of-memory flush too: left frozen, the table would refuse every later log roll, wedging writes
             LOG.error("flush failed; data stays in the commit log and will be retried", e);
             for (Table t : tables.all()) {
                 t.unfreeze();
