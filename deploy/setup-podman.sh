@@ -117,7 +117,7 @@ mirror="${mirror:-http://deb.debian.org/debian}"
 mkdir -p "$CACHE"
 tarball="$CACHE/strata-base-jre-17.tar"
 stamp="$CACHE/strata-base-jre-17.stamp"
-want_stamp="bookworm minbase ${BASE_PACKAGES} ${mirror} v3"
+want_stamp="bookworm minbase ${BASE_PACKAGES} ${mirror} v4"
 if [ ! -s "$tarball" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want_stamp" ]; then
   root="$(mktemp -d /var/tmp/strata-base.XXXXXX)"
   trap 'rm -rf "$root"' EXIT
@@ -151,7 +151,7 @@ EOF
   # the unprivileged user the gateway runs as (uid/gid 185, as Quarkus images use) and its data volume
   chroot "$root" /bin/sh -c "groupadd -g 185 strata && useradd -u 185 -g 185 -d /var/lib/strata -M \
         -s /usr/sbin/nologin strata && mkdir -p /var/lib/strata /opt/strata && chown 185:185 /var/lib/strata \
-        && chmod 0750 /var/lib/strata"
+        && chmod 0700 /var/lib/strata"
   # trim: package lists, caches and logs; the image resolves names through what the runtime mounts
   rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old \
          "$root"/var/log/* "$root"/tmp/* "$root"/var/tmp/* "$root"/etc/resolv.conf
