@@ -2,7 +2,7 @@
 # Prepares a Debian bookworm machine (no Docker engine, no reachable public container registry) to build,
 # run and push Strata's images, from Debian's packages only. Idempotent: a second run takes seconds.
 #
-#   1. podman, buildah, skopeo, docker-registry (the distribution registry), debootstrap, runc, podman-compose
+#   1. podman, buildah, skopeo, docker-registry (the distribution registry), debootstrap, runc, catatonit (pods)
 #   2. /etc/containers/containers.conf: default ulimits this VM can grant, and runc (crun fails on the
 #      hybrid cgroup layout of these kernels)
 #   3. a registry on 127.0.0.1:5000 (plain HTTP, no auth, storage in /var/lib/strata-registry), for Jib
@@ -28,7 +28,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 
 # --- 1. packages --------------------------------------------------------------------------------------
-PACKAGES=(podman buildah skopeo docker-registry debootstrap runc podman-compose uidmap slirp4netns fuse-overlayfs)
+PACKAGES=(podman buildah skopeo docker-registry debootstrap runc catatonit uidmap slirp4netns fuse-overlayfs)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -164,14 +164,22 @@ EOF
   podman rmi -f "$BASE_IMAGE" >/dev/null 2>&1 || true
 fi
 
-if ! podman image exists "$BASE_IMAGE"; then
+# the image's configuration (Jib and podman build inherit it); a changed one re-imports the same root file system
+IMPORT_CHANGES=(
+  'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64'
+  'ENV LANG=C.UTF-8'
+  'VOLUME /var/lib/strata'
+  'CMD ["/bin/bash"]'
+)
+import_stamp="$(printf '%s\n' "$want_stamp" "${IMPORT_CHANGES[@]}" | sha256sum | cut -c1-16)"
+if ! podman image exists "$BASE_IMAGE" || [ "$(cat "$CACHE/import.stamp" 2>/dev/null)" != "$import_stamp" ]; then
   log "importing ${BASE_IMAGE}"
-  podman import \
-    --change 'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64' \
-    --change 'ENV LANG=C.UTF-8' \
-    --change 'VOLUME /var/lib/strata' \
-    --change 'CMD ["/bin/bash"]' \
-    "$tarball" "$BASE_IMAGE" >/dev/null 2>&1
+  podman rmi -f "$BASE_IMAGE" >/dev/null 2>&1 || true
+  change_args=()
+  for c in "${IMPORT_CHANGES[@]}"; do change_args+=(--change "$c"); done
+  podman import "${change_args[@]}" "$tarball" "$BASE_IMAGE" >/dev/null 2>&1
+  echo "$import_stamp" >"$CACHE/import.stamp"
 fi
 
 # push when the registry lacks it (or holds another digest than the local image)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The container tests, as .ci/run runs them (after deploy/setup-podman.sh): builds the image with
 # deploy/build-image.sh, then runs the `container` Maven profile of the end-to-end suite (ContainerIT: the image
-# under podman, graceful stop, SIGKILL under load, registry round trip by digest; ComposeIT: Strata over three S3
+# under podman, graceful stop, SIGKILL under load, registry round trip by digest; LocalTopologyIT: Strata over three S3
 # zone servers, one stopped; TestKubernetesManifests: the manifests checked). Those fail, never skip, without podman.
 #
 #   deploy/test-container.sh            # everything
@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
 deploy/build-image.sh >/dev/null
+deploy/build-s3proxy-image.sh >/dev/null
 t1=$(date +%s)
 echo "[test-container] image built in $((t1 - t0)) s" >&2
 # -am: the suite's module needs the project's jars from this reactor; -DskipTests skips every other module's tests,
