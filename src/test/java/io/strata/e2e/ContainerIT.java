@@ -50,6 +50,10 @@ class ContainerIT {
     private static final String VOLUME = NAME + "-data";
     private static final int CQL_PORT = Podman.freePort();
     private static final int HTTP_PORT = Podman.freePort();
+    private static final String NAME2 = NAME + "-secrets";
+    private static final String VOLUME2 = NAME2 + "-data";
+    private static final int CQL_PORT2 = Podman.freePort();
+    private static final int HTTP_PORT2 = Podman.freePort();
     private static final int ROWS = 300;
     private static final Map<String, String> MEASURED = new LinkedHashMap<>();
     private static final FaultLoad STOP_LOAD = new FaultLoad("stopload");
@@ -76,6 +80,8 @@ class ContainerIT {
             Podman.podmanStatus("rm", "-f", "-t", "0", NAME);
         }
         Podman.podmanStatus("volume", "rm", "-f", VOLUME);
+        Podman.podmanStatus("rm", "-f", "-t", "0", NAME2);
+        Podman.podmanStatus("volume", "rm", "-f", VOLUME2);
         StringBuilder out = new StringBuilder();
         MEASURED.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
         Files.createDirectories(Path.of("target"));
@@ -134,6 +140,8 @@ class ContainerIT {
                 }
             }).start(), 16);
             MEASURED.put("podman stop under load (ms)", Long.toString(stop.get(60, java.util.concurrent.TimeUnit.SECONDS)));
+            MEASURED.put("graceful stop: writes acknowledged / refused or failed", STOP_LOAD.acknowledged.size() + " / "
+                    + STOP_LOAD.failedWrites.get());
             assertThat(STOP_LOAD.acknowledged).isNotEmpty();
         }
         String exit = podman("inspect", "--format", "{{.State.ExitCode}}", NAME).strip();
@@ -202,6 +210,84 @@ class ContainerIT {
             assertThat(user.strip()).isEqualTo("185");
         } finally {
             Podman.exec(List.of(concat(List.of("podman"), concat(store, "rmi", "-a", "-f"))), 120);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void keysFromReadOnlyMountedSecretsOnAReadOnlyRootAndNoDevTenantOutsideTheLocalDefault(
+            @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        // the keys the first container generated, laid out as deploy/kubernetes mounts its Secrets
+        Path data = Path.of(podman("volume", "inspect", "--format", "{{.Mountpoint}}", VOLUME).strip());
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        Path master = Files.createDirectories(tmp.resolve("master-keys"));
+        for (String f : List.of("signing-key.pem", "signing-key.pub.pem")) {
+            Files.copy(data.resolve("keys").resolve(f), keys.resolve(f));
+        }
+        try (var files = Files.list(data.resolve("keys/master"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, master.resolve(f.getFileName()));
+            }
+        }
+        String pagingKey = Files.readString(data.resolve("keys/paging.key")).strip();
+        String operator = Files.readString(data.resolve("operator-token")).strip();
+        Podman.run("chown", "-R", "185:185", keys.toString(), master.toString()); // as a pod's fsGroup would
+        Podman.run("chmod", "-R", "go-rwx", keys.toString(), master.toString());
+
+        Podman.podmanStatus("volume", "rm", "-f", VOLUME2);
+        podman("run", "-d", "--name", NAME2, "--read-only",
+                "-v", VOLUME2 + ":/var/lib/strata",
+                "-v", keys + ":/etc/strata/keys:ro", "-v", master + ":/etc/strata/master-keys:ro",
+                "-p", "127.0.0.1:" + CQL_PORT2 + ":9042", "-p", "127.0.0.1:" + HTTP_PORT2 + ":8080",
+                "-e", "STRATA_AUTH_DEV_TENANT=false",
+                "-e", "STRATA_AUTH_KEYS_PATH=/etc/strata/keys",
+                "-e", "STRATA_STORAGE_ENCRYPTION_KEY_DIR=/etc/strata/master-keys",
+                "-e", "STRATA_CQL_PAGING_KEY=" + pagingKey,
+                IMAGE);
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + HTTP_PORT2;
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            int status = 0;
+            while (status != 200 && System.nanoTime() < deadline) {
+                try {
+                    status = http.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException e) {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(status).as("ready; log:\n%s", tail(podman("logs", NAME2))).isEqualTo(200);
+            Path data2 = Path.of(podman("volume", "inspect", "--format", "{{.Mountpoint}}", VOLUME2).strip());
+            assertThat(data2.resolve("dev-token")).as("no dev tenant without the local default").doesNotExist();
+            assertThat(data2.resolve("keys/signing-key.pem")).as("keys came from the mounts").doesNotExist();
+            assertThat(data2.resolve("keys/master")).doesNotExist();
+
+            // the operator token of the first container verifies: same signing key
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/tenants"))
+                    .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"acme\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            HttpResponse<String> issued = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/tenants/acme/tokens"))
+                    .header("Authorization", "Bearer " + operator).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"subject\": \"it\", \"lifetime\": \"P1D\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+            var m = java.util.regex.Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(issued.body());
+            assertThat(m.find()).as(issued.body()).isTrue();
+            try (CqlSession s = CqlSession.builder().addContactPoint(new InetSocketAddress("127.0.0.1", CQL_PORT2))
+                    .withLocalDatacenter("datacenter1").withAuthCredentials("token", m.group(1)).build()) {
+                s.execute("CREATE KEYSPACE acme WITH replication = {'class': 'SingleRegionStrategy'}");
+                s.execute("CREATE TABLE acme.t (k int PRIMARY KEY, v text)");
+                s.execute("INSERT INTO acme.t (k, v) VALUES (1, 'sealed')");
+                assertThat(s.execute("SELECT v FROM acme.t WHERE k = 1").one().getString(0)).isEqualTo("sealed");
+            }
+            assertThat(podman("logs", NAME2)).contains("wrapped by master key '"
+                    + Files.readString(master.resolve("current")).strip() + "' in /etc/strata/master-keys");
+        } finally {
+            Podman.podmanStatus("rm", "-f", "-t", "0", NAME2);
+            Podman.podmanStatus("volume", "rm", "-f", VOLUME2);
         }
     }
 
