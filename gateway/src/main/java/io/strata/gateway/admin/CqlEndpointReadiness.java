@@ -7,7 +7,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the CQL endpoint listens (storage is opened before it starts), for load balancers and Kubernetes. */
+/**
+ * Ready once the CQL endpoint listens (storage is opened before it starts), for load balancers and Kubernetes; DOWN
+ * again as soon as shutdown begins, before the endpoint stops admitting (see {@link CqlServerLifecycle}).
+ */
 @Readiness
 @ApplicationScoped
 public class CqlEndpointReadiness implements HealthCheck {
@@ -17,7 +20,9 @@ public class CqlEndpointReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         int port = portOrZero();
-        return HealthCheckResponse.named("cql-endpoint").status(port > 0).withData("port", port).build();
+        boolean stopping = server.stopping();
+        return HealthCheckResponse.named("cql-endpoint").status(port > 0 && !stopping).withData("port", port)
+                .withData("stopping", stopping).build();
     }
 
     private int portOrZero() {

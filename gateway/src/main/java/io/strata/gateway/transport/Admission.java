@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that returns true must be matched by exactly one {@code release*}; counts never go negative and entries of
  * addresses and tenants holding nothing are removed, so the maps stay as small as the set of current holders.
  *
+ * <p>Once {@link #startDraining()} was called (the gateway is shutting down) nothing new is admitted: connections are
+ * refused and {@link #draining()} tells connections to refuse new requests, while those in flight complete.
+ *
  * <p>Thread-safe and lock-free: connections on every event loop and request completions on any thread use it.
  */
 final class Admission {
@@ -19,6 +22,7 @@ final class Admission {
     private final ConcurrentHashMap<String, AtomicInteger> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> byTenant = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private volatile boolean draining;
 
     Admission(FrontDoor limits) {
         this.limits = requireNonNull(limits, "limits is null");
@@ -26,6 +30,9 @@ final class Admission {
 
     /** Why a connection was not admitted, for the log; null when it was. */
     String tryConnect(String address) {
+        if (draining) {
+            return "the gateway is shutting down";
+        }
         if (connections.incrementAndGet() > limits.maxConnections()) {
             connections.decrementAndGet();
             return "the gateway has " + limits.maxConnections() + " connections open (strata.cql.max-connections)";
@@ -57,6 +64,24 @@ final class Admission {
 
     void endRequest(String tenant) {
         release(inFlight, tenant);
+    }
+
+    /** From now on no connection is admitted, and connections answer new requests with OVERLOADED. */
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Requests in flight, every tenant together. */
+    int totalInFlight() {
+        int total = 0;
+        for (AtomicInteger n : inFlight.values()) {
+            total += n.get();
+        }
+        return total;
     }
 
     int connections() {

@@ -66,6 +66,15 @@ public interface CqlConfig {
     @WithDefault("10m")
     Duration idleTimeout();
 
+    /**
+     * How long a stopping gateway (SIGTERM) lets the requests in flight finish before it closes the connections and
+     * then the storage; meanwhile new connections are refused and new requests answered OVERLOADED. Keep it, with
+     * {@code quarkus.shutdown.delay}, below the container runtime's stop timeout (podman: 10 s; Kubernetes:
+     * terminationGracePeriodSeconds).
+     */
+    @WithDefault("5s")
+    Duration shutdownDrain();
+
     /** These settings as server options. */
     default CqlServerOptions toOptions() {
         long frameSize = maxFrameSize().asLongValue();

@@ -487,6 +487,11 @@ final class CqlConnection {
             closeAfterAnswers();
             return;
         }
+        if (resources.admission().draining()) {
+            // drivers retry OVERLOADED on another node (idempotent requests) or report it; nothing was executed
+            respond(stream, new Error(ErrorCode.OVERLOADED, "This gateway is shutting down; retry on another one"));
+            return;
+        }
         if (!resources.admission().tryStartRequest(tenant)) {
             // Cassandra's answer to a node over its request limits; drivers retry it on another node or later
             respond(stream, new Error(ErrorCode.OVERLOADED, "Tenant " + tenant + " has the maximum of "

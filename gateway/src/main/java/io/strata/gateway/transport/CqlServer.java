@@ -117,6 +117,44 @@ public final class CqlServer implements AutoCloseable {
         return resources.connections().size();
     }
 
+    /**
+     * The first half of a graceful stop: from now on new connections are closed as they arrive and new requests are
+     * answered OVERLOADED (drivers retry those elsewhere), while the requests already in flight run to their
+     * answers. Waits until none is left or {@code deadline} has passed; {@link #close()} then closes the
+     * connections. Idempotent; blocks, so not on an event loop.
+     *
+     * @return the requests still in flight at the deadline (0: every one was answered)
+     */
+    public int drain(java.time.Duration deadline) {
+        requireNonNull(deadline, "deadline is null");
+        requireBlockingAllowed("drain");
+        resources.admission().startDraining();
+        long until = System.nanoTime() + deadline.toNanos();
+        int left;
+        while ((left = resources.admission().totalInFlight()) > 0 && System.nanoTime() - until < 0) {
+            sleep(10);
+        }
+        if (left == 0) {
+            // a completion leaves the count before its answer is written on the connection's event loop
+            sleep(50);
+        }
+        return left;
+    }
+
+    /** Requests in flight on every connection together. */
+    public int inFlight() {
+        return resources.admission().totalInFlight();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while draining the CQL endpoint", e);
+        }
+    }
+
     /** Stops accepting, closes every open connection and releases the port. Idempotent. */
     @Override
     public synchronized void close() {
