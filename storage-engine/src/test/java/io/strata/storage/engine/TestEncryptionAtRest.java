@@ -179,9 +179,7 @@ class TestEncryptionAtRest {
             write(e, 30 + round * 10, 40 + round * 10);
             e.flush();
         }
-        for (int i = 0; i < 200 && e.table(TABLE).segments().size() != 1; i++) {
-            Thread.sleep(50);
-        }
+        e.compactFully();
         List<Segment> segments = e.table(TABLE).segments();
         assertThat(segments).hasSize(1);
         assertThat(segments.get(0).keyVersion()).as("the compacted segment is under the new key").isEqualTo(2);

@@ -56,9 +56,7 @@ class TestFileModes {
                 }
                 engine.flush();
             }
-            for (int i = 0; i < 200 && engine.table(TABLE).segments().size() != 1; i++) {
-                Thread.sleep(50);
-            }
+            engine.compactFully();
             assertThat(engine.table(TABLE).segments()).as("compacted into one segment").hasSize(1);
         }
         try (LsmEngine reopened = open(data)) { // reads fill the disk cache from the data store

@@ -147,14 +147,12 @@ class TestReplicatedEngine {
             write(e, round * 100, round * 100 + 100);
             e.flush();
         }
-        for (int i = 0; i < 200 && e.table(TABLE).segments().size() != 1; i++) {
-            sleep(50);
-        }
+        e.compactFully();
         assertThat(e.table(TABLE).segments()).hasSize(1);
         int segmentsBefore = count(zones.data(1), ".seg");
-        assertThat(segmentsBefore).as("compaction inputs are retained").isEqualTo(5);
+        assertThat(segmentsBefore).as("compaction inputs are retained").isGreaterThanOrEqualTo(5);
         e.collectGarbage();
-        assertThat(count(zones.data(1), ".seg")).as("inside the window nothing goes").isEqualTo(5);
+        assertThat(count(zones.data(1), ".seg")).as("inside the window nothing goes").isEqualTo(segmentsBefore);
 
         clock.advance(Duration.ofHours(2));
         e.collectGarbage();
@@ -171,13 +169,5 @@ class TestReplicatedEngine {
 
     private static int count(InMemoryBlobStore s, String suffix) {
         return (int) keysOf(s).stream().filter(k -> k.endsWith(suffix)).count();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -29,11 +29,32 @@ final class Compaction {
     private Compaction() {}
 
     /**
-     * Size-tiered choice: buckets of segments whose sizes are within half to one-and-a-half times the
-     * bucket's average; the fullest bucket with at least {@link #MIN_THRESHOLD} members, capped at
-     * {@link #MAX_THRESHOLD} (smallest first). Empty when nothing is worth compacting.
+     * How much the segments besides the largest may add up to, as a share of it, before every segment is merged into
+     * one: overwrites make the newer segments mostly copies of keys the largest holds, so this bounds the bytes a
+     * table keeps to about {@code 1 + MAX_SPACE_AMPLIFICATION} times its live data (as RocksDB's universal
+     * compaction does with its size-amplification trigger).
+     */
+    static final double MAX_SPACE_AMPLIFICATION = 0.3;
+
+    /**
+     * The segments to merge next: all of them when the others add up to more than {@link #MAX_SPACE_AMPLIFICATION}
+     * of the largest (capped at {@link #MAX_THRESHOLD}, largest and newest kept together); otherwise a size-tiered
+     * bucket: segments whose sizes are within half to one-and-a-half times the bucket's average, the fullest bucket
+     * with at least {@link #MIN_THRESHOLD} members, capped at {@link #MAX_THRESHOLD} (smallest first). Empty when
+     * nothing is worth compacting.
      */
     static List<Segment> choose(List<Segment> segments) {
+        if (segments.size() >= 2 && segments.size() <= MAX_THRESHOLD) {
+            long largest = 0;
+            long total = 0;
+            for (Segment s : segments) {
+                largest = Math.max(largest, s.fileSize());
+                total += s.fileSize();
+            }
+            if (total - largest > largest * MAX_SPACE_AMPLIFICATION) {
+                return List.copyOf(segments);
+            }
+        }
         List<Segment> bySize = new ArrayList<>(segments);
         bySize.sort(Comparator.comparingLong(Segment::fileSize));
         List<List<Segment>> buckets = new ArrayList<>();

@@ -63,12 +63,17 @@ public final class Compactor {
         for (Table t : candidates) {
             if (!stopped && !Compaction.choose(t.segments()).isEmpty() && queued.add(t.id().id())) {
                 threads.compactor().execute(() -> {
+                    boolean done = false;
                     try {
                         compact(t);
+                        done = true;
                     } catch (RuntimeException | IOException e) {
                         LOG.warnf(e, "compaction of %s failed; its segments are unchanged", t.id());
                     } finally {
                         queued.remove(t.id().id());
+                    }
+                    if (done) {
+                        schedule(List.of(t)); // flushes that came meanwhile may have left more to merge
                     }
                 });
             }

@@ -151,6 +151,9 @@ public final class GarbageCollector {
                 continue;
             }
             Manifest latest = decode(e.getValue().lastManifest());
+            if (latest.pitrSinceMillis() == 0) {
+                continue; // what a table without PITR keeps for a minute is not history
+            }
             java.util.Set<Long> live = new java.util.HashSet<>(latest.segments());
             long bytes = 0;
             for (BlobStore.BlobInfo i : blobs.get(e.getKey())) {
