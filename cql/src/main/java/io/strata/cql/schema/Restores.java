@@ -199,9 +199,10 @@ public final class Restores {
                     t.ending = false;
                     return;
                 }
-                running.remove(t.table.id(), t);
+                // remembered before it stops running, so a listing never misses it
                 if (outcome.state() == RestoreStatus.State.ACTIVE) {
                     remember(t.tenant, t.table, t.restore, "ACTIVE", outcome, null);
+                    running.remove(t.table.id(), t);
                     try {
                         listener.restored(id, t.restore, outcome.bytesTotal());
                     } catch (RuntimeException le) {
@@ -209,6 +210,7 @@ public final class Restores {
                     }
                 } else {
                     remember(t.tenant, t.table, t.restore, "FAILED", outcome, outcome.error());
+                    running.remove(t.table.id(), t);
                 }
             });
         }
@@ -248,18 +250,20 @@ public final class Restores {
 
     /** The tenant's restores: those in flight (as the engine last said), then the finished ones; newest first. */
     public List<Progress> list(String tenant) {
+        List<Progress> done = finished.getOrDefault(tenant, List.of());
         List<Progress> out = new ArrayList<>();
         for (Tracked t : running.values()) {
-            if (!t.tenant.equals(tenant)) {
+            if (!t.tenant.equals(tenant) || done.stream().anyMatch(p -> p.id().equals(t.table.id()))) {
                 continue;
             }
+            // while its end is being committed, a restore still shows RESTORING (as its table does)
             RestoreStatus s = t.last != null ? t.last : engine.restoreStatus(t.table.tableId(tenant));
             out.add(new Progress(tenant, t.table.keyspace(), t.table.name(), t.table.id(), t.restore.source(),
                     t.restore.backup(), t.restore.atMillis(), t.restore.startedMillis(), "RESTORING",
                     s == null ? 0 : s.bytesTotal(), s == null ? 0 : s.bytesDone(), s == null ? 0 : Math.min(99, s.percent()),
                     null, 0));
         }
-        out.addAll(finished.getOrDefault(tenant, List.of()));
+        out.addAll(done);
         out.sort(Comparator.comparingLong(Progress::startedMillis).reversed());
         return out;
     }
