@@ -143,12 +143,15 @@ public interface StorageConfig {
         @WithDefault("268435456")
         long blockCacheBytes();
 
-        /** How long superseded segments, manifests and flushed commit logs are kept (point-in-time recovery). */
+        /**
+         * How long tables with point-in-time recovery keep their history (superseded segments, manifests, flushed
+         * commit logs): Keyspaces' 35 days. Tables without it keep none beyond a one-minute grace.
+         */
         @WithDefault("35d")
         java.time.Duration retention();
 
-        /** How often garbage collection runs. */
-        @WithDefault("1h")
+        /** How often garbage collection runs (it is what removes compaction inputs and recycled history). */
+        @WithDefault("1m")
         java.time.Duration gcInterval();
 
         /** How often zones are compared and lagging ones rebuilt. */

@@ -18,6 +18,7 @@ import io.strata.storage.engine.manifest.ManifestStore;
 import io.strata.storage.engine.read.ConditionalWrites;
 import io.strata.storage.engine.read.Reader;
 import io.strata.storage.engine.recovery.Recovery;
+import io.strata.storage.engine.restore.Restorer;
 import io.strata.storage.engine.runtime.DirectoryLock;
 import io.strata.storage.engine.runtime.EngineThreads;
 import io.strata.storage.engine.runtime.FairShareExecutor;
@@ -27,6 +28,7 @@ import io.strata.storage.engine.state.Table;
 import io.strata.storage.engine.state.Tables;
 import io.strata.storage.engine.wal.CommitLog;
 import io.strata.storage.engine.wal.GroupCommit;
+import io.strata.storage.spi.BackupInfo;
 import io.strata.storage.spi.CatalogStore;
 import io.strata.storage.spi.ConditionalResult;
 import io.strata.storage.spi.EngineStats;
@@ -35,6 +37,7 @@ import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.ReadQuery;
 import io.strata.storage.spi.ReadResult;
+import io.strata.storage.spi.RestoreStatus;
 import io.strata.storage.spi.StorageCapability;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.storage.spi.StorageException;
@@ -97,6 +100,7 @@ public final class LsmEngine implements StorageEngine {
     private final GarbageCollector gc;
     private final ConditionalWrites conditional;
     private final BlobCatalog catalog;
+    private final Restorer restorer;
     private volatile boolean closed;
     private volatile ExpiryListener expiry = ExpiryListener.NONE;
 
@@ -116,11 +120,36 @@ public final class LsmEngine implements StorageEngine {
         this.flusher = new Flusher(tables, segments, manifests, recovered.retired(), compactor, written,
                 segmentIds::getAndIncrement, new FlushPolicy(options.flushThresholdBytes(), options.stallThresholdBytes(),
                 options.retentionSeconds() > 0), clock, threads);
-        this.commits = new GroupCommit(new CommitLog(storage.wal(), recovered.firstLog(), segments.keys()), flusher);
+        this.commits = new GroupCommit(new CommitLog(storage.wal(), recovered.firstLog(), segments.keys()), flusher, clock);
         this.gc = new GarbageCollector(storage.data(), storage.wal(), tables, manifests, flusher.gate(),
-                options.retentionSeconds(), clock);
+                options.retentionSeconds(), clock, segments.keys());
         this.conditional = new ConditionalWrites(tables, threads.conditional(), this::apply);
         this.catalog = new BlobCatalog(storage.data(), threads.metadata(), segments.keys());
+        this.restorer = new Restorer(storage.data(), storage.wal(), segments, manifests, tables, flusher.gate(),
+                new Restorer.Host() {
+                    @Override
+                    public long currentLog() {
+                        return commits.currentLog();
+                    }
+
+                    @Override
+                    public long nextSegmentId() {
+                        return segmentIds.getAndIncrement();
+                    }
+
+                    @Override
+                    public void register(Table t) {
+                        tables.put(t);
+                        compactor.schedule(List.of(t));
+                    }
+
+                    @Override
+                    public void flushAll() {
+                        flusher.flushAll(commits).join();
+                    }
+                }, options.flushThresholdBytes(), options.retentionSeconds() * 1000, clock);
+        recovered.restores().forEach(restorer::recovered);
+        flusher.recoveredLogTables(recovered.logTables());
     }
 
     /**
@@ -231,12 +260,28 @@ public final class LsmEngine implements StorageEngine {
             return CompletableFuture.completedFuture(null);
         }
         t.gcGraceSeconds(settings.gcGraceSeconds());
+        CompletableFuture<Void> pitr = CompletableFuture.completedFuture(null);
+        if ((t.manifest().pitrSinceMillis() > 0) != settings.pointInTimeRecovery()) {
+            // in the manifest, so garbage collection knows how long to keep this table's history, dropped or not
+            pitr = CompletableFuture.runAsync(() -> {
+                if (settings.pointInTimeRecovery()) {
+                    // logs retired before now may be gone: history starts from segments that hold everything so far
+                    flusher.flushAll(commits).join();
+                }
+                synchronized (t) {
+                    if (tables.isLive(t) && (t.manifest().pitrSinceMillis() > 0) != settings.pointInTimeRecovery()) {
+                        t.commit(manifests, t.manifest().withPitr(manifests.epoch(), clock.millis(),
+                                settings.pointInTimeRecovery() ? clock.millis() : 0));
+                    }
+                }
+            }, threads.metadata());
+        }
         KeyRing keys = segments.keys();
         String key = settings.customerKey();
         if (java.util.Objects.equals(key, keys.customerKey(id)) || (key != null && !keys.enabled())) {
-            return CompletableFuture.completedFuture(null);
+            return pitr;
         }
-        return CompletableFuture.runAsync(() -> {
+        return pitr.thenRunAsync(() -> {
             // stored with the table so recovery encrypts replayed data under it before the schema is read
             String blob = StorageKeys.tableEncryption(StorageKeys.tableRoot(id));
             if (key == null) {
@@ -247,6 +292,37 @@ public final class LsmEngine implements StorageEngine {
             }
             keys.useCustomerKey(id, key);
         }, threads.metadata());
+    }
+
+    @Override
+    public CompletionStage<Void> restoreTable(TableId source, long atMillis, TableId target) {
+        return restorer.restoreTable(source, atMillis, target, threads.metadata());
+    }
+
+    @Override
+    public CompletionStage<Void> restoreBackup(String backup, TableId target) {
+        return restorer.restoreBackup(backup, target, threads.metadata());
+    }
+
+    @Override
+    public RestoreStatus restoreStatus(TableId target) {
+        return restorer.status(target);
+    }
+
+    @Override
+    public CompletionStage<BackupInfo> createBackup(TableId table, String name, byte[] metadata) {
+        return CompletableFuture.supplyAsync(() -> restorer.createBackup(table, name, metadata), threads.metadata());
+    }
+
+    @Override
+    public CompletionStage<List<BackupInfo>> listBackups(String tenant) {
+        return CompletableFuture.supplyAsync(() -> restorer.backups(requireNonNull(tenant, "tenant is null")).stream()
+                .map(io.strata.storage.engine.restore.Backup::info).toList(), threads.metadata());
+    }
+
+    @Override
+    public CompletionStage<Void> deleteBackup(String tenant, String name) {
+        return CompletableFuture.runAsync(() -> restorer.deleteBackup(tenant, name), threads.metadata());
     }
 
     @Override
@@ -274,6 +350,10 @@ public final class LsmEngine implements StorageEngine {
             }
             if (t == null) {
                 return;
+            }
+            if (t.manifest().pitrSinceMillis() > 0) {
+                // what is only in the memtable goes into segments first, so the table stays restorable up to its drop
+                flusher.flushAll(commits).join();
             }
             synchronized (t) {
                 // The data stays for the retention window (a dropped table can be restored), then GC deletes it.
@@ -396,7 +476,7 @@ public final class LsmEngine implements StorageEngine {
         closed = true;
         compactor.stop();
         threads.drainCompactions();
-        runAll(commits::stop, storage.wal()::close, threads::shutdown, tables::closeSegments, segments::close,
+        runAll(restorer::close, commits::stop, storage.wal()::close, threads::shutdown, tables::closeSegments, segments::close,
                 storage.data()::close, lock::close);
     }
 
@@ -406,7 +486,7 @@ public final class LsmEngine implements StorageEngine {
      */
     public void simulateCrash() {
         closed = true;
-        runAll(commits::crash, threads::shutdownNow, storage.wal()::close, tables::closeSegments, segments::close,
+        runAll(restorer::close, commits::crash, threads::shutdownNow, storage.wal()::close, tables::closeSegments, segments::close,
                 storage.data()::close, lock::close);
     }
 

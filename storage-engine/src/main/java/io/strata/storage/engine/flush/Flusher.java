@@ -19,7 +19,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -49,6 +54,10 @@ public final class Flusher implements GroupCommit.Listener {
     private final Clock clock;
     private final EngineThreads threads;
     private final FlushGate gate = new FlushGate();
+    /** Tables with records in the log being appended (commit thread only). */
+    private Set<UUID> inCurrentLog = new HashSet<>();
+    /** Tables with records in each closed, not yet retired log: decides whether the log is kept for PITR. */
+    private final Map<Long, Set<UUID>> logTables = new ConcurrentHashMap<>();
 
     public Flusher(Tables tables, SegmentStore segments, ManifestStore manifests, RetiredLogs retired, Compactor compactor,
             WriteAmplification written, LongSupplier segmentIds, FlushPolicy policy, Clock clock, EngineThreads threads) {
@@ -64,6 +73,11 @@ public final class Flusher implements GroupCommit.Listener {
         this.threads = requireNonNull(threads, "threads is null");
     }
 
+    /** What recovery found in the logs it replayed: which tables wrote into each. */
+    public void recoveredLogTables(Map<Long, Set<UUID>> found) {
+        logTables.putAll(found);
+    }
+
     /** Held while a flush runs; garbage collection takes it too. */
     public FlushGate gate() {
         return gate;
@@ -75,6 +89,7 @@ public final class Flusher implements GroupCommit.Listener {
     public void apply(List<PartitionUpdate> updates) {
         for (PartitionUpdate u : updates) {
             tables.apply(u);
+            inCurrentLog.add(u.table().id());
         }
     }
 
@@ -89,6 +104,20 @@ public final class Flusher implements GroupCommit.Listener {
     @Override
     public void rolled(long closedLog) {
         tables.freezeAll();
+        logTables.put(closedLog, inCurrentLog);
+        inCurrentLog = new HashSet<>();
+    }
+
+    /**
+     * Whether a flushed log is kept for point-in-time recovery: only when a table with PITR wrote into it (or
+     * nobody knows who did); the others are recycled at once.
+     */
+    private boolean keepLog(long n) {
+        if (!policy.retainLogs()) {
+            return false;
+        }
+        Set<UUID> writers = logTables.remove(n);
+        return writers == null || writers.stream().anyMatch(tables::keepsHistory);
     }
 
     @Override
@@ -152,7 +181,7 @@ public final class Flusher implements GroupCommit.Listener {
                 }
             }
             if (allFlushed) {
-                retired.retireThrough(rolledLog, clock.millis(), policy.retainLogs());
+                retired.retireThrough(rolledLog, clock.millis(), this::keepLog);
             }
             tables.recountMemtableBytes();
             LOG.debugf("flushed memtables up to commit log %d", rolledLog);

@@ -37,9 +37,16 @@ import org.jboss.logging.Logger;
 public final class GarbageCollector {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
     private static final int KEEP_EPOCHS = 8;
+    /** How long a table without point-in-time recovery keeps superseded manifests and segments (readers finish). */
+    static final long GRACE_SECONDS = 60;
 
     /** Decoded manifests by key, for one engine's data store. */
     private final Map<String, Manifest> decoded = new ConcurrentHashMap<>();
+    /** Retirement times of logs by marker key. */
+    private final Map<String, Long> retired = new ConcurrentHashMap<>();
+    /** Segment keys of each backup by its key (backups are immutable). */
+    private final Map<String, List<String>> backups = new ConcurrentHashMap<>();
+    private final io.strata.storage.engine.crypto.KeyRing keys;
     private final BlobStore data;
     private final LogStore wal;
     private final Tables tables;
@@ -49,7 +56,8 @@ public final class GarbageCollector {
     private final Clock clock;
 
     public GarbageCollector(BlobStore data, LogStore wal, Tables tables, ManifestStore manifests, FlushGate gate,
-            long retentionSeconds, Clock clock) {
+            long retentionSeconds, Clock clock, io.strata.storage.engine.crypto.KeyRing keys) {
+        this.keys = requireNonNull(keys, "keys is null");
         this.data = requireNonNull(data, "data is null");
         this.wal = requireNonNull(wal, "wal is null");
         this.tables = requireNonNull(tables, "tables is null");
@@ -71,7 +79,9 @@ public final class GarbageCollector {
             return;
         }
         try {
-            long deleted = run(clock.millis() - retentionSeconds * 1000, tables::isLiveSegment);
+            long now = clock.millis();
+            long deleted = run(now - retentionSeconds * 1000, now - Math.min(retentionSeconds, GRACE_SECONDS) * 1000,
+                    tables::isLiveSegment);
             if (deleted > 0) {
                 LOG.infof("garbage collection deleted %d blobs and logs older than the retention window", deleted);
             }
@@ -80,17 +90,38 @@ public final class GarbageCollector {
         }
     }
 
-    long run(long cutoffMillis, Predicate<String> liveSegment) {
+    /**
+     * One pass. A table with point-in-time recovery keeps its history for the window ({@code cutoffMillis}); one
+     * without keeps only what {@code graceCutoffMillis} covers (superseded manifests and compaction inputs go after
+     * that short grace, a dropped table too). A segment is deleted only when no kept manifest of any table and no
+     * backup lists it, so restored tables and backups that share a segment keep it alive.
+     */
+    long run(long cutoffMillis, long graceCutoffMillis, Predicate<String> liveSegment) {
         long deleted = 0;
         TreeMap<String, List<String>> byTable = Blobs.tableKeys(data);
+        // pass 1: what each table keeps, and every segment some kept manifest or backup still lists
+        Map<String, Decision> decisions = new TreeMap<>();
+        Set<String> referenced = new HashSet<>();
         for (var e : byTable.entrySet()) {
-            deleted += table(e.getKey(), e.getValue(), cutoffMillis, liveSegment);
+            Decision d = decide(e.getKey(), e.getValue(), cutoffMillis, graceCutoffMillis);
+            if (d != null) {
+                decisions.put(e.getKey(), d);
+                referenced.addAll(d.references());
+            }
+        }
+        for (String key : Blobs.listAll(data, StorageKeys.BACKUPS)) {
+            referenced.addAll(backupSegments(key));
+        }
+        // pass 2: delete
+        for (var e : decisions.entrySet()) {
+            deleted += delete(e.getKey(), byTable.get(e.getKey()), e.getValue(), referenced, liveSegment);
         }
         for (String marker : Blobs.listAll(data, StorageKeys.RETIRED_LOGS)) {
-            long retiredAt = ByteBuffer.wrap(Blobs.join(data.readAll(marker))).getLong();
+            long retiredAt = retiredAt(marker);
             if (retiredAt < cutoffMillis) {
                 Blobs.join(wal.delete(StorageKeys.retiredLogName(marker)));
                 Blobs.join(data.delete(List.of(marker)));
+                retired.remove(marker);
                 deleted++;
             }
         }
@@ -102,24 +133,27 @@ public final class GarbageCollector {
         return deleted;
     }
 
-    private long table(String root, List<String> keys, long cutoff, Predicate<String> liveSegment) {
+    /**
+     * What GC does with one table: {@code expired} (a drop older than its window: everything goes but the segments
+     * others still list, and the last manifest while any do, so the root stays datable), or the manifests to keep;
+     * {@code references} are the segment keys its kept manifests list.
+     */
+    private record Decision(boolean expired, Set<Long> keep, Set<String> references, String lastManifest) {}
+
+    private Decision decide(String root, List<String> keys, long cutoffMillis, long graceCutoffMillis) {
         TreeMap<Long, String> versions = new TreeMap<>();
-        List<String> segments = new ArrayList<>();
         for (String k : keys) {
             if (StorageKeys.isManifest(root, k)) {
                 versions.put(StorageKeys.manifestVersion(k), k);
-            } else if (StorageKeys.isSegment(root, k)) {
-                segments.add(k);
             }
         }
         if (versions.isEmpty()) {
-            return 0; // a table being created, or debris GC cannot date: leave it
+            return null; // a table being created or restored (no manifest until it is done), or debris: leave it
         }
         Manifest latest = decode(versions.lastEntry().getValue());
+        long cutoff = latest.pitrSinceMillis() > 0 ? cutoffMillis : Math.max(cutoffMillis, graceCutoffMillis);
         if (latest.dropped() && latest.createdAtMillis() < cutoff) {
-            Blobs.join(data.delete(keys));
-            keys.forEach(decoded::remove);
-            return keys.size();
+            return new Decision(true, Set.of(), Set.of(), versions.lastEntry().getValue());
         }
         Set<Long> keep = new HashSet<>();
         keep.add(versions.lastKey());
@@ -134,20 +168,42 @@ public final class GarbageCollector {
         if (newestBeforeWindow != null) {
             keep.add(newestBeforeWindow);
         }
-        Set<String> referenced = new HashSet<>();
-        List<String> doomed = new ArrayList<>();
-        for (var m : versions.entrySet()) {
-            if (keep.contains(m.getKey())) {
-                for (long id : decode(m.getValue()).segments()) {
-                    referenced.add(StorageKeys.segment(root, id));
-                }
-            } else {
-                doomed.add(m.getValue());
+        Set<String> references = new HashSet<>();
+        for (long v : keep) {
+            Manifest m = decode(versions.get(v));
+            for (long id : m.segments()) {
+                references.add(StorageKeys.segment(m.segmentRoot(root, id), id));
             }
         }
-        for (String s : segments) {
-            if (!referenced.contains(s) && !liveSegment.test(s)) {
-                doomed.add(s);
+        return new Decision(false, keep, references, versions.lastEntry().getValue());
+    }
+
+    private long delete(String root, List<String> keys, Decision d, Set<String> referenced,
+            Predicate<String> liveSegment) {
+        List<String> doomed = new ArrayList<>();
+        if (d.expired()) {
+            boolean stillListed = false;
+            for (String k : keys) {
+                if (StorageKeys.isSegment(root, k) && referenced.contains(k)) {
+                    stillListed = true; // a restored table or a backup shares it
+                }
+            }
+            for (String k : keys) {
+                boolean keep = stillListed && (referenced.contains(k) || k.equals(d.lastManifest())
+                        || k.equals(StorageKeys.tableIdentity(root)));
+                if (!keep) {
+                    doomed.add(k);
+                }
+            }
+        } else {
+            for (String k : keys) {
+                if (StorageKeys.isManifest(root, k)) {
+                    if (!d.keep().contains(StorageKeys.manifestVersion(k))) {
+                        doomed.add(k);
+                    }
+                } else if (StorageKeys.isSegment(root, k) && !referenced.contains(k) && !liveSegment.test(k)) {
+                    doomed.add(k);
+                }
             }
         }
         if (!doomed.isEmpty()) {
@@ -155,6 +211,24 @@ public final class GarbageCollector {
             doomed.forEach(decoded::remove);
         }
         return doomed.size();
+    }
+
+    /** When a log was retired (memoized: markers never change, and 35 days of them are read every pass). */
+    private long retiredAt(String marker) {
+        return retired.computeIfAbsent(marker, k -> ByteBuffer.wrap(Blobs.join(data.readAll(k))).getLong());
+    }
+
+    /** The segment keys a backup lists (memoized: backups never change). */
+    private List<String> backupSegments(String key) {
+        return backups.computeIfAbsent(key, k -> {
+            try {
+                io.strata.storage.engine.restore.Backup b = io.strata.storage.engine.restore.Backup.decode(
+                        io.strata.storage.engine.crypto.Envelope.open(keys, Blobs.join(data.readAll(k)), "backup " + k));
+                return b.segments().stream().map(s -> StorageKeys.segment(s.root(), s.id())).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException("backup " + k + " is unreadable", e);
+            }
+        });
     }
 
     private Manifest decode(String key) {

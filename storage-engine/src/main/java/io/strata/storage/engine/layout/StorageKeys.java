@@ -39,6 +39,9 @@ public final class StorageKeys {
 
     private static final String IDENTITY = "TABLE";
     private static final String ENCRYPTION = "ENCRYPTION";
+    private static final String RESTORE = "RESTORE";
+    /** On-demand backups: {@code backups/<tenant>/<name>}. */
+    public static final String BACKUPS = "backups/";
     private static final String MANIFESTS = "manifest/";
     private static final String SEGMENTS = "segments/";
     private static final String SEGMENT_SUFFIX = ".seg";
@@ -92,6 +95,16 @@ public final class StorageKeys {
     /** The blob naming the customer-managed key a table's new data is encrypted under (absent: the service's). */
     public static String tableEncryption(String root) {
         return root + ENCRYPTION;
+    }
+
+    /** The blob recording that a table is (or was) built by a restore, and how far that got. */
+    public static String restoreMarker(String root) {
+        return root + RESTORE;
+    }
+
+    /** The blob of a tenant's on-demand backup. */
+    public static String backup(String tenant, String name) {
+        return BACKUPS + tenant + "/" + name;
     }
 
     public static String manifestPrefix(String root) {

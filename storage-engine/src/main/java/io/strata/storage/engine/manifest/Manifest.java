@@ -7,7 +7,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
@@ -18,26 +20,56 @@ import java.util.zip.CRC32C;
  * was dropped. Version N+1 is committed by creating its key only if absent (compare-and-swap), so of two
  * writers exactly one wins; a writer that loses to a higher epoch is fenced. Old versions are retained
  * for point-in-time recovery until garbage collection. Immutable.
+ *
+ * <p>A segment is the table's own (under its root) unless {@code borrowed} names the root that holds it: a restored
+ * table shares its source's segments instead of copying them (segment ids are unique in the whole data store, since
+ * they embed the writer epoch), and garbage collection keeps a segment while any kept manifest lists it.
+ * {@code pitrSinceMillis} is when point-in-time recovery was enabled for the table (0: off), which decides how long
+ * its history is kept.
  */
 public record Manifest(long version, long writerEpoch, long createdAtMillis, boolean dropped, List<Long> segments,
-        long flushedLog) {
-    private static final int FORMAT = 2;
+        long flushedLog, Map<Long, String> borrowed, long pitrSinceMillis) {
+    private static final int FORMAT = 3;
+    private static final int FORMAT_2 = 2;
 
     public Manifest {
         segments = List.copyOf(segments);
+        borrowed = Map.copyOf(borrowed);
+    }
+
+    public Manifest(long version, long writerEpoch, long createdAtMillis, boolean dropped, List<Long> segments,
+            long flushedLog) {
+        this(version, writerEpoch, createdAtMillis, dropped, segments, flushedLog, Map.of(), 0);
     }
 
     public static Manifest first(long writerEpoch, long now, long flushedLog) {
         return new Manifest(1, writerEpoch, now, false, List.of(), flushedLog);
     }
 
-    /** The next version by this writer, with new contents. */
+    /** The next version by this writer, with new contents (borrowed segments that stay keep their root). */
     public Manifest next(long epoch, long now, List<Long> newSegments, long newFlushedLog) {
-        return new Manifest(version + 1, epoch, now, false, newSegments, newFlushedLog);
+        Map<Long, String> kept = new HashMap<>();
+        for (long id : newSegments) {
+            String root = borrowed.get(id);
+            if (root != null) {
+                kept.put(id, root);
+            }
+        }
+        return new Manifest(version + 1, epoch, now, false, newSegments, newFlushedLog, kept, pitrSinceMillis);
     }
 
     public Manifest asDropped(long epoch, long now) {
-        return new Manifest(version + 1, epoch, now, true, segments, flushedLog);
+        return new Manifest(version + 1, epoch, now, true, segments, flushedLog, borrowed, pitrSinceMillis);
+    }
+
+    /** The next version with point-in-time recovery enabled since {@code since} (or off: 0), contents unchanged. */
+    public Manifest withPitr(long epoch, long now, long since) {
+        return new Manifest(version + 1, epoch, now, false, segments, flushedLog, borrowed, since);
+    }
+
+    /** The root of the table that holds segment {@code id} of this manifest ({@code ownRoot} unless borrowed). */
+    public String segmentRoot(String ownRoot, long id) {
+        return borrowed.getOrDefault(id, ownRoot);
     }
 
     public byte[] encode() {
@@ -53,6 +85,12 @@ public record Manifest(long version, long writerEpoch, long createdAtMillis, boo
             out.writeInt(segments.size());
             for (long s : segments) {
                 out.writeLong(s);
+            }
+            out.writeLong(pitrSinceMillis);
+            out.writeInt(borrowed.size());
+            for (var e : new java.util.TreeMap<>(borrowed).entrySet()) {
+                out.writeLong(e.getKey());
+                out.writeUTF(e.getValue());
             }
             out.flush();
             CRC32C crc = new CRC32C();
@@ -76,7 +114,7 @@ public record Manifest(long version, long writerEpoch, long createdAtMillis, boo
         }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
         int format = in.readInt();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_2) {
             throw new IOException("unknown manifest format " + format);
         }
         long version = in.readLong();
@@ -89,6 +127,15 @@ public record Manifest(long version, long writerEpoch, long createdAtMillis, boo
         for (int i = 0; i < n; i++) {
             segs.add(in.readLong());
         }
-        return new Manifest(version, epoch, created, dropped, segs, flushed);
+        long pitr = 0;
+        Map<Long, String> borrowed = new HashMap<>();
+        if (format == FORMAT) {
+            pitr = in.readLong();
+            int m = in.readInt();
+            for (int i = 0; i < m; i++) {
+                borrowed.put(in.readLong(), in.readUTF());
+            }
+        }
+        return new Manifest(version, epoch, created, dropped, segs, flushed, borrowed, pitr);
     }
 }

@@ -9,6 +9,7 @@ import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.engine.manifest.Manifest;
 import io.strata.storage.engine.manifest.ManifestStore;
 import io.strata.storage.engine.manifest.WriterEpochs;
+import io.strata.storage.engine.restore.Restorer;
 import io.strata.storage.engine.segment.Segment;
 import io.strata.storage.engine.segment.SegmentStore;
 import io.strata.storage.engine.state.Table;
@@ -16,6 +17,7 @@ import io.strata.storage.engine.state.Tables;
 import io.strata.storage.engine.wal.CommitLog;
 import io.strata.storage.engine.wal.RetiredLogs;
 import io.strata.storage.spi.PartitionUpdate;
+import io.strata.storage.spi.RestoreStatus;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.TableId;
 import io.strata.storage.spi.blob.BlobStore;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
@@ -49,11 +52,14 @@ public final class Recovery {
     private static final int FENCING_ATTEMPTS = 20;
 
     /** What recovery found and claimed. */
-    public record Recovered(ManifestStore manifests, Tables tables, RetiredLogs retired, long firstLog) {
+    public record Recovered(ManifestStore manifests, Tables tables, RetiredLogs retired, long firstLog,
+            Map<TableId, RestoreStatus> restores, Map<Long, java.util.Set<java.util.UUID>> logTables) {
         public Recovered {
             requireNonNull(manifests, "manifests is null");
             requireNonNull(tables, "tables is null");
             requireNonNull(retired, "retired is null");
+            restores = Map.copyOf(restores);
+            logTables = Map.copyOf(logTables);
         }
     }
 
@@ -62,6 +68,8 @@ public final class Recovery {
     private final SegmentStore segments;
     private final Clock clock;
     private final Tables tables = new Tables();
+    private final Map<TableId, RestoreStatus> restores = new java.util.HashMap<>();
+    private final Map<Long, java.util.Set<java.util.UUID>> logTables = new java.util.HashMap<>();
     /** Unavailable tables' flushed log numbers: their later writes are still only in the log. */
     private final java.util.Map<TableId, Long> unflushedAfter = new java.util.HashMap<>();
     private ManifestStore manifests;
@@ -83,6 +91,19 @@ public final class Recovery {
         TreeMap<String, List<String>> byTable = Blobs.tableKeys(data);
         for (var e : byTable.entrySet()) {
             String root = e.getKey();
+            if (e.getValue().contains(StorageKeys.restoreMarker(root))) {
+                Restorer.Marker marker = Restorer.readMarker(data, segments.keys(), root);
+                if (marker.state() != RestoreStatus.State.ACTIVE) {
+                    // a restore the crash cut short: everything under its root is its own (borrowed segments live
+                    // under their source's), so all of it goes
+                    Blobs.join(data.delete(e.getValue()));
+                    restores.put(marker.target(), new RestoreStatus(RestoreStatus.State.FAILED, 0, 0,
+                            "the restore from " + marker.from() + " was interrupted by a restart; start it again"));
+                    LOG.warnf("Removed %s: its restore from %s was interrupted", marker.target(), marker.from());
+                    continue;
+                }
+                restores.put(marker.target(), new RestoreStatus(RestoreStatus.State.ACTIVE, 0, 0, null));
+            }
             if (e.getValue().contains(StorageKeys.tableIdentity(root))
                     && e.getValue().stream().anyMatch(k -> StorageKeys.isManifest(root, k))) {
                 loadAndFence(root, e.getValue().contains(StorageKeys.tableEncryption(root)));
@@ -98,8 +119,11 @@ public final class Recovery {
                 continue;
             }
             long[] count = {0};
+            java.util.Set<java.util.UUID> writers = new java.util.HashSet<>();
+            logTables.put(n, writers);
             long lastChunk = CommitLog.replay(wal, n, segments.keys(), (file, updates) -> {
                 for (PartitionUpdate u : updates) {
+                    writers.add(u.table().id());
                     Table t = tables.get(u.table());
                     if (t != null && file > t.manifest().flushedLog()) {
                         tables.addMemtableBytes(t.apply(u));
@@ -125,7 +149,7 @@ public final class Recovery {
         }
         LOG.infof("Storage opened (writer epoch %d): %d tables, %d partition updates replayed from %d commit log files",
                 epoch, tables.size(), replayed, replayedLogs);
-        return new Recovered(manifests, tables, retired, first);
+        return new Recovered(manifests, tables, retired, first, restores, logTables);
     }
 
     /**
@@ -151,7 +175,7 @@ public final class Recovery {
             List<Segment> segs = new ArrayList<>();
             try {
                 for (long sid : m.segments()) {
-                    segs.add(segments.open(id, sid));
+                    segs.add(segments.open(id, m.segmentRoot(root, sid), sid));
                 }
             } catch (KeyUnavailableException e) {
                 if (!customerKey) {

@@ -105,7 +105,15 @@ public final class SegmentStore {
 
     /** Opens a published segment (recovery); with a disk cache, a local copy is fetched in the background. */
     public Segment open(TableId table, long segmentId) {
-        String key = StorageKeys.segment(table, segmentId);
+        return open(table, StorageKeys.tableRoot(table), segmentId);
+    }
+
+    /**
+     * Opens a published segment of the table held under {@code root}: the table's own, or the table it was restored
+     * from (same tenant, so the same data keys).
+     */
+    public Segment open(TableId table, String root, long segmentId) {
+        String key = StorageKeys.segment(root, segmentId);
         long size = Blobs.join(data.head(key)).orElseThrow(() -> new StorageException(
                 "segment " + key + " is listed in the manifest but missing from the data store")).size();
         Segment s = Segment.open(segmentId, key, new Source(key, size), blocks, v -> keys.get(table.tenant(), v));

@@ -49,6 +49,12 @@ public final class Tables {
                 : new io.strata.storage.spi.StorageException("table " + id + " does not exist");
     }
 
+    /** Whether the live table with this id keeps history for point-in-time recovery. */
+    public boolean keepsHistory(UUID id) {
+        Table t = tables.get(id);
+        return t != null && t.manifest().pitrSinceMillis() > 0;
+    }
+
     public boolean contains(TableId id) {
         return tables.containsKey(id.id());
     }

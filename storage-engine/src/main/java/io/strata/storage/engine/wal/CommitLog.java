@@ -39,6 +39,8 @@ public final class CommitLog implements AutoCloseable {
     private static final int ENCRYPTED = -2;
     /** A record whose updates are sealed in sections under different data keys (tables with customer keys). */
     private static final int ENCRYPTED_SECTIONS = -3;
+    /** The commit time (epoch millis) of the records after it in its chunk: what point-in-time restore cuts at. */
+    private static final int TIME = -4;
 
     private final LogStore store;
     private final KeyRing keys;
@@ -171,6 +173,14 @@ public final class CommitLog implements AutoCloseable {
         }
     }
 
+    /**
+     * The record that opens each group commit's chunk: {@code TIME | epoch millis}, the instant the records after it
+     * were committed (taken before they are forced, so never later than their acknowledgement).
+     */
+    public static byte[] timeRecord(long millis) {
+        return seal(ByteBuffer.allocate(20).putLong(0).putInt(TIME).putLong(millis).array());
+    }
+
     /** Fills in a record's length and checksum (its first 8 bytes). */
     private static byte[] seal(byte[] rec) {
         CRC32C crc = new CRC32C();
@@ -239,8 +249,23 @@ public final class CommitLog implements AutoCloseable {
      */
     public static long replay(LogStore store, long n, KeyRing keys, BiConsumer<Long, List<PartitionUpdate>> sink)
             throws IOException {
+        return replayTimed(store, n, keys, (time, updates) -> sink.accept(n, updates));
+    }
+
+    /** What a timed replay hands over: each record's updates with its commit time (0 when the log predates times). */
+    @FunctionalInterface
+    public interface TimedSink {
+        void accept(long commitMillis, List<PartitionUpdate> updates) throws IOException;
+    }
+
+    /**
+     * As {@link #replay(LogStore, long, KeyRing, BiConsumer)}, handing each record its commit time (the chunk's time
+     * record), for point-in-time restore.
+     */
+    public static long replayTimed(LogStore store, long n, KeyRing keys, TimedSink sink) throws IOException {
         int records = 0;
         long last = 0;
+        long time = 0;
         for (LogStore.Chunk chunk : store.read(name(n)).toCompletableFuture().join()) {
             last = Math.max(last, chunk.sequence());
             byte[] all = chunk.data();
@@ -261,7 +286,11 @@ public final class CommitLog implements AutoCloseable {
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, b.position(), len));
                 int count = in.readInt();
                 List<PartitionUpdate> updates;
-                if (count == ENCRYPTED) {
+                if (count == TIME) {
+                    time = in.readLong();
+                    b.position(b.position() + len);
+                    continue;
+                } else if (count == ENCRYPTED) {
                     String tenant = in.readUTF();
                     int header = len - in.available();
                     updates = openSection(keys, tenant, all, b.position() + header, len - header, n, chunk.sequence());
@@ -283,7 +312,7 @@ public final class CommitLog implements AutoCloseable {
                     }
                 }
                 b.position(b.position() + len);
-                sink.accept(n, updates);
+                sink.accept(time, updates);
                 records++;
             }
         }

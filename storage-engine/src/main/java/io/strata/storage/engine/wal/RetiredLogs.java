@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Commit logs every table has flushed past. Each is marked by a blob {@code wal-retired/<log>} holding when
  * it was retired: recovery skips those logs, and garbage collection deletes them (and the marker) once the
- * retention window has passed, so they stay for point-in-time recovery meanwhile. The names are read at
+ * retention window has passed, so they stay for point-in-time recovery meanwhile. Logs no table with point-in-time
+ * recovery wrote into are deleted when retired. The names are read at
  * open and kept up to date in memory. Thread-safe.
  */
 public final class RetiredLogs {
@@ -39,14 +40,14 @@ public final class RetiredLogs {
     }
 
     /**
-     * Retires every existing log up to {@code through}: marks it retired at {@code nowMillis}, or deletes
-     * it at once when nothing is retained ({@code retain} false).
+     * Retires every existing log up to {@code through}: marks it retired at {@code nowMillis} when {@code keep}
+     * says point-in-time recovery needs it, deletes it at once otherwise.
      */
-    public void retireThrough(long through, long nowMillis, boolean retain) {
+    public void retireThrough(long through, long nowMillis, java.util.function.LongPredicate keep) {
         byte[] when = ByteBuffer.allocate(8).putLong(nowMillis).array();
         for (long n : CommitLog.existing(wal)) {
             if (n <= through && !contains(n)) {
-                if (!retain) {
+                if (!keep.test(n)) {
                     CommitLog.delete(wal, n);
                 } else {
                     Blobs.join(data.put(StorageKeys.retiredLog(CommitLog.name(n)), when, PutMode.OVERWRITE));
