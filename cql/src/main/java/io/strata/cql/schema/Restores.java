@@ -256,16 +256,34 @@ public final class Restores {
             if (!t.tenant.equals(tenant) || done.stream().anyMatch(p -> p.id().equals(t.table.id()))) {
                 continue;
             }
-            // while its end is being committed, a restore still shows RESTORING (as its table does)
             RestoreStatus s = t.last != null ? t.last : engine.restoreStatus(t.table.tableId(tenant));
+            String state = t.ending && s != null ? shown(tenant, t.table, s) : "RESTORING";
             out.add(new Progress(tenant, t.table.keyspace(), t.table.name(), t.table.id(), t.restore.source(),
-                    t.restore.backup(), t.restore.atMillis(), t.restore.startedMillis(), "RESTORING",
-                    s == null ? 0 : s.bytesTotal(), s == null ? 0 : s.bytesDone(), s == null ? 0 : Math.min(99, s.percent()),
-                    null, 0));
+                    t.restore.backup(), t.restore.atMillis(), t.restore.startedMillis(), state,
+                    s == null ? 0 : s.bytesTotal(), s == null ? 0 : s.bytesDone(),
+                    state.equals("ACTIVE") ? 100 : s == null ? 0 : Math.min(99, s.percent()),
+                    state.equals("FAILED") ? s.error() : null, 0));
         }
         out.addAll(done);
         out.sort(Comparator.comparingLong(Progress::startedMillis).reversed());
         return out;
+    }
+
+    /**
+     * The state of a restore whose end is being committed, as the schema already shows it (so the listing never lags
+     * behind {@code system_schema_mcs.tables.status}): ACTIVE once the table is, FAILED once it is gone.
+     */
+    private String shown(String tenant, TableMetadata table, RestoreStatus engineSays) {
+        Schema s = schemas.cached(tenant);
+        Optional<TableMetadata> now = s == null ? Optional.empty()
+                : s.table(table.keyspace(), table.name()).filter(t -> t.id().equals(table.id()));
+        if (engineSays.state() == RestoreStatus.State.ACTIVE && now.isPresent() && !RestoreState.restoring(now.get())) {
+            return "ACTIVE";
+        }
+        if (engineSays.state() == RestoreStatus.State.FAILED && now.isEmpty()) {
+            return "FAILED";
+        }
+        return "RESTORING";
     }
 
     /** The latest restore into {@code keyspace.table}, if one is known. */
