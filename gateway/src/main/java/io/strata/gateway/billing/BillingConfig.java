@@ -52,5 +52,9 @@ public interface BillingConfig {
         /** Per million TTL delete units (a row deleted by TTL, per started KB). */
         @WithDefault("0.275")
         double ttlDeletesPerMillion();
+
+        /** Per GB restored (point-in-time and backup restores; Keyspaces: $0.15 per GB, docs/recovery.md). */
+        @WithDefault("0.15")
+        double restorePerGb();
     }
 }

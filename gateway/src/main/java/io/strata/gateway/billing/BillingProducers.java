@@ -45,6 +45,10 @@ public class BillingProducers {
         ledger.open();
         opened = ledger;
         engine.expiryListener(new TtlDeletes(ledger, schemas));
+        // a completed restore is billed by the bytes restored, never through the table's capacity (recorded at the
+        // next flush: a crash in between loses at most one flush interval of it, as of reads)
+        schemas.restores().listener((target, restore, bytes) -> ledger.record(new UsageLedger.Table(target.tenant(),
+                target.keyspace(), target.table(), target.id()), Usage.restored(bytes)));
         if (billing.enabled()) {
             long every = Math.max(100, billing.flushInterval().toMillis());
             flusher = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -41,6 +41,10 @@ public final class Recovery {
         return schemas.restores();
     }
 
+    public SchemaService schemas() {
+        return schemas;
+    }
+
     /**
      * RESTORE TABLE: decides and commits the new table RESTORING, then asks the engine to restore into it. The stage
      * completes with the schema change once the engine accepted (the restore goes on asynchronously), or fails with
