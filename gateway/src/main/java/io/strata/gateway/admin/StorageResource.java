@@ -21,7 +21,8 @@ import java.util.Map;
  * zone repair progress, all through the storage SPI. {@code POST /admin/storage/repair} runs a zone repair
  * pass now. {@code POST /admin/storage/keys/rotate} rotates the master key (re-wrapping every data key, no data
  * rewritten); {@code POST /admin/storage/keys/<tenant>/rotate} starts a new data key for a tenant. Bound to the
- * admin HTTP port; operators only.
+ * admin HTTP port; operators only. {@code POST /admin/storage/compact} merges every table's segments into one (as
+ * {@code nodetool compact}); {@code POST /admin/storage/gc} runs garbage collection now.
  */
 @Path("/admin/storage")
 public class StorageResource {
@@ -86,6 +87,23 @@ public class StorageResource {
     private static Response encryptionOff() {
         return AdminProblems.problem(409, "Encryption at rest is off",
                 "strata.storage.encryption.enabled is false: there are no keys to rotate");
+    }
+
+    @POST
+    @Path("compact")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> compact() {
+        long started = System.nanoTime();
+        storage.compactFully();
+        return Map.of("compacted", true, "seconds", (System.nanoTime() - started) / 1e9);
+    }
+
+    @POST
+    @Path("gc")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> collectGarbage() {
+        storage.collectGarbage();
+        return Map.of("collected", true);
     }
 
     @POST

@@ -120,6 +120,16 @@ public final class StorageAssembly implements AutoCloseable {
         return engine.rewrapDataKeys();
     }
 
+    /** Flushes and merges every table's segments into one (a major compaction), waiting for it. */
+    public void compactFully() {
+        engine.compactFully();
+    }
+
+    /** Runs garbage collection now (what the retention rules let go goes). */
+    public void collectGarbage() {
+        engine.collectGarbage();
+    }
+
     /** Starts a new data key for the tenant (compaction moves older segments onto it); returns its version. */
     public int rotateDataKey(String tenant) {
         if (keys == null) {

@@ -396,6 +396,11 @@ public final class LsmEngine implements StorageEngine {
     }
 
     @Override
+    public long historyBytes(TableId id) {
+        return gc.historyBytes().getOrDefault(id.id(), 0L);
+    }
+
+    @Override
     public void expiryListener(ExpiryListener listener) {
         this.expiry = requireNonNull(listener, "listener is null");
     }
@@ -441,6 +446,23 @@ public final class LsmEngine implements StorageEngine {
      */
     public int rotateDataKey(String tenant) {
         return segments.keys().rotate(tenant).version();
+    }
+
+    /**
+     * Flushes, then merges every table's segments into one (a major compaction, on the compaction thread) and waits;
+     * for operators (as {@code nodetool compact}) and measurements of a table's live compacted size.
+     */
+    public void compactFully() {
+        flush();
+        Blobs.join(CompletableFuture.runAsync(() -> {
+            for (Table t : tables.all()) {
+                try {
+                    compactor.compactFully(t);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("compaction of " + t.id() + " failed", e);
+                }
+            }
+        }, threads.compactor()));
     }
 
     /** Runs garbage collection now (on the compaction thread), for tests and operators. */

@@ -113,8 +113,9 @@ class TestPointInTimeRestore {
         throw new AssertionError("restore of " + target + " did not finish: " + e.restoreStatus(target));
     }
 
+    /** Twenty minutes: a few steps per checkpoint interval, so garbage collection thins the history between. */
     private void tick() {
-        clock.advance(Duration.ofMillis(1000));
+        clock.advance(Duration.ofMinutes(20));
     }
 
     @Test
@@ -167,6 +168,11 @@ class TestPointInTimeRestore {
         snapshots.put(clock.millis(), new TreeMap<>(model));
         tick();
         put(e, s, "z", "after-the-last-instant");
+
+        String root = "tables/" + TENANT + "/" + s.id() + "/";
+        long manifestsBefore = keys(root).stream().filter(k -> k.contains("/manifest/")).count();
+        e.collectGarbage(); // keeps one manifest per hour (and what it lists): every instant must still restore
+        assertThat(keys(root).stream().filter(k -> k.contains("/manifest/")).count()).isLessThan(manifestsBefore);
 
         int n = 0;
         Map<TableId, Map<String, String>> restored = new LinkedHashMap<>();
@@ -339,6 +345,9 @@ class TestPointInTimeRestore {
         put(e, kept, "a", "c");
         e.flush();
         assertThat(logs()).isGreaterThanOrEqualTo(2);
+        e.collectGarbage();
+        assertThat(e.historyBytes(kept)).as("its retained log records and superseded segments").isPositive();
+        assertThat(e.historyBytes(plain)).isZero();
         e.close();
     }
 

@@ -119,6 +119,15 @@ public interface StorageEngine extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Bytes the table keeps only as point-in-time history (flushed commit-log records and superseded segments kept
+     * for the recovery window), what Keyspaces bills as PITR storage; 0 for a table without it or an engine that
+     * keeps none. Answers from memory (refreshed by garbage collection).
+     */
+    default long historyBytes(TableId table) {
+        return 0;
+    }
+
     /** Versioned documents (schemas, tenant registry) stored with the same durability as data. */
     CatalogStore catalog();
 

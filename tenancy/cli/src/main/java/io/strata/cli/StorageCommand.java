@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "storage", description = "Storage status, zone repair and encryption keys (admin API).",
         subcommands = {StorageCommand.Status.class, StorageCommand.Repair.class, StorageCommand.RotateMasterKey.class,
-            StorageCommand.RotateDataKey.class, StorageCommand.CreateKey.class, StorageCommand.Keys.class})
+            StorageCommand.RotateDataKey.class, StorageCommand.CreateKey.class, StorageCommand.Keys.class,
+            StorageCommand.Compact.class})
 final class StorageCommand extends Group {
 
     @Command(name = "status", description = "Show the backend, the engine's statistics and zone repair progress.")
@@ -109,6 +110,19 @@ final class StorageCommand extends Group {
         void render(JsonNode answer, Env env) {
             Output.table(env.out(), answer, java.util.List.of(new Output.Column("NAME", "name"),
                     new Output.Column("KMS_KEY_IDENTIFIER", "kmsKeyIdentifier")));
+        }
+    }
+
+    @Command(name = "compact", description = "Flush and merge every table's segments into one (a major compaction).")
+    static final class Compact extends AdminCommand {
+        @Override
+        JsonNode call(AdminClient client, Env env) throws Exception {
+            return client.post("/admin/storage/compact", null);
+        }
+
+        @Override
+        void render(JsonNode answer, Env env) {
+            Output.fields(env.out(), answer);
         }
     }
 }

@@ -82,7 +82,21 @@ public final class Compactor {
 
     /** Merges one bucket of similar segments of the table into one. */
     void compact(Table t) throws IOException {
-        List<Segment> inputs = Compaction.choose(t.segments());
+        compact(t, Compaction.choose(t.segments()));
+    }
+
+    /**
+     * Merges every segment of the table into one now (a major compaction: what an operator asks for, as Cassandra's
+     * {@code nodetool compact}); on the caller's thread, which must be the compaction thread.
+     */
+    public void compactFully(Table t) throws IOException {
+        List<Segment> all = t.segments();
+        if (all.size() > 1) {
+            compact(t, all);
+        }
+    }
+
+    private void compact(Table t, List<Segment> inputs) throws IOException {
         if (inputs.isEmpty() || !tables.isLive(t)) {
             return;
         }

@@ -19,10 +19,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -54,10 +53,10 @@ public final class Flusher implements GroupCommit.Listener {
     private final Clock clock;
     private final EngineThreads threads;
     private final FlushGate gate = new FlushGate();
-    /** Tables with records in the log being appended (commit thread only). */
-    private Set<UUID> inCurrentLog = new HashSet<>();
-    /** Tables with records in each closed, not yet retired log: decides whether the log is kept for PITR. */
-    private final Map<Long, Set<UUID>> logTables = new ConcurrentHashMap<>();
+    /** Tables with records in the log being appended, with their bytes (commit thread only). */
+    private Map<UUID, Long> inCurrentLog = new HashMap<>();
+    /** The same for each closed, not yet retired log: decides whether the log is kept for PITR, and whose it is. */
+    private final Map<Long, Map<UUID, Long>> logTables = new ConcurrentHashMap<>();
 
     public Flusher(Tables tables, SegmentStore segments, ManifestStore manifests, RetiredLogs retired, Compactor compactor,
             WriteAmplification written, LongSupplier segmentIds, FlushPolicy policy, Clock clock, EngineThreads threads) {
@@ -74,7 +73,7 @@ public final class Flusher implements GroupCommit.Listener {
     }
 
     /** What recovery found in the logs it replayed: which tables wrote into each. */
-    public void recoveredLogTables(Map<Long, Set<UUID>> found) {
+    public void recoveredLogTables(Map<Long, Map<UUID, Long>> found) {
         logTables.putAll(found);
     }
 
@@ -88,8 +87,7 @@ public final class Flusher implements GroupCommit.Listener {
     @Override
     public void apply(List<PartitionUpdate> updates) {
         for (PartitionUpdate u : updates) {
-            tables.apply(u);
-            inCurrentLog.add(u.table().id());
+            inCurrentLog.merge(u.table().id(), tables.apply(u), Long::sum);
         }
     }
 
@@ -105,19 +103,22 @@ public final class Flusher implements GroupCommit.Listener {
     public void rolled(long closedLog) {
         tables.freezeAll();
         logTables.put(closedLog, inCurrentLog);
-        inCurrentLog = new HashSet<>();
+        inCurrentLog = new HashMap<>();
     }
 
     /**
-     * Whether a flushed log is kept for point-in-time recovery: only when a table with PITR wrote into it (or
-     * nobody knows who did); the others are recycled at once.
+     * Whether a flushed log is kept for point-in-time recovery, and whose history it is: only when a table with PITR
+     * wrote into it (or nobody knows who did: kept, attributed to none); null to recycle it at once.
      */
-    private boolean keepLog(long n) {
+    private Map<UUID, Long> keepLog(long n) {
         if (!policy.retainLogs()) {
-            return false;
+            return null;
         }
-        Set<UUID> writers = logTables.remove(n);
-        return writers == null || writers.stream().anyMatch(tables::keepsHistory);
+        Map<UUID, Long> writers = logTables.remove(n);
+        if (writers == null) {
+            return Map.of();
+        }
+        return writers.keySet().stream().anyMatch(tables::keepsHistory) ? writers : null;
     }
 
     @Override
@@ -186,7 +187,8 @@ public final class Flusher implements GroupCommit.Listener {
             tables.recountMemtableBytes();
             LOG.debugf("flushed memtables up to commit log %d", rolledLog);
             compactor.schedule(tables.all());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            // an out-of-memory flush too: left frozen, the table would refuse every later log roll, wedging writes
             LOG.error("flush failed; data stays in the commit log and will be retried", e);
             for (Table t : tables.all()) {
                 t.unfreeze();

@@ -8,6 +8,7 @@ import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.engine.manifest.Manifest;
 import io.strata.storage.engine.manifest.ManifestStore;
 import io.strata.storage.engine.state.Tables;
+import io.strata.storage.engine.wal.RetiredLogs;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.LogStore;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.UUID;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,25 +28,36 @@ import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
- * Garbage collection of the data store after the retention window: the rules that decide what point-in-
- * time recovery may still need. For each table, every manifest committed inside the window is kept, plus
- * the newest one committed before it (the table's state when the window opens) and the newest overall;
- * segments no kept manifest lists are deleted unless the engine still reads them; a dropped table goes
- * once its drop is older than the window. Retired commit logs go once retired before the window; writer
- * epochs except the newest few go. Decisions depend only on the manifests, never on which zone holds what.
- * Decoded manifests are memoized (they are immutable). Not thread-safe: the engine runs it on its
- * compaction thread, holding the {@link FlushGate} so no segment is in flight.
+ * Garbage collection of the data store: the rules that decide what point-in-time recovery may still need.
+ * A table with point-in-time recovery keeps, within the retention window, one manifest per checkpoint interval (the
+ * newest of each hour), the oldest in the window, the newest before it (the table's state when the window opens)
+ * and the newest overall; a restore starts from the newest kept manifest at or before its instant and replays the
+ * retained commit log from there. A table without it keeps only what the last minute's manifests list (readers
+ * finish). A segment is deleted when no kept manifest of any table and no backup lists it (restored tables and
+ * backups share segments) and the engine no longer reads it; a dropped table goes once its drop is older than its
+ * window, except segments others still list. Retired commit logs go once retired before the window; writer epochs
+ * except the newest few go. Each pass also totals the bytes each table keeps only as history (PITR storage).
+ * Decisions depend only on the manifests, never on which zone holds what; decoded manifests, backups and retired-log
+ * markers are memoized (they are immutable). Not thread-safe: the engine runs it on its compaction thread, holding
+ * the {@link FlushGate} so no segment is in flight.
  */
 public final class GarbageCollector {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
     private static final int KEEP_EPOCHS = 8;
     /** How long a table without point-in-time recovery keeps superseded manifests and segments (readers finish). */
     static final long GRACE_SECONDS = 60;
+    /**
+     * How far apart the manifests a table with point-in-time recovery keeps are: a restore starts from the newest
+     * kept one at or before its instant and replays at most about this much commit log; segments only the dropped
+     * manifests in between listed (flush outputs compacted away within the hour) go.
+     */
+    static final long CHECKPOINT_MILLIS = 3_600_000;
 
     /** Decoded manifests by key, for one engine's data store. */
     private final Map<String, Manifest> decoded = new ConcurrentHashMap<>();
-    /** Retirement times of logs by marker key. */
-    private final Map<String, Long> retired = new ConcurrentHashMap<>();
+    /** Retired-log markers by key. */
+    private final Map<String, RetiredLogs.Marker> retired = new ConcurrentHashMap<>();
+    private volatile Map<UUID, Long> historyBytes = Map.of();
     /** Segment keys of each backup by its key (backups are immutable). */
     private final Map<String, List<String>> backups = new ConcurrentHashMap<>();
     private final io.strata.storage.engine.crypto.KeyRing keys;
@@ -98,7 +112,9 @@ public final class GarbageCollector {
      */
     long run(long cutoffMillis, long graceCutoffMillis, Predicate<String> liveSegment) {
         long deleted = 0;
-        TreeMap<String, List<String>> byTable = Blobs.tableKeys(data);
+        TreeMap<String, List<BlobStore.BlobInfo>> blobs = Blobs.tableBlobs(data);
+        TreeMap<String, List<String>> byTable = new TreeMap<>();
+        blobs.forEach((root, infos) -> byTable.put(root, infos.stream().map(BlobStore.BlobInfo::key).toList()));
         // pass 1: what each table keeps, and every segment some kept manifest or backup still lists
         Map<String, Decision> decisions = new TreeMap<>();
         Set<String> referenced = new HashSet<>();
@@ -113,18 +129,41 @@ public final class GarbageCollector {
             referenced.addAll(backupSegments(key));
         }
         // pass 2: delete
+        Set<String> gone = new HashSet<>();
         for (var e : decisions.entrySet()) {
-            deleted += delete(e.getKey(), byTable.get(e.getKey()), e.getValue(), referenced, liveSegment);
+            deleted += delete(e.getKey(), byTable.get(e.getKey()), e.getValue(), referenced, liveSegment, gone);
         }
+        Map<UUID, Long> history = new HashMap<>();
         for (String marker : Blobs.listAll(data, StorageKeys.RETIRED_LOGS)) {
-            long retiredAt = retiredAt(marker);
-            if (retiredAt < cutoffMillis) {
+            RetiredLogs.Marker m = marker(marker);
+            if (m.retiredAtMillis() < cutoffMillis) {
                 Blobs.join(wal.delete(StorageKeys.retiredLogName(marker)));
                 Blobs.join(data.delete(List.of(marker)));
                 retired.remove(marker);
                 deleted++;
+            } else {
+                m.bytesByTable().forEach((id, bytes) -> history.merge(id, bytes, Long::sum));
             }
         }
+        // what each table keeps beyond its current segments: superseded segments its older manifests still list
+        for (var e : decisions.entrySet()) {
+            if (e.getValue().expired()) {
+                continue;
+            }
+            Manifest latest = decode(e.getValue().lastManifest());
+            java.util.Set<Long> live = new java.util.HashSet<>(latest.segments());
+            long bytes = 0;
+            for (BlobStore.BlobInfo i : blobs.get(e.getKey())) {
+                if (StorageKeys.isSegment(e.getKey(), i.key()) && !live.contains(StorageKeys.segmentId(i.key()))
+                        && !gone.contains(i.key())) {
+                    bytes += i.size();
+                }
+            }
+            if (bytes > 0) {
+                history.merge(uuidOfRoot(e.getKey()), bytes, Long::sum);
+            }
+        }
+        historyBytes = Map.copyOf(history);
         List<String> epochs = Blobs.listAll(data, StorageKeys.EPOCHS);
         if (epochs.size() > KEEP_EPOCHS) {
             Blobs.join(data.delete(epochs.subList(0, epochs.size() - KEEP_EPOCHS)));
@@ -158,12 +197,26 @@ public final class GarbageCollector {
         Set<Long> keep = new HashSet<>();
         keep.add(versions.lastKey());
         Long newestBeforeWindow = null;
+        Long oldestInWindow = null;
+        boolean pitr = latest.pitrSinceMillis() > 0;
+        Map<Long, Long> newestPerCheckpoint = new HashMap<>();
         for (var m : versions.entrySet()) {
-            if (decode(m.getValue()).createdAtMillis() >= cutoff) {
-                keep.add(m.getKey());
-            } else {
+            long created = decode(m.getValue()).createdAtMillis();
+            if (created < cutoff) {
                 newestBeforeWindow = m.getKey();
+            } else if (!pitr) {
+                keep.add(m.getKey()); // the grace: readers may still use what these list
+            } else {
+                // history: one manifest per checkpoint interval is a base a restore replays the log from
+                newestPerCheckpoint.merge(created / CHECKPOINT_MILLIS, m.getKey(), Math::max);
+                if (oldestInWindow == null) {
+                    oldestInWindow = m.getKey();
+                }
             }
+        }
+        keep.addAll(newestPerCheckpoint.values());
+        if (oldestInWindow != null) {
+            keep.add(oldestInWindow);
         }
         if (newestBeforeWindow != null) {
             keep.add(newestBeforeWindow);
@@ -179,7 +232,7 @@ public final class GarbageCollector {
     }
 
     private long delete(String root, List<String> keys, Decision d, Set<String> referenced,
-            Predicate<String> liveSegment) {
+            Predicate<String> liveSegment, Set<String> gone) {
         List<String> doomed = new ArrayList<>();
         if (d.expired()) {
             boolean stillListed = false;
@@ -209,13 +262,27 @@ public final class GarbageCollector {
         if (!doomed.isEmpty()) {
             Blobs.join(data.delete(doomed));
             doomed.forEach(decoded::remove);
+            gone.addAll(doomed);
         }
         return doomed.size();
     }
 
-    /** When a log was retired (memoized: markers never change, and 35 days of them are read every pass). */
-    private long retiredAt(String marker) {
-        return retired.computeIfAbsent(marker, k -> ByteBuffer.wrap(Blobs.join(data.readAll(k))).getLong());
+    /** A retired log's marker (memoized: markers never change, and 35 days of them are read every pass). */
+    private RetiredLogs.Marker marker(String key) {
+        return retired.computeIfAbsent(key, k -> RetiredLogs.Marker.decode(Blobs.join(data.readAll(k))));
+    }
+
+    private static UUID uuidOfRoot(String root) {
+        String r = root.substring(0, root.length() - 1);
+        return UUID.fromString(r.substring(r.lastIndexOf('/') + 1));
+    }
+
+    /**
+     * Bytes kept only as history, by table id, as of the last pass: flushed commit-log records the table wrote into
+     * retained logs, and superseded segments its kept manifests still list. Keyspaces bills these as PITR storage.
+     */
+    public Map<UUID, Long> historyBytes() {
+        return historyBytes;
     }
 
     /** The segment keys a backup lists (memoized: backups never change). */

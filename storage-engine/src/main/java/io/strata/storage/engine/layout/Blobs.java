@@ -28,11 +28,18 @@ public final class Blobs {
 
     /** Every key under {@code prefix}, in order, page by page. */
     public static List<String> listAll(BlobStore data, String prefix) {
-        List<String> out = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        listInfos(data, prefix).forEach(i -> keys.add(i.key()));
+        return keys;
+    }
+
+    /** Every blob (key and size) under {@code prefix}, in order, page by page. */
+    public static List<BlobStore.BlobInfo> listInfos(BlobStore data, String prefix) {
+        List<BlobStore.BlobInfo> out = new ArrayList<>();
         String after = null;
         while (true) {
             var page = join(data.list(prefix, after, PAGE));
-            page.forEach(i -> out.add(i.key()));
+            out.addAll(page);
             if (page.size() < PAGE) {
                 return out;
             }
@@ -43,10 +50,18 @@ public final class Blobs {
     /** Every key of every table, grouped by table root (in order). */
     public static TreeMap<String, List<String>> tableKeys(BlobStore data) {
         TreeMap<String, List<String>> byTable = new TreeMap<>();
-        for (String k : listAll(data, StorageKeys.TABLES)) {
-            Optional<String> root = StorageKeys.tableRootOf(k);
+        tableBlobs(data).forEach((root, infos) -> byTable.put(root,
+                new ArrayList<>(infos.stream().map(BlobStore.BlobInfo::key).toList())));
+        return byTable;
+    }
+
+    /** Every blob of every table with its size, grouped by table root (in order). */
+    public static TreeMap<String, List<BlobStore.BlobInfo>> tableBlobs(BlobStore data) {
+        TreeMap<String, List<BlobStore.BlobInfo>> byTable = new TreeMap<>();
+        for (BlobStore.BlobInfo i : listInfos(data, StorageKeys.TABLES)) {
+            Optional<String> root = StorageKeys.tableRootOf(i.key());
             if (root.isPresent()) {
-                byTable.computeIfAbsent(root.get(), x -> new ArrayList<>()).add(k);
+                byTable.computeIfAbsent(root.get(), x -> new ArrayList<>()).add(i);
             }
         }
         return byTable;

@@ -53,7 +53,7 @@ public final class Recovery {
 
     /** What recovery found and claimed. */
     public record Recovered(ManifestStore manifests, Tables tables, RetiredLogs retired, long firstLog,
-            Map<TableId, RestoreStatus> restores, Map<Long, java.util.Set<java.util.UUID>> logTables) {
+            Map<TableId, RestoreStatus> restores, Map<Long, Map<java.util.UUID, Long>> logTables) {
         public Recovered {
             requireNonNull(manifests, "manifests is null");
             requireNonNull(tables, "tables is null");
@@ -69,7 +69,7 @@ public final class Recovery {
     private final Clock clock;
     private final Tables tables = new Tables();
     private final Map<TableId, RestoreStatus> restores = new java.util.HashMap<>();
-    private final Map<Long, java.util.Set<java.util.UUID>> logTables = new java.util.HashMap<>();
+    private final Map<Long, Map<java.util.UUID, Long>> logTables = new java.util.HashMap<>();
     /** Unavailable tables' flushed log numbers: their later writes are still only in the log. */
     private final java.util.Map<TableId, Long> unflushedAfter = new java.util.HashMap<>();
     private ManifestStore manifests;
@@ -119,11 +119,11 @@ public final class Recovery {
                 continue;
             }
             long[] count = {0};
-            java.util.Set<java.util.UUID> writers = new java.util.HashSet<>();
+            Map<java.util.UUID, Long> writers = new java.util.HashMap<>();
             logTables.put(n, writers);
             long lastChunk = CommitLog.replay(wal, n, segments.keys(), (file, updates) -> {
                 for (PartitionUpdate u : updates) {
-                    writers.add(u.table().id());
+                    writers.merge(u.table().id(), (long) u.rows().size() * 64 + 64, Long::sum); // an estimate
                     Table t = tables.get(u.table());
                     if (t != null && file > t.manifest().flushedLog()) {
                         tables.addMemtableBytes(t.apply(u));

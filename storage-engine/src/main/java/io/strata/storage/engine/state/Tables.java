@@ -93,11 +93,15 @@ public final class Tables {
     }
 
     /** Applies a durable update to its table's memtable; updates of a dropped table are ignored. */
-    public void apply(PartitionUpdate u) {
+    /** Applies a durable update to its table's memtable; returns the estimated bytes added (0 for an unknown table). */
+    public long apply(PartitionUpdate u) {
         Table t = get(u.table());
-        if (t != null) {
-            memtableBytes.addAndGet(t.apply(u));
+        if (t == null) {
+            return 0;
         }
+        long added = t.apply(u);
+        memtableBytes.addAndGet(added);
+        return added;
     }
 
     public void addMemtableBytes(long bytes) {

@@ -8,7 +8,11 @@ import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.BlobStore.PutMode;
 import io.strata.storage.spi.blob.LogStore;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.UUID;
+
 import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -40,20 +44,53 @@ public final class RetiredLogs {
     }
 
     /**
-     * Retires every existing log up to {@code through}: marks it retired at {@code nowMillis} when {@code keep}
-     * says point-in-time recovery needs it, deletes it at once otherwise.
+     * Retires every existing log up to {@code through}: marks it retired at {@code nowMillis} when {@code history}
+     * gives the tables whose point-in-time history it holds (with their bytes in it), deletes it at once when it
+     * gives null.
      */
-    public void retireThrough(long through, long nowMillis, java.util.function.LongPredicate keep) {
-        byte[] when = ByteBuffer.allocate(8).putLong(nowMillis).array();
+    public void retireThrough(long through, long nowMillis, LongFunction<Map<UUID, Long>> history) {
         for (long n : CommitLog.existing(wal)) {
             if (n <= through && !contains(n)) {
-                if (!keep.test(n)) {
+                Map<UUID, Long> writers = history.apply(n);
+                if (writers == null) {
                     CommitLog.delete(wal, n);
                 } else {
-                    Blobs.join(data.put(StorageKeys.retiredLog(CommitLog.name(n)), when, PutMode.OVERWRITE));
+                    Blobs.join(data.put(StorageKeys.retiredLog(CommitLog.name(n)), new Marker(nowMillis, writers)
+                            .encode(), PutMode.OVERWRITE));
                     names.add(CommitLog.name(n));
                 }
             }
+        }
+    }
+
+    /**
+     * A retired log's marker: when it was retired and the bytes each table wrote into it (what its point-in-time
+     * history costs); {@code retiredAt | count | (uuid, bytes)*}, or only {@code retiredAt} as first written.
+     */
+    public record Marker(long retiredAtMillis, Map<UUID, Long> bytesByTable) {
+        public Marker {
+            bytesByTable = Map.copyOf(bytesByTable);
+        }
+
+        public byte[] encode() {
+            ByteBuffer b = ByteBuffer.allocate(12 + bytesByTable.size() * 24).putLong(retiredAtMillis)
+                    .putInt(bytesByTable.size());
+            bytesByTable.forEach((id, bytes) -> b.putLong(id.getMostSignificantBits())
+                    .putLong(id.getLeastSignificantBits()).putLong(bytes));
+            return b.array();
+        }
+
+        public static Marker decode(byte[] stored) {
+            ByteBuffer b = ByteBuffer.wrap(stored);
+            long at = b.getLong();
+            Map<UUID, Long> bytes = new java.util.HashMap<>();
+            if (b.remaining() >= 4) {
+                int n = b.getInt();
+                for (int i = 0; i < n && b.remaining() >= 24; i++) {
+                    bytes.put(new UUID(b.getLong(), b.getLong()), b.getLong());
+                }
+            }
+            return new Marker(at, bytes);
         }
     }
 }

@@ -48,26 +48,23 @@ public final class TestEngines {
     }
 
     public static LsmEngine inMemory(EngineOptions options, Clock clock) {
-        Path local;
+        return new InMemoryZones().open(tempLocalDir(), options, clock);
+    }
+
+    /** A working directory removed at exit. */
+    private static Path tempLocalDir() {
         try {
-            local = Files.createTempDirectory("strata-engine-");
+            Path local = Files.createTempDirectory("strata-engine-");
+            TEMP_DIRS.add(local);
+            return local;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TEMP_DIRS.add(local);
-        return new InMemoryZones().open(local, options, clock);
     }
 
     /** An engine over three in-memory zones, encrypting at rest with {@code keys}. */
     public static LsmEngine inMemory(io.strata.storage.spi.crypto.KeyProvider keys, Clock clock) {
-        Path local;
-        try {
-            local = Files.createTempDirectory("strata-engine-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        TEMP_DIRS.add(local);
-        EngineStorage s = new InMemoryZones().storage(local);
+        EngineStorage s = new InMemoryZones().storage(tempLocalDir());
         return LsmEngine.open(new EngineStorage(s.wal(), s.data(), s.localDir(), 0, keys), EngineOptions.defaults(),
                 clock);
     }
