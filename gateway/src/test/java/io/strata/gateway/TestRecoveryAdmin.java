@@ -135,6 +135,8 @@ public class TestRecoveryAdmin {
         }
         assertThat(line).as("a bill line with the restored bytes").isNotNull();
         assertThat(new BigDecimal(String.valueOf(line.get("writeRequestUnits")))).isEqualByComparingTo(BigDecimal.ZERO);
+        // PITR history is billed apart (GB-months of StorageEngine.historyBytes, refreshed by GC)
+        assertThat(line).containsKey("pitrGbMonths");
         // priced at $0.15 per GB restored: 10 KB cost less than the bill's millionth of a dollar, so only the column
         assertThat(given().header("Authorization", operator()).when().get("/admin/tenants/dev/usage?format=csv").then()
                 .statusCode(200).extract().asString()).contains("restored_gb");
