@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
  * loaded are followed the same way, so a restore interrupted by a crash ends ACTIVE or removed.
  *
  * <p>Progress ({@link Progress}) is kept in memory: restores in flight, and the last finished ones per tenant.
- * Thread-safe: one daemon thread polls; schema changes go through {@link SchemaService#apply}.
+ * Thread-safe: one daemon thread polls while restores are followed (it stops when none is left); schema changes go
+ * through {@link SchemaService#apply}.
  */
 public final class Restores {
     private static final Logger LOG = Logger.getLogger(Restores.class);
@@ -76,7 +77,8 @@ public final class Restores {
     private final ConcurrentHashMap<UUID, Tracked> running = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, List<Progress>> finished = new ConcurrentHashMap<>();
     private volatile Listener listener = (target, restore, bytes) -> {};
-    private volatile ScheduledExecutorService poller;
+    /** The polling thread while restores are followed (guarded by this). */
+    private ScheduledExecutorService poller;
 
     /** A restore being followed; {@code ending} once its outcome is being committed. */
     private static final class Tracked {
@@ -147,21 +149,24 @@ public final class Restores {
         startPoller();
     }
 
-    private void startPoller() {
-        if (poller != null) {
-            return;
+    /** Starts the polling thread if it is not running; it stops itself once nothing is left to follow. */
+    private synchronized void startPoller() {
+        if (poller == null) {
+            ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "strata-restores");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = Math.max(1, options.pollInterval().toMillis());
+            s.scheduleWithFixedDelay(this::pollQuietly, every, every, TimeUnit.MILLISECONDS);
+            poller = s;
         }
-        synchronized (this) {
-            if (poller == null) {
-                ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "strata-restores");
-                    t.setDaemon(true);
-                    return t;
-                });
-                long every = Math.max(1, options.pollInterval().toMillis());
-                s.scheduleWithFixedDelay(this::pollQuietly, every, every, TimeUnit.MILLISECONDS);
-                poller = s;
-            }
+    }
+
+    private synchronized void stopPollerIfIdle() {
+        if (running.isEmpty() && poller != null) {
+            poller.shutdown();
+            poller = null;
         }
     }
 
@@ -171,6 +176,7 @@ public final class Restores {
         } catch (RuntimeException e) {
             LOG.warnf(e, "polling restores failed; trying again");
         }
+        stopPollerIfIdle();
     }
 
     /** One round: asks the engine about every restore followed and ends those that ended. */
