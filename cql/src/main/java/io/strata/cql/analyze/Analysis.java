@@ -35,7 +35,13 @@ public final class Analysis {
         if (schema.keyspace(ks).isEmpty()) {
             throw CqlException.invalid("Keyspace " + ks + " does not exist");
         }
-        return schema.table(ks, name.name())
+        TableMetadata t = schema.table(ks, name.name())
                 .orElseThrow(() -> CqlException.invalid("table " + name.name() + " does not exist"));
+        if (io.strata.cql.schema.RestoreState.restoring(t)) {
+            // as Keyspaces: only an ACTIVE table serves reads and writes
+            throw CqlException.invalid("Table " + ks + "." + t.name() + " is not ACTIVE: it is being restored (status"
+                    + " RESTORING in system_schema_mcs.tables); retry once it is ACTIVE");
+        }
+        return t;
     }
 }

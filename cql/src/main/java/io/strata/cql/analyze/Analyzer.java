@@ -20,6 +20,7 @@ import io.strata.cql.ast.ParsedStatement;
 import io.strata.cql.ast.QualifiedName;
 import io.strata.cql.ast.Select;
 import io.strata.cql.ast.Statement;
+import io.strata.cql.ast.RestoreTable;
 import io.strata.cql.ast.Truncate;
 import io.strata.cql.ast.Update;
 import io.strata.cql.ast.Use;
@@ -150,6 +151,17 @@ public final class Analyzer {
         }
         if (s instanceof DropTable dt) {
             return new SchemaChangePlan.TableChange(s, Analysis.keyspace(dt.name(), keyspace));
+        }
+        if (s instanceof RestoreTable rt) {
+            String sourceKs = Analysis.keyspace(rt.source(), keyspace);
+            String targetKs = Analysis.keyspace(rt.target(), keyspace);
+            if (SystemKeyspaces.isSystemKeyspace(targetKs)) {
+                throw CqlException.unauthorized("Cannot RESTORE TABLE into system keyspace " + targetKs);
+            }
+            if (SystemKeyspaces.isSystemKeyspace(sourceKs)) {
+                throw CqlException.invalid("Cannot RESTORE TABLE from system keyspace " + sourceKs);
+            }
+            return new SchemaChangePlan.RestoreChange(rt, targetKs, sourceKs);
         }
         if (s instanceof CreateMaterializedView mv) {
             return new SchemaChangePlan.TableChange(s, Analysis.keyspace(mv.name(), keyspace));

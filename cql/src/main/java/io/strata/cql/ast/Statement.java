@@ -7,5 +7,5 @@ package io.strata.cql.ast;
 public sealed interface Statement
         permits CreateKeyspace, AlterKeyspace, DropKeyspace, CreateTable, DropTable, AlterTable, Truncate, Use,
                 CreateType, AlterType, DropType, CreateIndex, DropIndex, CreateMaterializedView, Describe,
-                Select, Insert, Update, Delete, Batch {
+                Select, Insert, Update, Delete, Batch, RestoreTable {
 }

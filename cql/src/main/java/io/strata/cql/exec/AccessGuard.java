@@ -9,6 +9,7 @@ import io.strata.cql.ast.CreateMaterializedView;
 import io.strata.cql.ast.CreateTable;
 import io.strata.cql.ast.DropKeyspace;
 import io.strata.cql.ast.DropTable;
+import io.strata.cql.ast.RestoreTable;
 import io.strata.cql.ast.Statement;
 import io.strata.cql.plan.BatchPlan;
 import io.strata.cql.plan.ConditionalPlan;
@@ -32,7 +33,7 @@ import java.util.List;
 /**
  * Checks every statement against the caller's {@link AccessPolicy} before it runs, with the permissions Cassandra
  * asks for: SELECT to read a table, MODIFY to write or truncate it (an LWT needs both), CREATE / ALTER / DROP for
- * DDL on the keyspace or table named; describing a keyspace or table needs it to be visible to the token
+ * DDL on the keyspace or table named (RESTORE TABLE: SELECT on the source and CREATE on the target); describing a keyspace or table needs it to be visible to the token
  * ({@link AccessPolicy#sees}, {@link AccessPolicy#seesKeyspace}: DESCRIBE or any other grant on it). A denial is
  * UNAUTHORIZED with Cassandra's message naming the missing permission and resource.
  *
@@ -148,6 +149,12 @@ public final class AccessGuard implements PlanGuard {
             if (s instanceof CreateIndex i) {
                 return List.of(Need.of(Action.ALTER, ks, i.table().name()));
             }
+            if (s instanceof RestoreTable r) {
+                // reading the source's history and creating the target, as Keyspaces' restore needs select on the
+                // source and create on the target
+                return List.of(Need.of(Action.SELECT, sourceKeyspace(plan), r.source().name()),
+                        Need.of(Action.CREATE, ks, r.target().name()));
+            }
             if (s instanceof CreateMaterializedView v) {
                 return List.of(Need.of(Action.CREATE, ks, v.name().name()));
             }
@@ -155,6 +162,30 @@ public final class AccessGuard implements PlanGuard {
             String verb = s.getClass().getSimpleName();
             Action action = verb.startsWith("Create") ? Action.CREATE : verb.startsWith("Alter") ? Action.ALTER : Action.DROP;
             return List.of(Need.of(action, ks, null));
+        }
+
+        private static String sourceKeyspace(SchemaChangePlan plan) {
+            return plan.change(new SchemaChangePlan.ChangeVisitor<String>() {
+                @Override
+                public String keyspace(SchemaChangePlan.KeyspaceChange c) {
+                    return c.keyspace();
+                }
+
+                @Override
+                public String table(SchemaChangePlan.TableChange c) {
+                    return c.keyspace();
+                }
+
+                @Override
+                public String type(SchemaChangePlan.TypeChange c) {
+                    return c.keyspace();
+                }
+
+                @Override
+                public String restore(SchemaChangePlan.RestoreChange c) {
+                    return c.sourceKeyspace();
+                }
+            });
         }
 
         @Override

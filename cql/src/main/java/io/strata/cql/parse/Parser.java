@@ -37,6 +37,7 @@ import io.strata.cql.ast.Truncate;
 import io.strata.cql.ast.TypeRef;
 import io.strata.cql.ast.Update;
 import io.strata.cql.ast.Use;
+import io.strata.cql.ast.RestoreTable;
 import io.strata.cql.ast.Using;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -104,6 +105,7 @@ final class Parser {
             case "drop" -> drop();
             case "alter" -> alter();
             case "describe", "desc" -> describe();
+            case "restore" -> restore();
             default -> throw Keywords.UNSUPPORTED_STATEMENTS.contains(t.lower())
                     ? unsupported(t, t.text().toUpperCase(Locale.ROOT))
                     : noViable(t);
@@ -121,6 +123,21 @@ final class Parser {
             next();
         }
         return new Truncate(tableName());
+    }
+
+    /** Keyspaces' {@code RESTORE TABLE target FROM TABLE source [WITH properties]}. */
+    private RestoreTable restore() {
+        expectKeyword("restore");
+        expectKeyword("table");
+        QualifiedName target = tableName();
+        expectKeyword("from");
+        expectKeyword("table");
+        QualifiedName source = tableName();
+        Map<String, Object> properties = Map.of();
+        if (acceptKeyword("with")) {
+            properties = properties();
+        }
+        return new RestoreTable(target, source, properties);
     }
 
     // ---------------------------------------------------------------------------------------- SELECT

@@ -24,6 +24,8 @@ public sealed interface SchemaChangePlan extends Plan {
         R table(TableChange change);
 
         R type(TypeChange change);
+
+        R restore(RestoreChange change);
     }
 
     @Override
@@ -59,6 +61,23 @@ public sealed interface SchemaChangePlan extends Plan {
         @Override
         public <R> R change(ChangeVisitor<R> visitor) {
             return visitor.table(this);
+        }
+    }
+
+    /**
+     * RESTORE TABLE: a new table in {@code keyspace} (the target's) from a table of {@code sourceKeyspace} as it was
+     * at an instant.
+     */
+    record RestoreChange(Statement statement, String keyspace, String sourceKeyspace) implements SchemaChangePlan {
+        public RestoreChange {
+            requireNonNull(statement, "statement is null");
+            requireNonNull(keyspace, "keyspace is null");
+            requireNonNull(sourceKeyspace, "sourceKeyspace is null");
+        }
+
+        @Override
+        public <R> R change(ChangeVisitor<R> visitor) {
+            return visitor.restore(this);
         }
     }
 

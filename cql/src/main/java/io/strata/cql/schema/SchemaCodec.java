@@ -22,8 +22,12 @@ import java.util.UUID;
  * byte so later releases can read what earlier ones wrote. Stateless, thread-safe.
  */
 public final class SchemaCodec {
-    /** 2 adds dropped columns; 1 kept them as "strata.dropped.<name>" options (read and converted). */
-    private static final int FORMAT = 2;
+    /**
+     * 3 appends the schema history (table incarnations and their versions, {@link SchemaHistory}); 2 adds dropped
+     * columns; 1 kept them as "strata.dropped.<name>" options (read and converted). Older formats decode with an
+     * empty history.
+     */
+    private static final int FORMAT = 3;
     private static final String LEGACY_DROPPED_PREFIX = "strata.dropped.";
 
     private SchemaCodec() {}
@@ -45,29 +49,10 @@ public final class SchemaCodec {
                 }
                 out.writeInt(ks.tables().size());
                 for (TableMetadata t : ks.tables().values()) {
-                    out.writeUTF(t.name());
-                    writeUuid(out, t.id());
-                    out.writeInt(t.columns().size());
-                    for (ColumnMetadata c : t.columns()) {
-                        out.writeUTF(c.name());
-                        writeType(out, c.type());
-                        out.writeByte(c.kind().ordinal());
-                        out.writeInt(c.position());
-                        out.writeBoolean(c.descending());
-                    }
-                    writeOptions(out, t.options());
-                    out.writeInt(t.dropped().size());
-                    for (DroppedColumn d : t.dropped().values()) {
-                        out.writeUTF(d.name());
-                        out.writeBoolean(d.type() != null);
-                        if (d.type() != null) {
-                            writeType(out, d.type());
-                        }
-                        out.writeLong(d.droppedAtMicros());
-                        out.writeBoolean(d.isStatic());
-                    }
+                    writeTable(out, t);
                 }
             }
+            writeHistory(out, schema.history());
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -79,7 +64,7 @@ public final class SchemaCodec {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
             int format = in.readUnsignedByte();
-            if (format != FORMAT && format != 1) {
+            if (format < 1 || format > FORMAT) {
                 throw new IllegalStateException("unknown schema format " + format);
             }
             UUID schemaVersion = readUuid(in);
@@ -98,41 +83,134 @@ public final class SchemaCodec {
                 int ntables = in.readInt();
                 Map<String, TableMetadata> tables = new LinkedHashMap<>();
                 for (int j = 0; j < ntables; j++) {
-                    String tname = in.readUTF();
-                    UUID id = readUuid(in);
-                    int ncols = in.readInt();
-                    List<ColumnMetadata> cols = new ArrayList<>();
-                    for (int k = 0; k < ncols; k++) {
-                        String cname = in.readUTF();
-                        DataType type = readType(in);
-                        ColumnMetadata.Kind kind = ColumnMetadata.Kind.values()[in.readUnsignedByte()];
-                        cols.add(new ColumnMetadata(cname, type, kind, in.readInt(), in.readBoolean()));
-                    }
-                    Map<String, Object> options = readOptions(in);
-                    Map<String, DroppedColumn> dropped = new LinkedHashMap<>();
-                    if (format == 1) {
-                        for (String key : List.copyOf(options.keySet())) {
-                            if (key.startsWith(LEGACY_DROPPED_PREFIX)) {
-                                String col = key.substring(LEGACY_DROPPED_PREFIX.length());
-                                dropped.put(col, new DroppedColumn(col, null,
-                                        Long.parseLong(String.valueOf(options.remove(key))), false));
-                            }
-                        }
-                    } else {
-                        int ndropped = in.readInt();
-                        for (int k = 0; k < ndropped; k++) {
-                            String col = in.readUTF();
-                            DataType type = in.readBoolean() ? readType(in) : null;
-                            dropped.put(col, new DroppedColumn(col, type, in.readLong(), in.readBoolean()));
-                        }
-                    }
-                    tables.put(tname, new TableMetadata(name, tname, id, cols, options, dropped));
+                    TableMetadata t = readTable(in, format, name);
+                    tables.put(t.name(), t);
                 }
                 keyspaces.put(name, new KeyspaceMetadata(name, replication, durable, tables, types));
             }
-            return new Schema(version, schemaVersion, keyspaces);
+            SchemaHistory history = format >= 3 ? readHistory(in) : SchemaHistory.EMPTY;
+            return new Schema(version, schemaVersion, keyspaces, history);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void writeTable(DataOutputStream out, TableMetadata t) throws IOException {
+        out.writeUTF(t.name());
+        writeUuid(out, t.id());
+        out.writeInt(t.columns().size());
+        for (ColumnMetadata c : t.columns()) {
+            out.writeUTF(c.name());
+            writeType(out, c.type());
+            out.writeByte(c.kind().ordinal());
+            out.writeInt(c.position());
+            out.writeBoolean(c.descending());
+        }
+        writeOptions(out, t.options());
+        out.writeInt(t.dropped().size());
+        for (DroppedColumn d : t.dropped().values()) {
+            out.writeUTF(d.name());
+            out.writeBoolean(d.type() != null);
+            if (d.type() != null) {
+                writeType(out, d.type());
+            }
+            out.writeLong(d.droppedAtMicros());
+            out.writeBoolean(d.isStatic());
+        }
+    }
+
+    private static TableMetadata readTable(DataInputStream in, int format, String keyspace) throws IOException {
+        String tname = in.readUTF();
+        UUID id = readUuid(in);
+        int ncols = in.readInt();
+        List<ColumnMetadata> cols = new ArrayList<>();
+        for (int k = 0; k < ncols; k++) {
+            String cname = in.readUTF();
+            DataType type = readType(in);
+            ColumnMetadata.Kind kind = ColumnMetadata.Kind.values()[in.readUnsignedByte()];
+            cols.add(new ColumnMetadata(cname, type, kind, in.readInt(), in.readBoolean()));
+        }
+        Map<String, Object> options = readOptions(in);
+        Map<String, DroppedColumn> dropped = new LinkedHashMap<>();
+        if (format == 1) {
+            for (String key : List.copyOf(options.keySet())) {
+                if (key.startsWith(LEGACY_DROPPED_PREFIX)) {
+                    String col = key.substring(LEGACY_DROPPED_PREFIX.length());
+                    dropped.put(col, new DroppedColumn(col, null,
+                            Long.parseLong(String.valueOf(options.remove(key))), false));
+                }
+            }
+        } else {
+            int ndropped = in.readInt();
+            for (int k = 0; k < ndropped; k++) {
+                String col = in.readUTF();
+                DataType type = in.readBoolean() ? readType(in) : null;
+                dropped.put(col, new DroppedColumn(col, type, in.readLong(), in.readBoolean()));
+            }
+        }
+        return new TableMetadata(keyspace, tname, id, cols, options, dropped);
+    }
+
+    private static void writeHistory(DataOutputStream out, SchemaHistory history) throws IOException {
+        out.writeInt(history.tables().size());
+        for (SchemaHistory.Incarnation inc : history.tables()) {
+            out.writeUTF(inc.keyspace());
+            out.writeLong(inc.createdMillis());
+            out.writeLong(inc.droppedMillis());
+            out.writeInt(inc.versions().size());
+            for (SchemaHistory.Version v : inc.versions()) {
+                out.writeLong(v.sinceMillis());
+                writeTable(out, v.table());
+            }
+        }
+    }
+
+    private static SchemaHistory readHistory(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<SchemaHistory.Incarnation> tables = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String keyspace = in.readUTF();
+            long created = in.readLong();
+            long dropped = in.readLong();
+            int nversions = in.readInt();
+            List<SchemaHistory.Version> versions = new ArrayList<>();
+            for (int j = 0; j < nversions; j++) {
+                long since = in.readLong();
+                versions.add(new SchemaHistory.Version(since, readTable(in, FORMAT, keyspace)));
+            }
+            TableMetadata first = versions.get(0).table();
+            tables.add(new SchemaHistory.Incarnation(keyspace, first.name(), first.id(), created, dropped, versions));
+        }
+        return new SchemaHistory(tables);
+    }
+
+    /** One table's schema alone (a backup's metadata): the format byte, the keyspace, the table. */
+    public static byte[] encodeTable(TableMetadata t) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(FORMAT);
+            out.writeUTF(t.keyspace());
+            writeTable(out, t);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The table {@link #encodeTable} wrote; IllegalArgumentException for bytes it did not write. */
+    public static TableMetadata decodeTable(byte[] content) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
+            int format = in.readUnsignedByte();
+            if (format < 2 || format > FORMAT) {
+                throw new IllegalArgumentException("unknown table schema format " + format);
+            }
+            String keyspace = in.readUTF();
+            return readTable(in, format, keyspace);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a table schema written by Strata: " + e.getMessage(), e);
         }
     }
 

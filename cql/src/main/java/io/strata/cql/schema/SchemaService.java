@@ -7,6 +7,7 @@ import io.strata.storage.spi.CatalogStore;
 import io.strata.storage.spi.CommitConflictException;
 import io.strata.storage.spi.StorageEngine;
 import io.strata.storage.spi.crypto.KeyUnavailableException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,9 @@ import org.jboss.logging.Logger;
  * <p>DDL of one tenant is serialised in this process (a per-tenant chain of stages); a conflict with
  * another process (a later multi-gateway deployment) reloads and retries. Table storage is created before
  * the schema that names it is committed, and dropped after the schema that forgets it is committed, so a
- * table in a committed schema always has storage. Thread-safe.
+ * table in a committed schema always has storage (a table RESTORING gets its storage from the engine's restore,
+ * {@link Restores}). Every commit also advances the tenant's {@link SchemaHistory} (stamped by the injected clock),
+ * in the same document. Thread-safe.
  */
 public final class SchemaService {
     private static final Logger LOG = Logger.getLogger(SchemaService.class);
@@ -33,14 +36,39 @@ public final class SchemaService {
     private final StorageEngine engine;
     private final CatalogStore catalog;
     private final SchemaEvents events;
+    private final Clock clock;
+    private final Restores restores;
     private final ConcurrentHashMap<String, Schema> current = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<Schema>> loading = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<?>> ddlChains = new ConcurrentHashMap<>();
 
     public SchemaService(StorageEngine engine, SchemaEvents events) {
+        this(engine, events, Clock.systemUTC(), Restores.Options.DEFAULT);
+    }
+
+    /**
+     * @param clock the time of schema changes, as the schema history records them (what restores look up)
+     * @param restoreOptions the recovery window, the limit of concurrent restores and how often they are polled
+     */
+    public SchemaService(StorageEngine engine, SchemaEvents events, Clock clock, Restores.Options restoreOptions) {
         this.engine = requireNonNull(engine, "engine is null");
         this.catalog = engine.catalog();
         this.events = requireNonNull(events, "events is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.restores = new Restores(this, engine, clock, restoreOptions);
+    }
+
+    /** The restores into this service's tables (progress, and who is told when one completes). */
+    public Restores restores() {
+        return restores;
+    }
+
+    public StorageEngine engine() {
+        return engine;
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     /** What a DDL statement decided: the new schema (or empty for a no-op) and the event to announce. */
@@ -74,7 +102,9 @@ public final class SchemaService {
                 loading.remove(tenant, load);
             }
         }).thenApply(loaded -> {
-            current.putIfAbsent(tenant, loaded);
+            if (current.putIfAbsent(tenant, loaded) == null) {
+                restores.resume(tenant, loaded); // restores a crash interrupted: finish or remove them
+            }
             return current.get(tenant);
         });
     }
@@ -82,9 +112,11 @@ public final class SchemaService {
     private CompletionStage<Schema> load(String tenant) {
         return catalog.load(documentName(tenant)).thenCompose(doc -> {
             Schema s = doc.map(d -> SchemaCodec.decode(d.version(), d.content())).orElse(Schema.EMPTY);
-            // Engines create storage idempotently; this makes sure every table in the schema has storage.
+            // Engines create storage idempotently; this makes sure every table in the schema has storage
+            // (but a restoring table's storage is the engine's restore to create, or to remove)
             CompletableFuture<?>[] creates = s.keyspaces().values().stream()
                     .flatMap(ks -> ks.tables().values().stream())
+                    .filter(t -> !RestoreState.restoring(t))
                     .map(t -> engine.createTable(t.tableId(tenant)).toCompletableFuture())
                     .toArray(CompletableFuture[]::new);
             return CompletableFuture.allOf(creates).thenCompose(v -> configure(tenant, s)).thenApply(v -> s);
@@ -95,6 +127,7 @@ public final class SchemaService {
     private CompletableFuture<Void> configure(String tenant, Schema s) {
         CompletableFuture<?>[] configured = s.keyspaces().values().stream()
                 .flatMap(ks -> ks.tables().values().stream())
+                .filter(t -> !RestoreState.restoring(t))
                 .map(t -> engine.configureTable(t.tableId(tenant), storageSettings(t)).toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(configured);
@@ -104,7 +137,7 @@ public final class SchemaService {
         Object grace = t.options().get("gc_grace_seconds");
         return new io.strata.storage.spi.TableSettings(grace == null
                 ? io.strata.storage.spi.TableSettings.DEFAULT.gcGraceSeconds()
-                : (int) Double.parseDouble(String.valueOf(grace)), customerKey(t));
+                : (int) Double.parseDouble(String.valueOf(grace)), customerKey(t), RestoreWindow.pitrEnabled(t));
     }
 
     /**
@@ -171,8 +204,11 @@ public final class SchemaService {
             if (change.next().isEmpty()) {
                 return CompletableFuture.completedFuture(new Applied(base, null));
             }
-            Schema next = change.next().get();
-            List<TableMetadata> created = tablesOnlyIn(next, base);
+            // the history commits with the change it records (restores look tables up in it)
+            Schema next = change.next().get().withHistory(base.history()
+                    .advance(base, change.next().get(), clock.millis(), restores.options().window()));
+            List<TableMetadata> created = tablesOnlyIn(next, base).stream()
+                    .filter(t -> !RestoreState.restoring(t)).toList();
             List<TableMetadata> dropped = tablesOnlyIn(base, next);
             return checkNewKeys(tenant, base, next)
                     .thenCompose(v -> CompletableFuture.allOf(created.stream()

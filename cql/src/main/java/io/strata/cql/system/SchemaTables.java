@@ -53,7 +53,7 @@ final class SchemaTables {
             case "system_schema_mcs.tables" -> tables(schema).forEach(t -> {
                 TableParams p = TableParams.of(t);
                 rows.add(row(t.keyspace(), t.name(), p.comment(), customProperties(t), p.defaultTimeToLive(),
-                        p.gcGraceSeconds(), t.id(), "ACTIVE"));
+                        p.gcGraceSeconds(), t.id(), io.strata.cql.schema.RestoreState.restoring(t) ? "RESTORING" : "ACTIVE"));
             });
             case "system_virtual_schema.keyspaces" -> rows.add(row(SystemTables.VIRTUAL_SCHEMA));
             case "system_virtual_schema.tables" -> virtualTables().forEach(t ->
@@ -131,6 +131,7 @@ final class SchemaTables {
                         // kept for the switching rule; Keyspaces shows it on on-demand tables only
                         s.remove("last_update_to_pay_per_request_timestamp");
                     }
+                    s.remove(io.strata.cql.schema.RestoreWindow.ENABLED_SINCE); // ours, for the restore window
                     props.put(String.valueOf(k), s);
                 }
             });

@@ -143,4 +143,18 @@ final class TestAccessPolicies {
     void tokensWithoutAPolicyMayDoEverythingInTheirTenant() {
         allowed(admin, "DROP TABLE app.orders");
     }
+
+    @Test
+    void aRestoreNeedsSelectOnTheSourceAndCreateOnTheTarget() {
+        assertThat(denied(token("CREATE:app"), "RESTORE TABLE app.users_back FROM TABLE app.users"))
+                .isEqualTo("User alice has no SELECT permission on <table app.users> or any of its parents");
+        assertThat(denied(token("SELECT:app.users"), "RESTORE TABLE app.users_back FROM TABLE app.users"))
+                .isEqualTo("User alice has no CREATE permission on <table app.users_back> or any of its parents");
+        assertThat(denied(token("SELECT:app.users", "CREATE:app"), "RESTORE TABLE other.users_back FROM TABLE app.users"))
+                .isEqualTo("User alice has no CREATE permission on <table other.users_back> or any of its parents");
+        // both granted: the permission check passes and the restore itself answers (app.users has no PITR)
+        Message m = run(token("SELECT:app.users", "CREATE:app"), "RESTORE TABLE app.users_back FROM TABLE app.users");
+        assertThat(((Error) m).code).isEqualTo(ProtocolConstants.ErrorCode.INVALID);
+        assertThat(((Error) m).message).startsWith("Point-in-time recovery is not enabled on app.users");
+    }
 }

@@ -49,6 +49,7 @@ public final class CqlFixture implements AutoCloseable, BeforeEachCallback, Afte
             InetAddress.getLoopbackAddress(), 9042, "5.0.9", List.of(Long.toString(Long.MIN_VALUE)));
 
     public StorageEngine engine;
+    public SchemaService schemas;
     public CqlRequestHandler handler;
     public ClientState session;
 
@@ -82,13 +83,30 @@ public final class CqlFixture implements AutoCloseable, BeforeEachCallback, Afte
         return f;
     }
 
+    /**
+     * A stack opened now (close it) whose engine and schema service run on {@code clock} (the schema history, the
+     * recovery window), with the given restore options.
+     */
+    public static CqlFixture open(Clock clock, io.strata.cql.schema.Restores.Options restores) {
+        CqlFixture f = new CqlFixture();
+        f.clock = clock;
+        f.restoreOptions = restores;
+        f.start();
+        return f;
+    }
+
     private PagingKey pagingKey;
     private PreparedCacheLimits limits;
     private io.strata.storage.spi.crypto.KeyProvider keys;
+    private Clock clock = Clock.systemUTC();
+    private io.strata.cql.schema.Restores.Options restoreOptions = io.strata.cql.schema.Restores.Options.DEFAULT;
 
     private void start() {
-        engine = keys == null ? TestEngines.inMemory(Clock.systemUTC()) : TestEngines.inMemory(keys, Clock.systemUTC());
-        handler = pagingKey == null ? handler(engine) : handler(engine, pagingKey, limits);
+        engine = keys == null ? TestEngines.inMemory(clock) : TestEngines.inMemory(keys, clock);
+        schemas = new SchemaService(engine, new LocalSchemaEvents(), clock, restoreOptions);
+        handler = pagingKey == null
+                ? CqlRequestHandler.assemble(engine, schemas, () -> NODE, clock, 1000, List.of())
+                : CqlRequestHandler.assemble(engine, schemas, () -> NODE, clock, List.of(), pagingKey, limits);
         session = new ClientState(new TenantContext("dev", "dev"), 5);
         ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}");
         ok("USE ks");

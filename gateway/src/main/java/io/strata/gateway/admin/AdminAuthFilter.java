@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
  * {@code Authorization: Bearer <token>} with either an operator token (everything) or a tenant token with the
  * tenant-admin role of an active tenant, which reaches only its own tenant:
  * {@code GET /admin/tenants/<own>}, {@code .../usage} (its bill), {@code /admin/tenants/<own>/tokens...} and
- * {@code .../revocations...} and {@code .../keys} (its customer-managed keys).
+ * {@code .../revocations...} and {@code .../keys} (its customer-managed keys), {@code .../backups...} and
+ * {@code .../restores...} (its backups and restores).
  * Everything else is operator-only (deny by default: a new endpoint is an operator's until listed here).
  * A missing or bad token is answered 401, a valid one without the right 403, both as RFC 7807 problem documents.
  * The caller is left in the request as {@link #CALLER} for resources that record who acted.
@@ -52,9 +53,12 @@ public class AdminAuthFilter implements ContainerRequestFilter, ContainerRespons
     private static final Logger LOG = Logger.getLogger(AdminAuthFilter.class);
     private static final String BEARER = "Bearer ";
     static final String AUDIT_TOKEN_ID = "strata.audit.jti";
-    /** What a tenant admin may reach: its tenant's record (GET), tokens, revocations, bill and keys. */
+    /** What a tenant admin may reach: its tenant's record (GET), tokens, revocations, bill, keys, backups, restores. */
     private static final Pattern TENANT_ADMIN_PATH =
-            Pattern.compile("/?admin/tenants/([^/]+)(/(tokens|revocations|usage|keys)(/[^/]+)?)?/?");
+            Pattern.compile("/?admin/tenants/([^/]+)(/(tokens|revocations|usage|keys)(/[^/]+)?"
+                    + "|/restores(/[^/]+)?"
+                    + "|/backups(/[^/]+(/restore)?)?"
+                    + ")?/?");
 
     @Inject
     Instance<AuditLog> audit;

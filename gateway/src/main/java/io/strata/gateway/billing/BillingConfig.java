@@ -52,5 +52,13 @@ public interface BillingConfig {
         /** Per million TTL delete units (a row deleted by TTL, per started KB). */
         @WithDefault("0.275")
         double ttlDeletesPerMillion();
+
+        /** Per GB-month of point-in-time history kept (Keyspaces' PITR: $0.20 per GB-month, docs/recovery.md). */
+        @WithDefault("0.20")
+        double pitrGbMonth();
+
+        /** Per GB restored (point-in-time and backup restores; Keyspaces: $0.15 per GB, docs/recovery.md). */
+        @WithDefault("0.15")
+        double restorePerGb();
     }
 }

@@ -45,6 +45,10 @@ public class BillingProducers {
         ledger.open();
         opened = ledger;
         engine.expiryListener(new TtlDeletes(ledger, schemas));
+        // a completed restore is billed by the bytes restored, never through the table's capacity (recorded at the
+        // next flush: a crash in between loses at most one flush interval of it, as of reads)
+        schemas.restores().listener((target, restore, bytes) -> ledger.record(new UsageLedger.Table(target.tenant(),
+                target.keyspace(), target.table(), target.id()), Usage.restored(bytes)));
         if (billing.enabled()) {
             long every = Math.max(100, billing.flushInterval().toMillis());
             flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -71,7 +75,7 @@ public class BillingProducers {
 
     /**
      * What tables hold while they exist, used or not, per tick: a provisioned table's capacity (unit-milliseconds)
-     * and every table's stored bytes (byte-milliseconds).
+     * and every table's stored bytes and point-in-time history bytes (byte-milliseconds).
      */
     static void accrueHeld(UsageLedger ledger, TenantDirectory tenants, SchemaService schemas, StorageEngine engine,
             long millis) {
@@ -89,12 +93,13 @@ public class BillingProducers {
             for (var ks : schema.keyspaces().values()) {
                 for (TableMetadata t : ks.tables().values()) {
                     long bytes = engine.tableBytes(t.tableId(tenant.name()));
+                    long history = engine.historyBytes(t.tableId(tenant.name()));
                     CapacityMode mode = CapacityGuard.parse(t.options());
                     long read = mode instanceof CapacityMode.Provisioned p ? p.readUnits() * millis : 0;
                     long write = mode instanceof CapacityMode.Provisioned p ? p.writeUnits() * millis : 0;
-                    if (read + write + bytes > 0) {
+                    if (read + write + bytes + history > 0) {
                         ledger.record(new UsageLedger.Table(tenant.name(), t.keyspace(), t.name(), t.id()),
-                                new Usage(0, 0, 0, 0, read, write, 0, 0, bytes * millis));
+                                new Usage(0, 0, 0, 0, read, write, 0, 0, bytes * millis, 0, 0, history * millis));
                     }
                 }
             }

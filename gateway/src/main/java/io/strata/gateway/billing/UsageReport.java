@@ -27,7 +27,8 @@ public final class UsageReport {
             BigDecimal writeRequestUnits, BigDecimal provisionedReadCapacityUnitHours,
             BigDecimal provisionedWriteCapacityUnitHours, BigDecimal readUnitsWithinProvisioned,
             BigDecimal writeUnitsWithinProvisioned, long readThrottleEvents, long writeThrottleEvents,
-            BigDecimal storageGbMonths, long ttlDeleteUnits, BigDecimal costUsd) {}
+            BigDecimal storageGbMonths, long ttlDeleteUnits, BigDecimal pitrGbMonths, BigDecimal restoredGb,
+            BigDecimal costUsd) {}
 
     private UsageReport() {}
 
@@ -68,6 +69,10 @@ public final class UsageReport {
         // byte-milliseconds → GB-months: 2^30 bytes, 730 hours of 3,600,000 ms
         BigDecimal gbMonths = BigDecimal.valueOf(u.storageByteMillis()).divide(BigDecimal.valueOf(1L << 30)
                 .multiply(BigDecimal.valueOf(730L * 3_600_000L)), 12, RoundingMode.HALF_UP);
+        BigDecimal pitrGbMonths = BigDecimal.valueOf(u.pitrByteMillis()).divide(BigDecimal.valueOf(1L << 30)
+                .multiply(BigDecimal.valueOf(730L * 3_600_000L)), 12, RoundingMode.HALF_UP);
+        BigDecimal restoredGb = BigDecimal.valueOf(u.restoredBytes()).divide(BigDecimal.valueOf(1L << 30), 12,
+                RoundingMode.HALF_UP);
         BigDecimal cost = rru.multiply(BigDecimal.valueOf(p.readRequestUnitsPerMillion())).divide(million, 12,
                 RoundingMode.HALF_UP)
                 .add(wru.multiply(BigDecimal.valueOf(p.writeRequestUnitsPerMillion())).divide(million, 12,
@@ -77,11 +82,18 @@ public final class UsageReport {
                 .add(gbMonths.multiply(BigDecimal.valueOf(p.storageGbMonth())))
                 .add(BigDecimal.valueOf(u.ttlDeleteUnits()).multiply(BigDecimal.valueOf(p.ttlDeletesPerMillion()))
                         .divide(million, 12, RoundingMode.HALF_UP))
+                .add(pitrGbMonths.multiply(BigDecimal.valueOf(p.pitrGbMonth())))
+                .add(restoredGb.multiply(BigDecimal.valueOf(p.restorePerGb())))
                 .setScale(6, RoundingMode.HALF_UP);
         return new Line(g.get(0), g.get(1), g.get(2), g.get(3), rru, wru, rcuHours, wcuHours,
                 milli(u.provisionedReadMilli()), milli(u.provisionedWriteMilli()), u.readThrottles(), u.writeThrottles(),
                 gbMonths.stripTrailingZeros().scale() < 0 ? gbMonths.setScale(0) : gbMonths.stripTrailingZeros(),
-                u.ttlDeleteUnits(), cost);
+                u.ttlDeleteUnits(), plain(pitrGbMonths), plain(restoredGb), cost);
+    }
+
+    private static BigDecimal plain(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        return s.scale() < 0 ? s.setScale(0) : s;
     }
 
     private static BigDecimal milli(long thousandths) {
@@ -102,7 +114,7 @@ public final class UsageReport {
         StringBuilder b = new StringBuilder("period,tenant,keyspace,table,read_request_units,write_request_units,"
                 + "provisioned_rcu_hours,provisioned_wcu_hours,read_units_within_provisioned,"
                 + "write_units_within_provisioned,read_throttle_events,write_throttle_events,storage_gb_months,ttl_delete_units,"
-                + "cost_usd\r\n");
+                + "pitr_gb_months,restored_gb,cost_usd\r\n");
         for (Line l : lines) {
             b.append(String.join(",", l.period(), quote(l.tenant()), quote(l.keyspace()), quote(l.table()),
                     l.readRequestUnits().toPlainString(), l.writeRequestUnits().toPlainString(),
@@ -110,7 +122,9 @@ public final class UsageReport {
                     l.provisionedWriteCapacityUnitHours().toPlainString(), l.readUnitsWithinProvisioned().toPlainString(),
                     l.writeUnitsWithinProvisioned().toPlainString(), Long.toString(l.readThrottleEvents()),
                     Long.toString(l.writeThrottleEvents()), l.storageGbMonths().toPlainString(),
-                    Long.toString(l.ttlDeleteUnits()), l.costUsd().toPlainString())).append("\r\n");
+                    Long.toString(l.ttlDeleteUnits()), l.pitrGbMonths().toPlainString(), l.restoredGb().toPlainString(),
+                    l.costUsd().toPlainString()))
+                    .append("\r\n");
         }
         return b.toString();
     }

@@ -75,8 +75,20 @@ public class ServiceProducers {
 
     @Produces
     @Singleton
-    SchemaService schemaService(StorageEngine engine, SchemaEvents events) {
-        return new SchemaService(engine, events);
+    SchemaService schemaService(StorageEngine engine, SchemaEvents events, Clock clock,
+            @ConfigProperty(name = "strata.restore.window", defaultValue = "P35D") java.time.Duration window,
+            @ConfigProperty(name = "strata.restore.max-concurrent", defaultValue = "4") int maxConcurrent,
+            @ConfigProperty(name = "strata.restore.poll-interval", defaultValue = "1s") java.time.Duration poll) {
+        // Keyspaces' PITR window (35 days) and concurrent-restore limit (4); see docs/recovery.md
+        return new SchemaService(engine, events, clock, new io.strata.cql.schema.Restores.Options(window, maxConcurrent,
+                poll));
+    }
+
+    /** Restores and on-demand backups, for the admin API (RESTORE TABLE runs in the CQL executor). */
+    @Produces
+    @Singleton
+    io.strata.cql.exec.ddl.Recovery recovery(SchemaService schemas) {
+        return new io.strata.cql.exec.ddl.Recovery(schemas);
     }
 
     @Produces

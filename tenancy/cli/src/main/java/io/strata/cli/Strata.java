@@ -17,7 +17,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code strata} command line: {@code token ...} mints and checks tokens offline with the local signing keys;
- * {@code tenants ...}, {@code tokens ...} and {@code storage ...} call a gateway's admin API with an operator token.
+ * {@code tenants ...}, {@code tokens ...}, {@code storage ...}, {@code usage}, {@code backups ...}, {@code restores} and
+ * {@code restore status} call a gateway's admin API with an operator token.
  *
  * <p>Contract, for every command: only the requested output goes to stdout (so {@code TOKEN=$(strata ...)} works),
  * diagnostics go to stderr; exit status 0 on success, 1 on a failure (refused token, unreadable key, error from the
@@ -30,7 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "strata",
         description = "Strata's command line: tokens signed offline with local keys, and the gateway's admin API.",
         subcommands = {TokenCommand.class, TenantsCommand.class, TokensCommand.class, StorageCommand.class,
-                UsageCommand.class},
+                UsageCommand.class, BackupsCommand.class, RestoresCommand.class, RestoresCommand.RestoreGroup.class},
         footer = {"",
                 "Exit status: 0 success, 1 failure, 2 usage error. Only the requested output goes to stdout.",
                 "Admin API commands read --url (or STRATA_URL, default " + ApiOptions.DEFAULT_URL + ") and",

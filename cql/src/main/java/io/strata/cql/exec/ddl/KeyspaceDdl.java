@@ -73,6 +73,7 @@ final class KeyspaceDdl {
             }
             throw CqlException.invalid("Keyspace '" + s.name() + "' doesn't exist");
         }
+        schema.keyspace(s.name()).get().tables().values().forEach(t -> TableDdl.notRestoring(t, "dropped"));
         return new Change(Optional.of(schema.without(s.name(), SchemaService.newSchemaVersion())),
                 SchemaEvent.keyspace(SchemaEvent.Change.DROPPED, s.name()));
     }

@@ -12,7 +12,9 @@ import io.strata.cql.system.NodeInfo;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import io.strata.cql.ast.RestoreTable;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,6 +27,7 @@ public final class SchemaChangeExecutor {
     private final Supplier<Optional<Set<String>>> datacenters;
     private final LongSupplier nowMicros;
     private final java.time.Duration capacitySwitchWait;
+    private final Recovery recovery;
 
     /**
      * @param node what the node says about itself: NetworkTopologyStrategy may name only its data center
@@ -40,33 +43,48 @@ public final class SchemaChangeExecutor {
         this.capacitySwitchWait = requireNonNull(capacitySwitchWait, "capacitySwitchWait is null");
         requireNonNull(node, "node is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
+        this.recovery = new Recovery(schemas);
         this.datacenters = () -> Optional.of(Set.of(node.get().datacenter()));
         this.nowMicros = requireNonNull(nowMicros, "nowMicros is null");
     }
 
     public Uni<Result> execute(RequestContext rc, SchemaChangePlan plan) {
-        Function<Schema, SchemaService.Change> decide = plan.change(new SchemaChangePlan.ChangeVisitor<>() {
+        String tenant = rc.tenant();
+        Supplier<CompletionStage<SchemaService.Applied>> run = plan.change(new SchemaChangePlan.ChangeVisitor<>() {
             @Override
-            public Function<Schema, SchemaService.Change> keyspace(SchemaChangePlan.KeyspaceChange c) {
+            public Supplier<CompletionStage<SchemaService.Applied>> keyspace(SchemaChangePlan.KeyspaceChange c) {
                 Optional<Set<String>> known = datacenters.get();
-                return schema -> KeyspaceDdl.apply(c.statement(), schema, known);
+                return committed(rc, schema -> KeyspaceDdl.apply(c.statement(), schema, known));
             }
 
             @Override
-            public Function<Schema, SchemaService.Change> table(SchemaChangePlan.TableChange c) {
+            public Supplier<CompletionStage<SchemaService.Applied>> table(SchemaChangePlan.TableChange c) {
                 long now = nowMicros.getAsLong();
-                return schema -> TableDdl.apply(c.statement(), c.keyspace(), schema, now, capacitySwitchWait);
+                return committed(rc, schema -> TableDdl.apply(c.statement(), c.keyspace(), schema, now, capacitySwitchWait));
             }
 
             @Override
-            public Function<Schema, SchemaService.Change> type(SchemaChangePlan.TypeChange c) {
-                return schema -> TypeDdl.apply(c.statement(), c.keyspace(), schema);
+            public Supplier<CompletionStage<SchemaService.Applied>> type(SchemaChangePlan.TypeChange c) {
+                return committed(rc, schema -> TypeDdl.apply(c.statement(), c.keyspace(), schema));
+            }
+
+            @Override
+            public Supplier<CompletionStage<SchemaService.Applied>> restore(SchemaChangePlan.RestoreChange c) {
+                if (rc.trace().enabled()) {
+                    rc.trace().event("Committing the restored table RESTORING, then starting the restore in storage");
+                }
+                return () -> recovery.restoreTable(tenant, (RestoreTable) c.statement(), c.keyspace(), c.sourceKeyspace());
             }
         });
+        return Uni.createFrom().completionStage(run)
+                .map(applied -> applied.event() == null ? Result.VOID : new Result.SchemaChanged(applied.event()));
+    }
+
+    private Supplier<CompletionStage<SchemaService.Applied>> committed(RequestContext rc,
+            Function<Schema, SchemaService.Change> decide) {
         if (rc.trace().enabled()) {
             rc.trace().event("Committing the schema change to the tenant's catalog (compare-and-set)");
         }
-        return Uni.createFrom().completionStage(() -> schemas.apply(rc.tenant(), decide))
-                .map(applied -> applied.event() == null ? Result.VOID : new Result.SchemaChanged(applied.event()));
+        return () -> schemas.apply(rc.tenant(), decide);
     }
 }

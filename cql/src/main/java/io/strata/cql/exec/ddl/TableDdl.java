@@ -137,8 +137,8 @@ final class TableDdl {
         if (hasCounter && hasNonCounter) {
             throw CqlException.invalid("Cannot mix counter and non counter columns in the same table");
         }
-        Map<String, Object> options = EncryptionProperties.validate(AutoscalingProperties.validate(
-                CapacityProperties.onCreate(TableOptions.parse(s.properties()), nowMillis), true));
+        Map<String, Object> options = PitrProperties.onCreate(EncryptionProperties.validate(AutoscalingProperties.validate(
+                CapacityProperties.onCreate(TableOptions.parse(s.properties()), nowMillis), true)), nowMillis);
         validateOptions(options, hasCounter);
         TableMetadata table = new TableMetadata(keyspace, s.name().name(), UUID.randomUUID(), cols, options);
         return new Change(
@@ -160,6 +160,7 @@ final class TableDdl {
             }
             throw CqlException.invalid("Table '" + keyspace + "." + s.name().name() + "' doesn't exist");
         }
+        notRestoring(ks.get().tables().get(s.name().name()), "dropped");
         return new Change(
                 Optional.of(schema.with(ks.get().withoutTable(s.name().name()), SchemaService.newSchemaVersion())),
                 SchemaEvent.table(SchemaEvent.Change.DROPPED, keyspace, s.name().name()));
@@ -172,6 +173,7 @@ final class TableDdl {
         if (t == null) {
             throw CqlException.invalid("Table '" + keyspace + "." + s.name().name() + "' doesn't exist");
         }
+        notRestoring(t, "altered");
         TableMetadata next;
         if (s.action() instanceof AlterTable.AddColumns add) {
             List<ColumnMetadata> cols = new ArrayList<>(t.columns());
@@ -226,9 +228,11 @@ final class TableDdl {
                     options.put(o.getKey(), o.getValue());
                 }
             }
-            options = EncryptionProperties.validate(AutoscalingProperties.validate(CapacityProperties.onAlter(t.options(),
-                    options, nowMicros / 1000, capacitySwitchWait, t.keyspace() + "." + t.name()),
-                    with.properties().keySet().stream().anyMatch(k -> k.equalsIgnoreCase(AutoscalingProperties.KEY))));
+            options = PitrProperties.onAlter(t.options(), EncryptionProperties.validate(AutoscalingProperties.validate(
+                    CapacityProperties.onAlter(t.options(), options, nowMicros / 1000, capacitySwitchWait,
+                            t.keyspace() + "." + t.name()),
+                    with.properties().keySet().stream().anyMatch(k -> k.equalsIgnoreCase(AutoscalingProperties.KEY)))),
+                    nowMicros / 1000);
             validateOptions(options, ModificationPlan.isCounterTable(t));
             next = t.withOptions(options);
         } else {
@@ -260,6 +264,14 @@ final class TableDdl {
         }
         return new Change(Optional.of(schema.with(ks.withTable(next), SchemaService.newSchemaVersion())),
                 SchemaEvent.table(SchemaEvent.Change.UPDATED, keyspace, t.name()));
+    }
+
+    /** As Keyspaces: a table changes only once ACTIVE (a RESTORING table's storage is the engine's restore). */
+    static void notRestoring(TableMetadata t, String what) {
+        if (io.strata.cql.schema.RestoreState.restoring(t)) {
+            throw CqlException.invalid("Table " + t.keyspace() + "." + t.name() + " is RESTORING: it can be " + what
+                    + " once the restore is ACTIVE");
+        }
     }
 
     private static void validateOptions(Map<String, Object> options, boolean counterTable) {
