@@ -75,13 +75,13 @@ public class ServiceProducers {
 
     @Produces
     @Singleton
-    SchemaService schemaService(StorageEngine engine, SchemaEvents events, Clock clock,
-            @ConfigProperty(name = "strata.restore.window", defaultValue = "P35D") java.time.Duration window,
+    SchemaService schemaService(StorageEngine engine, SchemaEvents events, Clock clock, StorageConfig storageConfig,
             @ConfigProperty(name = "strata.restore.max-concurrent", defaultValue = "4") int maxConcurrent,
             @ConfigProperty(name = "strata.restore.poll-interval", defaultValue = "1s") java.time.Duration poll) {
-        // Keyspaces' PITR window (35 days) and concurrent-restore limit (4); see docs/recovery.md
-        return new SchemaService(engine, events, clock, new io.strata.cql.schema.Restores.Options(window, maxConcurrent,
-                poll));
+        // the restore window is the history storage keeps (strata.storage.engine.retention, Keyspaces' 35 days): one
+        // setting, so the two can never disagree; Keyspaces' concurrent-restore limit is 4; see docs/recovery.md
+        return new SchemaService(engine, events, clock, new io.strata.cql.schema.Restores.Options(
+                storageConfig.engine().retention(), maxConcurrent, poll));
     }
 
     /** Restores and on-demand backups, for the admin API (RESTORE TABLE runs in the CQL executor). */
