@@ -264,15 +264,22 @@ public final class LsmEngine implements StorageEngine {
         if ((t.manifest().pitrSinceMillis() > 0) != settings.pointInTimeRecovery()) {
             // in the manifest, so garbage collection knows how long to keep this table's history, dropped or not
             pitr = CompletableFuture.runAsync(() -> {
+                long since = 0;
                 if (settings.pointInTimeRecovery()) {
-                    // logs retired before now may be gone: history starts from segments that hold everything so far
+                    // logs retired from here on are kept; what earlier logs held goes into segments by this flush,
+                    // so the history is complete from this instant
+                    t.historyPending(true);
+                    since = clock.millis();
                     flusher.flushAll(commits).join();
                 }
-                synchronized (t) {
-                    if (tables.isLive(t) && (t.manifest().pitrSinceMillis() > 0) != settings.pointInTimeRecovery()) {
-                        t.commit(manifests, t.manifest().withPitr(manifests.epoch(), clock.millis(),
-                                settings.pointInTimeRecovery() ? clock.millis() : 0));
+                try {
+                    synchronized (t) {
+                        if (tables.isLive(t) && (t.manifest().pitrSinceMillis() > 0) != settings.pointInTimeRecovery()) {
+                            t.commit(manifests, t.manifest().withPitr(manifests.epoch(), clock.millis(), since));
+                        }
                     }
+                } finally {
+                    t.historyPending(false);
                 }
             }, threads.metadata());
         }

@@ -243,27 +243,28 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
+    /** Accepts a validated plan: the caller hears back now; the restore thread does the rest. */
     private void start(Plan plan) {
-        long borrowedBytes = 0;
-        for (long id : plan.segmentIds()) {
-            String key = StorageKeys.segment(plan.roots().get(id), id);
-            borrowedBytes += Blobs.join(data.head(key)).orElseThrow(() -> new StorageException(
-                    "segment " + key + " of " + plan.from() + " is missing from the data store")).size();
+        RestoreStatus creating = new RestoreStatus(RestoreStatus.State.CREATING, 0, 0, null);
+        RestoreStatus before = statuses.put(plan.target().id(), creating);
+        if (before != null && before.state() == RestoreStatus.State.CREATING) {
+            statuses.put(plan.target().id(), before);
+            throw new StorageException("a restore into " + plan.target() + " is already under way");
         }
         String root = StorageKeys.tableRoot(plan.target());
-        try {
-            // the marker first: from here on a crash leaves a root recovery knows to remove
-            writeMarker(root, plan.target(), RestoreStatus.State.CREATING, plan.from());
-            Blobs.join(data.put(StorageKeys.tableIdentity(root), Envelope.seal(segments.keys(), plan.target().tenant(),
-                    ModelCodec.encodeTableId(plan.target())), PutMode.OVERWRITE));
-        } catch (RuntimeException e) {
-            removeAll(root);
-            throw e;
-        }
-        statuses.put(plan.target().id(), new RestoreStatus(RestoreStatus.State.CREATING, borrowedBytes, 0, null));
-        long borrowed = borrowedBytes;
         thread.execute(() -> {
             try {
+                long borrowed = 0;
+                for (long id : plan.segmentIds()) {
+                    String key = StorageKeys.segment(plan.roots().get(id), id);
+                    borrowed += Blobs.join(data.head(key)).orElseThrow(() -> new StorageException(
+                            "segment " + key + " of " + plan.from() + " is missing from the data store")).size();
+                }
+                // the marker first: from here on a crash leaves a root recovery knows to remove
+                writeMarker(root, plan.target(), RestoreStatus.State.CREATING, plan.from());
+                Blobs.join(data.put(StorageKeys.tableIdentity(root), Envelope.seal(segments.keys(),
+                        plan.target().tenant(), ModelCodec.encodeTableId(plan.target())), PutMode.OVERWRITE));
+                statuses.put(plan.target().id(), new RestoreStatus(RestoreStatus.State.CREATING, borrowed, 0, null));
                 Table t = run(plan, borrowed);
                 writeMarker(root, plan.target(), RestoreStatus.State.ACTIVE, plan.from());
                 host.register(t);

@@ -26,6 +26,8 @@ public final class Table {
     private volatile Memtable flushing;
     private volatile List<Segment> segments = List.of();
     private volatile Manifest manifest;
+    /** Point-in-time recovery is being turned on: logs retired from now on are kept, before the manifest says so. */
+    private volatile boolean historyPending;
     /** From the table's gc_grace_seconds once the schema layer configured it; null until then (engine default). */
     private volatile Integer gcGraceSeconds;
 
@@ -73,6 +75,15 @@ public final class Table {
 
     public void gcGraceSeconds(int seconds) {
         gcGraceSeconds = seconds;
+    }
+
+    /** Whether the table keeps history: its manifest says so, or point-in-time recovery is being turned on. */
+    public boolean keepsHistory() {
+        return historyPending || manifest.pitrSinceMillis() > 0;
+    }
+
+    public void historyPending(boolean pending) {
+        historyPending = pending;
     }
 
     public View view() {

@@ -52,7 +52,7 @@ public final class Tables {
     /** Whether the live table with this id keeps history for point-in-time recovery. */
     public boolean keepsHistory(UUID id) {
         Table t = tables.get(id);
-        return t != null && t.manifest().pitrSinceMillis() > 0;
+        return t != null && t.keepsHistory();
     }
 
     public boolean contains(TableId id) {
