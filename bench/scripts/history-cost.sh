@@ -50,11 +50,11 @@ EOF
 fi
 zone=$(find "$data" -maxdepth 3 -type d -name 'zone-a' | head -1)
 [ -n "$zone" ] || zone=$data
-bytes() { du -sb "$@" 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
+bytes() { { du -sb "$@" 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}'; }
 sample() {
   local logs tables
-  logs=$(bytes "$zone"/wal* "$zone"/log* 2>/dev/null || echo 0)
-  tables=$(bytes "$zone"/data/tables "$zone"/tables 2>/dev/null || echo 0)
+  logs=$(bytes "$zone"/wal)
+  tables=$(bytes "$zone"/data/tables)
   echo "$MODE | t=${1}s | zone_bytes=$(bytes "$zone") | log_bytes=$logs | table_bytes=$tables" | tee -a "$OUT"
 }
 : > "$OUT"

@@ -103,6 +103,17 @@ public class BillingProducers {
                     }
                 }
             }
+            // a dropped table stays restorable for the window, and its history is billed meanwhile (as Keyspaces)
+            for (var gone : schema.history().tables()) {
+                if (gone.dropped()) {
+                    long history = engine.historyBytes(new io.strata.storage.spi.TableId(tenant.name(), gone.keyspace(),
+                            gone.name(), gone.id()));
+                    if (history > 0) {
+                        ledger.record(new UsageLedger.Table(tenant.name(), gone.keyspace(), gone.name(), gone.id()),
+                                new Usage(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, history * millis));
+                    }
+                }
+            }
         }
     }
 

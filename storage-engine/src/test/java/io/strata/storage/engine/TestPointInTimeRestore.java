@@ -221,6 +221,8 @@ class TestPointInTimeRestore {
         long beforeDrop = clock.millis();
         tick();
         e.dropTable(s).toCompletableFuture().join();
+        e.collectGarbage();
+        assertThat(e.historyBytes(s)).as("a dropped table's segments are its history now").isPositive();
         tick();
         TableId back = table("gone_restored");
         assertThat(restore(e, s, beforeDrop, back).state()).isEqualTo(RestoreStatus.State.ACTIVE);

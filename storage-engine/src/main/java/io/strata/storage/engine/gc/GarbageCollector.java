@@ -154,7 +154,8 @@ public final class GarbageCollector {
             if (latest.pitrSinceMillis() == 0) {
                 continue; // what a table without PITR keeps for a minute is not history
             }
-            java.util.Set<Long> live = new java.util.HashSet<>(latest.segments());
+            // a dropped table's segments are all history (it stays restorable for the window)
+            java.util.Set<Long> live = latest.dropped() ? Set.of() : new java.util.HashSet<>(latest.segments());
             long bytes = 0;
             for (BlobStore.BlobInfo i : blobs.get(e.getKey())) {
                 if (StorageKeys.isSegment(e.getKey(), i.key()) && !live.contains(StorageKeys.segmentId(i.key()))
