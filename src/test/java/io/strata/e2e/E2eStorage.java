@@ -48,6 +48,8 @@ final class E2eStorage {
         config.put("strata.storage.s3.access-key", p.getAccessKey());
         config.put("strata.storage.s3.secret-key", p.getSecretKey());
         config.put("strata.storage.s3.path-style", "true");
+        // on shared storage the dev tenant is opt-in; the tests connect as it
+        config.put("strata.auth.dev-tenant", "true");
         return config;
     }
 

@@ -41,9 +41,18 @@ public interface AuthConfig {
     @WithDefault("30s")
     Duration clockSkew();
 
-    /** Create the {@code dev} tenant's token in {@code <data dir>/dev-token} at start (own issuer with a key pair only). */
-    @WithDefault("true")
-    boolean devTenant();
+    /**
+     * Create the {@code dev} tenant and its token in {@code <data dir>/dev-token} at start (own issuer with a key pair
+     * only). Unset: only with the local default ({@code strata.storage.type=local}); a deployment on shared storage
+     * gets no tenant nobody asked for.
+     */
+    @io.smallrye.config.WithName("dev-tenant")
+    Optional<Boolean> devTenantSetting();
+
+    /** Whether the dev tenant is created, on storage of type {@code storageType}. */
+    default boolean devTenant(String storageType) {
+        return devTenantSetting().orElse("local".equals(storageType));
+    }
 
     /** External identity providers by a name of the operator's choosing ({@code strata.auth.issuers.<name>.*}). */
     Map<String, Issuer> issuers();

@@ -181,7 +181,8 @@ public class ServiceProducers {
             @ConfigProperty(name = "strata.cql.host", defaultValue = "0.0.0.0") String host,
             @ConfigProperty(name = "strata.cql.port", defaultValue = "9042") int port) {
         Path data = storage.local().path().toAbsolutePath().normalize();
-        return buildAuthenticator(auth, data, advertised(host).getHostAddress(), port, node.datacenter(), clock);
+        return buildAuthenticator(auth, auth.devTenant(storage.type()), data, advertised(host).getHostAddress(), port,
+                node.datacenter(), clock);
     }
 
     /**
@@ -194,7 +195,7 @@ public class ServiceProducers {
         // a deleted tenant's name is free again once its data is gone: after the storage retention window
         BlobTenantDirectory directory = new BlobTenantDirectory(storage.blobs(), clock, TENANT_CACHE_TIME,
                 storageConfig.engine().retention());
-        if (auth.devTenant() && directory.find(DevTenantBootstrap.DEV_TENANT).isEmpty()) {
+        if (auth.devTenant(storageConfig.type()) && directory.find(DevTenantBootstrap.DEV_TENANT).isEmpty()) {
             try {
                 directory.create(DevTenantBootstrap.DEV_TENANT);
                 LOG.infof("Created tenant '%s' (strata.auth.dev-tenant)", DevTenantBootstrap.DEV_TENANT);
@@ -277,8 +278,8 @@ public class ServiceProducers {
      * @throws IllegalArgumentException on a configuration that cannot work (named by its key)
      * @throws UncheckedIOException if key files cannot be read or written
      */
-    static JwtAuthenticator buildAuthenticator(AuthConfig auth, Path data, String host, int port, String datacenter,
-            Clock clock) {
+    static JwtAuthenticator buildAuthenticator(AuthConfig auth, boolean devTenant, Path data, String host, int port,
+            String datacenter, Clock clock) {
         TokenLimits limits = new TokenLimits(auth.clockSkew(), auth.maxTokenLifetime());
         TokenSettings settings = new TokenSettings(auth.issuer(), auth.audience(), limits);
         List<TrustedIssuer> issuers = new ArrayList<>();
@@ -287,7 +288,7 @@ public class ServiceProducers {
                 SigningKeys keys;
                 if (auth.publicKey().isPresent()) {
                     keys = SigningKeys.verifyOnly(auth.publicKey().get());
-                } else if (auth.devTenant()) {
+                } else if (devTenant) {
                     DevTenantBootstrap.Result dev = new DevTenantBootstrap(data, settings, clock)
                             .ensure(host, port, datacenter);
                     LOG.info(dev.message());

@@ -18,7 +18,8 @@ final class TestAuthConfig {
         assertThat(auth.audience()).isEqualTo("strata");
         assertThat(auth.maxTokenLifetime()).isEqualTo(Duration.ofDays(30));
         assertThat(auth.clockSkew()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(auth.devTenant()).isTrue();
+        assertThat(auth.devTenant("local")).as("the local default gets the dev tenant").isTrue();
+        assertThat(auth.devTenant("s3")).as("shared storage gets none unless asked").isFalse();
         assertThat(auth.keysPath()).isEmpty();
         assertThat(auth.publicKey()).isEmpty();
         assertThat(auth.issuers()).isEmpty();
@@ -63,7 +64,7 @@ final class TestAuthConfig {
         assertThat(auth.audience()).isEqualTo("strata-eu");
         assertThat(auth.maxTokenLifetime()).isEqualTo(Duration.ofHours(12));
         assertThat(auth.clockSkew()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(auth.devTenant()).isFalse();
+        assertThat(auth.devTenant("local")).isFalse();
         assertThat(auth.issuers()).containsOnlyKeys("keycloak", "partner");
         AuthConfig.Issuer keycloak = auth.issuers().get("keycloak");
         assertThat(keycloak.issuer()).isEqualTo("https://kc.example.com/realms/prod");

@@ -160,7 +160,8 @@ final class TestAuthenticatorAssembly {
 
     private JwtAuthenticator build(Map<String, String> properties) {
         Map<String, String> all = new HashMap<>(properties);
-        return ServiceProducers.buildAuthenticator(AuthConfigs.of(all), data, "127.0.0.1", 9042, "dc1", clock);
+        AuthConfig auth = AuthConfigs.of(all);
+        return ServiceProducers.buildAuthenticator(auth, auth.devTenant("local"), data, "127.0.0.1", 9042, "dc1", clock);
     }
 
     private String keycloakToken(String audience) throws Exception {
