@@ -69,14 +69,14 @@ while kill -0 "$LOAD_PID" 2>/dev/null; do
 done
 LOAD_PID=
 echo "$MODE | load: $(cat "$data.result")" | tee -a "$OUT"
-sleep 65   # the grace, then collect: what a table without PITR keeps settles
+sleep 15   # the grace, then collect: what a table without PITR keeps settles
 curl -s -X POST -H "Authorization: Bearer $OPERATOR" "http://127.0.0.1:$HTTP/admin/storage/gc" > /dev/null
 sample "$(( $(date +%s) - start ))(settled)"
 before=$(bytes "$zone")
 curl -s -X POST -H "Authorization: Bearer $OPERATOR" "http://127.0.0.1:$HTTP/admin/storage/compact" > /dev/null
 # the compaction's output is the newest segment of the bench table: one segment holding the live rows
 live=$(find "$zone" -name '*.seg' -printf '%T@ %s\n' | sort -n | tail -1 | awk '{print $2}')
-sleep 65
+sleep 15
 curl -s -X POST -H "Authorization: Bearer $OPERATOR" "http://127.0.0.1:$HTTP/admin/storage/gc" > /dev/null
 sample "compacted"
 echo "$MODE | live_compacted_bytes=$live | zone_bytes_before_compaction=$before | ratio=$(awk -v a="$before" -v b="$live" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$OUT"

@@ -151,7 +151,7 @@ public interface StorageConfig {
         java.time.Duration retention();
 
         /** How often garbage collection runs (it is what removes compaction inputs and recycled history). */
-        @WithDefault("1m")
+        @WithDefault("10s")
         java.time.Duration gcInterval();
 
         /** How often zones are compared and lagging ones rebuilt. */

@@ -331,7 +331,7 @@ class TestPointInTimeRestore {
             sleep(50);
         }
         assertThat(logs()).as("flushed logs of a table without PITR are deleted at once").isLessThanOrEqualTo(1);
-        clock.advance(Duration.ofSeconds(61));
+        clock.advance(Duration.ofSeconds(11));
         e.collectGarbage();
         String root = "tables/" + TENANT + "/" + plain.id() + "/";
         assertThat(keys(root).stream().filter(k -> k.endsWith(".seg")).count())

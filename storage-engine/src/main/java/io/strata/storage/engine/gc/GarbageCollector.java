@@ -32,7 +32,7 @@ import org.jboss.logging.Logger;
  * A table with point-in-time recovery keeps, within the retention window, one manifest per checkpoint interval (the
  * newest of each hour), the oldest in the window, the newest before it (the table's state when the window opens)
  * and the newest overall; a restore starts from the newest kept manifest at or before its instant and replays the
- * retained commit log from there. A table without it keeps only what the last minute's manifests list (readers
+ * retained commit log from there. A table without it keeps only what the last ten seconds' manifests list (readers
  * finish). A segment is deleted when no kept manifest of any table and no backup lists it (restored tables and
  * backups share segments) and the engine no longer reads it; a dropped table goes once its drop is older than its
  * window, except segments others still list. Retired commit logs go once retired before the window; writer epochs
@@ -44,8 +44,11 @@ import org.jboss.logging.Logger;
 public final class GarbageCollector {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
     private static final int KEEP_EPOCHS = 8;
-    /** How long a table without point-in-time recovery keeps superseded manifests and segments (readers finish). */
-    static final long GRACE_SECONDS = 60;
+    /**
+     * How long a table without point-in-time recovery keeps superseded manifests and segments: reads in flight when a
+     * compaction committed finish well within it (a read takes its view of the segments once per page).
+     */
+    static final long GRACE_SECONDS = 10;
     /**
      * How far apart the manifests a table with point-in-time recovery keeps are: a restore starts from the newest
      * kept one at or before its instant and replays at most about this much commit log; segments only the dropped
@@ -152,7 +155,7 @@ public final class GarbageCollector {
             }
             Manifest latest = decode(e.getValue().lastManifest());
             if (latest.pitrSinceMillis() == 0) {
-                continue; // what a table without PITR keeps for a minute is not history
+                continue; // what a table without PITR keeps for its short grace is not history
             }
             // a dropped table's segments are all history (it stays restorable for the window)
             java.util.Set<Long> live = latest.dropped() ? Set.of() : new java.util.HashSet<>(latest.segments());
