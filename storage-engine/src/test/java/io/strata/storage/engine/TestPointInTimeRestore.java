@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of the source at every chosen instant (before and after flushes and a compaction, several writes inside one second,
  * deletes); dropped tables restore up to their drop; backups outlive their table; shared segments outlive the
  * table that wrote them while a restored table or a backup lists them; a restore cut short by a crash leaves nothing
- * behind; a table without point-in-time recovery keeps no history.
+ * behind; a table without point-in-time recovery keeps no history, and one with it keeps its own records in history
+ * logs extracted at retirement.
  */
 class TestPointInTimeRestore {
     private static final String TENANT = "acme";
@@ -347,6 +348,9 @@ class TestPointInTimeRestore {
         put(e, kept, "a", "c");
         e.flush();
         assertThat(logs()).isGreaterThanOrEqualTo(2);
+        assertThat(zones.log(1).list("", null, 1_000_000).toCompletableFuture().join().stream()
+                .map(BlobStore.BlobInfo::key)).as("retired logs live on as history logs, only what PITR tables wrote")
+                .anyMatch(k -> k.contains("/hist-"));
         e.collectGarbage();
         assertThat(e.historyBytes(kept)).as("its retained log records and superseded segments").isPositive();
         assertThat(e.historyBytes(plain)).isZero();

@@ -107,8 +107,8 @@ public final class Flusher implements GroupCommit.Listener {
     }
 
     /**
-     * Whether a flushed log is kept for point-in-time recovery, and whose history it is: only when a table with PITR
-     * wrote into it (or nobody knows who did: kept, attributed to none); null to recycle it at once.
+     * Whether a flushed log may hold point-in-time history: when a table with PITR wrote into it (or nobody knows
+     * who did); null to recycle it at once without reading it.
      */
     private Map<UUID, Long> keepLog(long n) {
         if (!policy.retainLogs()) {
@@ -182,7 +182,7 @@ public final class Flusher implements GroupCommit.Listener {
                 }
             }
             if (allFlushed) {
-                retired.retireThrough(rolledLog, clock.millis(), this::keepLog);
+                retired.retireThrough(rolledLog, clock.millis(), this::keepLog, tables::keepsHistory, segments.keys());
             }
             tables.recountMemtableBytes();
             LOG.debugf("flushed memtables up to commit log %d", rolledLog);

@@ -194,6 +194,21 @@ public final class StorageKeys {
     }
 
     /** The number of a commit log name, or empty for any other log name. */
+    /** Point-in-time history extracted from commit log {@code number} when it retired (see {@code CommitLog.extract}). */
+    public static final String HISTORY_LOG_PREFIX = "hist-";
+
+    public static String historyLog(long number) {
+        return HISTORY_LOG_PREFIX + number(number);
+    }
+
+    public static OptionalLong historyLogNumber(String logName) {
+        if (!logName.startsWith(HISTORY_LOG_PREFIX)
+                || !NUMBER.matcher(logName.substring(HISTORY_LOG_PREFIX.length())).matches()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Long.parseLong(logName.substring(HISTORY_LOG_PREFIX.length())));
+    }
+
     public static OptionalLong commitLogNumber(String logName) {
         if (!logName.startsWith(COMMIT_LOG_PREFIX)
                 || !NUMBER.matcher(logName.substring(COMMIT_LOG_PREFIX.length())).matches()) {

@@ -299,11 +299,16 @@ public final class Restorer implements AutoCloseable {
         if (plan.source() != null) {
             Memtable[] tail = {new Memtable()};
             boolean[] past = {false};
-            for (long n : CommitLog.existing(wal)) {
+            // retired logs survive as history logs (only PITR tables' records); unretired ones are read whole
+            java.util.TreeMap<Long, Boolean> logs = new java.util.TreeMap<>();
+            CommitLog.existingHistory(wal).forEach(n -> logs.put(n, true));
+            CommitLog.existing(wal).forEach(n -> logs.put(n, false));
+            for (var log : logs.entrySet()) {
+                long n = log.getKey();
                 if (n <= plan.afterLog() || past[0]) {
                     continue;
                 }
-                CommitLog.replayTimed(wal, n, segments.keys(), (time, updates) -> {
+                CommitLog.TimedSink sink = (time, updates) -> {
                     if (past[0] || time > plan.atMillis()) {
                         past[0] = true; // logs are in commit order: nothing later is at or before the instant
                         return;
@@ -318,7 +323,12 @@ public final class Restorer implements AutoCloseable {
                         written.add(flush(target, tail[0], ids)); // a long tail never has to fit in memory
                         tail[0] = new Memtable();
                     }
-                });
+                };
+                if (log.getValue()) {
+                    CommitLog.replayHistory(wal, n, segments.keys(), sink);
+                } else {
+                    CommitLog.replayTimed(wal, n, segments.keys(), sink);
+                }
                 statuses.computeIfPresent(target.id(), (k, s) -> new RestoreStatus(RestoreStatus.State.CREATING,
                         Math.max(s.bytesTotal(), done[0]), done[0], null));
             }

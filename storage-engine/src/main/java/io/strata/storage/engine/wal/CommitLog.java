@@ -16,8 +16,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 import org.jboss.logging.Logger;
 
@@ -65,6 +69,11 @@ public final class CommitLog implements AutoCloseable {
      * customer keys) become sections of one record, each sealed under its own key, so the record stays atomic.
      */
     public byte[] encode(List<PartitionUpdate> updates) {
+        return encode(keys, updates);
+    }
+
+    /** As {@link #encode(List)}, with {@code keys}. */
+    public static byte[] encode(KeyRing keys, List<PartitionUpdate> updates) {
         if (!keys.enabled() || updates.isEmpty()) {
             return encodeClear(updates);
         }
@@ -263,10 +272,20 @@ public final class CommitLog implements AutoCloseable {
      * record), for point-in-time restore.
      */
     public static long replayTimed(LogStore store, long n, KeyRing keys, TimedSink sink) throws IOException {
+        return replayTimed(store, name(n), n, keys, sink);
+    }
+
+    /** As {@link #replayTimed(LogStore, long, KeyRing, TimedSink)}, for the history log extracted from log {@code n}. */
+    public static long replayHistory(LogStore store, long n, KeyRing keys, TimedSink sink) throws IOException {
+        return replayTimed(store, StorageKeys.historyLog(n), n, keys, sink);
+    }
+
+    private static long replayTimed(LogStore store, String logName, long n, KeyRing keys, TimedSink sink)
+            throws IOException {
         int records = 0;
         long last = 0;
         long time = 0;
-        for (LogStore.Chunk chunk : store.read(name(n)).toCompletableFuture().join()) {
+        for (LogStore.Chunk chunk : store.read(logName).toCompletableFuture().join()) {
             last = Math.max(last, chunk.sequence());
             byte[] all = chunk.data();
             ByteBuffer b = ByteBuffer.wrap(all);
@@ -340,6 +359,62 @@ public final class CommitLog implements AutoCloseable {
             updates.add(ModelCodec.readUpdate(in));
         }
         return updates;
+    }
+
+    /** Numbers of the history logs (extracted at retirement) in the store, ascending. */
+    public static List<Long> existingHistory(LogStore store) {
+        List<Long> numbers = new ArrayList<>();
+        for (String n : store.list(StorageKeys.HISTORY_LOG_PREFIX).toCompletableFuture().join()) {
+            StorageKeys.historyLogNumber(n).ifPresent(numbers::add);
+        }
+        numbers.sort(Long::compare);
+        return numbers;
+    }
+
+    /**
+     * Extracts from log {@code n} what point-in-time recovery needs: the updates of tables {@code keep} accepts, with
+     * their commit times, one record per group commit (re-sealed under each table's key), written as history log
+     * {@code n} in one chunk. The log's other records (other tables, the usage ledger's rows) and its framing per
+     * write are left behind. Returns the bytes written per table (empty: nothing to keep, nothing written).
+     */
+    public static Map<UUID, Long> extract(LogStore store, long n, KeyRing keys, Predicate<UUID> keep)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Map<UUID, Long> bytes = new HashMap<>();
+        long[] groupTime = {Long.MIN_VALUE};
+        List<PartitionUpdate> group = new ArrayList<>();
+        Runnable emit = () -> {
+            if (group.isEmpty()) {
+                return;
+            }
+            byte[] time = timeRecord(groupTime[0]);
+            byte[] record = encode(keys, group);
+            out.write(time, 0, time.length);
+            out.write(record, 0, record.length);
+            long share = (time.length + record.length) / group.size();
+            for (PartitionUpdate u : group) {
+                bytes.merge(u.table().id(), share, Long::sum);
+            }
+            group.clear();
+        };
+        replayTimed(store, n, keys, (time, updates) -> {
+            if (time != groupTime[0]) {
+                emit.run();
+                groupTime[0] = time;
+            }
+            for (PartitionUpdate u : updates) {
+                if (keep.test(u.table().id())) {
+                    group.add(u);
+                }
+            }
+        });
+        emit.run();
+        String name = StorageKeys.historyLog(n);
+        store.delete(name).toCompletableFuture().join(); // a crash may have left an earlier extraction
+        if (out.size() > 0) {
+            store.append(name, 1, out.toByteArray()).toCompletableFuture().join();
+        }
+        return bytes;
     }
 
     public static void delete(LogStore store, long n) {

@@ -2,6 +2,7 @@ package io.strata.storage.engine.wal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.strata.storage.engine.crypto.KeyRing;
 import io.strata.storage.engine.layout.Blobs;
 import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.spi.blob.BlobStore;
@@ -13,14 +14,16 @@ import java.util.UUID;
 
 import java.util.Set;
 import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Commit logs every table has flushed past. Each is marked by a blob {@code wal-retired/<log>} holding when
- * it was retired: recovery skips those logs, and garbage collection deletes them (and the marker) once the
- * retention window has passed, so they stay for point-in-time recovery meanwhile. Logs no table with point-in-time
- * recovery wrote into are deleted when retired. The names are read at
- * open and kept up to date in memory. Thread-safe.
+ * Commit logs every table has flushed past. A retired log is deleted; what tables with point-in-time recovery wrote
+ * into it is first extracted into a history log ({@code hist-<n>}, in the same log store), marked by a blob
+ * {@code wal-retired/<history log>} holding when it was retired and each table's bytes in it: garbage collection
+ * deletes the history log (and the marker) once the retention window has passed. (Markers of whole retained logs
+ * written before history logs existed are still honoured: recovery skips those logs.) The names are read at open and
+ * kept up to date in memory. Thread-safe.
  */
 public final class RetiredLogs {
     private final BlobStore data;
@@ -44,21 +47,31 @@ public final class RetiredLogs {
     }
 
     /**
-     * Retires every existing log up to {@code through}: marks it retired at {@code nowMillis} when {@code history}
-     * gives the tables whose point-in-time history it holds (with their bytes in it), deletes it at once when it
-     * gives null.
+     * Retires every existing log up to {@code through}. A log {@code writers} says tables with point-in-time recovery
+     * may have written into ({@code writers} non-null) has their updates extracted into history log {@code n}
+     * ({@link CommitLog#extract}: only theirs, re-sealed, one record per group commit), marked retired at
+     * {@code nowMillis} with their bytes; then the log itself is deleted. A log with nothing to keep is deleted at once.
      */
-    public void retireThrough(long through, long nowMillis, LongFunction<Map<UUID, Long>> history) {
+    public void retireThrough(long through, long nowMillis, LongFunction<Map<UUID, Long>> writers,
+            Predicate<UUID> keepsHistory, KeyRing keys) {
         for (long n : CommitLog.existing(wal)) {
             if (n <= through && !contains(n)) {
-                Map<UUID, Long> writers = history.apply(n);
-                if (writers == null) {
-                    CommitLog.delete(wal, n);
-                } else {
-                    Blobs.join(data.put(StorageKeys.retiredLog(CommitLog.name(n)), new Marker(nowMillis, writers)
-                            .encode(), PutMode.OVERWRITE));
-                    names.add(CommitLog.name(n));
+                Map<UUID, Long> w = writers.apply(n);
+                if (w != null) {
+                    Map<UUID, Long> kept;
+                    try {
+                        kept = CommitLog.extract(wal, n, keys, keepsHistory);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("cannot extract the history of commit log " + n, e);
+                    }
+                    if (!kept.isEmpty()) {
+                        String history = StorageKeys.historyLog(n);
+                        Blobs.join(data.put(StorageKeys.retiredLog(history), new Marker(nowMillis, kept).encode(),
+                                PutMode.OVERWRITE));
+                        names.add(history);
+                    }
                 }
+                CommitLog.delete(wal, n);
             }
         }
     }
