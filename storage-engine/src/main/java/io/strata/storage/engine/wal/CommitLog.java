@@ -45,6 +45,13 @@ public final class CommitLog implements AutoCloseable {
     private static final int ENCRYPTED_SECTIONS = -3;
     /** The commit time (epoch millis) of the records after it in its chunk: what point-in-time restore cuts at. */
     private static final int TIME = -4;
+    /** A history record: {@code raw length | lz4(count | updates)}, in the clear. */
+    private static final int COMPRESSED = -5;
+    /** A history record under one data key: {@code tenant | key version | nonce | sealed(raw length | lz4(...))}. */
+    private static final int COMPRESSED_ENCRYPTED = -6;
+    private static final net.jpountz.lz4.LZ4Compressor LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor();
+    private static final net.jpountz.lz4.LZ4FastDecompressor UNLZ4 =
+            net.jpountz.lz4.LZ4Factory.fastestInstance().fastDecompressor();
 
     private final LogStore store;
     private final KeyRing keys;
@@ -309,6 +316,20 @@ public final class CommitLog implements AutoCloseable {
                     time = in.readLong();
                     b.position(b.position() + len);
                     continue;
+                } else if (count == COMPRESSED) {
+                    int header = len - in.available();
+                    updates = unpack(all, b.position() + header, len - header);
+                } else if (count == COMPRESSED_ENCRYPTED) {
+                    String tenant = in.readUTF();
+                    DataKey key = keys.get(tenant, in.readInt());
+                    byte[] nonce = in.readNBytes(Aead.NONCE_BYTES);
+                    int header = len - in.available();
+                    byte[] packed = Aead.open(key, nonce, all, b.position() + header, len - header);
+                    if (packed == null) {
+                        throw new StorageException("history log " + logName + ": a record in chunk " + chunk.sequence()
+                                + " does not decrypt with " + key.name() + " although its checksum holds");
+                    }
+                    updates = unpack(packed, 0, packed.length);
                 } else if (count == ENCRYPTED) {
                     String tenant = in.readUTF();
                     int header = len - in.available();
@@ -361,6 +382,68 @@ public final class CommitLog implements AutoCloseable {
         return updates;
     }
 
+    /**
+     * One history record: the updates LZ4-compressed (a group commit's updates repeat table ids, column names and
+     * timestamps), then sealed under their data key when they share one; otherwise an ordinary record.
+     */
+    static byte[] encodeCompressed(KeyRing keys, List<PartitionUpdate> updates) {
+        DataKey key = null;
+        String tenant = null;
+        if (keys.enabled()) {
+            for (PartitionUpdate u : updates) {
+                DataKey k = keys.forTable(u.table());
+                if (key != null && k.version() != key.version()) {
+                    return encode(keys, updates); // several keys: sections, as the commit log writes them
+                }
+                key = k;
+                tenant = u.table().tenant();
+            }
+        }
+        byte[] clear = encodeClear(updates);
+        int rawLength = clear.length - 8;
+        byte[] packed = new byte[4 + LZ4.maxCompressedLength(rawLength)];
+        ByteBuffer.wrap(packed).putInt(rawLength);
+        int packedLength = 4 + LZ4.compress(clear, 8, rawLength, packed, 4, packed.length - 4);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(packedLength + 64);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(0);
+            out.writeInt(0);
+            if (key == null) {
+                out.writeInt(COMPRESSED);
+                out.write(packed, 0, packedLength);
+            } else {
+                out.writeInt(COMPRESSED_ENCRYPTED);
+                out.writeUTF(tenant);
+                out.writeInt(key.version());
+                byte[] nonce = Aead.nextNonce();
+                out.write(nonce);
+                out.write(Aead.seal(key, nonce, packed, 0, packedLength));
+            }
+            out.flush();
+            return seal(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The updates of a compressed history record's {@code raw length | lz4(count | updates)}. */
+    private static List<PartitionUpdate> unpack(byte[] packed, int at, int length) throws IOException {
+        int rawLength = ByteBuffer.wrap(packed, at, 4).getInt();
+        if (rawLength < 4 || rawLength > 256 << 20) {
+            throw new IOException("a history record claims " + rawLength + " bytes");
+        }
+        byte[] raw = new byte[rawLength];
+        UNLZ4.decompress(packed, at + 4, raw, 0, rawLength);
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw));
+        int count = in.readInt();
+        List<PartitionUpdate> updates = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            updates.add(ModelCodec.readUpdate(in));
+        }
+        return updates;
+    }
+
     /** Numbers of the history logs (extracted at retirement) in the store, ascending. */
     public static List<Long> existingHistory(LogStore store) {
         List<Long> numbers = new ArrayList<>();
@@ -388,7 +471,7 @@ public final class CommitLog implements AutoCloseable {
                 return;
             }
             byte[] time = timeRecord(groupTime[0]);
-            byte[] record = encode(keys, group);
+            byte[] record = encodeCompressed(keys, group);
             out.write(time, 0, time.length);
             out.write(record, 0, record.length);
             long share = (time.length + record.length) / group.size();
