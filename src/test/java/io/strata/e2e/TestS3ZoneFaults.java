@@ -47,6 +47,7 @@ class TestS3ZoneFaults {
                 + ",http://127.0.0.1:" + ports[2]);
         config.put("strata.storage.s3.access-key", "access");
         config.put("strata.storage.s3.secret-key", "secret");
+        config.put("strata.auth.dev-tenant", "true"); // opt-in on S3
         config.put("strata.storage.engine.repair-interval", "1s");
         config.put("strata.storage.engine.flush-threshold-bytes", "262144");
         GatewayProcess gateway = new GatewayProcess(tmp.resolve("data"), config).start();
