@@ -3,7 +3,7 @@ package io.strata.cql.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.cql.testing.CqlFixture;
-import io.strata.cql.testing.MutableClock;
+import io.strata.storage.engine.testing.MutableClock;
 import io.strata.cql.testing.RestoreFixtures;
 import java.time.Duration;
 import java.time.Instant;

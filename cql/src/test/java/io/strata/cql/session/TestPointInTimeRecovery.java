@@ -8,7 +8,7 @@ import com.datastax.oss.protocol.internal.response.Error;
 import io.strata.cql.schema.Restores;
 import io.strata.cql.schema.SchemaService;
 import io.strata.cql.testing.CqlFixture;
-import io.strata.cql.testing.MutableClock;
+import io.strata.storage.engine.testing.MutableClock;
 import io.strata.cql.testing.RestoreFixtures;
 import io.strata.cql.types.NativeType;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.strata.cql.exec.ddl.Recovery;
 import io.strata.cql.schema.Restores;
 import io.strata.cql.testing.CqlFixture;
-import io.strata.cql.testing.MutableClock;
+import io.strata.storage.engine.testing.MutableClock;
 import io.strata.cql.types.NativeType;
 import io.strata.storage.spi.TableId;
 import java.time.Duration;
