@@ -254,11 +254,16 @@ public final class Restorer implements AutoCloseable {
         String root = StorageKeys.tableRoot(plan.target());
         thread.execute(() -> {
             try {
+                Map<String, Long> stored = segmentSizes(plan);
                 long borrowed = 0;
                 for (long id : plan.segmentIds()) {
                     String key = StorageKeys.segment(plan.roots().get(id), id);
-                    borrowed += Blobs.join(data.head(key)).orElseThrow(() -> new StorageException(
-                            "segment " + key + " of " + plan.from() + " is missing from the data store")).size();
+                    Long size = stored.get(key);
+                    if (size == null) {
+                        throw new StorageException("segment " + key + " of " + plan.from()
+                                + " is missing from the data store");
+                    }
+                    borrowed += size;
                 }
                 // the marker first: from here on a crash leaves a root recovery knows to remove
                 writeMarker(root, plan.target(), RestoreStatus.State.CREATING, plan.from());
@@ -360,9 +365,10 @@ public final class Restorer implements AutoCloseable {
             throw new StorageException("restore interrupted", e);
         }
         try {
+            Map<String, Long> stored = segmentSizes(plan);
             for (long id : plan.segmentIds()) {
                 String key = StorageKeys.segment(roots.get(id), id);
-                if (Blobs.join(data.head(key)).isEmpty()) {
+                if (!stored.containsKey(key)) {
                     throw new StorageException("segment " + key + " of " + plan.from()
                             + " was removed while restoring (outside the kept history)");
                 }
@@ -372,6 +378,19 @@ public final class Restorer implements AutoCloseable {
             gate.release();
         }
         return t;
+    }
+
+    /** The stored segments (key to size) of every root the plan borrows from: one listing per root, not a request each. */
+    private Map<String, Long> segmentSizes(Plan plan) {
+        Map<String, Long> sizes = new HashMap<>();
+        for (String root : new java.util.TreeSet<>(plan.roots().values())) {
+            for (BlobStore.BlobInfo i : Blobs.listInfos(data, root)) {
+                if (StorageKeys.isSegment(root, i.key())) {
+                    sizes.put(i.key(), i.size());
+                }
+            }
+        }
+        return sizes;
     }
 
     /** Writes a memtable of the target as one of its own segments; returns it (its id appended to {@code ids}). */
