@@ -176,7 +176,28 @@ public final class ReplicatedBlobStore implements BlobStore {
             return noIfMatch();
         }
         byte[] sealed = seal(content);
-        return putEverywhere(key, content.length, z -> z.put(key, sealed, mode));
+        if (!(mode instanceof PutMode.CreateIfAbsent)) {
+            return putEverywhere(key, content.length, z -> z.put(key, sealed, mode));
+        }
+        // A zone that refuses holds another writer's copy of this key, left by a conditional put that reached no
+        // quorum (a writer that crashed or lost). Once a quorum took ours, that minority copy is wrong: replace it,
+        // or a read served by that zone would return a version nobody committed.
+        CompletableFuture<BlobInfo> won = new CompletableFuture<>();
+        CompletionStage<BlobInfo> result = putEverywhere(key, content.length, z -> z.put(key, sealed, mode)
+                .whenComplete((v, e) -> {
+                    if (e != null && cause(e) instanceof PreconditionFailedException) {
+                        won.thenRun(() -> z.put(key, sealed, PutMode.OVERWRITE).whenComplete((x, failed) -> {
+                            if (failed != null) {
+                                LOG.warnf("could not replace a divergent copy of %s: %s", key, failed.getMessage());
+                            }
+                        }));
+                    }
+                }));
+        return result.whenComplete((v, e) -> {
+            if (e == null) {
+                won.complete(v);
+            }
+        });
     }
 
     /**

@@ -98,6 +98,29 @@ class TestReplicatedBlobStore extends AbstractBlobStoreContractTest {
                 .isInstanceOf(StorageException.class);
     }
 
+    @Test
+    void aVersionAQuorumTakesReplacesAMinorityCopyAFailedWriterLeft() throws Exception {
+        zones[1].down(true);
+        zones[2].down(true);
+        assertThat(catchCause(() -> store.put("m/7", bytes("nobody-committed-this"), PutMode.CREATE_IF_ABSENT)
+                .toCompletableFuture().join())).isInstanceOf(StorageException.class); // only zone 0 took it
+        zones[1].down(false);
+        zones[2].down(false);
+        store.put("m/7", bytes("committed"), PutMode.CREATE_IF_ABSENT).toCompletableFuture().join();
+        // zone 0 alone must now answer with the committed bytes, not the failed writer's
+        zones[1].down(true);
+        zones[2].down(true);
+        String read = null;
+        for (int i = 0; i < 100; i++) {
+            read = new String(store.readAll("m/7").toCompletableFuture().join(), StandardCharsets.UTF_8);
+            if (read.equals("committed")) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(read).isEqualTo("committed");
+    }
+
     private static Throwable catchCause(Runnable r) {
         try {
             r.run();
