@@ -529,8 +529,16 @@ public final class Restorer implements AutoCloseable {
         Blobs.join(data.delete(List.of(StorageKeys.backup(tenant, name))));
     }
 
+    /** Stops the restore thread and waits for it, so nothing of a restore is written after the engine closed. */
     @Override
     public void close() {
         thread.shutdownNow();
+        try {
+            if (!thread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("a restore did not stop within 30 s of closing");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
