@@ -347,7 +347,7 @@ public final class LsmEngine implements StorageEngine {
                 String root = StorageKeys.tableRoot(id);
                 Manifest m;
                 try {
-                    m = manifests.load(root, manifests.latestVersion(root));
+                    m = manifests.loadLatest(root);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -107,6 +107,42 @@ class TestReplicatedEngine {
     }
 
     @Test
+    void aStaleManifestCopyOnOneZoneIsNeverLoaded() {
+        EngineOptions small = new EngineOptions(64 * 1024, 1 << 20, 2);
+        LsmEngine e = open("local", small, Clock.systemUTC());
+        e.createTable(TABLE).toCompletableFuture().join();
+        write(e, 0, 1000);
+        e.flush();
+        write(e, 1000, 2000);
+        e.flush();
+        e.collectGarbage();
+        e.close();
+        // zone 0's copy of the newest version holds other bytes (an older state), as a failed writer leaves it
+        String root = io.strata.storage.engine.layout.StorageKeys.tableRoot(TABLE);
+        List<String> manifests = keysOf(zones.data(0)).stream().filter(k -> io.strata.storage.engine.layout.StorageKeys
+                .isManifest(root, k)).sorted(java.util.Comparator.comparingLong(
+                        io.strata.storage.engine.layout.StorageKeys::manifestVersion)).toList();
+        assertThat(manifests).hasSizeGreaterThan(1);
+        byte[] old = zones.data(0).readAll(manifests.get(0)).toCompletableFuture().join();
+        zones.data(0).put(manifests.get(manifests.size() - 1), old, BlobStore.PutMode.OVERWRITE).toCompletableFuture().join();
+
+        // zone 1 down: the stale copy and zone 2's disagree and nothing says which is committed: opening waits
+        zones.down(1, true);
+        assertThatThrownBy(() -> open("local", small, Clock.systemUTC())).hasMessageContaining("quorum");
+        zones.down(1, false);
+        for (int i = 0; i < 3; i++) {
+            LsmEngine reopened = open("local", small, Clock.systemUTC());
+            assertThat(keys(reopened).cardinality()).as("the committed state, not the stale copy").isEqualTo(2000);
+            reopened.close();
+        }
+        // the stale copy was replaced: zone 0 and zone 1 now agree without zone 2
+        zones.down(2, true);
+        LsmEngine again = open("local", small, Clock.systemUTC());
+        assertThat(keys(again).cardinality()).isEqualTo(2000);
+        again.close();
+    }
+
+    @Test
     void aSecondWriterFencesTheFirst() {
         EngineOptions options = EngineOptions.defaults();
         LsmEngine first = open("node-1", options, Clock.systemUTC());

@@ -11,6 +11,7 @@ import io.strata.storage.engine.state.Tables;
 import io.strata.storage.engine.wal.RetiredLogs;
 import io.strata.storage.spi.blob.BlobStore;
 import io.strata.storage.spi.blob.LogStore;
+import io.strata.storage.spi.blob.NoSuchBlobException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -193,6 +194,16 @@ public final class GarbageCollector {
                 versions.put(StorageKeys.manifestVersion(k), k);
             }
         }
+        // A version no quorum holds is being committed right now, or a failed writer's leftover that the next
+        // commit of that version replaces: neither is read nor deleted here.
+        Set<Long> unsettled = new HashSet<>();
+        for (var it = versions.entrySet().iterator(); it.hasNext(); ) {
+            var v = it.next();
+            if (readable(v.getValue()) == null) {
+                unsettled.add(v.getKey());
+                it.remove();
+            }
+        }
         if (versions.isEmpty()) {
             return null; // a table being created or restored (no manifest until it is done), or debris: leave it
         }
@@ -201,7 +212,7 @@ public final class GarbageCollector {
         if (latest.dropped() && latest.createdAtMillis() < cutoff) {
             return new Decision(true, Set.of(), Set.of(), versions.lastEntry().getValue());
         }
-        Set<Long> keep = new HashSet<>();
+        Set<Long> keep = new HashSet<>(unsettled);
         keep.add(versions.lastKey());
         Long newestBeforeWindow = null;
         Long oldestInWindow = null;
@@ -303,6 +314,15 @@ public final class GarbageCollector {
                 throw new UncheckedIOException("backup " + k + " is unreadable", e);
             }
         });
+    }
+
+    /** The manifest, or null when no quorum of zones holds that version. */
+    private Manifest readable(String key) {
+        try {
+            return decode(key);
+        } catch (NoSuchBlobException e) {
+            return null;
+        }
     }
 
     private Manifest decode(String key) {

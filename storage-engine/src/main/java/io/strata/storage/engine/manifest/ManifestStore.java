@@ -23,6 +23,7 @@ import java.util.Arrays;
  * tenant's data key ({@link Envelope}).
  */
 public final class ManifestStore {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ManifestStore.class);
     private final BlobStore data;
     private final long epoch;
     private final KeyRing keys;
@@ -60,6 +61,27 @@ public final class ManifestStore {
             latest = Math.max(latest, StorageKeys.manifestVersion(k));
         }
         return latest;
+    }
+
+    /**
+     * The newest version a quorum of zones holds. A listed version no quorum holds is a conditional put that
+     * reached a minority (a writer that failed; the next commit of that version replaces it): the one before it
+     * is the table's state.
+     */
+    public Manifest loadLatest(String root) throws IOException {
+        java.util.TreeSet<Long> versions = new java.util.TreeSet<>();
+        for (String k : Blobs.listAll(data, StorageKeys.manifestPrefix(root))) {
+            versions.add(StorageKeys.manifestVersion(k));
+        }
+        for (long v : versions.descendingSet()) {
+            try {
+                return load(root, v);
+            } catch (io.strata.storage.spi.blob.NoSuchBlobException uncommitted) {
+                LOG.warnf("manifest version %d of %s is on fewer than a quorum of zones (a writer failed "
+                        + "committing it); the table's state is the version before it", v, root);
+            }
+        }
+        throw new io.strata.storage.spi.blob.NoSuchBlobException(StorageKeys.manifestPrefix(root));
     }
 
     public Manifest load(String root, long version) throws IOException {

@@ -41,7 +41,12 @@ public final class WriterEpochs {
             } catch (PreconditionFailedException raced) {
                 LOG.infof("writer epoch %d was claimed concurrently; trying the next one", next);
             } catch (StorageException inconclusive) {
-                byte[] stored = Blobs.join(data.readAll(StorageKeys.epoch(next)));
+                byte[] stored;
+                try {
+                    stored = Blobs.join(data.readAll(StorageKeys.epoch(next)));
+                } catch (io.strata.storage.spi.blob.NoSuchBlobException minorityOnly) {
+                    continue; // the claim reached no quorum: claim the next epoch
+                }
                 if (Arrays.equals(stored, token)) {
                     return next;
                 }

@@ -159,7 +159,7 @@ public final class Recovery {
      */
     private void loadAndFence(String root, boolean customerKey) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Manifest m = manifests.load(root, manifests.latestVersion(root));
+            Manifest m = manifests.loadLatest(root);
             if (m.dropped()) {
                 return;
             }

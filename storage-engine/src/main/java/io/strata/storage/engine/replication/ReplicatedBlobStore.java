@@ -23,8 +23,8 @@ import org.jboss.logging.Logger;
 
 /**
  * One logical {@link BlobStore} over N zones (failure domains; 3 by default): every blob is written to all
- * zones and a put succeeds once a quorum (N/2+1) acknowledged it; reads are served by any zone that holds
- * an intact copy.
+ * zones and a put succeeds once a quorum (N/2+1) acknowledged it; ranged reads are served by any zone that
+ * holds an intact copy (they read immutable, uniquely named blobs), and a whole-blob read returns a copy only when a quorum of zones holds it (see {@link #readAll}).
  *
  * <p><b>Integrity:</b> each copy carries a CRC32C trailer (4 bytes, hidden from callers). A whole-blob
  * read verifies it; a missing or corrupt copy is skipped, the blob is read from another zone, and the bad
@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
  *
  * <p><b>Conditional writes:</b> CREATE_IF_ABSENT wins when a quorum of zones accepted it, loses when a
  * quorum refused it, and fails as inconclusive otherwise (the caller reads back its unique token to
- * decide). IF_MATCH is not offered: etags differ between zones; versioned keys created with
+ * decide; the quorum read answers with its token only if a quorum holds it). Once a quorum took a copy, the
+ * refusing minority's copy is replaced. IF_MATCH is not offered: etags differ between zones; versioned keys created with
  * CREATE_IF_ABSENT are how the engine commits manifests over replicated stores.
  *
  * <p><b>Repair without a human:</b> {@link #repair()} copies into every reachable zone whatever a quorum
@@ -41,10 +42,10 @@ import org.jboss.logging.Logger;
  */
 public final class ReplicatedBlobStore implements BlobStore {
     private static final Logger LOG = Logger.getLogger(ReplicatedBlobStore.class);
-    private static final int TRAILER = 4;
+    static final int TRAILER = 4;
 
     private final List<BlobStore> zones;
-    private final int quorum;
+    final int quorum;
     private final AtomicLong repaired = new AtomicLong();
 
     public ReplicatedBlobStore(List<BlobStore> zones) {
@@ -81,11 +82,11 @@ public final class ReplicatedBlobStore implements BlobStore {
         return (int) crc.getValue() == expected ? Optional.of(Arrays.copyOf(stored, stored.length - TRAILER)) : Optional.empty();
     }
 
-    private static Throwable cause(Throwable t) {
+    static Throwable cause(Throwable t) {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    private record Outcome<T>(T value, Throwable error) {}
+    record Outcome<T>(T value, Throwable error) {}
 
     /**
      * Runs {@code op} on every zone and completes as soon as the outcomes so far satisfy {@code enough} (or all
@@ -131,18 +132,11 @@ public final class ReplicatedBlobStore implements BlobStore {
     private final long[] suspectUntil;
     private static final long SUSPECT_NANOS = 10_000_000_000L;
 
-    private void noteHealth(int zone, Throwable error) {
-        if (error == null || error instanceof NoSuchBlobException || error instanceof PreconditionFailedException) {
-            suspectUntil[zone] = 0;
-        } else {
-            suspectUntil[zone] = System.nanoTime() + SUSPECT_NANOS;
-        }
-    }
 
     private final java.util.concurrent.atomic.AtomicInteger nextReader = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Zone indexes, healthy ones first, starting at a rotating zone so reads spread over the zones. */
-    private List<Integer> readOrder() {
+    List<Integer> readOrder() {
         long now = System.nanoTime();
         List<Integer> healthy = new ArrayList<>();
         List<Integer> suspect = new ArrayList<>();
@@ -155,7 +149,7 @@ public final class ReplicatedBlobStore implements BlobStore {
         return healthy;
     }
 
-    private <T> CompletableFuture<List<Outcome<T>>> all(java.util.function.Function<BlobStore, CompletionStage<T>> op) {
+    <T> CompletableFuture<List<Outcome<T>>> all(java.util.function.Function<BlobStore, CompletionStage<T>> op) {
         List<CompletableFuture<Outcome<T>>> fs = new ArrayList<>();
         for (BlobStore z : zones) {
             CompletableFuture<T> f;
@@ -179,20 +173,27 @@ public final class ReplicatedBlobStore implements BlobStore {
         if (!(mode instanceof PutMode.CreateIfAbsent)) {
             return putEverywhere(key, content.length, z -> z.put(key, sealed, mode));
         }
-        // A zone that refuses holds another writer's copy of this key, left by a conditional put that reached no
-        // quorum (a writer that crashed or lost). Once a quorum took ours, that minority copy is wrong: replace it,
-        // or a read served by that zone would return a version nobody committed.
+        // A zone that refuses holds a copy already: ours (a retry, or a reader that promoted our copy) counts as
+        // accepted. Another writer's copy, left by a conditional put that reached no quorum, is wrong once a quorum
+        // took ours: it is replaced, or a read served by that zone could return a version nobody committed.
         CompletableFuture<BlobInfo> won = new CompletableFuture<>();
         CompletionStage<BlobInfo> result = putEverywhere(key, content.length, z -> z.put(key, sealed, mode)
-                .whenComplete((v, e) -> {
-                    if (e != null && cause(e) instanceof PreconditionFailedException) {
+                .handle((v, e) -> {
+                    if (e == null || !(cause(e) instanceof PreconditionFailedException)) {
+                        return e == null ? CompletableFuture.completedFuture(v) : CompletableFuture.<BlobInfo>failedFuture(cause(e));
+                    }
+                    return z.readAll(key).handle((held, readFailed) -> {
+                        if (readFailed == null && Arrays.equals(held, sealed)) {
+                            return new BlobInfo(key, content.length, "");
+                        }
                         won.thenRun(() -> z.put(key, sealed, PutMode.OVERWRITE).whenComplete((x, failed) -> {
                             if (failed != null) {
                                 LOG.warnf("could not replace a divergent copy of %s: %s", key, failed.getMessage());
                             }
                         }));
-                    }
-                }));
+                        throw (PreconditionFailedException) cause(e);
+                    }).toCompletableFuture();
+                }).thenCompose(f -> f));
         return result.whenComplete((v, e) -> {
             if (e == null) {
                 won.complete(v);
@@ -283,42 +284,26 @@ public final class ReplicatedBlobStore implements BlobStore {
         });
     }
 
+    /** See {@link QuorumRead}: returns only bytes a quorum of zones holds (promoting a lone copy first). */
     @Override
     public CompletionStage<byte[]> readAll(String key) {
-        return readFrom(key, readOrder(), 0, new ArrayList<>());
+        return new QuorumRead(this, key).run(0);
     }
 
-    private CompletionStage<byte[]> readFrom(String key, int zone, List<Integer> bad) {
-        return readFrom(key, readOrder(), 0, bad);
+    List<BlobStore> zones() {
+        return zones;
     }
 
-    private CompletionStage<byte[]> readFrom(String key, List<Integer> order, int attempt, List<Integer> bad) {
-        if (attempt >= order.size()) {
-            return CompletableFuture.failedFuture(bad.size() == zones.size() ? new NoSuchBlobException(key)
-                    : new StorageException("no intact copy of '" + key + "' in any zone"));
+    /** Records a zone's answer: failures make it suspect, so it is read last for a while. */
+    void noteHealth(int zone, Throwable error) {
+        if (error == null || error instanceof NoSuchBlobException || error instanceof PreconditionFailedException) {
+            suspectUntil[zone] = 0;
+        } else {
+            suspectUntil[zone] = System.nanoTime() + SUSPECT_NANOS;
         }
-        int zone = order.get(attempt);
-        return zones.get(zone).readAll(key).handle((stored, e) -> {
-            noteHealth(zone, e == null ? null : cause(e));
-            Optional<byte[]> content = e == null ? unseal(stored) : Optional.empty();
-            if (content.isPresent()) {
-                if (!bad.isEmpty()) {
-                    repairCopies(key, stored, bad);
-                }
-                return CompletableFuture.completedFuture(content.get());
-            }
-            if (e == null) {
-                LOG.warnf("zone %d holds a corrupt copy of %s (checksum mismatch); reading another zone", zone, key);
-            }
-            List<Integer> nextBad = new ArrayList<>(bad);
-            if (e == null || cause(e) instanceof NoSuchBlobException) {
-                nextBad.add(zone);
-            }
-            return readFrom(key, order, attempt + 1, nextBad).toCompletableFuture();
-        }).thenCompose(f -> f);
     }
 
-    private void repairCopies(String key, byte[] sealed, List<Integer> badZones) {
+    void repairCopies(String key, byte[] sealed, List<Integer> badZones) {
         for (int z : badZones) {
             zones.get(z).put(key, sealed, PutMode.OVERWRITE).whenComplete((i, e) -> {
                 if (e == null) {
@@ -429,7 +414,14 @@ public final class ReplicatedBlobStore implements BlobStore {
                 if (missing.isEmpty()) {
                     continue;
                 }
-                chain = chain.thenCompose(count -> readFrom(e.getKey(), 0, new ArrayList<>()).thenCompose(content -> {
+                // only what a quorum holds is copied: a minority's copy was never committed (readAll says absent)
+                chain = chain.thenCompose(count -> readAll(e.getKey()).handle((content, failed) -> {
+                    if (failed != null) {
+                        if (!(cause(failed) instanceof NoSuchBlobException)) {
+                            LOG.warnf("zone repair skipped %s: %s", e.getKey(), cause(failed).getMessage());
+                        }
+                        return CompletableFuture.completedFuture(count);
+                    }
                     byte[] sealed = seal(content);
                     List<CompletableFuture<?>> puts = new ArrayList<>();
                     for (int z : missing) {
@@ -442,7 +434,7 @@ public final class ReplicatedBlobStore implements BlobStore {
                         }
                         return count + missing.size();
                     });
-                }));
+                }).thenCompose(f -> f));
             }
             return chain.thenApply(n -> {
                 if (n > 0) {

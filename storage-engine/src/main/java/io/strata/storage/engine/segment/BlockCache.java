@@ -32,6 +32,10 @@ final class BlockCache {
         }
     }
 
+    void invalidateBlock(String segment, int block) {
+        cache.invalidate(new BlockKey(segment, block));
+    }
+
     /** Hit ratio since start, for metrics and benchmarks. */
     double hitRate() {
         return cache.stats().hitRate();

@@ -47,10 +47,14 @@ import net.jpountz.lz4.LZ4FastDecompressor;
  */
 public final class Segment implements AutoCloseable {
     private static final long MAGIC = 0x5354524154415347L; // "STRATASG"
-    static final int FORMAT_VERSION = 4;
+    static final int FORMAT_VERSION = 5;
+    /** Format v4: the whole partition index in the metadata (read onto the heap at open); still read. */
+    static final int RESIDENT_INDEX_VERSION = 4;
     /** Segments written before encryption at rest: no key version and salt in the footer; still read. */
     static final int PLAIN_FORMAT_VERSION = 3;
-    static final int BLOCK_SIZE = 64 * 1024;
+    static final int BLOCK_SIZE = 16 * 1024;
+    /** Index entries per index chunk (v5). */
+    static final int ENTRIES_PER_CHUNK = 512;
     /** bloom, block table and index offsets; stats (min ts, max ts, tombstones, earliest expiry); CRC; version; magic. */
     static final int V3_FOOTER_SIZE = 8 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 8;
     /** As v3, plus the data key version (0: not encrypted) and the nonce salt, before the CRC. */
@@ -65,40 +69,54 @@ public final class Segment implements AutoCloseable {
     private final String key;
     private final SegmentSource source;
     private final BlockCache cache;
-    private final PartitionKey[] keys;
-    private final int[] blockOf;
-    private final int[] offsetInBlock;
-    private final int[] lengths;
+    private final SegmentIndex index;
     private final long[] blockOffsets;
     private final int[] blockLengths;
     private final int[] blockRawLengths;
     private final int[] blockCrcs;
+    private final BlockTable chunks;
     private final BloomFilter bloom;
     private final Stats stats;
     private final long fileSize;
     private final DataKey dataKey;
     private final long salt;
 
-    private Segment(long id, String key, SegmentSource source, BlockCache cache, PartitionKey[] keys, int[] blockOf,
-            int[] offsetInBlock, int[] lengths, long[] blockOffsets, int[] blockLengths, int[] blockRawLengths,
-            int[] blockCrcs, BloomFilter bloom, Stats stats, long fileSize, DataKey dataKey, long salt) {
+    /** Where stored blocks (data blocks, or v5 index chunks) lie: offset, stored and raw length, CRC32C. */
+    record BlockTable(long[] offsets, int[] lengths, int[] rawLengths, int[] crcs) {
+        static BlockTable read(ByteBuffer m, int n) {
+            BlockTable t = new BlockTable(new long[n], new int[n], new int[n], new int[n]);
+            for (int b = 0; b < n; b++) {
+                t.offsets[b] = m.getLong();
+                t.lengths[b] = m.getInt();
+                t.rawLengths[b] = m.getInt();
+                t.crcs[b] = m.getInt();
+            }
+            return t;
+        }
+
+        int size() {
+            return offsets.length;
+        }
+    }
+
+    private Segment(long id, String key, SegmentSource source, BlockCache cache, java.util.function.Function<Segment,
+            SegmentIndex> index, BlockTable blocks, BlockTable chunks, BloomFilter bloom, Stats stats, long fileSize,
+            DataKey dataKey, long salt) {
         this.id = id;
         this.key = key;
         this.source = source;
         this.cache = cache;
-        this.keys = keys;
-        this.blockOf = blockOf;
-        this.offsetInBlock = offsetInBlock;
-        this.lengths = lengths;
-        this.blockOffsets = blockOffsets;
-        this.blockLengths = blockLengths;
-        this.blockRawLengths = blockRawLengths;
-        this.blockCrcs = blockCrcs;
+        this.chunks = chunks;
+        this.blockOffsets = blocks.offsets();
+        this.blockLengths = blocks.lengths();
+        this.blockRawLengths = blocks.rawLengths();
+        this.blockCrcs = blocks.crcs();
         this.bloom = bloom;
         this.stats = stats;
         this.fileSize = fileSize;
         this.dataKey = dataKey;
         this.salt = salt;
+        this.index = index.apply(this);
     }
 
     /** Writes the partitions (already in key order) to {@code file} in the clear and forces it; returns its size. */
@@ -117,8 +135,11 @@ public final class Segment implements AutoCloseable {
         BloomFilter bloom = BloomFilter.forKeys(expectedKeys);
         long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
         try (FileChannel ch = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteArrayOutputStream index = new ByteArrayOutputStream();
-            DataOutputStream idx = new DataOutputStream(index);
+            // the index goes out in chunks as it grows, between data blocks: the writer holds one chunk, not the index
+            ByteArrayOutputStream chunkTable = new ByteArrayOutputStream();
+            DataOutputStream chunkOut = new DataOutputStream(chunkTable);
+            IndexChunk chunk = new IndexChunk();
+            int chunkCount = 0;
             ByteArrayOutputStream blocks = new ByteArrayOutputStream();
             DataOutputStream blk = new DataOutputStream(blocks);
             ByteArrayOutputStream block = new ByteArrayOutputStream(BLOCK_SIZE + 4096);
@@ -135,10 +156,10 @@ public final class Segment implements AutoCloseable {
                 out.flush();
                 bloom.add(p.key());
                 collectStats(p, st);
-                ModelCodec.writeKey(idx, p.key());
-                idx.writeInt(blockCount);
-                idx.writeInt(start);
-                idx.writeInt(block.size() - start);
+                chunk.add(p.key(), blockCount, start, block.size() - start);
+                if (chunk.entries == ENTRIES_PER_CHUNK) {
+                    pos += chunk.writeTo(ch, pos, chunkOut, dataKey, salt, chunkCount++);
+                }
                 if (block.size() >= BLOCK_SIZE) {
                     pos += writeBlock(ch, block.toByteArray(), pos, blk, dataKey, salt, blockCount);
                     blockCount++;
@@ -149,12 +170,15 @@ public final class Segment implements AutoCloseable {
                 pos += writeBlock(ch, block.toByteArray(), pos, blk, dataKey, salt, blockCount);
                 blockCount++;
             }
-            idx.flush();
+            if (chunk.entries > 0) {
+                pos += chunk.writeTo(ch, pos, chunkOut, dataKey, salt, chunkCount++);
+            }
+            chunkOut.flush();
             blk.flush();
             byte[] bloomBytes = bloom.serialize();
             byte[] blockTable = ByteBuffer.allocate(4 + blocks.size()).putInt(blockCount).put(blocks.toByteArray()).array();
-            byte[] entries = index.toByteArray();
-            byte[] indexBytes = ByteBuffer.allocate(4 + entries.length).putInt(count).put(entries).array();
+            byte[] indexBytes = ByteBuffer.allocate(12 + chunkTable.size()).putInt(chunkCount).putInt(ENTRIES_PER_CHUNK)
+                    .putInt(count).put(chunkTable.toByteArray()).array();
             byte[] meta = ByteBuffer.allocate(bloomBytes.length + blockTable.length + indexBytes.length).put(bloomBytes)
                     .put(blockTable).put(indexBytes).array();
             if (dataKey != null) {
@@ -177,11 +201,62 @@ public final class Segment implements AutoCloseable {
         }
     }
 
+    /** Nonce index of v5 index chunk {@code c}: apart from data blocks (0..) and the metadata (-1). */
+    static int chunkNonce(int c) {
+        return Integer.MIN_VALUE + c;
+    }
+
+    /** Block-cache number of index chunk {@code c}: apart from data blocks. */
+    private static int chunkCacheId(int c) {
+        return -2 - c;
+    }
+
+    /** The index chunk being filled by a writer. */
+    private static final class IndexChunk {
+        private final int[] offsets = new int[ENTRIES_PER_CHUNK];
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final DataOutputStream out = new DataOutputStream(bytes);
+        private PartitionKey first;
+        int entries;
+
+        void add(PartitionKey k, int block, int offset, int length) throws IOException {
+            if (entries == 0) {
+                first = k;
+            }
+            offsets[entries++] = bytes.size();
+            ModelCodec.writeKey(out, k);
+            out.writeInt(block);
+            out.writeInt(offset);
+            out.writeInt(length);
+        }
+
+        /** Writes the chunk as a stored block and its chunk-table row (block row + first key); returns bytes written. */
+        int writeTo(FileChannel ch, long pos, DataOutputStream table, DataKey dataKey, long salt, int c) throws IOException {
+            out.flush();
+            ByteBuffer raw = ByteBuffer.allocate(4 + 4 * entries + bytes.size()).putInt(entries);
+            for (int j = 0; j < entries; j++) {
+                raw.putInt(offsets[j]);
+            }
+            raw.put(bytes.toByteArray());
+            int written = writeStored(ch, raw.array(), pos, table, dataKey, salt, chunkNonce(c));
+            ModelCodec.writeKey(table, first);
+            bytes.reset();
+            entries = 0;
+            return written;
+        }
+    }
+
     private static int writeBlock(FileChannel ch, byte[] raw, long pos, DataOutputStream table, DataKey dataKey,
             long salt, int index) throws IOException {
+        return writeStored(ch, raw, pos, table, dataKey, salt, index);
+    }
+
+    /** Compresses, seals (nonce {@code nonceIndex}) and writes a block; appends its block-table row. */
+    private static int writeStored(FileChannel ch, byte[] raw, long pos, DataOutputStream table, DataKey dataKey,
+            long salt, int nonceIndex) throws IOException {
         byte[] compressed = COMPRESSOR.compress(raw);
         if (dataKey != null) {
-            compressed = Aead.seal(dataKey, Aead.nonce(salt, index), compressed, 0, compressed.length);
+            compressed = Aead.seal(dataKey, Aead.nonce(salt, nonceIndex), compressed, 0, compressed.length);
         }
         CRC32C crc = new CRC32C();
         crc.update(compressed);
@@ -275,10 +350,11 @@ public final class Segment implements AutoCloseable {
         ByteBuffer tail = ByteBuffer.wrap(repaired ? source.readRepaired(size - 12, 12) : source.read(size - 12, 12));
         int version = tail.getInt();
         long magic = tail.getLong();
-        if (magic != MAGIC || (version != FORMAT_VERSION && version != PLAIN_FORMAT_VERSION)) {
+        if (magic != MAGIC || version < PLAIN_FORMAT_VERSION || version > FORMAT_VERSION) {
             throw new StorageException("segment " + key + " has a bad footer (magic/version " + version + ")");
         }
-        int footerSize = version == FORMAT_VERSION ? FOOTER_SIZE : V3_FOOTER_SIZE;
+        boolean keyed = version >= RESIDENT_INDEX_VERSION;
+        int footerSize = keyed ? FOOTER_SIZE : V3_FOOTER_SIZE;
         if (size < footerSize) {
             throw new StorageException("segment " + key + " is truncated");
         }
@@ -288,8 +364,8 @@ public final class Segment implements AutoCloseable {
         long blockTableOffset = footer.getLong();
         long indexOffset = footer.getLong();
         Stats stats = new Stats(footer.getLong(), footer.getLong(), footer.getLong(), footer.getInt());
-        int keyVersion = version == FORMAT_VERSION ? footer.getInt() : 0;
-        long salt = version == FORMAT_VERSION ? footer.getLong() : 0;
+        int keyVersion = keyed ? footer.getInt() : 0;
+        long salt = keyed ? footer.getLong() : 0;
         int metaCrc = footer.getInt();
         DataKey dataKey = keyVersion == 0 ? null : keys.apply(keyVersion);
         int metaLength = (int) (size - footerSize - bloomOffset);
@@ -309,19 +385,29 @@ public final class Segment implements AutoCloseable {
         ByteBuffer m = ByteBuffer.wrap(meta);
         BloomFilter bloom = BloomFilter.deserialize(m);
         m.position((int) (blockTableOffset - bloomOffset));
-        int blocks = m.getInt();
-        long[] blockOffsets = new long[blocks];
-        int[] blockLengths = new int[blocks];
-        int[] blockRawLengths = new int[blocks];
-        int[] blockCrcs = new int[blocks];
-        for (int b = 0; b < blocks; b++) {
-            blockOffsets[b] = m.getLong();
-            blockLengths[b] = m.getInt();
-            blockRawLengths[b] = m.getInt();
-            blockCrcs[b] = m.getInt();
+        BlockTable blocks = BlockTable.read(m, m.getInt());
+        m.position((int) (indexOffset - bloomOffset));
+        if (version == FORMAT_VERSION) {
+            int chunkCount = m.getInt();
+            int perChunk = m.getInt();
+            int count = m.getInt();
+            BlockTable chunks = new BlockTable(new long[chunkCount], new int[chunkCount], new int[chunkCount],
+                    new int[chunkCount]);
+            PartitionKey[] firstKeys = new PartitionKey[chunkCount];
+            for (int c = 0; c < chunkCount; c++) {
+                chunks.offsets()[c] = m.getLong();
+                chunks.lengths()[c] = m.getInt();
+                chunks.rawLengths()[c] = m.getInt();
+                chunks.crcs()[c] = m.getInt();
+                long token = m.getLong();
+                byte[] k = new byte[m.getInt()];
+                m.get(k);
+                firstKeys[c] = new PartitionKey(token, k);
+            }
+            return new Segment(id, key, source, cache, seg -> new SegmentIndex.Chunked(count, perChunk, firstKeys,
+                    seg::indexChunk), blocks, chunks, bloom, stats, size, dataKey, salt);
         }
-        int from = (int) (indexOffset - bloomOffset);
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta, from, meta.length - from));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta, m.position(), meta.length - m.position()));
         int n = in.readInt();
         PartitionKey[] partitionKeys = new PartitionKey[n];
         int[] blockOf = new int[n];
@@ -333,8 +419,9 @@ public final class Segment implements AutoCloseable {
             offsetInBlock[i] = in.readInt();
             lengths[i] = in.readInt();
         }
-        return new Segment(id, key, source, cache, partitionKeys, blockOf, offsetInBlock, lengths, blockOffsets,
-                blockLengths, blockRawLengths, blockCrcs, bloom, stats, size, dataKey, salt);
+        SegmentIndex resident = new SegmentIndex.Resident(partitionKeys, blockOf, offsetInBlock, lengths);
+        return new Segment(id, key, source, cache, seg -> resident, blocks, new BlockTable(new long[0], new int[0],
+                new int[0], new int[0]), bloom, stats, size, dataKey, salt);
     }
 
     public long id() {
@@ -361,7 +448,7 @@ public final class Segment implements AutoCloseable {
 
     /** Partitions in this segment. */
     public int size() {
-        return keys.length;
+        return index.size();
     }
 
     int blocks() {
@@ -370,12 +457,11 @@ public final class Segment implements AutoCloseable {
 
     /** Index of the first key >= k (or size()). */
     public int ceiling(PartitionKey k) {
-        int i = Arrays.binarySearch(keys, k);
-        return i >= 0 ? i : -i - 1;
+        return index.ceiling(k);
     }
 
     public PartitionKey keyAt(int i) {
-        return keys[i];
+        return index.keyAt(i);
     }
 
     /** The partition, or null when the segment has nothing of it. */
@@ -383,8 +469,8 @@ public final class Segment implements AutoCloseable {
         if (!bloom.mightContain(k)) {
             return null;
         }
-        int i = Arrays.binarySearch(keys, k);
-        return i < 0 ? null : read(i);
+        int i = index.ceiling(k);
+        return i < index.size() && index.keyAt(i).equals(k) ? read(i) : null;
     }
 
     /** The uncompressed, verified bytes of a block (from the cache when present). */
@@ -392,39 +478,50 @@ public final class Segment implements AutoCloseable {
         return cache.get(key, b, () -> loadBlock(b));
     }
 
+    /** The uncompressed, verified bytes of v5 index chunk {@code c} (from the cache when present). */
+    private byte[] indexChunk(int c) {
+        return cache.get(key, chunkCacheId(c), () -> load(chunks.offsets()[c], chunks.lengths()[c],
+                chunks.rawLengths()[c], chunks.crcs()[c], chunkNonce(c), "index chunk " + c));
+    }
+
     private byte[] loadBlock(int b) {
-        byte[] stored = source.read(blockOffsets[b], blockLengths[b]);
-        byte[] compressed = intact(b, stored) ? decrypt(b, stored) : null;
+        return load(blockOffsets[b], blockLengths[b], blockRawLengths[b], blockCrcs[b], b, "block " + b);
+    }
+
+    private byte[] load(long offset, int length, int rawLength, int crc, int nonceIndex, String what) {
+        byte[] stored = source.read(offset, length);
+        byte[] compressed = intact(length, crc, stored) ? decrypt(nonceIndex, stored) : null;
         if (compressed == null) {
-            stored = source.readRepaired(blockOffsets[b], blockLengths[b]);
-            compressed = intact(b, stored) ? decrypt(b, stored) : null;
+            stored = source.readRepaired(offset, length);
+            compressed = intact(length, crc, stored) ? decrypt(nonceIndex, stored) : null;
             if (compressed == null) {
-                throw new StorageException("segment " + key + ": block " + b + " is corrupt in every copy"
+                throw new StorageException("segment " + key + ": " + what + " is corrupt in every copy"
                         + (dataKey == null ? "" : " (or was not encrypted with " + dataKey.name() + ")"));
             }
         }
-        return DECOMPRESSOR.decompress(compressed, blockRawLengths[b]);
+        return DECOMPRESSOR.decompress(compressed, rawLength);
     }
 
-    /** The block's compressed bytes; null when its GCM tag fails. */
-    private byte[] decrypt(int b, byte[] stored) {
-        return dataKey == null ? stored : Aead.open(dataKey, Aead.nonce(salt, b), stored, 0, stored.length);
+    /** The stored bytes decrypted (nonce {@code nonceIndex}); null when the GCM tag fails. */
+    private byte[] decrypt(int nonceIndex, byte[] stored) {
+        return dataKey == null ? stored : Aead.open(dataKey, Aead.nonce(salt, nonceIndex), stored, 0, stored.length);
     }
 
-    private boolean intact(int b, byte[] compressed) {
-        if (compressed.length != blockLengths[b]) {
+    private static boolean intact(int length, int crc, byte[] stored) {
+        if (stored.length != length) {
             return false;
         }
-        CRC32C crc = new CRC32C();
-        crc.update(compressed);
-        return (int) crc.getValue() == blockCrcs[b];
+        CRC32C c = new CRC32C();
+        c.update(stored);
+        return (int) c.getValue() == crc;
     }
 
     /** The {@code i}-th partition, decoded (a state only the caller holds). */
     public PartitionState read(int i) {
         try {
-            byte[] block = block(blockOf[i]);
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(block, offsetInBlock[i], lengths[i]));
+            SegmentIndex.Entry e = index.entry(i);
+            byte[] block = block(e.block());
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(block, e.offset(), e.length()));
             PartitionKey partition = ModelCodec.readKey(in);
             var deletion = ModelCodec.readDeletion(in);
             var rangeTombstones = ModelCodec.readRangeTombstones(in);
@@ -444,5 +541,8 @@ public final class Segment implements AutoCloseable {
     public void close() {
         source.close();
         cache.invalidate(key, blocks());
+        for (int c = 0; c < chunks.size(); c++) {
+            cache.invalidateBlock(key, chunkCacheId(c));
+        }
     }
 }
