@@ -17,10 +17,12 @@ package io.strata.storage.engine;
  *     one thread to the other tenants
  * @param tenantQueueLimit reads (and, separately, conditional writes) one tenant may have waiting for a thread;
  *     beyond it a request fails at once with {@link io.strata.storage.spi.StorageOverloadedException}
+ * @param cellTargetBytes flushes and compactions cut their output into token cells of at least this size, so a
+ *     compaction rewrites cells, not whole tables (see {@link io.strata.storage.engine.segment.TokenGrid})
  */
 public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads, int gcGraceSeconds,
         long blockCacheBytes, long retentionSeconds, long gcIntervalSeconds, double tenantThreadShare,
-        int tenantQueueLimit) {
+        int tenantQueueLimit, long cellTargetBytes) {
     public static final int DEFAULT_GC_GRACE_SECONDS = 864_000;
     public static final long DEFAULT_RETENTION_SECONDS = 35L * 24 * 3600;
     public static final double DEFAULT_TENANT_THREAD_SHARE = 1.0;
@@ -37,6 +39,9 @@ public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, 
             throw new IllegalArgumentException("tenant-thread-share must be greater than 0 and at most 1, not "
                     + tenantThreadShare);
         }
+        if (cellTargetBytes <= 0) {
+            throw new IllegalArgumentException("cell target must be positive, not " + cellTargetBytes);
+        }
         if (tenantQueueLimit <= 0) {
             throw new IllegalArgumentException("tenant-queue-limit must be at least 1, not " + tenantQueueLimit);
         }
@@ -45,7 +50,8 @@ public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, 
     public EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads, int gcGraceSeconds,
             long blockCacheBytes, long retentionSeconds, long gcIntervalSeconds) {
         this(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, blockCacheBytes, retentionSeconds,
-                gcIntervalSeconds, DEFAULT_TENANT_THREAD_SHARE, DEFAULT_TENANT_QUEUE_LIMIT);
+                gcIntervalSeconds, DEFAULT_TENANT_THREAD_SHARE, DEFAULT_TENANT_QUEUE_LIMIT,
+                io.strata.storage.engine.segment.TokenGrid.DEFAULT_TARGET_BYTES);
     }
 
     public EngineOptions(long flushThresholdBytes, long stallThresholdBytes, int readThreads) {
@@ -63,16 +69,22 @@ public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, 
 
     public EngineOptions withRetention(long seconds, long gcInterval) {
         return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, blockCacheBytes,
-                seconds, gcInterval, tenantThreadShare, tenantQueueLimit);
+                seconds, gcInterval, tenantThreadShare, tenantQueueLimit, cellTargetBytes);
     }
 
     public EngineOptions withBlockCacheBytes(long bytes) {
         return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, bytes,
-                retentionSeconds, gcIntervalSeconds, tenantThreadShare, tenantQueueLimit);
+                retentionSeconds, gcIntervalSeconds, tenantThreadShare, tenantQueueLimit, cellTargetBytes);
     }
 
     public EngineOptions withTenantShare(double threadShare, int queueLimit) {
         return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, blockCacheBytes,
-                retentionSeconds, gcIntervalSeconds, threadShare, queueLimit);
+                retentionSeconds, gcIntervalSeconds, threadShare, queueLimit, cellTargetBytes);
+    }
+
+    /** Flush and compaction output is cut into token cells of at least this size (see TokenGrid). */
+    public EngineOptions withCellTargetBytes(long bytes) {
+        return new EngineOptions(flushThresholdBytes, stallThresholdBytes, readThreads, gcGraceSeconds, blockCacheBytes,
+                retentionSeconds, gcIntervalSeconds, tenantThreadShare, tenantQueueLimit, bytes);
     }
 }

@@ -169,7 +169,8 @@ public final class LsmEngine implements StorageEngine {
             threads = new EngineThreads(options.readThreads(), options.tenantThreadShare(), options.tenantQueueLimit());
             KeyRing keys = storage.keys() == null ? KeyRing.disabled() : KeyRing.over(storage.data(), storage.keys());
             segments = new SegmentStore(storage.data(), storage.localDir(), storage.diskCacheBytes(),
-                    options.blockCacheBytes(), threads.downloads(), keys);
+                    options.blockCacheBytes(), threads.downloads(), keys,
+                    new io.strata.storage.engine.segment.TokenGrid(options.cellTargetBytes()));
             Recovery.Recovered recovered = Recovery.run(storage.data(), storage.wal(), segments, clock);
             LsmEngine engine = new LsmEngine(storage, options, clock, lock, threads, segments, recovered);
             engine.commits.start();

@@ -80,11 +80,9 @@ class TestCompaction {
         LsmEngine e = open(noGrace);
         e.createTable(TABLE).toCompletableFuture().join();
         writeThreeRoundsThenDeleteEveryPartition(e);
-        waitForSegments(e, 1);
-        Table t = e.table(TABLE);
-        Segment only = t.segments().get(0);
-        assertThat(only.size()).as("every partition was deleted and its tombstone purged").isZero();
-        assertThat(only.stats().tombstones()).isZero();
+        e.compactFully();
+        assertThat(e.table(TABLE).segments()).as("every partition was deleted and its tombstone purged: nothing is left")
+                .isEmpty();
         assertThat(read(e, 3)).isEqualTo(-1);
         e.close();
     }
@@ -166,6 +164,79 @@ class TestCompaction {
         assertThat(commits.get()).isGreaterThanOrEqualTo(2);
         assertThat(purged).as("nothing reported twice").hasSize(40);
         e.close();
+    }
+
+    private static int cellOf(int k, int bits) {
+        return io.strata.storage.engine.segment.TokenGrid.cell(PartitionKey.of(ByteBuffer.allocate(4).putInt(k).array())
+                .token(), bits);
+    }
+
+    @Test
+    void compactionsRewriteTheTokenCellsTheyMergeNotTheTable() throws Exception {
+        var grid = new io.strata.storage.engine.segment.TokenGrid(16 * 1024);
+        EngineOptions options = new EngineOptions(64L << 20, 256L << 20, 2, 0).withCellTargetBytes(16 * 1024);
+        LsmEngine e = open(options);
+        e.createTable(TABLE).toCompletableFuture().join();
+        long ts = 1;
+        int keys = 6000;
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < keys; k++) {
+                e.apply(List.of(put(k, round * 100_000 + k, ts++))).toCompletableFuture().join();
+            }
+            e.flush();
+        }
+        e.compactFully();
+        List<Segment> segments = e.table(TABLE).segments();
+        int bits = grid.bits(segments);
+        assertThat(bits).as("a table of several cells").isGreaterThanOrEqualTo(2);
+        assertThat(segments).hasSize(1 << bits);
+        for (Segment s : segments) {
+            assertThat(io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits)).as("one cell per segment").isEqualTo(io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[1], bits));
+        }
+        // overwrite the keys of one cell only: only that cell's segment is rewritten
+        java.util.Map<Integer, Long> idByCell = new java.util.HashMap<>();
+        for (Segment s : segments) {
+            idByCell.put(io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits), s.id());
+        }
+        List<Integer> cellZero = java.util.stream.IntStream.range(0, keys).filter(k -> cellOf(k, bits) == 0).boxed().toList();
+        for (int round = 0; round < 2; round++) {
+            for (int k : cellZero) {
+                e.apply(List.of(put(k, 900_000 + k, ts++))).toCompletableFuture().join();
+            }
+            e.flush();
+        }
+        for (int i = 0; i < 100 && e.table(TABLE).segments().stream().filter(s -> io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits) == 0).count() > 1; i++) {
+            Thread.sleep(50);
+        }
+        List<Segment> after = e.table(TABLE).segments();
+        assertThat(after.stream().filter(s -> io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits) == 0).toList()).singleElement()
+                .satisfies(s -> assertThat(s.id()).isNotEqualTo(idByCell.get(0)));
+        for (Segment s : after) {
+            int cell = io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits);
+            if (cell != 0) {
+                assertThat(s.id()).as("cell %d untouched", cell).isEqualTo(idByCell.get(cell));
+            }
+        }
+        // deleting every key of the cell: its merge is major for the cell (no other segment overlaps it) and purges
+        for (int k : cellZero) {
+            e.apply(List.of(PartitionUpdate.deletePartition(TABLE, PartitionKey.of(ByteBuffer.allocate(4).putInt(k).array()),
+                    new DeletionTime(ts++, (int) (System.currentTimeMillis() / 1000) - 10)))).toCompletableFuture().join();
+        }
+        e.flush();
+        for (int i = 0; i < 100 && e.table(TABLE).segments().stream().anyMatch(s -> s.size() > 0
+                && io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits) == 0); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(e.table(TABLE).segments()).noneMatch(s -> s.size() > 0 && io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits) == 0);
+        for (int k = 0; k < keys; k++) {
+            assertThat(read(e, k)).isEqualTo(cellOf(k, bits) == 0 ? -1 : 200_000 + k);
+        }
+        e.close();
+        LsmEngine reopened = open(options);
+        for (int k = 0; k < keys; k += 7) {
+            assertThat(read(reopened, k)).isEqualTo(cellOf(k, bits) == 0 ? -1 : 200_000 + k);
+        }
+        reopened.close();
     }
 
     /** Four flushed segments: three of 50 rows, then 50 partition deletions (10 s old) covering them all. */

@@ -99,8 +99,13 @@ class TestCustomerManagedKeys {
         List<String> out = new ArrayList<>();
         try (Stream<Path> all = Files.walk(dir.resolve("data"))) {
             for (Path p : all.filter(Files::isRegularFile).filter(p -> p.toString().contains("/keys/" + TENANT + "/"))
-                    .sorted().toList()) {
-                byte[] b = Files.readAllBytes(p);
+                    .filter(p -> !p.getFileName().toString().startsWith(".tmp-")).sorted().toList()) {
+                byte[] b;
+                try {
+                    b = Files.readAllBytes(p);
+                } catch (java.nio.file.NoSuchFileException replacedMeanwhile) {
+                    continue; // a zone's copy being written (a put still reaching its third zone, or a repair)
+                }
                 int n = ((b[4] & 0xff) << 8) | (b[5] & 0xff);
                 out.add(p.getFileName() + " " + new String(b, 0, 4, StandardCharsets.US_ASCII) + " "
                         + new String(b, 6, n, StandardCharsets.UTF_8));

@@ -47,7 +47,13 @@ public final class RestoreTime {
         }
         Files.createDirectories(dir);
         TableId source = new TableId("bench", "ks", "source", UUID.randomUUID());
-        try (LsmEngine e = TestEngines.localZones(dir, EngineOptions.defaults(), Clock.systemUTC())) {
+        // memtables and the block cache sized from the heap, as a container-sized gateway would be
+        long heap = Runtime.getRuntime().maxMemory();
+        EngineOptions options = new EngineOptions(Math.min(64L << 20, heap / 16), Math.min(256L << 20, heap / 5),
+                2).withBlockCacheBytes(heap / 8);
+        System.out.printf("heap %,d MB, memtable flush at %,d MB, block cache %,d MB%n", heap >> 20,
+                options.flushThresholdBytes() >> 20, options.blockCacheBytes() >> 20);
+        try (LsmEngine e = TestEngines.localZones(dir, options, Clock.systemUTC())) {
             e.createTable(source).toCompletableFuture().join();
             e.configureTable(source, new TableSettings(864_000, null, true)).toCompletableFuture().join();
             long t0 = System.nanoTime();

@@ -2,6 +2,7 @@ package io.strata.storage.engine.compaction;
 
 import io.strata.storage.engine.memtable.PartitionState;
 import io.strata.storage.engine.segment.Segment;
+import io.strata.storage.engine.segment.TokenGrid;
 import io.strata.storage.spi.Cell;
 import io.strata.storage.spi.Clustering;
 import io.strata.storage.spi.DeletionTime;
@@ -17,10 +18,10 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Size-tiered compaction: choosing which segments to merge, and merging them into one segment that
- * drops everything shadowed by a deletion. Tombstones and expired data older than gc_grace are purged
- * only by a major compaction (all of a table's segments), so no older copy they shadow can survive in
- * another segment. Stateless; {@link Compactor} runs it on the compaction thread, one table at a time.
+ * Size-tiered compaction within groups of token cells ({@link TokenGrid}): choosing which segments to merge, and
+ * merging them into segments that drop everything shadowed by a deletion. Tombstones and expired data older than
+ * gc_grace are purged only by a major compaction (every segment whose token range overlaps the inputs'), so no
+ * older copy they shadow can survive in another segment. Stateless; {@link Compactor} runs it on the compaction thread, one table at a time.
  */
 final class Compaction {
     static final int MIN_THRESHOLD = 4;
@@ -29,21 +30,79 @@ final class Compaction {
     private Compaction() {}
 
     /**
-     * How much the segments besides the largest may add up to, as a share of it, before every segment is merged into
-     * one: overwrites make the newer segments mostly copies of keys the largest holds, so this bounds the bytes a
-     * table keeps to about {@code 1 + MAX_SPACE_AMPLIFICATION} times its live data (as RocksDB's universal
-     * compaction does with its size-amplification trigger).
+     * How much the segments besides the largest may add up to, as a share of it, before every segment of a cell
+     * group is merged into one: overwrites make the newer segments mostly copies of keys the largest holds, so this
+     * bounds the bytes a table keeps to about {@code 1 + MAX_SPACE_AMPLIFICATION} times its live data (as RocksDB's
+     * universal compaction does with its size-amplification trigger). Since a merge rewrites one group of
+     * {@link TokenGrid} cells, the copy it holds while it runs is a cell's, not the table's.
      */
-    static final double MAX_SPACE_AMPLIFICATION = 0.3;
+    static final double MAX_SPACE_AMPLIFICATION = 0.2;
 
     /**
-     * The segments to merge next: all of them when the others add up to more than {@link #MAX_SPACE_AMPLIFICATION}
-     * of the largest (capped at {@link #MAX_THRESHOLD}, largest and newest kept together); otherwise a size-tiered
+     * The segments to merge next. Segments are grouped by the {@link TokenGrid} cells they span (segments whose cell
+     * spans overlap share a group); within a group, all of them when the others add up to more than
+     * {@link #MAX_SPACE_AMPLIFICATION} of the largest (capped at {@link #MAX_THRESHOLD}), otherwise a size-tiered
      * bucket: segments whose sizes are within half to one-and-a-half times the bucket's average, the fullest bucket
-     * with at least {@link #MIN_THRESHOLD} members, capped at {@link #MAX_THRESHOLD} (smallest first). Empty when
-     * nothing is worth compacting.
+     * with at least {@link #MIN_THRESHOLD} members, capped at {@link #MAX_THRESHOLD} (smallest first). Of the groups
+     * with work, the one with the most space to win goes first. Empty when nothing is worth compacting.
      */
-    static List<Segment> choose(List<Segment> segments) {
+    static List<Segment> choose(List<Segment> segments, TokenGrid grid) {
+        List<Segment> best = List.of();
+        double bestRatio = -1;
+        for (List<Segment> group : groups(segments, grid.bits(segments))) {
+            List<Segment> pick = chooseIn(group);
+            if (pick.isEmpty()) {
+                continue;
+            }
+            long largest = group.stream().mapToLong(Segment::fileSize).max().orElse(0);
+            long total = group.stream().mapToLong(Segment::fileSize).sum();
+            double ratio = (double) (total - largest) / Math.max(1, largest);
+            if (ratio > bestRatio) {
+                best = pick;
+                bestRatio = ratio;
+            }
+        }
+        return best;
+    }
+
+    /** Segments grouped so that no two groups share a cell (intervals of cells merged where they overlap). */
+    static List<List<Segment>> groups(List<Segment> segments, int bits) {
+        List<Segment> byStart = new ArrayList<>(segments);
+        byStart.sort(Comparator.comparingInt(s -> firstCell(s, bits)));
+        List<List<Segment>> groups = new ArrayList<>();
+        int end = -1;
+        for (Segment s : byStart) {
+            if (groups.isEmpty() || firstCell(s, bits) > end) {
+                groups.add(new ArrayList<>());
+                end = lastCell(s, bits);
+            } else {
+                end = Math.max(end, lastCell(s, bits));
+            }
+            groups.get(groups.size() - 1).add(s);
+        }
+        return groups;
+    }
+
+    private static int firstCell(Segment s, int bits) {
+        return s.size() == 0 ? 0 : TokenGrid.cell(s.tokenRange()[0], bits);
+    }
+
+    private static int lastCell(Segment s, int bits) {
+        return s.size() == 0 ? 0 : TokenGrid.cell(s.tokenRange()[1], bits);
+    }
+
+    /** Whether {@code s} may hold a key in the token range of {@code inputs}. */
+    static boolean overlaps(Segment s, List<Segment> inputs) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Segment i : inputs) {
+            min = Math.min(min, i.tokenRange()[0]);
+            max = Math.max(max, i.tokenRange()[1]);
+        }
+        return s.size() > 0 && s.tokenRange()[0] <= max && s.tokenRange()[1] >= min;
+    }
+
+    private static List<Segment> chooseIn(List<Segment> segments) {
         if (segments.size() >= 2 && segments.size() <= MAX_THRESHOLD) {
             long largest = 0;
             long total = 0;

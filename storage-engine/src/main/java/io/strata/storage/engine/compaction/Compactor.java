@@ -61,7 +61,7 @@ public final class Compactor {
     /** Queues a compaction of each table whose segments have a bucket worth merging. */
     public void schedule(Collection<Table> candidates) {
         for (Table t : candidates) {
-            if (!stopped && !Compaction.choose(t.segments()).isEmpty() && queued.add(t.id().id())) {
+            if (!stopped && !Compaction.choose(t.segments(), segments.grid()).isEmpty() && queued.add(t.id().id())) {
                 threads.compactor().execute(() -> {
                     boolean done = false;
                     try {
@@ -87,7 +87,7 @@ public final class Compactor {
 
     /** Merges one bucket of similar segments of the table into one. */
     void compact(Table t) throws IOException {
-        compact(t, Compaction.choose(t.segments()));
+        compact(t, Compaction.choose(t.segments(), segments.grid()));
     }
 
     /**
@@ -105,36 +105,34 @@ public final class Compactor {
         if (inputs.isEmpty() || !tables.isLive(t)) {
             return;
         }
-        boolean major = inputs.size() == t.segments().size();
+        // major: no segment outside the inputs can hold an older copy a purged tombstone shadows
+        boolean major = t.segments().stream().filter(s -> !inputs.contains(s)).noneMatch(s -> Compaction.overlaps(s, inputs));
         Integer tableGrace = t.gcGraceSeconds();
         int gcBefore = (int) (clock.millis() / 1000) - (tableGrace != null ? tableGrace : defaultGcGraceSeconds);
-        long sid = segmentIds.getAsLong();
-        int expected = inputs.stream().mapToInt(Segment::size).sum();
         long inputBytes = inputs.stream().mapToLong(Segment::fileSize).sum();
-        Path file = segments.newFile();
         // only a major compaction purges expired data (see Compaction)
         ExpiryListener.Purge purge = major ? expiry.get().purging(t.id()) : ExpiryListener.Purge.NONE;
-        long bytes = segments.write(t.id(), file, Compaction.merge(inputs, major, gcBefore, purge), expected);
-        Segment output = segments.publish(t.id(), sid, file);
+        SegmentStore.Run run = segments.writeRun(t.id(), Compaction.merge(inputs, major, gcBefore, purge),
+                segments.grid().bits(t.segments()), segmentIds);
+        long bytes = run.bytes();
         synchronized (t) {
             if (!tables.isLive(t)) {
-                output.close();
+                run.close();
                 return;
             }
-            List<Long> ids = new ArrayList<>();
+            List<Long> ids = new ArrayList<>(run.ids());
             for (long id : t.manifest().segments()) {
                 if (inputs.stream().noneMatch(s -> s.id() == id)) {
                     ids.add(id);
                 }
             }
-            ids.add(sid);
             try {
                 t.commit(manifests, t.manifest().next(manifests.epoch(), clock.millis(), ids, t.manifest().flushedLog()));
             } catch (RuntimeException e) {
-                output.close();
+                run.close();
                 throw e;
             }
-            t.compacted(inputs, output);
+            t.compacted(inputs, run.segments());
         }
         try {
             purge.committed();
@@ -143,7 +141,8 @@ public final class Compactor {
         }
         written.compacted(bytes);
         threads.closeLater(inputs);
-        LOG.infof("Compacted %d segments of %s (%d -> %d bytes%s); write amplification so far %.2f", inputs.size(), t.id(),
-                inputBytes, bytes, major ? ", major: tombstones past gc_grace purged" : "", written.ratio());
+        LOG.infof("Compacted %d segments of %s into %d (%d -> %d bytes%s); write amplification so far %.2f", inputs.size(),
+                t.id(), run.segments().size(), inputBytes, bytes, major ? ", major: tombstones past gc_grace purged" : "",
+                written.ratio());
     }
 }

@@ -203,19 +203,19 @@ public final class Flusher implements GroupCommit.Listener {
             if (t.flushing() != frozen) {
                 return;
             }
-            long sid = segmentIds.getAsLong();
-            Path file = segments.newFile();
-            written.flushed(segments.write(t.id(), file, frozen.partitions().iterator(), frozen.partitions().size()));
-            Segment seg = segments.publish(t.id(), sid, file);
+            // one segment per token cell, so compactions later rewrite cells, not the table
+            SegmentStore.Run run = segments.writeRun(t.id(), frozen.partitions().iterator(),
+                    segments.grid().bits(t.segments()), segmentIds);
+            written.flushed(run.bytes());
             List<Long> ids = new ArrayList<>(t.manifest().segments());
-            ids.add(sid);
+            ids.addAll(run.ids());
             try {
                 t.commit(manifests, t.manifest().next(manifests.epoch(), clock.millis(), ids, rolledLog));
             } catch (RuntimeException e) {
-                seg.close();
+                run.close();
                 throw e;
             }
-            t.flushed(seg);
+            t.flushed(run.segments());
         }
     }
 }

@@ -24,14 +24,18 @@ final class BloomFilter {
     }
 
     void add(PartitionKey key) {
-        long[] probes = probes(key);
+        add(key.token(), key.key().length);
+    }
+
+    void add(long token, int keyLength) {
+        long[] probes = probes(token, keyLength);
         for (long bit : probes) {
             bits[(int) (bit >>> 6)] |= 1L << (bit & 63);
         }
     }
 
     boolean mightContain(PartitionKey key) {
-        for (long bit : probes(key)) {
+        for (long bit : probes(key.token(), key.key().length)) {
             if ((bits[(int) (bit >>> 6)] & (1L << (bit & 63))) == 0) {
                 return false;
             }
@@ -40,9 +44,9 @@ final class BloomFilter {
     }
 
     /** The bit positions of a key: double hashing of its token (h1) and a remix of it (h2). */
-    private long[] probes(PartitionKey key) {
-        long h1 = key.token();
-        long h2 = mix(h1 ^ key.key().length);
+    private long[] probes(long token, int keyLength) {
+        long h1 = token;
+        long h2 = mix(h1 ^ keyLength);
         long n = (long) bits.length * 64;
         long[] out = new long[HASHES];
         for (int i = 0; i < HASHES; i++) {
@@ -55,6 +59,33 @@ final class BloomFilter {
         z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
         z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
         return (z ^ (z >>> 33)) | 1;
+    }
+
+    /**
+     * Collects keys while a segment is written, so its filter is sized by the keys it really holds (a writer
+     * cutting a stream into several segments cannot know each one's count in advance): 12 bytes per key.
+     */
+    static final class Builder {
+        private long[] tokens = new long[1024];
+        private int[] lengths = new int[1024];
+        private int n;
+
+        void add(PartitionKey key) {
+            if (n == tokens.length) {
+                tokens = java.util.Arrays.copyOf(tokens, n * 2);
+                lengths = java.util.Arrays.copyOf(lengths, n * 2);
+            }
+            tokens[n] = key.token();
+            lengths[n++] = key.key().length;
+        }
+
+        BloomFilter build() {
+            BloomFilter f = forKeys(n);
+            for (int i = 0; i < n; i++) {
+                f.add(tokens[i], lengths[i]);
+            }
+            return f;
+        }
     }
 
     byte[] serialize() {

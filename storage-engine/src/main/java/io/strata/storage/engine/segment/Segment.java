@@ -125,14 +125,15 @@ public final class Segment implements AutoCloseable {
     }
 
     /**
-     * Writes partitions (in key order) from an iterator, so compaction output never has to fit in memory;
-     * {@code expectedKeys} sizes the bloom filter; {@code dataKey} (null: none) encrypts blocks and metadata.
+     * Writes partitions (in key order) from an iterator, so compaction output never has to fit in memory (the
+     * bloom filter is sized by the keys written; {@code expectedKeys} is only a hint); {@code dataKey} (null:
+     * none) encrypts blocks and metadata.
      * Returns the file size.
      */
     public static long write(Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys, DataKey dataKey)
             throws IOException {
         long salt = dataKey == null ? 0 : Aead.salt();
-        BloomFilter bloom = BloomFilter.forKeys(expectedKeys);
+        BloomFilter.Builder bloom = new BloomFilter.Builder();
         long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
         try (FileChannel ch = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             // the index goes out in chunks as it grows, between data blocks: the writer holds one chunk, not the index
@@ -175,7 +176,7 @@ public final class Segment implements AutoCloseable {
             }
             chunkOut.flush();
             blk.flush();
-            byte[] bloomBytes = bloom.serialize();
+            byte[] bloomBytes = bloom.build().serialize();
             byte[] blockTable = ByteBuffer.allocate(4 + blocks.size()).putInt(blockCount).put(blocks.toByteArray()).array();
             byte[] indexBytes = ByteBuffer.allocate(12 + chunkTable.size()).putInt(chunkCount).putInt(ENTRIES_PER_CHUNK)
                     .putInt(count).put(chunkTable.toByteArray()).array();
@@ -446,6 +447,20 @@ public final class Segment implements AutoCloseable {
         return dataKey == null ? 0 : dataKey.version();
     }
 
+    private volatile long[] tokenRange;
+
+    /** The lowest and highest token this segment holds ({@code [MAX, MIN]} when it is empty). */
+    public long[] tokenRange() {
+        long[] r = tokenRange;
+        if (r == null) {
+            int n = index.size();
+            r = n == 0 ? new long[] {Long.MAX_VALUE, Long.MIN_VALUE}
+                    : new long[] {index.keyAt(0).token(), index.keyAt(n - 1).token()};
+            tokenRange = r;
+        }
+        return r;
+    }
+
     /** Partitions in this segment. */
     public int size() {
         return index.size();
@@ -466,6 +481,10 @@ public final class Segment implements AutoCloseable {
 
     /** The partition, or null when the segment has nothing of it. */
     public PartitionState get(PartitionKey k) {
+        long[] range = tokenRange;
+        if (range != null && (k.token() < range[0] || k.token() > range[1])) {
+            return null; // another cell's segment
+        }
         if (!bloom.mightContain(k)) {
             return null;
         }

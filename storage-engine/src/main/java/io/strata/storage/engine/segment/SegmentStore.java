@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.Executor;
  */
 public final class SegmentStore {
     private final BlobStore data;
+    private final TokenGrid grid;
     private final Path scratch;
     private final DiskCache disk;
     private final BlockCache blocks;
@@ -44,6 +46,13 @@ public final class SegmentStore {
     /** As above; segments are written encrypted under their tenant's current data key when {@code keys} is enabled. */
     public SegmentStore(BlobStore data, Path localDir, long diskCacheBytes, long blockCacheBytes, Executor downloads,
             KeyRing keys) {
+        this(data, localDir, diskCacheBytes, blockCacheBytes, downloads, keys, TokenGrid.DEFAULT);
+    }
+
+    /** As above, cutting flush and compaction output at the cells of {@code grid}. */
+    public SegmentStore(BlobStore data, Path localDir, long diskCacheBytes, long blockCacheBytes, Executor downloads,
+            KeyRing keys, TokenGrid grid) {
+        this.grid = java.util.Objects.requireNonNull(grid, "grid is null");
         this.data = data;
         this.keys = java.util.Objects.requireNonNull(keys, "keys is null");
         this.blocks = new BlockCache(blockCacheBytes);
@@ -62,6 +71,11 @@ public final class SegmentStore {
     }
 
     /** The data keys segments (and the commit log) are encrypted with. */
+    /** How flush and compaction output is cut into segments. */
+    public TokenGrid grid() {
+        return grid;
+    }
+
     public KeyRing keys() {
         return keys;
     }
@@ -101,6 +115,80 @@ public final class SegmentStore {
             Files.deleteIfExists(file);
         }
         return Segment.open(segmentId, key, new Source(key, size), blocks, v -> keys.get(table.tenant(), v));
+    }
+
+    /** Segments written by {@link #writeRun}, published and open, and the bytes written. */
+    public record Run(List<Segment> segments, long bytes) {
+        public List<Long> ids() {
+            return segments.stream().map(Segment::id).toList();
+        }
+
+        public void close() {
+            segments.forEach(Segment::close);
+        }
+    }
+
+    /**
+     * Writes partitions (in key order) as one segment per {@link TokenGrid} cell of {@code bits}, publishing each as
+     * it is finished (the caller commits them together); only the segment being written is held, never the run.
+     * On failure the segments published so far are closed (their blobs are unreferenced debris GC removes).
+     */
+    public Run writeRun(TableId table, java.util.Iterator<PartitionState> partitions, int bits,
+            java.util.function.LongSupplier ids) throws IOException {
+        if (bits < 0 || bits > TokenGrid.MAX_BITS) {
+            throw new IllegalArgumentException("cell bits " + bits);
+        }
+        List<Segment> out = new java.util.ArrayList<>();
+        long bytes = 0;
+        PeekingCells cells = new PeekingCells(partitions, bits);
+        try {
+            while (cells.hasNextCell()) {
+                Path file = newFile();
+                bytes += write(table, file, cells.nextCell(), 1024);
+                out.add(publish(table, ids.getAsLong(), file));
+            }
+        } catch (IOException | RuntimeException e) {
+            out.forEach(Segment::close);
+            throw e;
+        }
+        return new Run(List.copyOf(out), bytes);
+    }
+
+    /** Splits a key-ordered stream at cell boundaries: each {@link #nextCell} iterates one cell's partitions. */
+    private static final class PeekingCells {
+        private final java.util.Iterator<PartitionState> source;
+        private final int bits;
+        private PartitionState peeked;
+
+        PeekingCells(java.util.Iterator<PartitionState> source, int bits) {
+            this.source = source;
+            this.bits = bits;
+            this.peeked = source.hasNext() ? source.next() : null;
+        }
+
+        boolean hasNextCell() {
+            return peeked != null;
+        }
+
+        java.util.Iterator<PartitionState> nextCell() {
+            int cell = TokenGrid.cell(peeked.key().token(), bits);
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return peeked != null && TokenGrid.cell(peeked.key().token(), bits) == cell;
+                }
+
+                @Override
+                public PartitionState next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    PartitionState p = peeked;
+                    peeked = source.hasNext() ? source.next() : null;
+                    return p;
+                }
+            };
+        }
     }
 
     /** Opens a published segment (recovery); with a disk cache, a local copy is fetched in the background. */

@@ -127,8 +127,12 @@ public final class Table {
 
     /** The frozen memtable is now {@code segment} (already in the committed manifest). */
     public void flushed(Segment segment) {
-        List<Segment> segs = new ArrayList<>();
-        segs.add(segment);
+        flushed(List.of(segment));
+    }
+
+    /** A flush committed these segments (one per token cell). */
+    public void flushed(List<Segment> written) {
+        List<Segment> segs = new ArrayList<>(written);
         segs.addAll(segments);
         segments = List.copyOf(segs);
         flushing = null;
@@ -144,9 +148,8 @@ public final class Table {
     }
 
     /** A compaction replaced {@code inputs} by {@code output} (already in the committed manifest). */
-    public void compacted(Collection<Segment> inputs, Segment output) {
-        List<Segment> segs = new ArrayList<>();
-        segs.add(output);
+    public void compacted(Collection<Segment> inputs, List<Segment> outputs) {
+        List<Segment> segs = new ArrayList<>(outputs);
         for (Segment s : segments) {
             if (!inputs.contains(s)) {
                 segs.add(s);
