@@ -144,6 +144,14 @@ public interface StorageConfig {
         long blockCacheBytes();
 
         /**
+         * Flushes and compactions cut a table's segments into token cells of at least this many bytes, so a
+         * compaction rewrites cells, never a whole table (docs/design/0002-storage-engine.md, "Compaction").
+         */
+        @WithDefault("8388608")
+        @Min(value = 65536, message = "strata.storage.engine.cell-target-bytes must be at least 65536")
+        long cellTargetBytes();
+
+        /**
          * How long tables with point-in-time recovery keep their history (superseded segments, manifests, flushed
          * commit logs): Keyspaces' 35 days. Tables without it keep none beyond a one-minute grace.
          */

@@ -97,6 +97,6 @@ public class StorageProducers {
     static EngineOptions options(StorageConfig.Engine e, int defaultReadThreads) {
         return new EngineOptions(e.flushThresholdBytes(), 4 * e.flushThresholdBytes(), e.readThreads().orElse(defaultReadThreads),
                 EngineOptions.DEFAULT_GC_GRACE_SECONDS, e.blockCacheBytes(), e.retention().toSeconds(),
-                Math.max(1, e.gcInterval().toSeconds()), e.tenantThreadShare(), e.tenantQueueLimit());
+                Math.max(1, e.gcInterval().toSeconds()), e.tenantThreadShare(), e.tenantQueueLimit(), e.cellTargetBytes());
     }
 }

@@ -60,7 +60,7 @@ import org.jboss.logging.Logger;
  * then ACTIVE. Recovery removes every blob of a root whose marker still says CREATING (all of them are N's own:
  * borrowed segments live under their source's root) and reports the restore FAILED; the source is only read.
  *
- * <p>Thread-safe: validation runs on the caller's executor, restores one at a time on the restore thread; statuses
+ * <p>Thread-safe: validation runs on the caller's executor, up to four restores at once on the restore threads; statuses
  * may be read from any thread.
  */
 public final class Restorer implements AutoCloseable {
@@ -93,8 +93,11 @@ public final class Restorer implements AutoCloseable {
     private final long retentionMillis;
     private final Clock clock;
     private final Map<UUID, RestoreStatus> statuses = new ConcurrentHashMap<>();
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "strata-restore");
+    /** Restores built at once (Keyspaces admits 4 per account); each replays its tail into its own memtable. */
+    static final int PARALLEL_RESTORES = 4;
+    private final java.util.concurrent.atomic.AtomicInteger threadNumber = new java.util.concurrent.atomic.AtomicInteger();
+    private final ExecutorService thread = Executors.newFixedThreadPool(PARALLEL_RESTORES, r -> {
+        Thread t = new Thread(r, "strata-restore-" + threadNumber.incrementAndGet());
         t.setDaemon(true);
         return t;
     });
@@ -243,7 +246,7 @@ public final class Restorer implements AutoCloseable {
         }
     }
 
-    /** Accepts a validated plan: the caller hears back now; the restore thread does the rest. */
+    /** Accepts a validated plan: the caller hears back now; a restore thread does the rest. */
     private void start(Plan plan) {
         RestoreStatus creating = new RestoreStatus(RestoreStatus.State.CREATING, 0, 0, null);
         RestoreStatus before = statuses.put(plan.target().id(), creating);
@@ -324,7 +327,8 @@ public final class Restorer implements AutoCloseable {
                                     u.rangeTombstones(), u.staticRow(), u.rows()));
                         }
                     }
-                    if (tail[0].bytes() >= flushThresholdBytes) {
+                    // restores running together share one memtable budget
+                    if (tail[0].bytes() >= flushThresholdBytes / PARALLEL_RESTORES) {
                         written.add(flush(target, tail[0], ids)); // a long tail never has to fit in memory
                         tail[0] = new Memtable();
                     }
@@ -529,7 +533,7 @@ public final class Restorer implements AutoCloseable {
         Blobs.join(data.delete(List.of(StorageKeys.backup(tenant, name))));
     }
 
-    /** Stops the restore thread and waits for it, so nothing of a restore is written after the engine closed. */
+    /** Stops the restore threads and waits for them, so nothing of a restore is written after the engine closed. */
     @Override
     public void close() {
         thread.shutdownNow();
