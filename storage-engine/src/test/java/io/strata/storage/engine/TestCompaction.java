@@ -185,6 +185,16 @@ class TestCompaction {
             }
             e.flush();
         }
+        // the table grew from one cell to several: segments cut at the coarser grid are rewritten into cells
+        for (int i = 0; i < 200 && e.table(TABLE).segments().stream().anyMatch(s -> io.strata.storage.engine.segment.TokenGrid
+                .cell(s.tokenRange()[0], grid.bits(e.table(TABLE).segments())) != io.strata.storage.engine.segment.TokenGrid
+                .cell(s.tokenRange()[1], grid.bits(e.table(TABLE).segments()))); i++) {
+            Thread.sleep(50);
+        }
+        int grown = grid.bits(e.table(TABLE).segments());
+        assertThat(grown).isGreaterThanOrEqualTo(2);
+        assertThat(e.table(TABLE).segments()).allSatisfy(s -> assertThat(io.strata.storage.engine.segment.TokenGrid
+                .cell(s.tokenRange()[0], grown)).isEqualTo(io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[1], grown)));
         e.compactFully();
         List<Segment> segments = e.table(TABLE).segments();
         int bits = grid.bits(segments);

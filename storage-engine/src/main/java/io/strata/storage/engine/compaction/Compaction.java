@@ -49,8 +49,9 @@ final class Compaction {
     static List<Segment> choose(List<Segment> segments, TokenGrid grid) {
         List<Segment> best = List.of();
         double bestRatio = -1;
-        for (List<Segment> group : groups(segments, grid.bits(segments))) {
-            List<Segment> pick = chooseIn(group);
+        int bits = grid.bits(segments);
+        for (List<Segment> group : groups(segments, bits)) {
+            List<Segment> pick = chooseIn(group, bits);
             if (pick.isEmpty()) {
                 continue;
             }
@@ -102,7 +103,17 @@ final class Compaction {
         return s.size() > 0 && s.tokenRange()[0] <= max && s.tokenRange()[1] >= min;
     }
 
-    private static List<Segment> chooseIn(List<Segment> segments) {
+    private static List<Segment> chooseIn(List<Segment> segments, int bits) {
+        // A segment cut at a coarser grid (the table has grown since) holds its cells together: rewrite it, with the
+        // smallest others, so its cells become groups of their own. Merging only segments of distinct cells would
+        // cut them into the same cells again, forever.
+        List<Segment> wide = segments.stream().filter(s -> firstCell(s, bits) != lastCell(s, bits)).toList();
+        if (!wide.isEmpty()) {
+            List<Segment> pick = new ArrayList<>(wide.subList(0, Math.min(wide.size(), MAX_THRESHOLD)));
+            segments.stream().filter(s -> !wide.contains(s)).sorted(Comparator.comparingLong(Segment::fileSize))
+                    .limit(Math.max(0, MAX_THRESHOLD - pick.size())).forEach(pick::add);
+            return pick.size() >= 2 ? pick : List.of();
+        }
         if (segments.size() >= 2 && segments.size() <= MAX_THRESHOLD) {
             long largest = 0;
             long total = 0;
