@@ -44,7 +44,7 @@ record LoadOptions(
         long seed) {
 
     static final String USAGE = String.join("\n",
-            "usage: LoadTool <write|read|mixed> [options]",
+            "usage: LoadTool <write|read|mixed> [options]   (LoadTool ycsb --help: the YCSB workload)",
             "  --host H            contact point (127.0.0.1)",
             "  --port P            CQL port (9042)",
             "  --username U        SASL username (\"token\" when a password or token file is given)",

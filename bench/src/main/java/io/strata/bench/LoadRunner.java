@@ -30,7 +30,11 @@ final class LoadRunner {
     /** The kind of an operation, each with its own statistics. */
     enum Kind {
         READ,
-        WRITE
+        WRITE,
+        /** A YCSB update of an existing record (all fields or one). */
+        UPDATE,
+        /** A YCSB insert of a new record. */
+        INSERT
     }
 
     /** What a completed operation found. */
@@ -188,7 +192,7 @@ final class LoadRunner {
         return new PhaseResult(elapsed, stats, maxInFlight.get(), counts, new TreeMap<>(errorSamples));
     }
 
-    private static void countError(Throwable error, ConcurrentMap<String, LongAdder> counts,
+    static void countError(Throwable error, ConcurrentMap<String, LongAdder> counts,
             ConcurrentMap<String, String> samples) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         String type = cause.getClass().getSimpleName();

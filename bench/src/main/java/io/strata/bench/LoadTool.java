@@ -45,6 +45,9 @@ public final class LoadTool {
             out.println(LoadOptions.USAGE);
             return 0;
         }
+        if (args.length > 0 && args[0].equals("ycsb")) {
+            return YcsbTool.run(args, out, err);
+        }
         LoadOptions options;
         try {
             options = LoadOptions.parse(args);
@@ -133,7 +136,7 @@ public final class LoadTool {
         return Math.min(MAX_REQUESTS_PER_CONNECTION, Math.max(1024, perConnection));
     }
 
-    private static String password(LoadOptions options) throws IOException {
+    static String password(LoadOptions options) throws IOException {
         if (options.password().isPresent()) {
             return options.password().get();
         }

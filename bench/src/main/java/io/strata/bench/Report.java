@@ -15,14 +15,23 @@ import java.util.Map;
 final class Report {
     private static final double[] PERCENTILES = {50, 99, 99.9};
 
-    /** Describes the run for both renderings. */
-    record Context(Workload workload, String target, String protocol, String consistency, int concurrency,
-            long rows) {
+    /**
+     * Describes the run for both renderings.
+     *
+     * @param workload its label, e.g. {@code read} or {@code ycsb-a}
+     * @param threads whether {@code concurrency} counts synchronous client threads rather than async requests
+     */
+    record Context(String workload, String target, String protocol, String consistency, int concurrency,
+            long rows, boolean threads) {
         Context {
             requireNonNull(workload, "workload is null");
             requireNonNull(target, "target is null");
             requireNonNull(protocol, "protocol is null");
             requireNonNull(consistency, "consistency is null");
+        }
+
+        Context(Workload workload, String target, String protocol, String consistency, int concurrency, long rows) {
+            this(workload.label(), target, protocol, consistency, concurrency, rows, false);
         }
     }
 
@@ -30,10 +39,10 @@ final class Report {
 
     static String table(Context context, LoadRunner.PhaseResult result) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s workload against %s (protocol %s, consistency %s), concurrency %d,"
-                        + " %d keys, %.1f s measured%n", context.workload().label(), context.target(),
-                context.protocol(), context.consistency(), context.concurrency(), context.rows(),
-                result.elapsedNanos() / 1e9));
+        out.append(String.format(Locale.ROOT, "%s workload against %s (protocol %s, consistency %s), %s %d,"
+                        + " %d keys, %.1f s measured%n", context.workload(), context.target(),
+                context.protocol(), context.consistency(), context.threads() ? "client threads" : "concurrency",
+                context.concurrency(), context.rows(), result.elapsedNanos() / 1e9));
         out.append(String.format(Locale.ROOT, "%-6s %12s %8s %11s %10s %10s %10s %10s %10s%n",
                 "op", "ops", "errors", "ops/s", "mean", "p50", "p99", "p99.9", "max"));
         for (Map.Entry<LoadRunner.Kind, LoadRunner.KindStats> entry : result.stats().entrySet()) {
@@ -63,11 +72,11 @@ final class Report {
     static String json(Context context, LoadRunner.PhaseResult result) {
         List<String> fields = new ArrayList<>();
         fields.add(field("tool", quote("strata-load")));
-        fields.add(field("workload", quote(context.workload().label())));
+        fields.add(field("workload", quote(context.workload())));
         fields.add(field("target", quote(context.target())));
         fields.add(field("protocol", quote(context.protocol())));
         fields.add(field("consistency", quote(context.consistency())));
-        fields.add(field("concurrency", Integer.toString(context.concurrency())));
+        fields.add(field(context.threads() ? "threads" : "concurrency", Integer.toString(context.concurrency())));
         fields.add(field("rows", Long.toString(context.rows())));
         fields.add(field("duration_s", decimal(result.elapsedNanos() / 1e9, 3)));
         fields.add(field("ops", Long.toString(result.succeeded())));

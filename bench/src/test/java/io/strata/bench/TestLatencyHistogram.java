@@ -4,34 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 final class TestLatencyHistogram {
-    @Test
-    void bucketsTileTheWholeRangeWithoutGaps() {
-        int last = LatencyHistogram.bucketOf(Long.MAX_VALUE);
-        for (int i = 0; i < last; i++) {
-            long lower = LatencyHistogram.lowerBoundOf(i);
-            long width = LatencyHistogram.widthOf(i);
-            assertThat(LatencyHistogram.bucketOf(lower)).as("bucket of lower bound %d", i).isEqualTo(i);
-            assertThat(LatencyHistogram.bucketOf(lower + width - 1)).as("bucket of upper bound %d", i).isEqualTo(i);
-            assertThat(LatencyHistogram.lowerBoundOf(i + 1)).as("next of %d", i).isEqualTo(lower + width);
-            if (i < LatencyHistogram.SUB_BUCKETS) {
-                assertThat(width).isEqualTo(1);
-            } else {
-                assertThat((double) width / lower).isLessThanOrEqualTo(1.0 / LatencyHistogram.SUB_BUCKETS);
-            }
-        }
-        assertThat(LatencyHistogram.lowerBoundOf(last) + (LatencyHistogram.widthOf(last) - 1)).isEqualTo(Long.MAX_VALUE);
-    }
-
     @Test
     void smallValuesAreExact() {
         LatencyHistogram histogram = new LatencyHistogram();
@@ -47,7 +29,7 @@ final class TestLatencyHistogram {
     }
 
     @Test
-    void percentilesStayWithinTheRelativeErrorBound() {
+    void percentilesStayWithinThreeSignificantDigits() {
         SplittableRandom random = new SplittableRandom(7);
         int n = 200_000;
         long[] values = new long[n];
@@ -64,22 +46,23 @@ final class TestLatencyHistogram {
             long estimate = histogram.valueAtPercentile(p);
             assertThat(Math.abs(estimate - exact) / (double) exact)
                     .as("p%s: exact %d, estimate %d", p, exact, estimate)
-                    .isLessThanOrEqualTo(LatencyHistogram.MAX_RELATIVE_ERROR)
-                    .isLessThan(0.01);
+                    .isLessThanOrEqualTo(LatencyHistogram.MAX_RELATIVE_ERROR);
         }
-        assertThat(histogram.min()).isEqualTo(values[0]);
-        assertThat(histogram.max()).isEqualTo(values[n - 1]);
-        assertThat(histogram.mean()).isCloseTo(Arrays.stream(values).average().orElseThrow(), within(1e-3));
+        assertThat((double) histogram.min()).isCloseTo(values[0], within(values[0] * 1e-3));
+        assertThat((double) histogram.max()).isCloseTo(values[n - 1], within(values[n - 1] * 1e-3));
+        double mean = Arrays.stream(values).average().orElseThrow();
+        assertThat(histogram.mean()).isCloseTo(mean, within(mean * 1e-3));
         assertThat(histogram.count()).isEqualTo(n);
     }
 
     @Test
-    void singleValueIsReportedExactly() {
+    void singleValueIsReportedWithinThePrecision() {
         LatencyHistogram histogram = new LatencyHistogram();
         histogram.record(123_456_789);
 
-        assertThat(histogram.valueAtPercentile(50)).isEqualTo(123_456_789);
-        assertThat(histogram.valueAtPercentile(99.9)).isEqualTo(123_456_789);
+        assertThat((double) histogram.valueAtPercentile(50)).isCloseTo(123_456_789, within(123_456.789));
+        assertThat(histogram.valueAtPercentile(99.9)).isEqualTo(histogram.valueAtPercentile(50));
+        assertThat(histogram.valueAtPercentile(100)).isEqualTo(histogram.max());
     }
 
     @Test
@@ -93,7 +76,9 @@ final class TestLatencyHistogram {
         histogram.record(0);
         histogram.record(Long.MAX_VALUE);
         assertThat(histogram.valueAtPercentile(50)).isZero();
-        assertThat(histogram.valueAtPercentile(100)).isEqualTo(Long.MAX_VALUE);
+        // values beyond the trackable range are kept as the highest trackable value
+        assertThat((double) histogram.valueAtPercentile(100))
+                .isCloseTo(LatencyHistogram.HIGHEST_TRACKABLE, within(LatencyHistogram.HIGHEST_TRACKABLE * 1e-3));
         assertThatThrownBy(() -> histogram.record(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> histogram.valueAtPercentile(100.1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> histogram.valueAtPercentile(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
@@ -122,7 +107,7 @@ final class TestLatencyHistogram {
         }
 
         assertThat(histogram.count()).isEqualTo((long) threads * perThread);
-        assertThat(histogram.max()).isEqualTo(perThread);
-        assertThat(histogram.mean()).isEqualTo((perThread + 1) / 2.0);
+        assertThat((double) histogram.max()).isCloseTo(perThread, within(perThread * 1e-3));
+        assertThat(histogram.mean()).isCloseTo((perThread + 1) / 2.0, within(perThread * 1e-3));
     }
 }

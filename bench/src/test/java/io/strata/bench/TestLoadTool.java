@@ -26,6 +26,25 @@ final class TestLoadTool {
     }
 
     @Test
+    void ycsbHasItsOwnUsageAndUsageErrors() {
+        assertThat(run("ycsb", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: LoadTool ycsb");
+        assertThat(run("ycsb", "--workload", "Z")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--workload must be").contains("usage: LoadTool ycsb");
+    }
+
+    @Test
+    void ycsbReportsAnUnreachableServerWithStatus1() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        assertThat(run("ycsb", "--port", Integer.toString(port), "--ops", "1", "--warmup", "0", "--threads", "1"))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ");
+    }
+
+    @Test
     void reportsAnUnreachableServerWithStatus1() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
