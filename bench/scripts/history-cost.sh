@@ -2,7 +2,7 @@
 # What history costs on disk: a fresh local gateway, a table loaded with ROWS keys, then a sustained overwrite load
 # (the load tool's write workload over the same keys) for MINUTES, sampling every SAMPLE seconds the bytes under one
 # zone's directory, split into commit logs and table blobs. At the end the table is compacted into one segment with
-# garbage collected after the grace: its live compacted size, the denominator of the amplification. Modes:
+# garbage collected after the grace: its live compacted size (the bench table's blobs), the denominator. Modes:
 #   plain   point_in_time_recovery disabled (the default): logs recycled at flush, compaction inputs after 1 minute
 #   pitr    point_in_time_recovery enabled: 35 days of history (hourly checkpoints plus the retained logs)
 # Usage: bench/scripts/history-cost.sh MODE [ROWS=1000000] [MINUTES=10] [SAMPLE=30]   (from the repository root,
@@ -74,9 +74,9 @@ curl -s -X POST -H "Authorization: Bearer $OPERATOR" "http://127.0.0.1:$HTTP/adm
 sample "$(( $(date +%s) - start ))(settled)"
 before=$(bytes "$zone")
 curl -s -X POST -H "Authorization: Bearer $OPERATOR" "http://127.0.0.1:$HTTP/admin/storage/compact" > /dev/null
-# the compaction's output is the newest segment of the bench table: one segment holding the live rows
-live=$(find "$zone" -name '*.seg' -printf '%T@ %s\n' | sort -n | tail -1 | awk '{print $2}')
 sleep 15
 curl -s -X POST -H "Authorization: Bearer $OPERATOR" "http://127.0.0.1:$HTTP/admin/storage/gc" > /dev/null
 sample "compacted"
+# after a major compaction and the grace, the bench table (the largest) holds only its live rows, cut into cells
+live=$(for t in "$zone"/data/tables/*/*/; do bytes "$t"; done | sort -n | tail -1)
 echo "$MODE | live_compacted_bytes=$live | zone_bytes_before_compaction=$before | ratio=$(awk -v a="$before" -v b="$live" 'BEGIN { printf "%.2f", a / b }')" | tee -a "$OUT"

@@ -65,6 +65,12 @@ public final class QuorumLogStore implements LogStore {
         return acked;
     }
 
+    /** As many as the most constrained zone allows. */
+    @Override
+    public int maxAppendsInFlight() {
+        return zones.stream().mapToInt(LogStore::maxAppendsInFlight).min().orElse(1);
+    }
+
     @Override
     public CompletionStage<List<Chunk>> read(String log) {
         List<CompletableFuture<List<Chunk>>> reads = new ArrayList<>();

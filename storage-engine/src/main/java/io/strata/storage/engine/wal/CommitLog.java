@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiConsumer;
@@ -212,12 +213,25 @@ public final class CommitLog implements AutoCloseable {
 
     /** Makes every appended record durable (one chunk); returns when the store acknowledged it. */
     void force() {
+        forceAsync().join();
+    }
+
+    /**
+     * Issues the appended records as the next chunk and returns at once; the stage completes once the store has it
+     * durably. Chunks are issued in sequence order (the caller keeps at most {@link #maxInFlight} outstanding).
+     */
+    CompletableFuture<Void> forceAsync() {
         if (pending.size() == 0) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         byte[] chunk = pending.toByteArray();
         pending.reset();
-        store.append(name(number), ++sequence, chunk).toCompletableFuture().join();
+        return store.append(name(number), ++sequence, chunk).toCompletableFuture();
+    }
+
+    /** Chunks the store lets a writer have in flight at once. */
+    int maxInFlight() {
+        return Math.max(1, store.maxAppendsInFlight());
     }
 
     /** Forces, then starts the next log; returns the number of the closed one. */

@@ -15,8 +15,10 @@ import org.jboss.logging.Logger;
 /**
  * Group commit: one commit thread drains every queued record, appends them to the {@link CommitLog} as
  * one chunk, forces it once, hands the updates to the {@link Listener} (the memtables) and only then
- * completes their stages, so an acknowledged write is durable and visible to every later read. Log rolls
- * run on the same thread between two batches, so a roll is an exact record boundary.
+ * completes their stages, so an acknowledged write is durable and visible to every later read. Over a store of
+ * independent chunk objects (S3) several chunks are in flight at once ({@code LogStore.maxAppendsInFlight}),
+ * acknowledged strictly in log order. Log rolls run on the same thread between two batches, after every chunk
+ * in flight completed, so a roll is an exact record boundary.
  *
  * <p>Thread-safe: any thread may submit; stages complete on the commit thread.
  */
@@ -111,28 +113,40 @@ public final class GroupCommit {
         log.closeWithoutForce();
     }
 
+    /** A chunk issued to the store and the writes it holds, acknowledged once it (and every earlier one) is durable. */
+    private record InFlight(CompletableFuture<Void> durable, List<Write> writes) {}
+
+    private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+
     private void run() {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
                 batch.clear();
-                batch.add(queue.take());
+                // with chunks in flight, new writes go out at once (pipelined); when none came, finish the oldest
+                Pending first = inFlight.isEmpty() ? queue.take() : queue.poll();
+                if (first == null) {
+                    completeOldest();
+                    continue;
+                }
+                batch.add(first);
                 queue.drainTo(batch, MAX_BATCH);
                 List<Write> writes = new ArrayList<>();
                 for (Pending p : batch) {
                     if (p instanceof Write w) {
                         writes.add(w);
                     } else {
-                        commit(writes);
-                        writes.clear();
+                        issue(writes);
+                        writes = new ArrayList<>();
                         if (p instanceof Roll r) {
                             r.done().complete(rollNow());
                         } else {
+                            completeAll();
                             return;
                         }
                     }
                 }
-                commit(writes);
+                issue(writes);
                 listener.drained(this::rollNow);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -150,7 +164,12 @@ public final class GroupCommit {
         }
     }
 
-    private void commit(List<Write> writes) throws InterruptedException {
+    /**
+     * Issues the writes as one chunk. With a store that takes one append at a time this waits for it, as a plain
+     * group commit does; a store of independent chunk objects (S3) lets several be in flight, so the next group
+     * commit is issued while earlier ones are still being stored.
+     */
+    private void issue(List<Write> writes) throws InterruptedException {
         if (writes.isEmpty()) {
             return;
         }
@@ -158,17 +177,57 @@ public final class GroupCommit {
         for (Write w : writes) {
             log.append(w.record());
         }
-        log.force();
-        for (Write w : writes) {
+        inFlight.add(new InFlight(log.forceAsync(), writes));
+        while (inFlight.size() >= log.maxInFlight()) {
+            completeOldest();
+        }
+    }
+
+    /**
+     * Waits for the oldest chunk; once durable its updates reach the memtables and its writers hear back, so
+     * acknowledgements and memtable order follow the log's order. A failed chunk fails its writers and every later
+     * one still in flight (their chunks may have landed: like any failed write, they may or may not persist).
+     */
+    private void completeOldest() throws InterruptedException {
+        InFlight f = inFlight.poll();
+        if (f == null) {
+            return;
+        }
+        try {
+            f.durable().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            List<Write> failed = new ArrayList<>(f.writes());
+            inFlight.forEach(later -> failed.addAll(later.writes()));
+            inFlight.clear();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            LOG.error("commit log append failed", cause);
+            for (Write w : failed) {
+                w.done().completeExceptionally(new StorageException("commit log write failed: " + cause, cause));
+            }
+            return;
+        }
+        for (Write w : f.writes()) {
             listener.apply(w.updates());
         }
-        for (Write w : writes) {
+        for (Write w : f.writes()) {
             w.done().complete(null);
         }
         listener.acknowledged();
     }
 
+    private void completeAll() throws InterruptedException {
+        while (!inFlight.isEmpty()) {
+            completeOldest();
+        }
+    }
+
     private long rollNow() {
+        try {
+            completeAll(); // a rolled log is whole: everything in it durable and applied
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while rolling the commit log", e);
+        }
         long closed = log.roll();
         listener.rolled(closed);
         return closed;

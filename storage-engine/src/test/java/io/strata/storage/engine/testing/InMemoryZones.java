@@ -73,6 +73,16 @@ public final class InMemoryZones {
         return logs.get(zone);
     }
 
+    /** Every commit-log chunk put to a zone completes {@code millis} after it was stored (an object store's PUT). */
+    public void logLatency(long millis) {
+        logFaults.forEach(z -> z.putLatency(millis));
+    }
+
+    /** The most commit-log chunk puts one zone had in flight at once. */
+    public int maxLogPutsInFlight() {
+        return logFaults.stream().mapToInt(FaultInjectingBlobStore::maxPutsInFlight).max().orElse(0);
+    }
+
     /** Takes a zone (its commit log and its data store) down, or brings it back. */
     public void down(int zone, boolean down) {
         dataFaults.get(zone).down(down);

@@ -29,6 +29,14 @@ public final class BlobLogStore implements LogStore {
         return prefix + log + "/" + String.format("%020d", sequence);
     }
 
+    /** Appends in flight per log: each chunk is its own object, so puts overlap (an object store's latency). */
+    public static final int APPENDS_IN_FLIGHT = 16;
+
+    @Override
+    public int maxAppendsInFlight() {
+        return APPENDS_IN_FLIGHT;
+    }
+
     @Override
     public CompletionStage<Void> append(String log, long sequence, byte[] data) {
         return blobs.put(key(log, sequence), data, BlobStore.PutMode.CREATE_IF_ABSENT).thenApply(i -> null);

@@ -17,6 +17,17 @@ public interface LogStore extends AutoCloseable {
     /** Appends a chunk; {@code sequence} must be greater than every earlier chunk of this log. */
     CompletionStage<Void> append(String log, long sequence, byte[] data);
 
+    /**
+     * How many appends to one log a writer may have in flight at once, issued in sequence order; 1 (the default)
+     * means each append is issued after the previous one completed. A store whose chunks are independent objects
+     * (one per sequence number) can take several, so a writer pipelines its group commits over the store's
+     * latency. After a crash a later chunk may then be present without an earlier one; neither was acknowledged
+     * (writers acknowledge in sequence order), and readers take what is there.
+     */
+    default int maxAppendsInFlight() {
+        return 1;
+    }
+
     /** Every intact chunk of the log in sequence order (empty for an unknown log). */
     CompletionStage<List<Chunk>> read(String log);
 

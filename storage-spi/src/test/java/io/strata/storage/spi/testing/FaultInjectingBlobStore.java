@@ -9,10 +9,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
-/** Wraps a store and fails every operation while {@link #down(boolean)} is on: an unreachable zone. */
+/**
+ * Wraps a store and fails every operation while {@link #down(boolean)} is on: an unreachable zone; with
+ * {@link #putLatency} each put completes that long after it was stored, as an object store's PUT does.
+ */
 public final class FaultInjectingBlobStore implements BlobStore {
+    private static final java.util.concurrent.ScheduledExecutorService LATER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "injected-latency");
+                t.setDaemon(true);
+                return t;
+            });
     private final BlobStore delegate;
     private volatile boolean down;
+    private volatile long putLatencyMillis;
+    private final java.util.concurrent.atomic.AtomicInteger putsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxPutsInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public FaultInjectingBlobStore(BlobStore delegate) {
         this.delegate = delegate;
@@ -20,6 +32,16 @@ public final class FaultInjectingBlobStore implements BlobStore {
 
     public void down(boolean isDown) {
         this.down = isDown;
+    }
+
+    /** Every later put completes {@code millis} after it was stored. */
+    public void putLatency(long millis) {
+        this.putLatencyMillis = millis;
+    }
+
+    /** The most puts that were in flight at once (with a put latency set). */
+    public int maxPutsInFlight() {
+        return maxPutsInFlight.get();
     }
 
     private <T> CompletionStage<T> guard(Supplier<CompletionStage<T>> op) {
@@ -46,7 +68,21 @@ public final class FaultInjectingBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode) {
-        return guard(() -> delegate.put(key, content, mode));
+        long latency = putLatencyMillis;
+        if (latency == 0) {
+            return guard(() -> delegate.put(key, content, mode));
+        }
+        maxPutsInFlight.accumulateAndGet(putsInFlight.incrementAndGet(), Math::max);
+        CompletableFuture<BlobInfo> later = new CompletableFuture<>();
+        guard(() -> delegate.put(key, content, mode)).whenComplete((v, e) -> LATER.schedule(() -> {
+            putsInFlight.decrementAndGet();
+            if (e != null) {
+                later.completeExceptionally(e);
+            } else {
+                later.complete(v);
+            }
+        }, latency, java.util.concurrent.TimeUnit.MILLISECONDS));
+        return later;
     }
 
     @Override
