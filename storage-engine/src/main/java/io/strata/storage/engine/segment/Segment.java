@@ -25,8 +25,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 import java.util.zip.CRC32C;
 import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4FastDecompressor;
+import net.jpountz.lz4.LZ4SafeDecompressor;
 
 /**
  * An immutable, sorted segment (format v4, see docs/segment-format.md): partitions in (token, key) order
@@ -59,8 +58,8 @@ public final class Segment implements AutoCloseable {
     static final int V3_FOOTER_SIZE = 8 + 8 + 8 + 8 + 8 + 8 + 4 + 4 + 4 + 8;
     /** As v3, plus the data key version (0: not encrypted) and the nonce salt, before the CRC. */
     static final int FOOTER_SIZE = V3_FOOTER_SIZE + 4 + 8;
-    private static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
-    private static final LZ4FastDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().fastDecompressor();
+    private static final LZ4Compressor COMPRESSOR = io.strata.storage.engine.codec.Lz4.FACTORY.fastCompressor();
+    private static final LZ4SafeDecompressor DECOMPRESSOR = io.strata.storage.engine.codec.Lz4.FACTORY.safeDecompressor();
 
     /** What a segment holds, for compaction choices and TTL/tombstone purge scheduling. */
     public record Stats(long minTimestamp, long maxTimestamp, long tombstones, int earliestExpiry) {}
@@ -518,7 +517,11 @@ public final class Segment implements AutoCloseable {
                         + (dataKey == null ? "" : " (or was not encrypted with " + dataKey.name() + ")"));
             }
         }
-        return DECOMPRESSOR.decompress(compressed, rawLength);
+        byte[] raw = new byte[rawLength];
+        if (DECOMPRESSOR.decompress(compressed, 0, compressed.length, raw, 0) != rawLength) {
+            throw new StorageException("segment " + key + ": " + what + " decompresses to the wrong length");
+        }
+        return raw;
     }
 
     /** The stored bytes decrypted (nonce {@code nonceIndex}); null when the GCM tag fails. */

@@ -50,9 +50,9 @@ public final class CommitLog implements AutoCloseable {
     private static final int COMPRESSED = -5;
     /** A history record under one data key: {@code tenant | key version | nonce | sealed(raw length | lz4(...))}. */
     private static final int COMPRESSED_ENCRYPTED = -6;
-    private static final net.jpountz.lz4.LZ4Compressor LZ4 = net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor();
-    private static final net.jpountz.lz4.LZ4FastDecompressor UNLZ4 =
-            net.jpountz.lz4.LZ4Factory.fastestInstance().fastDecompressor();
+    private static final net.jpountz.lz4.LZ4Compressor LZ4 = io.strata.storage.engine.codec.Lz4.FACTORY.fastCompressor();
+    private static final net.jpountz.lz4.LZ4SafeDecompressor UNLZ4 =
+            io.strata.storage.engine.codec.Lz4.FACTORY.safeDecompressor();
 
     private final LogStore store;
     private final KeyRing keys;
@@ -448,7 +448,9 @@ public final class CommitLog implements AutoCloseable {
             throw new IOException("a history record claims " + rawLength + " bytes");
         }
         byte[] raw = new byte[rawLength];
-        UNLZ4.decompress(packed, at + 4, raw, 0, rawLength);
+        if (UNLZ4.decompress(packed, at + 4, length - 4, raw, 0, rawLength) != rawLength) {
+            throw new IOException("a history record does not decompress to its " + rawLength + " bytes");
+        }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw));
         int count = in.readInt();
         List<PartitionUpdate> updates = new ArrayList<>(count);
