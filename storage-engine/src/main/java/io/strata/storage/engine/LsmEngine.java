@@ -117,6 +117,9 @@ public final class LsmEngine implements StorageEngine {
         AtomicLong segmentIds = new AtomicLong(manifests.epoch() << 32);
         this.compactor = new Compactor(tables, segments, manifests, segmentIds::getAndIncrement, written,
                 options.gcGraceSeconds(), clock, threads, () -> expiry);
+        // superseded inputs go as soon as their grace is over, not at the next periodic pass: under sustained
+        // overwrites what a table keeps on disk is its live data plus what compactions replaced in the last seconds
+        this.compactor.onCompacted(this::collectAfterGrace);
         this.flusher = new Flusher(tables, segments, manifests, recovered.retired(), compactor, written,
                 segmentIds::getAndIncrement, new FlushPolicy(options.flushThresholdBytes(), options.stallThresholdBytes(),
                 options.retentionSeconds() > 0), clock, threads);
@@ -481,6 +484,18 @@ public final class LsmEngine implements StorageEngine {
     private void collectGarbageNow() {
         if (!closed) {
             gc.collect();
+        }
+    }
+
+    private final AtomicLong lastGcScheduled = new AtomicLong(System.nanoTime() - 1_000_000_000L);
+
+    /** Schedules a collection right after the grace of what a compaction just replaced (at most one a second). */
+    private void collectAfterGrace() {
+        long now = System.nanoTime();
+        long last = lastGcScheduled.get();
+        if (now - last >= 1_000_000_000L && lastGcScheduled.compareAndSet(last, now)) {
+            threads.onCompactionThreadAfter(io.strata.storage.engine.gc.GarbageCollector.GRACE_SECONDS * 1000 + 500,
+                    this::collectGarbageQuietly);
         }
     }
 

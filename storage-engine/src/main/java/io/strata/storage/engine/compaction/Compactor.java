@@ -41,6 +41,7 @@ public final class Compactor {
     private final Clock clock;
     private final EngineThreads threads;
     private final Supplier<ExpiryListener> expiry;
+    private volatile Runnable compacted = () -> { };
     private final Set<UUID> queued = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
 
@@ -78,6 +79,11 @@ public final class Compactor {
                 });
             }
         }
+    }
+
+    /** Runs after each committed compaction (the engine collects the inputs once their grace is over). */
+    public void onCompacted(Runnable r) {
+        this.compacted = requireNonNull(r, "r is null");
     }
 
     /** Queues nothing more (the engine is closing). */
@@ -141,6 +147,7 @@ public final class Compactor {
         }
         written.compacted(bytes);
         threads.closeLater(inputs);
+        compacted.run();
         LOG.infof("Compacted %d segments of %s into %d (%d -> %d bytes%s); write amplification so far %.2f", inputs.size(),
                 t.id(), run.segments().size(), inputBytes, bytes, major ? ", major: tombstones past gc_grace purged" : "",
                 written.ratio());

@@ -49,7 +49,7 @@ public final class GarbageCollector {
      * How long a table without point-in-time recovery keeps superseded manifests and segments: reads in flight when a
      * compaction committed finish well within it (a read takes its view of the segments once per page).
      */
-    static final long GRACE_SECONDS = 10;
+    public static final long GRACE_SECONDS = 10;
     /**
      * How far apart the manifests a table with point-in-time recovery keeps are: a restore starts from the newest
      * kept one at or before its instant and replays at most about this much commit log; segments only the dropped

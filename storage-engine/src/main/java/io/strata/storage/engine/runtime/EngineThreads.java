@@ -103,6 +103,15 @@ public final class EngineThreads {
         janitor.scheduleWithFixedDelay(() -> compactor.execute(task), intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
     }
 
+    /** Runs {@code task} once on the compaction thread, {@code delayMillis} from now (nothing once shutting down). */
+    public void onCompactionThreadAfter(long delayMillis, Runnable task) {
+        try {
+            janitor.schedule(() -> compactor.execute(task), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // the engine is closing: the next start collects
+        }
+    }
+
     /** Readers may still hold these in a view: close them a minute later (at once when shutting down). */
     public void closeLater(Collection<? extends AutoCloseable> resources) {
         List<AutoCloseable> copy = List.copyOf(resources);
