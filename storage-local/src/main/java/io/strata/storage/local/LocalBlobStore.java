@@ -269,8 +269,36 @@ public final class LocalBlobStore implements BlobStore {
             if (slash >= 0 && (!KEY.matcher(prefix.substring(0, slash)).matches() || !Files.isDirectory(start))) {
                 return out;
             }
-            try (Stream<Path> files = Files.walk(start)) {
-                List<String> keys = files.filter(Files::isRegularFile)
+            // a put renames its temporary file into place meanwhile, a delete removes files: what vanishes during
+            // the walk is skipped (Files.walk would fail the whole listing on it)
+            List<Path> found = new ArrayList<>();
+            Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        found.add(file);
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof java.nio.file.NoSuchFileException) {
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+                        throw e;
+                    }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+            try (Stream<Path> files = found.stream()) {
+                List<String> keys = files
                         .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
                         .filter(k -> k.startsWith(prefix) && !k.contains("/.") && !k.startsWith("."))
                         .filter(k -> startAfter == null || k.compareTo(startAfter) > 0)
