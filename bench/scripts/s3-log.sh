@@ -4,7 +4,7 @@
 # gateway on them and against a gateway on local zones, alternating ROUNDS times. Prints writes/s and p50/p99 per run.
 # Usage: bench/scripts/s3-log.sh [SECONDS=30] [ROUNDS=2]   (from the repository root, after building gateway and bench;
 # needs S3Proxy 4.1.0's classpath in $S3PROXY_CP, e.g. from `mvn dependency:build-classpath` on a pom that depends on
-# org.gaul:s3proxy:4.1.0).
+# org.gaul:s3proxy:4.1.0, with jackson-annotations 2.18.3 replaced by 2.21: its Jackson 3 needs the newer annotations).
 set -euo pipefail
 SECONDS_PER_RUN=${1:-30}
 ROUNDS=${2:-2}
@@ -22,6 +22,9 @@ cleanup() {
 }
 trap cleanup EXIT
 ports=(19301 19302 19303)
+cat > "$work/logback.xml" <<'XML'
+<configuration><root level="WARN"/></configuration>
+XML
 for i in 0 1 2; do
   mkdir -p "$work/zone$i/strata"
   cat > "$work/zone$i.properties" <<PROPS
@@ -32,7 +35,7 @@ s3proxy.credential=secret
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$work/zone$i
 PROPS
-  java -Xmx512m -cp "$S3PROXY_CP" org.gaul.s3proxy.Main --properties "$work/zone$i.properties" > "$work/zone$i.log" 2>&1 &
+  java -Xmx512m -Dlogback.configurationFile="$work/logback.xml" -cp "$S3PROXY_CP" org.gaul.s3proxy.Main --properties "$work/zone$i.properties" > "$work/zone$i.log" 2>&1 &
   PIDS+=($!)
 done
 for p in "${ports[@]}"; do

@@ -96,7 +96,8 @@ public final class LogLatency {
         try (LsmEngine e = LsmEngine.open(new EngineStorage(new QuorumLogStore(logs), new ReplicatedBlobStore(data), dir, 0),
                 EngineOptions.defaults(), Clock.systemUTC())) {
             e.createTable(table).toCompletableFuture().join();
-            Semaphore inFlight = new Semaphore(64);
+            int permits = Integer.getInteger("inflight", 64);
+            Semaphore inFlight = new Semaphore(permits);
             AtomicLong done = new AtomicLong();
             List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
             byte[] value = new byte[100];
@@ -115,7 +116,7 @@ public final class LogLatency {
                             inFlight.release();
                         });
             }
-            inFlight.acquire(64);
+            inFlight.acquire(permits);
             double elapsed = (System.nanoTime() - start) / 1e9;
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             System.out.printf("| %d ms | %s | %,.0f | %.1f ms | %.1f ms |%n", latencyMillis,
