@@ -61,7 +61,9 @@ sample() {
 load --ops "$ROWS" --warmup 0 > /dev/null   # the initial load
 start=$(date +%s)
 sample 0
-load --duration $((MINUTES * 60)) --warmup 0 > "$data.result" &
+# OVERWRITE_ARGS: extra load-tool options for the overwrite phase, e.g. "--concurrency 4" for a moderate rate
+# shellcheck disable=SC2086
+load --duration $((MINUTES * 60)) --warmup 0 ${OVERWRITE_ARGS:-} > "$data.result" &
 LOAD_PID=$!
 while kill -0 "$LOAD_PID" 2>/dev/null; do
   sleep "$SAMPLE"
