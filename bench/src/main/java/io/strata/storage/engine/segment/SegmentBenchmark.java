@@ -79,8 +79,8 @@ public class SegmentBenchmark {
         states = m.values().toArray(new PartitionState[0]);
         Path file = dir.resolve("read.seg");
         Segment.write(file, m.values());
-        segment = Segment.open(1, "read.seg", new FileSource(file), new BlockCache(256L << 20));
-        uncached = Segment.open(1, "read.seg", new FileSource(file), new BlockCache(0));
+        segment = Segment.open(1, "read.seg", new FileSegmentSource(file), new BlockCache(256L << 20));
+        uncached = Segment.open(1, "read.seg", new FileSegmentSource(file), new BlockCache(0));
         memtable = new Memtable();
     }
 
@@ -117,53 +117,6 @@ public class SegmentBenchmark {
     @Benchmark
     public PartitionState segmentPointMiss() {
         return segment.get(key(PARTITIONS + (int) (counter++ % PARTITIONS)));
-    }
-
-    /** Positional reads of a local file, as the disk cache serves them. */
-    static final class FileSource implements SegmentSource {
-        private final java.nio.channels.FileChannel channel;
-
-        FileSource(Path file) throws IOException {
-            this.channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
-        }
-
-        @Override
-        public long size() {
-            try {
-                return channel.size();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public byte[] read(long offset, int length) {
-            ByteBuffer b = ByteBuffer.allocate(length);
-            try {
-                while (b.hasRemaining()) {
-                    if (channel.read(b, offset + b.position()) < 0) {
-                        throw new IOException("short read");
-                    }
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return b.array();
-        }
-
-        @Override
-        public byte[] readRepaired(long offset, int length) {
-            return read(offset, length);
-        }
-
-        @Override
-        public void close() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
     }
 
     @Benchmark

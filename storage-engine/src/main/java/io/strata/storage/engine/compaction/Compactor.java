@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 /**
  * Runs size-tiered compactions ({@link Compaction}) on the engine's one compaction thread, shared by every
  * table of every tenant (bounded work, no per-table threads); a table is queued at most once. The output
- * segment is uploaded, then the manifest swap replaces the inputs atomically. The inputs stay open a minute
+ * segments (one per token cell) are uploaded, then the manifest swap replaces the inputs atomically. The inputs stay open a minute
  * for readers still holding them, and their blobs stay for the retention window (point-in-time recovery);
  * garbage collection deletes them after it. Thread-safe.
  */

@@ -194,8 +194,7 @@ public final class GarbageCollector {
                 versions.put(StorageKeys.manifestVersion(k), k);
             }
         }
-        // A version no quorum holds is being committed right now, or a failed writer's leftover that the next
-        // commit of that version replaces: neither is read nor deleted here.
+        // A version listed but unreadable (no zone holds it any more, or not yet): neither read nor deleted here.
         Set<Long> unsettled = new HashSet<>();
         for (var it = versions.entrySet().iterator(); it.hasNext(); ) {
             var v = it.next();
@@ -316,7 +315,7 @@ public final class GarbageCollector {
         });
     }
 
-    /** The manifest, or null when no quorum of zones holds that version. */
+    /** The manifest, or null when no zone holds that version. */
     private Manifest readable(String key) {
         try {
             return decode(key);

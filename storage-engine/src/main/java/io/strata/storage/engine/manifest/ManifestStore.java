@@ -64,9 +64,9 @@ public final class ManifestStore {
     }
 
     /**
-     * The newest version a quorum of zones holds. A listed version no quorum holds is a conditional put that
-     * reached a minority (a writer that failed; the next commit of that version replaces it): the one before it
-     * is the table's state.
+     * The newest version that can be read. Listing and reading are not atomic: a version listed and then gone
+     * (garbage collection deleted it meanwhile) is skipped for the one before it. A version only a minority of zones
+     * holds is promoted to a quorum by the read (see {@code QuorumRead}), never skipped.
      */
     public Manifest loadLatest(String root) throws IOException {
         java.util.TreeSet<Long> versions = new java.util.TreeSet<>();
@@ -77,8 +77,7 @@ public final class ManifestStore {
             try {
                 return load(root, v);
             } catch (io.strata.storage.spi.blob.NoSuchBlobException uncommitted) {
-                LOG.warnf("manifest version %d of %s is on fewer than a quorum of zones (a writer failed "
-                        + "committing it); the table's state is the version before it", v, root);
+                LOG.warnf("manifest version %d of %s was listed but is gone; reading the version before it", v, root);
             }
         }
         throw new io.strata.storage.spi.blob.NoSuchBlobException(StorageKeys.manifestPrefix(root));

@@ -401,7 +401,7 @@ public final class Restorer implements AutoCloseable {
     private Segment flush(TableId target, Memtable mem, List<Long> ids) throws IOException {
         long sid = host.nextSegmentId();
         Path file = segments.newFile();
-        segments.write(target, file, mem.partitions().iterator(), mem.partitions().size());
+        segments.write(target, file, mem.partitions().iterator());
         Segment s = segments.publish(target, sid, file);
         ids.add(sid);
         return s;

@@ -120,16 +120,15 @@ public final class Segment implements AutoCloseable {
 
     /** Writes the partitions (already in key order) to {@code file} in the clear and forces it; returns its size. */
     public static long write(Path file, Collection<PartitionState> partitions) throws IOException {
-        return write(file, partitions.iterator(), partitions.size(), null);
+        return write(file, partitions.iterator(), null);
     }
 
     /**
      * Writes partitions (in key order) from an iterator, so compaction output never has to fit in memory (the
-     * bloom filter is sized by the keys written; {@code expectedKeys} is only a hint); {@code dataKey} (null:
-     * none) encrypts blocks and metadata.
+     * bloom filter is sized by the keys written); {@code dataKey} (null: none) encrypts blocks and metadata.
      * Returns the file size.
      */
-    public static long write(Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys, DataKey dataKey)
+    public static long write(Path file, java.util.Iterator<PartitionState> partitions, DataKey dataKey)
             throws IOException {
         long salt = dataKey == null ? 0 : Aead.salt();
         BloomFilter.Builder bloom = new BloomFilter.Builder();

@@ -99,9 +99,8 @@ public final class SegmentStore {
      * Writes the table's partitions (in key order) to a scratch file, encrypted under the table's current data key
      * (its customer key's lineage, or the tenant's) when encryption is on, and forces it; returns its size. Publish it with {@link #publish}.
      */
-    public long write(TableId table, Path file, java.util.Iterator<PartitionState> partitions, int expectedKeys)
-            throws IOException {
-        return Segment.write(file, partitions, expectedKeys, keys.forTable(table));
+    public long write(TableId table, Path file, java.util.Iterator<PartitionState> partitions) throws IOException {
+        return Segment.write(file, partitions, keys.forTable(table));
     }
 
     /** Uploads a written segment file (durable in the store when this returns) and opens it. */
@@ -144,7 +143,7 @@ public final class SegmentStore {
         try {
             while (cells.hasNextCell()) {
                 Path file = newFile();
-                bytes += write(table, file, cells.nextCell(), 1024);
+                bytes += write(table, file, cells.nextCell());
                 out.add(publish(table, ids.getAsLong(), file));
             }
         } catch (IOException | RuntimeException e) {

@@ -12,7 +12,6 @@ import io.strata.storage.spi.PartitionKey;
 import io.strata.storage.spi.Row;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,49 +43,6 @@ class TestSegmentFormat {
         return out;
     }
 
-    static final class FileSource implements SegmentSource {
-        private final RandomAccessFile file;
-
-        FileSource(Path p) throws IOException {
-            this.file = new RandomAccessFile(p.toFile(), "r");
-        }
-
-        @Override
-        public long size() {
-            try {
-                return file.length();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public synchronized byte[] read(long offset, int length) {
-            try {
-                byte[] b = new byte[length];
-                file.seek(offset);
-                file.readFully(b);
-                return b;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public byte[] readRepaired(long offset, int length) {
-            return read(offset, length);
-        }
-
-        @Override
-        public void close() {
-            try {
-                file.close();
-            } catch (IOException ignored) {
-                // read-only
-            }
-        }
-    }
-
     private static void assertSameContent(Segment s, List<PartitionState> expected) {
         assertThat(s.size()).isEqualTo(expected.size());
         for (int i = 0; i < expected.size(); i++) {
@@ -111,7 +67,7 @@ class TestSegmentFormat {
             List<PartitionState> parts = partitions(n);
             Path file = dir.resolve("plain-" + n + ".seg");
             Segment.write(file, parts);
-            try (Segment s = Segment.open(n, "plain-" + n, new FileSource(file), new BlockCache(1 << 20))) {
+            try (Segment s = Segment.open(n, "plain-" + n, new FileSegmentSource(file), new BlockCache(1 << 20))) {
                 assertSameContent(s, parts);
             }
         }
@@ -124,11 +80,11 @@ class TestSegmentFormat {
         new Random(1).nextBytes(secret);
         DataKey key = new DataKey("t", 1, new javax.crypto.spec.SecretKeySpec(secret, "AES"));
         Path file = dir.resolve("sealed.seg");
-        Segment.write(file, parts.iterator(), parts.size(), key);
+        Segment.write(file, parts.iterator(), key);
         byte[] stored = Files.readAllBytes(file);
         assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain("key-1").doesNotContain("value 1");
         // a cache too small to keep anything: every chunk and block is read, verified and decrypted again
-        try (Segment s = Segment.open(2, "sealed", new FileSource(file), new BlockCache(0), v -> key)) {
+        try (Segment s = Segment.open(2, "sealed", new FileSegmentSource(file), new BlockCache(0), v -> key)) {
             assertSameContent(s, parts);
         }
     }
@@ -140,7 +96,7 @@ class TestSegmentFormat {
         try (InputStream in = getClass().getResourceAsStream("/segments/v4-2000.seg")) {
             Files.copy(in, file);
         }
-        try (Segment s = Segment.open(4, "v4", new FileSource(file), new BlockCache(1 << 20))) {
+        try (Segment s = Segment.open(4, "v4", new FileSegmentSource(file), new BlockCache(1 << 20))) {
             assertSameContent(s, partitions(2000));
         }
     }
