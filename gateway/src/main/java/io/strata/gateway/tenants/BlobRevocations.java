@@ -36,6 +36,7 @@ import org.jboss.logging.Logger;
 public final class BlobRevocations implements AutoCloseable {
     static final String PREFIX = "service/revocations/";
     private static final Logger LOG = Logger.getLogger(BlobRevocations.class);
+    private static final java.util.regex.Pattern SEQUENCE = java.util.regex.Pattern.compile("\\d{20}");
 
     private final BlobStore store;
     private final Clock clock;
@@ -113,12 +114,18 @@ public final class BlobRevocations implements AutoCloseable {
         }
     }
 
+    /** The revocation records under {@code prefix}: keys ending in a 20-digit sequence number, nothing else. */
     private List<BlobStore.BlobInfo> listAll(String prefix) {
         List<BlobStore.BlobInfo> out = new ArrayList<>();
         String after = null;
         while (true) {
             List<BlobStore.BlobInfo> page = Blobs.join(store.list(prefix, after, 1000));
-            out.addAll(page);
+            for (BlobStore.BlobInfo info : page) {
+                // a store's in-flight temporary (S3Proxy's filesystem store lists <key>-<uuid>) is no record
+                if (SEQUENCE.matcher(info.key()).region(info.key().lastIndexOf('/') + 1, info.key().length()).matches()) {
+                    out.add(info);
+                }
+            }
             if (page.size() < 1000) {
                 return out;
             }

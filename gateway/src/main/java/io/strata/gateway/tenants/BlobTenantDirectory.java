@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BlobTenantDirectory implements TenantDirectory {
     static final String PREFIX = "service/tenants/";
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("\\d{20}");
     private static final int ATTEMPTS = 5;
 
     private final BlobStore store;
@@ -193,13 +194,17 @@ public final class BlobTenantDirectory implements TenantDirectory {
         String after = null;
         while (true) {
             List<BlobStore.BlobInfo> page = Blobs.join(store.list(prefix, after, 1000));
-            if (!page.isEmpty()) {
-                last = page.get(page.size() - 1).key();
+            for (BlobStore.BlobInfo info : page) {
+                // only <prefix><20 digits> is a version: a store's in-flight temporary (S3Proxy's filesystem store
+                // lists <key>-<uuid> while it writes) or any foreign object is not
+                if (VERSION.matcher(info.key()).region(prefix.length(), info.key().length()).matches()) {
+                    last = info.key();
+                }
             }
             if (page.size() < 1000) {
                 break;
             }
-            after = last;
+            after = page.get(page.size() - 1).key();
         }
         if (last == null) {
             return Optional.empty();

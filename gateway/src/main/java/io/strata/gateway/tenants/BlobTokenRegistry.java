@@ -64,6 +64,9 @@ public final class BlobTokenRegistry implements TokenRegistry {
         while (true) {
             List<BlobStore.BlobInfo> page = Blobs.join(store.list(prefix, after, 1000));
             for (BlobStore.BlobInfo info : page) {
+                if (!validId(info.key().substring(prefix.length()))) {
+                    continue; // not a record of ours: a store's in-flight temporary (<key>-<uuid>) or a foreign object
+                }
                 IssuedToken t;
                 try {
                     t = decode(Blobs.join(store.readAll(info.key())));

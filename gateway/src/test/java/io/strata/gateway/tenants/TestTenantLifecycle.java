@@ -124,4 +124,41 @@ final class TestTenantLifecycle {
         // records expired over a day ago are deleted as listings meet them
         assertThat(registry.find("acme", scoped.tokenId())).isEmpty();
     }
+
+    /**
+     * S3Proxy's filesystem store lists an object it is writing as {@code <key>-<uuid>}, and a quorum put returns
+     * while the third zone still writes: a CI run once failed a gateway start on such a name. Stray names under the
+     * service records' prefixes are ignored, never parsed.
+     */
+    @Test
+    void inFlightTemporariesOfAStoreAreNotRecords() throws Exception {
+        InMemoryBlobStore store = new InMemoryBlobStore();
+        BlobTenantDirectory tenants = new BlobTenantDirectory(store, clock, Duration.ZERO);
+        tenants.create("acme");
+        String temp = "-74653719-4a6e-4660-8b9a-6d7f9d6b61cf";
+        byte[] junk = "half-written".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        put(store, BlobTenantDirectory.PREFIX + "acme/00000000000000000001" + temp, junk);
+        put(store, BlobTenantDirectory.PREFIX + "acme/00000000000000000002" + temp, junk);
+        BlobTenantDirectory other = new BlobTenantDirectory(store, clock, Duration.ZERO);
+        assertThat(other.list()).extracting(TenantRecord::name).containsExactly("acme");
+        assertThat(other.find("acme").orElseThrow().state()).isEqualTo(TenantState.ACTIVE);
+        assertThat(other.transition("acme", TenantState.SUSPENDED).state()).isEqualTo(TenantState.SUSPENDED);
+
+        BlobTokenRegistry registry = new BlobTokenRegistry(store);
+        IssuedToken token = new IssuedToken("11111111-2222-3333-4444-555555555555", "acme", "app", null, false,
+                now.get(), now.get().plusSeconds(60), "ops");
+        registry.record(token);
+        put(store, BlobTokenRegistry.PREFIX + "acme/" + token.tokenId() + temp, junk);
+        assertThat(registry.list("acme", now.get())).containsExactly(token);
+
+        put(store, BlobRevocations.PREFIX + "acme/00000000000000000001" + temp, junk);
+        try (BlobRevocations revocations = new BlobRevocations(store, clock, Duration.ofMinutes(1))) {
+            revocations.revoke("acme", token.tokenId(), null);
+            assertThat(revocations.list("acme")).hasSize(1);
+        }
+    }
+
+    private static void put(InMemoryBlobStore store, String key, byte[] bytes) {
+        store.put(key, bytes, io.strata.storage.spi.blob.BlobStore.PutMode.OVERWRITE).toCompletableFuture().join();
+    }
 }

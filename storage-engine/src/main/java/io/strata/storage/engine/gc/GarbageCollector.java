@@ -130,7 +130,10 @@ public final class GarbageCollector {
             }
         }
         for (String key : Blobs.listAll(data, StorageKeys.BACKUPS)) {
-            referenced.addAll(backupSegments(key));
+            List<String> listed = backupSegments(key);
+            if (listed != null) {
+                referenced.addAll(listed);
+            }
         }
         // pass 2: delete
         Set<String> gone = new HashSet<>();
@@ -139,9 +142,13 @@ public final class GarbageCollector {
         }
         Map<UUID, Long> history = new HashMap<>();
         for (String marker : Blobs.listAll(data, StorageKeys.RETIRED_LOGS)) {
+            java.util.Optional<String> log = StorageKeys.retiredLogName(marker);
+            if (log.isEmpty()) {
+                continue; // not a marker of ours (a foreign object, or a store's in-flight temporary)
+            }
             RetiredLogs.Marker m = marker(marker);
             if (m.retiredAtMillis() < cutoffMillis) {
-                Blobs.join(wal.delete(StorageKeys.retiredLogName(marker)));
+                Blobs.join(wal.delete(log.get()));
                 Blobs.join(data.delete(List.of(marker)));
                 retired.remove(marker);
                 deleted++;
@@ -172,7 +179,7 @@ public final class GarbageCollector {
             }
         }
         historyBytes = Map.copyOf(history);
-        List<String> epochs = Blobs.listAll(data, StorageKeys.EPOCHS);
+        List<String> epochs = Blobs.listAll(data, StorageKeys.EPOCHS).stream().filter(StorageKeys::isEpoch).toList();
         if (epochs.size() > KEEP_EPOCHS) {
             Blobs.join(data.delete(epochs.subList(0, epochs.size() - KEEP_EPOCHS)));
             deleted += epochs.size() - KEEP_EPOCHS;
@@ -302,13 +309,21 @@ public final class GarbageCollector {
         return historyBytes;
     }
 
-    /** The segment keys a backup lists (memoized: backups never change). */
+    /**
+     * The segment keys a backup lists (memoized: backups never change), or null when it is gone since it was listed
+     * (deleted meanwhile, or a store's in-flight temporary).
+     */
     private List<String> backupSegments(String key) {
         return backups.computeIfAbsent(key, k -> {
             try {
+                if (Blobs.join(data.head(k)).isEmpty()) {
+                    return null;
+                }
                 io.strata.storage.engine.restore.Backup b = io.strata.storage.engine.restore.Backup.decode(
                         io.strata.storage.engine.crypto.Envelope.open(keys, Blobs.join(data.readAll(k)), "backup " + k));
                 return b.segments().stream().map(s -> StorageKeys.segment(s.root(), s.id())).toList();
+            } catch (NoSuchBlobException gone) {
+                return null;
             } catch (IOException e) {
                 throw new UncheckedIOException("backup " + k + " is unreadable", e);
             }

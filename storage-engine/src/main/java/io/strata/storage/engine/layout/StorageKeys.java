@@ -115,8 +115,14 @@ public final class StorageKeys {
         return manifestPrefix(root) + number(version);
     }
 
+    /**
+     * Whether {@code key} is a manifest version of the table: exactly {@code <root>manifest/<20 digits>}. Anything
+     * else under the prefix (a foreign object, or a store's in-flight temporary such as S3Proxy's filesystem
+     * backend lists as {@code <key>-<uuid>}) is not one and is ignored by every reader.
+     */
     public static boolean isManifest(String root, String key) {
-        return key.startsWith(manifestPrefix(root));
+        String prefix = manifestPrefix(root);
+        return key.startsWith(prefix) && NUMBER.matcher(key).region(prefix.length(), key.length()).matches();
     }
 
     /** The version of a manifest key. */
@@ -132,8 +138,11 @@ public final class StorageKeys {
         return root + SEGMENTS + number(segmentId) + SEGMENT_SUFFIX;
     }
 
+    /** Whether {@code key} is a segment of the table: exactly {@code <root>segments/<20 digits>.seg}. */
     public static boolean isSegment(String root, String key) {
-        return key.startsWith(root + SEGMENTS);
+        String prefix = root + SEGMENTS;
+        return key.startsWith(prefix) && key.endsWith(SEGMENT_SUFFIX)
+                && NUMBER.matcher(key).region(prefix.length(), key.length() - SEGMENT_SUFFIX.length()).matches();
     }
 
     /** The id of a segment key. */
@@ -182,6 +191,11 @@ public final class StorageKeys {
         return EPOCHS + number(epoch);
     }
 
+    /** Whether {@code key} is a writer epoch claim: exactly {@code epoch/<20 digits>}. */
+    public static boolean isEpoch(String key) {
+        return key.startsWith(EPOCHS) && NUMBER.matcher(key).region(EPOCHS.length(), key.length()).matches();
+    }
+
     public static long epochOf(String epochKey) {
         return Long.parseLong(epochKey.substring(EPOCHS.length()));
     }
@@ -222,9 +236,14 @@ public final class StorageKeys {
         return RETIRED_LOGS + logName;
     }
 
-    /** The log name a retired-log marker stands for. */
-    public static String retiredLogName(String markerKey) {
-        return markerKey.substring(RETIRED_LOGS.length());
+    /** The log (commit or history log) a retired-log marker stands for, or empty for a key that is no marker. */
+    public static Optional<String> retiredLogName(String markerKey) {
+        if (!markerKey.startsWith(RETIRED_LOGS)) {
+            return Optional.empty();
+        }
+        String log = markerKey.substring(RETIRED_LOGS.length());
+        return commitLogNumber(log).isPresent() || historyLogNumber(log).isPresent() ? Optional.of(log)
+                : Optional.empty();
     }
 
     // ---- catalog ----------------------------------------------------------------------------------------

@@ -58,7 +58,9 @@ public final class ManifestStore {
     public long latestVersion(String root) {
         long latest = 0;
         for (String k : Blobs.listAll(data, StorageKeys.manifestPrefix(root))) {
-            latest = Math.max(latest, StorageKeys.manifestVersion(k));
+            if (StorageKeys.isManifest(root, k)) {
+                latest = Math.max(latest, StorageKeys.manifestVersion(k));
+            }
         }
         return latest;
     }
@@ -71,7 +73,9 @@ public final class ManifestStore {
     public Manifest loadLatest(String root) throws IOException {
         java.util.TreeSet<Long> versions = new java.util.TreeSet<>();
         for (String k : Blobs.listAll(data, StorageKeys.manifestPrefix(root))) {
-            versions.add(StorageKeys.manifestVersion(k));
+            if (StorageKeys.isManifest(root, k)) {
+                versions.add(StorageKeys.manifestVersion(k));
+            }
         }
         for (long v : versions.descendingSet()) {
             try {

@@ -30,7 +30,9 @@ public final class WriterEpochs {
         while (true) {
             long max = 0;
             for (String key : Blobs.listAll(data, StorageKeys.EPOCHS)) {
-                max = Math.max(max, StorageKeys.epochOf(key));
+                if (StorageKeys.isEpoch(key)) {
+                    max = Math.max(max, StorageKeys.epochOf(key));
+                }
             }
             long next = max + 1;
             byte[] token = ("epoch " + next + " " + UUID.randomUUID() + " pid " + ProcessHandle.current().pid()

@@ -179,7 +179,9 @@ public final class Restorer implements AutoCloseable {
         String root = StorageKeys.tableRoot(source);
         List<Long> versions = new ArrayList<>();
         for (String k : Blobs.listAll(data, StorageKeys.manifestPrefix(root))) {
-            versions.add(StorageKeys.manifestVersion(k));
+            if (StorageKeys.isManifest(root, k)) {
+                versions.add(StorageKeys.manifestVersion(k));
+            }
         }
         Collections.sort(versions);
         if (versions.isEmpty()) {

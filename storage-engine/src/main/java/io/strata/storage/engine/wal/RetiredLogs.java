@@ -38,7 +38,7 @@ public final class RetiredLogs {
     /** Reads the markers (at open). */
     public void load() {
         for (String key : Blobs.listAll(data, StorageKeys.RETIRED_LOGS)) {
-            names.add(StorageKeys.retiredLogName(key));
+            StorageKeys.retiredLogName(key).ifPresent(names::add);
         }
     }
 
