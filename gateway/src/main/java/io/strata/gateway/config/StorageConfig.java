@@ -110,9 +110,11 @@ public interface StorageConfig {
     }
 
     interface Engine {
-        /** Memtables of all tables are flushed once together they exceed this. */
-        @WithDefault("67108864")
-        long flushThresholdBytes();
+        /**
+         * Memtables of all tables are flushed once together they exceed this; writers wait while they exceed four
+         * times it. Default: sized from the heap (1/16 of it, 4 to 64 MiB; see {@code EngineOptions.HeapBudget}).
+         */
+        Optional<Long> flushThresholdBytes();
 
         /**
          * Threads serving reads (a read blocks its thread on a block fetch): default the core count on local
@@ -139,9 +141,8 @@ public interface StorageConfig {
         @Min(value = 1, message = "strata.storage.engine.tenant-queue-limit must be at least 1")
         int tenantQueueLimit();
 
-        /** Uncompressed segment blocks cached in memory. */
-        @WithDefault("268435456")
-        long blockCacheBytes();
+        /** Uncompressed segment blocks cached in memory. Default: an eighth of the heap. */
+        Optional<Long> blockCacheBytes();
 
         /**
          * Flushes and compactions cut a table's segments into token cells of at least this many bytes, so a

@@ -36,8 +36,11 @@ public class StorageProducers {
         // first, so that the data directory exists (owner-only) before any store writes into it
         DataDirectories.prepare(config.local().path(), config.local().zones().orElse(List.of()));
         StorageBackend backend = select(backends, config.type());
-        return StorageAssembly.open(backend, options(config.engine(), backend.defaultReadThreads()),
-                config.engine().repairInterval(), clock, keyProvider(config));
+        EngineOptions options = options(config.engine(), backend.defaultReadThreads());
+        LOG.infof("Engine memory: heap %d MiB; memtables flush at %d MiB and hold writers at %d MiB; block cache %d MiB",
+                Runtime.getRuntime().maxMemory() >> 20, options.flushThresholdBytes() >> 20,
+                options.stallThresholdBytes() >> 20, options.blockCacheBytes() >> 20);
+        return StorageAssembly.open(backend, options, config.engine().repairInterval(), clock, keyProvider(config));
     }
 
     /** The master key provider encryption at rest is configured with, or null when it is off. */
@@ -95,8 +98,17 @@ public class StorageProducers {
     }
 
     static EngineOptions options(StorageConfig.Engine e, int defaultReadThreads) {
-        return new EngineOptions(e.flushThresholdBytes(), 4 * e.flushThresholdBytes(), e.readThreads().orElse(defaultReadThreads),
-                EngineOptions.DEFAULT_GC_GRACE_SECONDS, e.blockCacheBytes(), e.retention().toSeconds(),
+        return options(e, defaultReadThreads, Runtime.getRuntime().maxMemory());
+    }
+
+    /** The engine's options: memtable and cache sizes not configured are sized from {@code maxHeapBytes}. */
+    static EngineOptions options(StorageConfig.Engine e, int defaultReadThreads, long maxHeapBytes) {
+        EngineOptions.HeapBudget budget = EngineOptions.HeapBudget.of(maxHeapBytes);
+        long flush = e.flushThresholdBytes().orElse(budget.flushThresholdBytes());
+        long stall = e.flushThresholdBytes().isPresent() ? 4 * flush : budget.stallThresholdBytes();
+        return new EngineOptions(flush, stall, e.readThreads().orElse(defaultReadThreads),
+                EngineOptions.DEFAULT_GC_GRACE_SECONDS, e.blockCacheBytes().orElse(budget.blockCacheBytes()),
+                e.retention().toSeconds(),
                 Math.max(1, e.gcInterval().toSeconds()), e.tenantThreadShare(), e.tenantQueueLimit(), e.cellTargetBytes());
     }
 }

@@ -28,6 +28,23 @@ public record EngineOptions(long flushThresholdBytes, long stallThresholdBytes, 
     public static final double DEFAULT_TENANT_THREAD_SHARE = 1.0;
     public static final int DEFAULT_TENANT_QUEUE_LIMIT = 10_000;
 
+    /**
+     * The engine's memory defaults for a heap of {@code maxHeapBytes} (the JVM's {@code -Xmx}, or its default of a
+     * quarter of the machine's or container's memory): memtables flush at 1/16 of the heap (4 to 64 MiB) and stall
+     * writers at 1/5 (2 to 4 times the flush threshold); the block cache takes 1/8. What is left serves requests in
+     * flight, compaction and restores, so a small container runs without tuning and a large one uses its memory.
+     */
+    public record HeapBudget(long flushThresholdBytes, long stallThresholdBytes, long blockCacheBytes) {
+        public static HeapBudget of(long maxHeapBytes) {
+            if (maxHeapBytes <= 0) {
+                throw new IllegalArgumentException("heap must be positive, not " + maxHeapBytes);
+            }
+            long flush = Math.max(4L << 20, Math.min(64L << 20, maxHeapBytes / 16));
+            long stall = Math.min(4 * flush, Math.max(2 * flush, maxHeapBytes / 5));
+            return new HeapBudget(flush, stall, maxHeapBytes / 8);
+        }
+    }
+
     public EngineOptions {
         if (flushThresholdBytes <= 0 || stallThresholdBytes < flushThresholdBytes) {
             throw new IllegalArgumentException("need 0 < flushThresholdBytes <= stallThresholdBytes");

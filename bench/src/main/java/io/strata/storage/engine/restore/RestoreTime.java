@@ -49,8 +49,9 @@ public final class RestoreTime {
         TableId source = new TableId("bench", "ks", "source", UUID.randomUUID());
         // memtables and the block cache sized from the heap, as a container-sized gateway would be
         long heap = Runtime.getRuntime().maxMemory();
-        EngineOptions options = new EngineOptions(Math.min(64L << 20, heap / 16), Math.min(256L << 20, heap / 5),
-                2).withBlockCacheBytes(heap / 8);
+        EngineOptions.HeapBudget budget = EngineOptions.HeapBudget.of(heap);
+        EngineOptions options = new EngineOptions(budget.flushThresholdBytes(), budget.stallThresholdBytes(), 2)
+                .withBlockCacheBytes(budget.blockCacheBytes());
         System.out.printf("heap %,d MB, memtable flush at %,d MB, block cache %,d MB%n", heap >> 20,
                 options.flushThresholdBytes() >> 20, options.blockCacheBytes() >> 20);
         try (LsmEngine e = TestEngines.localZones(dir, options, Clock.systemUTC())) {
