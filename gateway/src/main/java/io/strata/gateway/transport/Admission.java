@@ -7,9 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Counts what clients hold of one gateway, against the {@link FrontDoor} limits: open connections in total and per
- * source address, authenticated connections per tenant, and requests in flight per tenant. Every {@code try*}
- * that returns true must be matched by exactly one {@code release*}; counts never go negative and entries of
- * addresses and tenants holding nothing are removed, so the maps stay as small as the set of current holders.
+ * source address, authenticated connections per tenant, requests in flight per tenant, and the bytes of all
+ * requests in flight ({@link RequestBytesBudget}). Every admission ({@code tryConnect}, {@code tryLogin} or
+ * {@code tryStartRequest}) must be matched by exactly one release ({@code disconnect}, {@code logout} or
+ * {@code endRequest}, the latter with the same byte count); counts never go negative and entries of addresses and
+ * tenants holding nothing are removed, so the maps stay as small as the set of current holders.
  *
  * <p>Once {@link #startDraining()} was called (the gateway is shutting down) nothing new is admitted: connections are
  * refused and {@link #draining()} tells connections to refuse new requests, while those in flight complete.
@@ -22,10 +24,12 @@ final class Admission {
     private final ConcurrentHashMap<String, AtomicInteger> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> byTenant = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final RequestBytesBudget requestBytes;
     private volatile boolean draining;
 
     Admission(FrontDoor limits) {
         this.limits = requireNonNull(limits, "limits is null");
+        this.requestBytes = new RequestBytesBudget(limits.maxRequestBytesInFlight());
     }
 
     /** Why a connection was not admitted, for the log; null when it was. */
@@ -58,12 +62,36 @@ final class Admission {
         release(byTenant, tenant);
     }
 
-    boolean tryStartRequest(String tenant) {
-        return tryAcquire(inFlight, tenant, limits.maxInFlightPerTenant());
+    /**
+     * Admits a request of {@code tenant} whose frame body has {@code bytes} bytes, or says why not: the message of the
+     * OVERLOADED answer, telling the client what to do. An admitted request ends with {@link #endRequest}.
+     *
+     * @return null if admitted
+     */
+    String tryStartRequest(String tenant, int bytes) {
+        requireNonNull(tenant, "tenant is null");
+        if (bytes < 0) {
+            // checked before anything is taken: nothing to give back
+            throw new IllegalArgumentException("bytes must not be negative: " + bytes);
+        }
+        if (!tryAcquire(inFlight, tenant, limits.maxInFlightPerTenant())) {
+            return "Tenant " + tenant + " has the maximum of " + limits.maxInFlightPerTenant()
+                    + " requests in flight on this gateway; retry later or with less concurrency";
+        }
+        if (!requestBytes.tryAcquire(bytes)) {
+            release(inFlight, tenant);
+            return "This gateway has " + requestBytes.inFlight() + " bytes of requests in flight (limit "
+                    + requestBytes.limit() + ", strata.cql.max-request-bytes-in-flight) and this request has " + bytes
+                    + "; retry later or with less concurrency";
+        }
+        return null;
     }
 
-    void endRequest(String tenant) {
+    /** Ends a request {@link #tryStartRequest} admitted, with the same arguments. */
+    void endRequest(String tenant, int bytes) {
+        requireNonNull(tenant, "tenant is null");
         release(inFlight, tenant);
+        requestBytes.release(bytes);
     }
 
     /** From now on no connection is admitted, and connections answer new requests with OVERLOADED. */
@@ -82,6 +110,11 @@ final class Admission {
             total += n.get();
         }
         return total;
+    }
+
+    /** Frame body bytes of the requests in flight, every tenant together. */
+    long requestBytesInFlight() {
+        return requestBytes.inFlight();
     }
 
     int connections() {

@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Configuration of the CQL native-protocol endpoint ({@code strata.cql.*}). */
@@ -62,6 +63,15 @@ public interface CqlConfig {
     @WithDefault("8192")
     int maxInFlightPerTenant();
 
+    /**
+     * Frame body bytes of the requests in flight on this gateway, every connection and tenant together, e.g.
+     * {@code 512M}; beyond it new requests are answered OVERLOADED (drivers retry them on another node or later)
+     * instead of being executed, so overload sheds requests rather than exhausting the heap. Defaults to the maximum
+     * heap / 8, but at least {@code max-frame-size} so a single maximal request still fits; a value set below
+     * {@code max-frame-size} is refused.
+     */
+    Optional<MemorySize> maxRequestBytesInFlight();
+
     /** A connection with no traffic either way for this long is closed; 0 disables (drivers heartbeat every 30 s). */
     @WithDefault("10m")
     Duration idleTimeout();
@@ -86,9 +96,15 @@ public interface CqlConfig {
             throw new IllegalArgumentException("strata.cql.pre-auth-max-frame-size must not exceed max-frame-size: "
                     + preAuth);
         }
+        long requestBytes = maxRequestBytesInFlight().map(MemorySize::asLongValue)
+                .orElseGet(FrontDoor::defaultMaxRequestBytesInFlight); // the options raise it to frameSize
+        if (maxRequestBytesInFlight().isPresent() && requestBytes < frameSize) {
+            throw new IllegalArgumentException("strata.cql.max-request-bytes-in-flight must be at least "
+                    + "max-frame-size (" + frameSize + ") so that the largest request fits: " + requestBytes);
+        }
         FrontDoor frontDoor = new FrontDoor((int) preAuth, loginTimeout(), maxAuthAttempts(), maxConnections(),
-                maxConnectionsPerAddress(), maxConnectionsPerTenant(), maxInFlightPerTenant(), idleTimeout(),
-                FrontDoor.DEFAULT_MAX_USERNAME_BYTES, FrontDoor.DEFAULT_MAX_PASSWORD_BYTES);
+                maxConnectionsPerAddress(), maxConnectionsPerTenant(), maxInFlightPerTenant(), requestBytes,
+                idleTimeout(), FrontDoor.DEFAULT_MAX_USERNAME_BYTES, FrontDoor.DEFAULT_MAX_PASSWORD_BYTES);
         return new CqlServerOptions(host(), port(), (int) frameSize, maxRequestsPerConnection(),
                 eventLoops().orElse(Runtime.getRuntime().availableProcessors()), frontDoor);
     }

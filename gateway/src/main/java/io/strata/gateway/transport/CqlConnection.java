@@ -72,7 +72,10 @@ import org.jboss.logging.Logger;
  * while authentication runs and while the socket's write queue is full; bytes already read stay
  * buffered, at most one frame or one segment's worth. Every queue is thereby bounded: the response
  * queue by the in-flight limit, and schema events by closing a connection that accumulates more
- * than {@value #MAX_EVENTS_WHILE_BLOCKED} of them while not reading its socket.
+ * than {@value #MAX_EVENTS_WHILE_BLOCKED} of them while not reading its socket. Across connections, each request's
+ * frame body counts against the gateway's budget of request bytes in flight ({@link Admission}) from its admission
+ * until its answer is queued, even if the connection closed meanwhile; a request that does not fit is answered
+ * OVERLOADED without running.
  *
  * <p><b>Tracing and warnings.</b> A request's tracing flag reaches the request handler, and its response
  * carries the tracing session id and any warnings (from protocol v4). Custom payloads and the v5
@@ -316,7 +319,8 @@ final class CqlConnection {
             case Opcode.EXECUTE:
             case Opcode.BATCH:
                 requireAuthenticated(stream, opcodeName(message.opcode));
-                execute(stream, message, frame.tracing);
+                // frame.size counts the header and, for an LZ4 frame, the body as inflated: what decoding held
+                execute(stream, message, frame.tracing, frame.size - FrameReader.HEADER_LENGTH);
                 break;
             default:
                 throw new ProtocolViolation(stream, "Unexpected message opcode 0x" + Integer.toHexString(message.opcode));
@@ -471,7 +475,8 @@ final class CqlConnection {
         respond(stream, new Ready());
     }
 
-    private void execute(int stream, Message request, boolean tracing) {
+    /** @param bytes the request's frame body size, charged to the gateway's budget of request bytes in flight */
+    private void execute(int stream, Message request, boolean tracing, int bytes) {
         String tenant = clientState.tenant().tenantId();
         String withdrawn = resources.authenticator().withdrawn(clientState.tenant());
         if (withdrawn != null) {
@@ -492,11 +497,10 @@ final class CqlConnection {
             respond(stream, new Error(ErrorCode.OVERLOADED, "This gateway is shutting down; retry on another one"));
             return;
         }
-        if (!resources.admission().tryStartRequest(tenant)) {
+        String refusal = resources.admission().tryStartRequest(tenant, bytes);
+        if (refusal != null) {
             // Cassandra's answer to a node over its request limits; drivers retry it on another node or later
-            respond(stream, new Error(ErrorCode.OVERLOADED, "Tenant " + tenant + " has the maximum of "
-                    + resources.options().frontDoor().maxInFlightPerTenant()
-                    + " requests in flight on this gateway; retry later or with less concurrency"));
+            respond(stream, new Error(ErrorCode.OVERLOADED, refusal));
             return;
         }
         inFlight++;
@@ -507,20 +511,22 @@ final class CqlConnection {
         try {
             answer = resources.requestHandler().handle(clientState, new RequestHandler.Request(request, tracing));
         } catch (RuntimeException e) {
-            complete(stream, tenant, null, e);
+            complete(stream, tenant, bytes, null, e);
             return;
         }
         if (answer == null) {
-            complete(stream, tenant, null, new IllegalStateException("RequestHandler returned no response"));
+            complete(stream, tenant, bytes, null, new IllegalStateException("RequestHandler returned no response"));
             return;
         }
-        answer.subscribe().with(response -> complete(stream, tenant, response, null),
-                failure -> complete(stream, tenant, null, failure));
+        // Mutiny delivers exactly one of the two, so the admission is released once; also after the connection
+        // closed, since the handler holds the request until it ends
+        answer.subscribe().with(response -> complete(stream, tenant, bytes, response, null),
+                failure -> complete(stream, tenant, bytes, null, failure));
     }
 
-    /** Queues the answer to a request; any thread. */
-    private void complete(int stream, String tenant, RequestHandler.Response reply, Throwable failure) {
-        resources.admission().endRequest(tenant);
+    /** Releases a request's admission and queues its answer; any thread. */
+    private void complete(int stream, String tenant, int bytes, RequestHandler.Response reply, Throwable failure) {
+        resources.admission().endRequest(tenant, bytes);
         Message response = reply == null ? null : reply.message();
         Message answer;
         if (failure != null) {

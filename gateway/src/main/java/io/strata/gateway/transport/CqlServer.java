@@ -146,6 +146,11 @@ public final class CqlServer implements AutoCloseable {
         return resources.admission().totalInFlight();
     }
 
+    /** Frame body bytes of the requests in flight on every connection together (see {@link FrontDoor}). */
+    public long requestBytesInFlight() {
+        return resources.admission().requestBytesInFlight();
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -12,7 +12,9 @@ import static java.util.Objects.requireNonNull;
  * @param maxRequestsPerConnection the requests one connection may have in flight before the server
  *     stops reading from it (reading resumes once half of them have completed)
  * @param eventLoops how many event loops serve connections (each connection stays on one)
- * @param frontDoor limits on connections, logins and per-tenant load (see {@link FrontDoor})
+ * @param frontDoor limits on connections, logins, per-tenant load and request bytes in flight (see
+ *     {@link FrontDoor}); its {@link FrontDoor#maxRequestBytesInFlight()} is raised to {@code maxFrameSize} if
+ *     lower, so a request of the largest size accepted always fits the budget
  */
 public record CqlServerOptions(String host, int port, int maxFrameSize, int maxRequestsPerConnection, int eventLoops,
         FrontDoor frontDoor) {
@@ -38,6 +40,10 @@ public record CqlServerOptions(String host, int port, int maxFrameSize, int maxR
         }
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be positive: " + eventLoops);
+        }
+        if (frontDoor.maxRequestBytesInFlight() < maxFrameSize) {
+            // a default sized from a small heap would otherwise turn away a legal request whenever another runs
+            frontDoor = frontDoor.withMaxRequestBytesInFlight(maxFrameSize);
         }
     }
 

@@ -55,6 +55,39 @@ final class TestCqlServerOptions {
     }
 
     @Test
+    void theRequestBytesBudgetDefaultsToAnEighthOfTheHeapAndHoldsTheLargestFrame() {
+        long eighth = Runtime.getRuntime().maxMemory() / 8;
+
+        assertThat(FrontDoor.defaults().maxRequestBytesInFlight()).isEqualTo(eighth);
+        assertThat(CqlServerOptions.defaults().frontDoor().maxRequestBytesInFlight())
+                .isEqualTo(Math.max(eighth, CqlServerOptions.DEFAULT_MAX_FRAME_SIZE));
+        CqlServerOptions small = CqlServerOptions.defaults().withMaxFrameSize(64 * 1024)
+                .withFrontDoor(FrontDoor.defaults().withMaxRequestBytesInFlight(1));
+        assertThat(small.frontDoor().maxRequestBytesInFlight()).as("raised to the frame limit").isEqualTo(64 * 1024);
+        assertThatThrownBy(() -> FrontDoor.defaults().withMaxRequestBytesInFlight(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void configMapsTheRequestBytesBudget() {
+        CqlConfig config = config(Map.of(
+                "strata.cql.max-frame-size", "1M",
+                "strata.cql.max-request-bytes-in-flight", "3G"));
+
+        assertThat(config.toOptions().frontDoor().maxRequestBytesInFlight()).isEqualTo(3L * 1024 * 1024 * 1024);
+    }
+
+    @Test
+    void configRefusesARequestBytesBudgetBelowTheFrameSize() {
+        CqlConfig config = config(Map.of(
+                "strata.cql.max-frame-size", "1M",
+                "strata.cql.max-request-bytes-in-flight", "512K"));
+
+        assertThatThrownBy(config::toOptions).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max-request-bytes-in-flight must be at least max-frame-size");
+    }
+
+    @Test
     void configRefusesFramesAboveTheProtocolLimit() {
         CqlConfig config = config(Map.of("strata.cql.max-frame-size", "1G"));
 

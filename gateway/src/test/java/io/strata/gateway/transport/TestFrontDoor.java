@@ -27,11 +27,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The front door's limits over loopback: what a connection may send before it logs in, how long and how often it
- * may try, how many connections an address and a tenant may hold, and how many requests a tenant may run.
+ * may try, how many connections an address and a tenant may hold, how many requests a tenant may run, and how many
+ * bytes of requests the gateway holds in flight.
  */
 final class TestFrontDoor {
     private static final int V4 = ProtocolConstants.Version.V4;
@@ -260,6 +262,78 @@ final class TestFrontDoor {
             acme.send(V4, 13, new Query("echo:again"));
             assertThat(CannedRows.onlyText((Rows) acme.receive().message)).isEqualTo("again");
         }
+    }
+
+    // LZ4 bodies are charged as inflated (these compress to almost nothing): what decoding them holds
+    @ParameterizedTest(name = "v{0} {1}")
+    @CsvSource({"4, none", "4, lz4", "5, none", "5, lz4"})
+    void requestsBeyondTheGatewaysRequestBytesAreOverloadedUntilThoseInFlightEnd(int v, String compression)
+            throws Exception {
+        String lz4 = "none".equals(compression) ? null : compression;
+        int port = startWithRequestBytes(64 * 1024);
+        try (RawCqlClient acme = RawCqlClient.connect(port); RawCqlClient globex = RawCqlClient.connect(port)) {
+            acme.authenticate(v, lz4);
+            assertThat(globex.login(v, lz4, "token", FakeAuthenticator.GOOD_PASSWORD + ":globex").message)
+                    .isInstanceOf(AuthSuccess.class);
+            // two tenants, two connections: the budget is the gateway's, not a connection's or a tenant's
+            acme.send(v, 10, new Query("hold:" + "a".repeat(20 * 1024)));
+            globex.send(v, 20, new Query("hold:" + "b".repeat(20 * 1024)));
+            ScriptedRequestHandler.Held first = handler.nextHeld();
+            ScriptedRequestHandler.Held second = handler.nextHeld();
+            assertThat(server.requestBytesInFlight()).isBetween(40L * 1024, 41L * 1024);
+
+            String large = "length:" + "c".repeat(30 * 1024);
+            acme.send(v, 11, new Query(large));
+            Frame overloaded = acme.receive();
+            assertThat(overloaded.streamId).isEqualTo(11);
+            assertThat(((Error) overloaded.message).code).isEqualTo(ErrorCode.OVERLOADED);
+            assertThat(((Error) overloaded.message).message)
+                    .contains("bytes of requests in flight (limit 65536, strata.cql.max-request-bytes-in-flight)")
+                    .contains("retry later or with less concurrency");
+            assertThat(handler.states).as("the refused request never ran").hasSize(2);
+
+            // what still fits is served meanwhile
+            acme.send(v, 12, new Query("echo:small"));
+            assertThat(CannedRows.onlyText((Rows) acme.receive().message)).isEqualTo("small");
+
+            first.complete(CannedRows.text("first"));
+            second.complete(CannedRows.text("second"));
+            assertThat(acme.receive().message).isInstanceOf(Rows.class);
+            assertThat(globex.receive().message).isInstanceOf(Rows.class);
+            acme.send(v, 13, new Query(large));
+            assertThat(CannedRows.onlyText((Rows) acme.receive().message)).isEqualTo(Integer.toString(large.length()));
+            assertThat(server.requestBytesInFlight()).isZero();
+        }
+    }
+
+    @Test
+    void everyWayARequestEndsGivesItsBytesBack() throws Exception {
+        int port = startWithRequestBytes(64 * 1024);
+        try (RawCqlClient client = RawCqlClient.connect(port)) {
+            client.authenticate(V4, null);
+            // a failed stage, a synchronous exception, a null stage: each a SERVER_ERROR, none keeps its bytes
+            for (String failing : List.of("fail", "throw", "null")) {
+                client.send(V4, 2, new Query(failing));
+                assertThat(((Error) client.receive().message).code).isEqualTo(ErrorCode.SERVER_ERROR);
+            }
+            assertThat(server.requestBytesInFlight()).isZero();
+
+            client.send(V4, 3, new Query("hold:" + "x".repeat(30 * 1024)));
+            ScriptedRequestHandler.Held orphan = handler.nextHeld();
+            client.close();
+            awaitConnections(0);
+            // the handler still holds the request of a closed connection: its bytes stay charged until it ends
+            assertThat(server.requestBytesInFlight()).isGreaterThan(30L * 1024);
+            orphan.complete(CannedRows.text("nobody listens"));
+            assertThat(server.requestBytesInFlight()).isZero();
+        }
+    }
+
+    private int startWithRequestBytes(int bytes) {
+        server = new CqlServer(vertx, CqlServerOptions.defaults().withHost("127.0.0.1").withPort(0).withEventLoops(1)
+                .withMaxFrameSize(bytes).withFrontDoor(FrontDoor.defaults().withMaxRequestBytesInFlight(bytes)),
+                handler, authenticator, new RecordingSchemaEvents());
+        return server.start();
     }
 
     @Test
