@@ -200,6 +200,8 @@ class TestCompaction {
         int bits = grid.bits(segments);
         assertThat(bits).as("a table of several cells").isGreaterThanOrEqualTo(2);
         assertThat(segments).hasSize(1 << bits);
+        assertThat(e.compactionDebt(TABLE)).as("no debt once every cell is one segment")
+                .containsExactly(0, segments.stream().mapToLong(Segment::fileSize).sum());
         for (Segment s : segments) {
             assertThat(io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits)).as("one cell per segment").isEqualTo(io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[1], bits));
         }
@@ -219,6 +221,8 @@ class TestCompaction {
             Thread.sleep(50);
         }
         List<Segment> after = e.table(TABLE).segments();
+        long[] debt = e.compactionDebt(TABLE);
+        assertThat(debt[0] + debt[1]).isEqualTo(after.stream().mapToLong(Segment::fileSize).sum());
         assertThat(after.stream().filter(s -> io.strata.storage.engine.segment.TokenGrid.cell(s.tokenRange()[0], bits) == 0).toList()).singleElement()
                 .satisfies(s -> assertThat(s.id()).isNotEqualTo(idByCell.get(0)));
         for (Segment s : after) {

@@ -66,6 +66,28 @@ final class Compaction {
         return best;
     }
 
+    /**
+     * What compaction still owes a table: the bytes of its segments beyond the largest of each cell group (mostly
+     * older copies of keys the largest holds, under overwrites), and the bytes of those largest ones. Their ratio is
+     * the table's space amplification as far as segments go; compaction brings it back under
+     * {@link #MAX_SPACE_AMPLIFICATION} group by group.
+     */
+    static long[] debt(List<Segment> segments, TokenGrid grid) {
+        long excess = 0;
+        long base = 0;
+        for (List<Segment> group : groups(segments, grid.bits(segments))) {
+            long largest = 0;
+            long total = 0;
+            for (Segment s : group) {
+                largest = Math.max(largest, s.fileSize());
+                total += s.fileSize();
+            }
+            excess += total - largest;
+            base += largest;
+        }
+        return new long[] {excess, base};
+    }
+
     /** Segments grouped so that no two groups share a cell (intervals of cells merged where they overlap). */
     static List<List<Segment>> groups(List<Segment> segments, int bits) {
         List<Segment> byStart = new ArrayList<>(segments);

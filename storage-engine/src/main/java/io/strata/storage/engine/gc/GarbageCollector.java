@@ -33,7 +33,7 @@ import org.jboss.logging.Logger;
  * A table with point-in-time recovery keeps, within the retention window, one manifest per checkpoint interval (the
  * newest of each hour), the oldest in the window, the newest before it (the table's state when the window opens)
  * and the newest overall; a restore starts from the newest kept manifest at or before its instant and replays the
- * retained commit log from there. A table without it keeps only what the last ten seconds' manifests list (readers
+ * retained commit log from there. A table without it keeps only what the last three seconds' manifests list (readers
  * finish). A segment is deleted when no kept manifest of any table and no backup lists it (restored tables and
  * backups share segments) and the engine no longer reads it; a dropped table goes once its drop is older than its
  * window, except segments others still list. Retired commit logs go once retired before the window; writer epochs
@@ -49,7 +49,7 @@ public final class GarbageCollector {
      * How long a table without point-in-time recovery keeps superseded manifests and segments: reads in flight when a
      * compaction committed finish well within it (a read takes its view of the segments once per page).
      */
-    public static final long GRACE_SECONDS = 10;
+    public static final long GRACE_SECONDS = 3;
     /**
      * How far apart the manifests a table with point-in-time recovery keeps are: a restore starts from the newest
      * kept one at or before its instant and replays at most about this much commit log; segments only the dropped
