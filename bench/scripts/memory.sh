@@ -34,7 +34,8 @@ cleanup() {
     kill "$GW"; for _ in $(seq 1 60); do kill -0 "$GW" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$GW" 2>/dev/null || true
   fi
-  rm -rf "$data"
+  rm -rf "$data" "$data.rss" "$data.phase"
+  echo "gateway log: $data.log" >&2
 }
 trap cleanup EXIT
 
