@@ -554,12 +554,12 @@ public final class LsmEngine implements StorageEngine {
         }
     }
 
-    /** The live state of a table, for tests. */
     /** The table's compaction debt: {bytes beyond each cell group's largest segment, those largest} (tests). */
     long[] compactionDebt(TableId id) {
         return compactor.debt(table(id));
     }
 
+    /** The live state of a table, for tests. */
     Table table(TableId id) {
         return tables.get(id);
     }

@@ -44,16 +44,6 @@ public final class Flusher implements GroupCommit.Listener {
     /** Memtables smaller than this are never flushed for being large beside the segments (see {@link #flushAt}). */
     static final long MIN_FLUSH_BYTES = 4L << 20;
 
-    /**
-     * Memtables are flushed at the policy's threshold, or at an eighth of the bytes already in segments if that is
-     * less (at least {@link #MIN_FLUSH_BYTES}). Until a flush, the commit logs on every zone hold what the memtables
-     * do: with a fixed 64 MiB threshold they were up to 0.27 times a 295 MB table, the largest part of what a table
-     * without history keeps beyond its live data. Large tables flush at the threshold as before.
-     */
-    long flushAt() {
-        return Math.min(policy.flushThresholdBytes(), Math.max(MIN_FLUSH_BYTES, compactor.segmentBytes() / 8));
-    }
-
     /** The longest one batch's acknowledgements wait for compaction to catch up. */
     private static final long MAX_DEBT_WAIT_NANOS = 200_000_000L;
 
@@ -90,6 +80,16 @@ public final class Flusher implements GroupCommit.Listener {
     /** What recovery found in the logs it replayed: which tables wrote into each. */
     public void recoveredLogTables(Map<Long, Map<UUID, Long>> found) {
         logTables.putAll(found);
+    }
+
+    /**
+     * Memtables are flushed at the policy's threshold, or at an eighth of the bytes already in segments if that is
+     * less (at least {@link #MIN_FLUSH_BYTES}). Until a flush, the commit logs on every zone hold what the memtables
+     * do: with a fixed 64 MiB threshold they were up to 0.27 times a 295 MB table, the largest part of what a table
+     * without history keeps beyond its live data. Large tables flush at the threshold as before.
+     */
+    long flushAt() {
+        return Math.min(policy.flushThresholdBytes(), Math.max(MIN_FLUSH_BYTES, compactor.segmentBytes() / 8));
     }
 
     /** Held while a flush runs; garbage collection takes it too. */

@@ -316,9 +316,6 @@ public final class GarbageCollector {
     private List<String> backupSegments(String key) {
         return backups.computeIfAbsent(key, k -> {
             try {
-                if (Blobs.join(data.head(k)).isEmpty()) {
-                    return null;
-                }
                 io.strata.storage.engine.restore.Backup b = io.strata.storage.engine.restore.Backup.decode(
                         io.strata.storage.engine.crypto.Envelope.open(keys, Blobs.join(data.readAll(k)), "backup " + k));
                 return b.segments().stream().map(s -> StorageKeys.segment(s.root(), s.id())).toList();

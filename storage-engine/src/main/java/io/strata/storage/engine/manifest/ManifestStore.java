@@ -56,13 +56,19 @@ public final class ManifestStore {
 
     /** The newest committed version of the table under {@code root} (0 when there is none). */
     public long latestVersion(String root) {
-        long latest = 0;
+        java.util.TreeSet<Long> versions = versions(root);
+        return versions.isEmpty() ? 0 : versions.last();
+    }
+
+    /** The manifest versions listed under the table's root, in order (keys that are no version are ignored). */
+    public java.util.TreeSet<Long> versions(String root) {
+        java.util.TreeSet<Long> versions = new java.util.TreeSet<>();
         for (String k : Blobs.listAll(data, StorageKeys.manifestPrefix(root))) {
             if (StorageKeys.isManifest(root, k)) {
-                latest = Math.max(latest, StorageKeys.manifestVersion(k));
+                versions.add(StorageKeys.manifestVersion(k));
             }
         }
-        return latest;
+        return versions;
     }
 
     /**
@@ -71,13 +77,7 @@ public final class ManifestStore {
      * holds is promoted to a quorum by the read (see {@code QuorumRead}), never skipped.
      */
     public Manifest loadLatest(String root) throws IOException {
-        java.util.TreeSet<Long> versions = new java.util.TreeSet<>();
-        for (String k : Blobs.listAll(data, StorageKeys.manifestPrefix(root))) {
-            if (StorageKeys.isManifest(root, k)) {
-                versions.add(StorageKeys.manifestVersion(k));
-            }
-        }
-        for (long v : versions.descendingSet()) {
+        for (long v : versions(root).descendingSet()) {
             try {
                 return load(root, v);
             } catch (io.strata.storage.spi.blob.NoSuchBlobException uncommitted) {

@@ -177,13 +177,7 @@ public final class Restorer implements AutoCloseable {
             throw new StorageException("the restore instant " + Instant.ofEpochMilli(atMillis) + " is in the future");
         }
         String root = StorageKeys.tableRoot(source);
-        List<Long> versions = new ArrayList<>();
-        for (String k : Blobs.listAll(data, StorageKeys.manifestPrefix(root))) {
-            if (StorageKeys.isManifest(root, k)) {
-                versions.add(StorageKeys.manifestVersion(k));
-            }
-        }
-        Collections.sort(versions);
+        List<Long> versions = new ArrayList<>(manifests.versions(root));
         if (versions.isEmpty()) {
             throw new StorageException("table " + source + " has no history to restore from");
         }
