@@ -28,11 +28,14 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -344,18 +347,63 @@ public final class S3BlobStore implements BlobStore {
         });
     }
 
+    /** Keys per DeleteObjects request, S3's limit. */
+    static final int DELETE_BATCH = 1000;
+
+    /** False once the server refused DeleteObjects (some S3-compatible stores lack it): then one DELETE per key. */
+    private volatile boolean multiDelete = true;
+
+    /**
+     * Deletes in batches of {@link #DELETE_BATCH} keys per DeleteObjects request: a flushed commit log on S3 is one
+     * object per group commit, and deleting them one request each used to cost as many requests as writing them.
+     */
     @Override
     public CompletionStage<Void> delete(Collection<String> keys) {
+        List<String> all = List.copyOf(keys);
         return async(() -> {
-            for (String key : keys) {
-                try {
-                    s3.deleteObject(b -> b.bucket(bucket).key(k(key)));
-                } catch (NoSuchKeyException e) {
-                    // deleting a missing blob is a no-op
+            for (int from = 0; from < all.size(); from += DELETE_BATCH) {
+                List<String> batch = all.subList(from, Math.min(all.size(), from + DELETE_BATCH));
+                if (batch.size() == 1 || !multiDelete || !deleteBatch(batch)) {
+                    batch.forEach(this::deleteOne);
                 }
             }
             return null;
         });
+    }
+
+    /** One DeleteObjects request; false if the server does not implement it. Missing keys count as deleted. */
+    private boolean deleteBatch(List<String> batch) {
+        List<ObjectIdentifier> ids = batch.stream().map(key -> ObjectIdentifier.builder().key(k(key)).build()).toList();
+        DeleteObjectsResponse response;
+        try {
+            response = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(ids).quiet(true)));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 501 || (e.statusCode() == 400 && "NotImplemented".equals(code(e)))) {
+                LOG.warnf("%s does not implement DeleteObjects (%s); deleting one key per request", bucket, e.getMessage());
+                multiDelete = false;
+                return false;
+            }
+            throw e;
+        }
+        List<S3Error> failed = response.errors().stream().filter(e -> !"NoSuchKey".equals(e.code())).toList();
+        if (!failed.isEmpty()) {
+            S3Error first = failed.get(0);
+            throw new StorageException("could not delete " + failed.size() + " of " + batch.size() + " blobs in "
+                    + bucket + "; first " + first.key() + ": " + first.code() + " " + first.message());
+        }
+        return true;
+    }
+
+    private static String code(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    private void deleteOne(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(k(key)));
+        } catch (NoSuchKeyException e) {
+            // deleting a missing blob is a no-op
+        }
     }
 
     @Override

@@ -47,12 +47,29 @@ public final class BlobLogStore implements LogStore {
         return listAll(prefix + log + "/", null, new ArrayList<>()).thenCompose(infos -> {
             List<CompletableFuture<Chunk>> reads = new ArrayList<>();
             for (BlobStore.BlobInfo info : infos) {
-                long seq = Long.parseLong(info.key().substring(info.key().lastIndexOf('/') + 1));
+                String name = info.key().substring(info.key().lastIndexOf('/') + 1);
+                if (!isChunkName(name)) {
+                    continue; // not ours: e.g. an S3Proxy filesystem store's in-flight temporary "<key>-<uuid>"
+                }
+                long seq = Long.parseLong(name);
                 reads.add(blobs.readAll(info.key()).thenApply(d -> new Chunk(seq, d)).toCompletableFuture());
             }
             return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
                     .thenApply(v -> reads.stream().map(CompletableFuture::join).toList());
         });
+    }
+
+    /** A chunk's object name: the sequence number in exactly 20 digits. */
+    static boolean isChunkName(String name) {
+        if (name.length() != 20) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private CompletionStage<List<BlobStore.BlobInfo>> listAll(String p, String after, List<BlobStore.BlobInfo> acc) {

@@ -177,6 +177,24 @@ public abstract class AbstractBlobStoreContractTest {
     }
 
     @Test
+    void deleteOfMoreKeysThanOneRequestTakesRemovesThemAll() {
+        // past S3's 1,000 keys per DeleteObjects request, with missing keys among them
+        List<CompletableFuture<BlobInfo>> puts = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 1_050; i++) {
+            String key = String.format("many/%05d", i);
+            keys.add(key);
+            puts.add(store.put(key, bytes("v" + i), PutMode.OVERWRITE).toCompletableFuture());
+            if (i % 300 == 0) {
+                keys.add(String.format("many/%05d-missing", i));
+            }
+        }
+        CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
+        join(store.delete(keys));
+        assertThat(join(store.list("many/", null, 2_000))).isEmpty();
+    }
+
+    @Test
     void putFromAFileStoresItsContent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         byte[] big = new byte[9 * 1024 * 1024 + 5]; // above the S3 backend's multipart threshold
         new java.util.Random(11).nextBytes(big);
