@@ -27,7 +27,7 @@ cleanup() {
   rm -rf "$data" "$data.log"
 }
 trap cleanup EXIT
-java -Xmx3g -Dstrata.storage.local.path="$data" -Dstrata.cql.port=$CQL -Dstrata.cql.host=127.0.0.1 \
+java -Xmx3g ${STRATA_JAVA_OPTS:-} -Dstrata.storage.local.path="$data" -Dstrata.cql.port=$CQL -Dstrata.cql.host=127.0.0.1 \
   -Dquarkus.http.port=$HTTP -Dstrata.audit.enabled=false -Dstrata.capacity.enabled=false \
   -jar "$APP" > "$data.log" 2>&1 &
 GW_PID=$!

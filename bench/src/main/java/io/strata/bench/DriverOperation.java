@@ -27,13 +27,15 @@ final class DriverOperation implements LoadRunner.Operation {
     private final long rows;
     private final double readRatio;
     private final SplittableRandom random;
+    private final long firstKey;
 
     /**
      * @param insert the prepared {@link BenchTable#insert()}, or null for the read workload
      * @param select the prepared {@link BenchTable#select()}, or null for the write workload
+     * @param firstKey the write workload's first key (then sequential modulo {@code rows})
      */
     DriverOperation(CqlSession session, PreparedStatement insert, PreparedStatement select, Workload workload,
-            long rows, double readRatio, long seed) {
+            long rows, double readRatio, long seed, long firstKey) {
         this.session = requireNonNull(session, "session is null");
         this.workload = requireNonNull(workload, "workload is null");
         if (workload != Workload.READ) {
@@ -47,6 +49,7 @@ final class DriverOperation implements LoadRunner.Operation {
         this.rows = rows;
         this.readRatio = readRatio;
         this.random = new SplittableRandom(seed);
+        this.firstKey = firstKey;
     }
 
     @Override
@@ -61,7 +64,7 @@ final class DriverOperation implements LoadRunner.Operation {
             return new LoadRunner.Started(LoadRunner.Kind.READ, send(() -> session.executeAsync(select.bind(key))
                     .thenApply(result -> check(result.one(), key))));
         }
-        long key = workload == Workload.WRITE ? sequence % rows : random.nextLong(rows);
+        long key = workload == Workload.WRITE ? Math.floorMod(firstKey + sequence, rows) : random.nextLong(rows);
         BenchTable.Row row = BenchTable.row(key);
         return new LoadRunner.Started(LoadRunner.Kind.WRITE, send(() -> session.executeAsync(
                         insert.bind(row.id(), row.name(), row.city(), row.score(), row.payload()))

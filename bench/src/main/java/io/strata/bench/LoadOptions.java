@@ -41,7 +41,8 @@ record LoadOptions(
         double readRatio,
         Duration timeout,
         String consistency,
-        long seed) {
+        long seed,
+        long firstKey) {
 
     static final String USAGE = String.join("\n",
             "usage: LoadTool <write|read|mixed> [options]   (LoadTool ycsb --help: the YCSB workload)",
@@ -64,13 +65,14 @@ record LoadOptions(
             "  --read-ratio F      share of reads in the mixed workload (0.5)",
             "  --timeout S         request timeout in seconds (10)",
             "  --consistency CL    ONE, LOCAL_ONE, QUORUM, LOCAL_QUORUM or ALL (LOCAL_ONE)",
-            "  --seed N            random seed for keys and the mix (42)");
+            "  --seed N            random seed for keys and the mix (42)",
+            "  --first-key K       write: the first key written, then sequential modulo --rows (0)");
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");
     private static final Set<String> FLAGS = Set.of("create-schema");
     private static final Set<String> OPTIONS = Set.of("host", "port", "username", "password", "token-file",
             "keyspace", "table", "ops", "duration", "concurrency", "rows", "warmup", "protocol", "dc",
-            "connections", "read-ratio", "timeout", "consistency", "seed");
+            "connections", "read-ratio", "timeout", "consistency", "seed", "first-key");
     private static final Set<String> CONSISTENCY_LEVELS = Set.of("ONE", "LOCAL_ONE", "QUORUM", "LOCAL_QUORUM", "ALL");
 
     LoadOptions {
@@ -176,7 +178,8 @@ record LoadOptions(
                 ratio(values.getOrDefault("read-ratio", "0.5")),
                 values.containsKey("timeout") ? seconds(values, "timeout", false) : Duration.ofSeconds(10),
                 consistency(values.getOrDefault("consistency", "LOCAL_ONE")),
-                range(values, "seed", 42, Long.MIN_VALUE, Long.MAX_VALUE));
+                range(values, "seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
+                range(values, "first-key", 0, 0, Long.MAX_VALUE));
     }
 
     private static long positiveLong(Map<String, String> values, String name) {

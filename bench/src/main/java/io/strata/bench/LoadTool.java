@@ -86,7 +86,7 @@ public final class LoadTool {
         PreparedStatement insert = options.workload() == Workload.READ ? null : session.prepare(table.insert());
         PreparedStatement select = options.workload() == Workload.WRITE ? null : session.prepare(table.select());
         LoadRunner.Operation operation = new DriverOperation(session, insert, select, options.workload(),
-                options.rows(), options.readRatio(), options.seed());
+                options.rows(), options.readRatio(), options.seed(), options.firstKey());
         LoadRunner runner = new LoadRunner(options.concurrency(), System::nanoTime);
 
         if (!options.warmup().isZero()) {

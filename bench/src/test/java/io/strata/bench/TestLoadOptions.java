@@ -34,6 +34,7 @@ final class TestLoadOptions {
         assertThat(options.readRatio()).isEqualTo(0.5);
         assertThat(options.timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.consistency()).isEqualTo("LOCAL_ONE");
+        assertThat(options.firstKey()).isZero();
     }
 
     @Test
@@ -42,7 +43,7 @@ final class TestLoadOptions {
                 "--password", "s3cret", "--keyspace", "ks1", "--table", "t_1", "--ops", "1_000_000",
                 "--concurrency", "256", "--rows", "5000", "--warmup", "0", "--protocol", "v4", "--create-schema",
                 "--dc", "datacenter1", "--connections", "4", "--read-ratio", "0.9", "--timeout", "2.5",
-                "--consistency", "local_quorum", "--seed", "-3");
+                "--consistency", "local_quorum", "--seed", "-3", "--first-key", "1000");
 
         assertThat(options.workload()).isEqualTo(Workload.MIXED);
         assertThat(options.host()).isEqualTo("10.0.0.5");
@@ -64,6 +65,7 @@ final class TestLoadOptions {
         assertThat(options.timeout()).isEqualTo(Duration.ofMillis(2500));
         assertThat(options.consistency()).isEqualTo("LOCAL_QUORUM");
         assertThat(options.seed()).isEqualTo(-3);
+        assertThat(options.firstKey()).isEqualTo(1000);
     }
 
     @Test
@@ -108,6 +110,7 @@ final class TestLoadOptions {
         "write --consistency SERIAL|--consistency must be one of",
         "write --create-schema=yes|--create-schema takes no value",
         "write --rows 5 --rows 6|--rows given twice",
+        "write --first-key -1|--first-key must be between 0 and",
         "write extra|unexpected argument 'extra'"
     })
     void refusesInvalidArguments(String commandLine, String message) {
