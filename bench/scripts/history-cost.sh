@@ -7,6 +7,7 @@
 #   pitr    point_in_time_recovery enabled: 35 days of history (hourly checkpoints plus the retained logs)
 # Usage: bench/scripts/history-cost.sh MODE [ROWS=1000000] [MINUTES=10] [SAMPLE=30]   (from the repository root,
 #        after building gateway and bench). Output: $OUT (default bench/target/history-<mode>.txt), one line per sample.
+#        STRATA_JAVA_OPTS: extra gateway JVM flags.
 set -euo pipefail
 MODE=${1:?usage: history-cost.sh plain|pitr [ROWS] [MINUTES] [SAMPLE]}
 ROWS=${2:-1000000}
