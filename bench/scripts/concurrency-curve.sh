@@ -30,9 +30,6 @@ start_servers
 : > "$OUT"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(machine)" >&2
 
-run_tool() {
-  java -jar "$JAR" "$@" 2> >(grep -v '^warming\|^measuring' >&2) | tail -n 1 || true
-}
 for server in strata cassandra; do
   if [ "$server" = strata ]; then args=("${STRATA_ARGS[@]}"); else args=("${CASSANDRA_ARGS[@]}"); fi
   echo "== loading $ROWS keys into $server" >&2

@@ -25,9 +25,6 @@ start_servers
 : > "$OUT"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(machine)" >&2
 
-run_tool() {
-  java -jar "$JAR" "$@" 2> >(grep -v '^warming\|^measuring' >&2) | tail -n 1 || true
-}
 rss_mb() { # PID: resident memory in MB
   awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0
 }

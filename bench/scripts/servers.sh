@@ -68,6 +68,11 @@ start_servers() {
   CASSANDRA_ARGS=(--port "$CASSANDRA_CQL_PORT")
 }
 
+# Runs the load tool; prints only its last line (the JSON result), or nothing if it failed.
+run_tool() {
+  java -jar "$JAR" "$@" 2> >(grep -v '^warming\|^measuring' >&2) | tail -n 1 || true
+}
+
 # The machine the numbers come from, for the record.
 machine() {
   echo "$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB RAM," \

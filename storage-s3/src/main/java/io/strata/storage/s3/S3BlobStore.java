@@ -379,7 +379,8 @@ public final class S3BlobStore implements BlobStore {
             response = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(ids).quiet(true)));
         } catch (S3Exception e) {
             if (e.statusCode() == 501 || (e.statusCode() == 400 && "NotImplemented".equals(code(e)))) {
-                LOG.warnf("%s does not implement DeleteObjects (%s); deleting one key per request", bucket, e.getMessage());
+                LOG.warnf("%s does not implement DeleteObjects (%s); deleting one key per request", bucket,
+                        e.getMessage());
                 multiDelete = false;
                 return false;
             }

@@ -91,10 +91,11 @@ public final class Flusher implements GroupCommit.Listener {
      * do: with a fixed 64 MiB threshold they were up to 0.27 times a 295 MB table, the largest part of what a table
      * without history keeps beyond its live data. An eighth left 49 MB of logs beside a 295 MB table; a sixteenth
      * left 22 MB at no cost in write throughput (more, smaller flushes; compaction merges them by cell anyway).
-     * Tables past 1 GB flush at the threshold as before.
+     * Tables past 16 times the threshold (1 GiB at the largest threshold) flush at the threshold as before.
      */
     long flushAt() {
-        return Math.min(policy.flushThresholdBytes(), Math.max(MIN_FLUSH_BYTES, compactor.segmentBytes() / SEGMENT_SHARE));
+        long share = Math.max(MIN_FLUSH_BYTES, compactor.segmentBytes() / SEGMENT_SHARE);
+        return Math.min(policy.flushThresholdBytes(), share);
     }
 
     /** Held while a flush runs; garbage collection takes it too. */
