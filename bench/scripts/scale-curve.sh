@@ -3,23 +3,29 @@
 # Cassandra 5.0.9 node in the same run. For each size in turn both tables are grown to that many keys (the load tool's
 # write workload at 64 in flight, each key written once: the load's throughput is this size's write figure), then
 # both are read (uniform point reads at 64 in flight, DURATION seconds after WARMUP). Strata then Cassandra at every
-# step. Prints a markdown table; the JSON result lines are kept in $OUT, resident memory of each server after each step.
+# step. With --settle MAX each server is read again once its own compaction of the load is done (its CPU under a tenth
+# of a core for 5 s, at most MAX seconds): the "settled" rows. Prints a markdown table; the JSON result lines are kept
+# in $OUT, resident memory of each server after each step.
 #
 #   bench/scripts/scale-curve.sh [--sizes "100000 1000000 5000000 10000000"] [--duration S] [--warmup S]
+#                                [--settle MAX] [--servers "strata cassandra"]
 #   (from the repository root, after ./mvnw -q -o -pl gateway,bench -am package -DskipTests)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-SIZES="100000 1000000 5000000 10000000"; DURATION=30; WARMUP=10
+SIZES="100000 1000000 5000000 10000000"; DURATION=30; WARMUP=10; SETTLE=0; SERVERS="strata cassandra"
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) SIZES=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --settle) SETTLE=$2; shift 2 ;;
+    --servers) SERVERS=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
 OUT=${OUT:-bench/target/scale-curve-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
 # shellcheck source=servers.sh
+case " $SERVERS " in *" cassandra "*) WITH_CASSANDRA=1 ;; *) WITH_CASSANDRA=0 ;; esac
 . bench/scripts/servers.sh
 start_servers
 : > "$OUT"
@@ -33,7 +39,7 @@ cassandra_pid() {
 }
 previous=0
 for size in $SIZES; do
-  for server in strata cassandra; do
+  for server in $SERVERS; do
     if [ "$server" = strata ]; then args=("${STRATA_ARGS[@]}"); pid=$GW_PID; else args=("${CASSANDRA_ARGS[@]}"); pid=$(cassandra_pid); fi
     schema=()
     [ "$previous" = 0 ] && schema=(--create-schema)
@@ -42,7 +48,13 @@ for size in $SIZES; do
       --concurrency 64 "${args[@]}")
     echo "== $server: reads at $size keys" >&2
     read=$(run_tool read --rows "$size" --duration "$DURATION" --warmup "$WARMUP" --concurrency 64 "${args[@]}")
-    echo "{\"server\":\"$server\",\"size\":$size,\"rss_mb\":$(rss_mb "$pid"),\"load\":${load:-null},\"read\":${read:-null}}" >> "$OUT"
+    settled=null; waited=0
+    if [ "$SETTLE" -gt 0 ]; then
+      waited=$(wait_idle "$pid" "$SETTLE")
+      echo "== $server: reads at $size keys after ${waited} s of settling" >&2
+      settled=$(run_tool read --rows "$size" --duration "$DURATION" --warmup "$WARMUP" --concurrency 64 "${args[@]}")
+    fi
+    echo "{\"server\":\"$server\",\"size\":$size,\"rss_mb\":$(rss_mb "$pid"),\"load\":${load:-null},\"read\":${read:-null},\"settled\":${settled:-null},\"settle_s\":$waited}" >> "$OUT"
   done
   previous=$size
 done
@@ -59,12 +71,13 @@ def fig(r, phase):
         return None, "failed"
     op = res.get("write" if phase == "load" else "read", {})
     lat = op.get("latency_us", {})
-    return res["ops_per_s"], f'{res["ops_per_s"]:,.0f} ({lat.get("p50", 0) / 1000:.1f} / {lat.get("p99", 0) / 1000:.1f} ms)'
+    after = f' after {r["settle_s"]} s' if phase == "settled" else ""
+    return res["ops_per_s"], f'{res["ops_per_s"]:,.0f} ({lat.get("p50", 0) / 1000:.1f} / {lat.get("p99", 0) / 1000:.1f} ms){after}'
 print("| keys | phase | Strata ops/s (p50 / p99) | Cassandra ops/s (p50 / p99) | ratio | RSS Strata / Cassandra |")
 print("|---|---|---|---|---|---|")
 for size in sorted(rows):
     s, c = rows[size].get("strata"), rows[size].get("cassandra")
-    for phase in ("load", "read"):
+    for phase in ("load", "read") + (("settled",) if (s or c or {}).get("settled") else ()):
         sv, st = fig(s, phase)
         cv, ct = fig(c, phase)
         ratio = f"{sv / cv:.2f}x" if sv and cv else "-"

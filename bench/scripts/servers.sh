@@ -3,6 +3,7 @@
 # Apache Cassandra 5.0.9 node (bench/cassandra/run.sh, CQL 29042), and stops both on exit (trap). Both by PID.
 # Environment: STRATA_CQL_PORT [9042] STRATA_HTTP_PORT [8080] STRATA_HEAP [2g] CASSANDRA_HEAP [2g]
 #              STRATA_JAVA_OPTS [] extra gateway JVM flags
+#              WITH_CASSANDRA [1] 0: start Strata only
 APP=gateway/target/quarkus-app/quarkus-run.jar
 JAR=bench/target/strata-bench-0.1.0-SNAPSHOT.jar
 STRATA_CQL_PORT=${STRATA_CQL_PORT:-9042}
@@ -51,8 +52,10 @@ start_servers() {
     -jar "$APP" > "$STRATA_DATA.log" 2>&1 &
   GW_PID=$!
   echo "started Strata (PID $GW_PID, data $STRATA_DATA, log $STRATA_DATA.log)" >&2
-  CASSANDRA_STARTED=1
-  bench/cassandra/run.sh start > /dev/null
+  if [ "${WITH_CASSANDRA:-1}" = 1 ]; then
+    CASSANDRA_STARTED=1
+    bench/cassandra/run.sh start > /dev/null
+  fi
   for _ in $(seq 1 240); do
     if [ -s "$STRATA_DATA/dev-token" ] && (echo > "/dev/tcp/127.0.0.1/$STRATA_CQL_PORT") 2>/dev/null; then
       break
@@ -66,6 +69,25 @@ start_servers() {
   done
   STRATA_ARGS=(--port "$STRATA_CQL_PORT" --token-file "$STRATA_DATA/dev-token")
   CASSANDRA_ARGS=(--port "$CASSANDRA_CQL_PORT")
+}
+
+# Waits until process PID has used less than a tenth of a core for 5 s running (its compaction is done), at most MAX
+# seconds; prints the seconds waited.
+wait_idle() { # PID MAX
+  local pid=$1 max=$2 waited=0 quiet=0 before after
+  before=$(cpu_ticks "$pid")
+  while [ "$waited" -lt "$max" ] && [ "$quiet" -lt 5 ]; do
+    sleep 1
+    waited=$((waited + 1))
+    after=$(cpu_ticks "$pid")
+    # clock ticks are 1/100 s: under 10 per second is under a tenth of a core
+    if [ $((after - before)) -lt 10 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    before=$after
+  done
+  echo "$waited"
+}
+cpu_ticks() { # PID: user + system clock ticks so far
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 # Runs the load tool; prints only its last line (the JSON result), or nothing if it failed.

@@ -41,7 +41,12 @@ import java.util.stream.Stream;
  * process per directory (the engine fences writers by epoch above this). The etag is the file's identity
  * (device and inode) and size: every put creates a new file, so it changes with every version.
  *
- * <p>Thread-safe. Blocking I/O runs on the store's own small pool.
+ * <p>Ranged reads keep the file open (up to {@value #OPEN_FILES} files, least recently read closed first): a
+ * segment's point reads would otherwise each open and close it. A put or delete of the key closes its open file,
+ * so a read never sees a replaced version after the replacing put completed.
+ *
+ * <p>Thread-safe. Blocking I/O runs on the store's own small pool, except {@link #readBlocking}, which reads in
+ * the calling thread.
  */
 public final class LocalBlobStore implements BlobStore {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_=-][A-Za-z0-9._=-]*(/[A-Za-z0-9_=-][A-Za-z0-9._=-]*)*");
@@ -50,6 +55,10 @@ public final class LocalBlobStore implements BlobStore {
     private final FileIO files;
     private final ExecutorService io;
     private final ReentrantLock[] locks = new ReentrantLock[64];
+    private final OpenFiles open = new OpenFiles(OPEN_FILES);
+
+    /** Files kept open for ranged reads, per store. */
+    static final int OPEN_FILES = 256;
 
     public LocalBlobStore(Path root) {
         this(root, FileIO.DEFAULT);
@@ -119,25 +128,142 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<byte[]> read(String key, long offset, int length) {
-        return async(() -> {
-            Path p = path(key);
+        return async(() -> ranged(key, offset, length));
+    }
+
+    /** A ranged read in the calling thread, on a kept-open file: local reads are cheaper than a hop to the pool. */
+    @Override
+    public byte[] readBlocking(String key, long offset, int length) {
+        try {
+            return ranged(key, offset, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] ranged(String key, long offset, int length) throws IOException {
+        Path p = path(key);
+        try {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                FileChannel ch = open.get(key, p);
+                try {
+                    return ranged(ch, offset, length);
+                } catch (java.nio.channels.ClosedByInterruptException e) {
+                    open.discard(key, ch); // closed by this thread's interrupt: fail this read only
+                    throw e;
+                } catch (java.nio.channels.ClosedChannelException closedMeanwhile) {
+                    // replaced, deleted or evicted while this read used it: open the current file
+                    open.discard(key, ch);
+                }
+            }
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                long size = ch.size();
-                int n = (int) Math.max(0, Math.min(length, size - offset));
-                ByteBuffer b = ByteBuffer.allocate(n);
-                while (b.hasRemaining()) {
-                    if (ch.read(b, offset + b.position()) < 0) {
-                        break;
+                return ranged(ch, offset, length);
+            }
+        } catch (java.nio.file.FileSystemException e) {
+            if (!Files.isRegularFile(p)) {
+                throw new NoSuchBlobException(key);
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] ranged(FileChannel ch, long offset, int length) throws IOException {
+        long size = ch.size();
+        int n = (int) Math.max(0, Math.min(length, size - offset));
+        ByteBuffer b = ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b, offset + b.position()) < 0) {
+                break;
+            }
+        }
+        return b.array();
+    }
+
+    /**
+     * Read channels by key, least recently used closed first. A channel opened while the key was replaced or
+     * deleted is not kept: {@link #forget} bumps a generation, and a channel opened under an older one is closed
+     * and opened again, so a kept channel is never of a file the key no longer names.
+     */
+    private static final class OpenFiles {
+        private final int max;
+        private final java.util.LinkedHashMap<String, FileChannel> channels = new java.util.LinkedHashMap<>(16, 0.75f, true);
+        private long generation;
+
+        OpenFiles(int max) {
+            this.max = max;
+        }
+
+        FileChannel get(String key, Path p) throws IOException {
+            while (true) {
+                long seen;
+                synchronized (this) {
+                    FileChannel ch = channels.get(key);
+                    if (ch != null) {
+                        return ch;
+                    }
+                    seen = generation;
+                }
+                FileChannel opened = FileChannel.open(p, StandardOpenOption.READ);
+                FileChannel evicted = null;
+                synchronized (this) {
+                    if (generation == seen) {
+                        FileChannel raced = channels.putIfAbsent(key, opened);
+                        if (raced == null) {
+                            if (channels.size() > max) {
+                                var eldest = channels.entrySet().iterator();
+                                evicted = eldest.next().getValue();
+                                eldest.remove();
+                            }
+                        } else {
+                            evicted = opened;
+                            opened = raced;
+                        }
+                    } else {
+                        evicted = opened;
+                        opened = null;
                     }
                 }
-                return b.array();
-            } catch (java.nio.file.FileSystemException e) {
-                if (!Files.isRegularFile(p)) {
-                    throw new NoSuchBlobException(key);
+                closeQuietly(evicted);
+                if (opened != null) {
+                    return opened;
                 }
-                throw e;
             }
-        });
+        }
+
+        /** Closes the key's channel; called after a put replaced the file or before a delete removes it. */
+        void forget(String key) {
+            FileChannel ch;
+            synchronized (this) {
+                generation++;
+                ch = channels.remove(key);
+            }
+            closeQuietly(ch);
+        }
+
+        /** Drops the key's channel if it is still {@code ch} (found closed). */
+        synchronized void discard(String key, FileChannel ch) {
+            channels.remove(key, ch);
+        }
+
+        void closeAll() {
+            List<FileChannel> all;
+            synchronized (this) {
+                generation++;
+                all = new ArrayList<>(channels.values());
+                channels.clear();
+            }
+            all.forEach(OpenFiles::closeQuietly);
+        }
+
+        private static void closeQuietly(FileChannel ch) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // a read channel: nothing to lose
+                }
+            }
+        }
     }
 
     @Override
@@ -217,6 +343,7 @@ public final class LocalBlobStore implements BlobStore {
             } else {
                 move(tmp, target);
             }
+            open.forget(key);
             files.forceDirectory(target.getParent());
             return info(key, target).orElseThrow(() -> new IOException("blob vanished after put: " + key));
         } finally {
@@ -318,6 +445,7 @@ public final class LocalBlobStore implements BlobStore {
         return async(() -> {
             for (String k : keys) {
                 Path p = path(k);
+                open.forget(k);
                 if (files.delete(p)) {
                     files.forceDirectory(p.getParent());
                 }
@@ -329,5 +457,6 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public void close() {
         io.shutdown();
+        open.closeAll();
     }
 }

@@ -319,6 +319,35 @@ public final class ReplicatedBlobStore implements BlobStore {
         return rangedFrom(key, offset, length, readOrder(), 0, null);
     }
 
+    /** {@link #read} in the calling thread: each zone's own blocking read, in the same order and with the same trim. */
+    @Override
+    public byte[] readBlocking(String key, long offset, int length) {
+        RuntimeException last = null;
+        for (int zone : readOrder()) {
+            byte[] b;
+            try {
+                b = zones.get(zone).readBlocking(key, offset, length + TRAILER);
+            } catch (RuntimeException e) {
+                noteHealth(zone, cause(e));
+                last = e;
+                continue;
+            }
+            noteHealth(zone, null);
+            return withoutTrailer(b, length);
+        }
+        throw last != null ? last : new NoSuchBlobException(key);
+    }
+
+    /** A ranged read of {@code length + TRAILER} bytes, less the trailer if the copy ended within it. */
+    private static byte[] withoutTrailer(byte[] b, int length) {
+        // One request, no head: the read asked for the trailer's 4 bytes more. Getting them all means the range
+        // ends before the trailer; getting fewer means the copy ended, and its last 4 bytes are the trailer.
+        if (b.length == length + TRAILER) {
+            return Arrays.copyOf(b, length);
+        }
+        return Arrays.copyOf(b, Math.max(0, b.length - TRAILER));
+    }
+
     private CompletionStage<byte[]> rangedFrom(String key, long offset, int length, List<Integer> order, int attempt,
             Throwable last) {
         if (attempt >= order.size()) {
@@ -326,14 +355,7 @@ public final class ReplicatedBlobStore implements BlobStore {
         }
         int zone = order.get(attempt);
         BlobStore z = zones.get(zone);
-        // One request, no head: ask for the trailer's 4 bytes more. Getting them all means the range ends
-        // before the trailer; getting fewer means the copy ended, and its last 4 bytes are the trailer.
-        return z.read(key, offset, length + TRAILER).thenApply(b -> {
-            if (b.length == length + TRAILER) {
-                return Arrays.copyOf(b, length);
-            }
-            return Arrays.copyOf(b, Math.max(0, b.length - TRAILER));
-        }).handle((v, e) -> {
+        return z.read(key, offset, length + TRAILER).thenApply(b -> withoutTrailer(b, length)).handle((v, e) -> {
             noteHealth(zone, e == null ? null : cause(e));
             return e == null ? CompletableFuture.completedFuture(v)
                     : rangedFrom(key, offset, length, order, attempt + 1, cause(e)).toCompletableFuture();

@@ -257,7 +257,7 @@ public final class SegmentStore {
                     return local.get();
                 }
             }
-            byte[] b = Blobs.join(data.read(key, offset, length));
+            byte[] b = data.readBlocking(key, offset, length); // segment reads run on threads that may block
             if (b.length != length) {
                 throw new StorageException("segment " + key + ": short read at " + offset);
             }

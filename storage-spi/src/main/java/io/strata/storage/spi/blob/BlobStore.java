@@ -55,6 +55,22 @@ public interface BlobStore extends AutoCloseable {
     /** {@code length} bytes from {@code offset} (fewer only at the end of the blob). */
     CompletionStage<byte[]> read(String key, long offset, int length);
 
+    /**
+     * {@link #read}, for a caller whose thread may block (a read thread): the bytes, or the exception the stage
+     * would fail with, unwrapped. Stores whose reads are cheap local I/O override it to read in the calling
+     * thread, saving a hop to their own threads and back; this default waits for {@link #read}.
+     */
+    default byte[] readBlocking(String key, long offset, int length) {
+        try {
+            return read(key, offset, length).toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
     CompletionStage<byte[]> readAll(String key);
 
     CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode);

@@ -82,6 +82,73 @@ public abstract class AbstractBlobStoreContractTest {
     }
 
     @Test
+    void blockingRangedReadsAnswerAsRangedReads() {
+        join(store.put("a/b/one", bytes("hello world"), PutMode.OVERWRITE));
+        assertThat(store.readBlocking("a/b/one", 6, 5)).isEqualTo(bytes("world"));
+        assertThat(store.readBlocking("a/b/one", 6, 100)).isEqualTo(bytes("world"));
+        assertThat(store.readBlocking("a/b/one", 11, 4)).isEmpty();
+        assertThatThrownBy(() -> store.readBlocking("nope", 0, 1)).isInstanceOf(NoSuchBlobException.class);
+    }
+
+    /** Stores that keep files open for ranged reads must not serve a replaced or deleted version from them. */
+    @Test
+    void rangedReadsFollowOverwritesAndDeletes() {
+        join(store.put("r/k", bytes("first version"), PutMode.OVERWRITE));
+        assertThat(join(store.read("r/k", 0, 5))).isEqualTo(bytes("first"));
+        assertThat(store.readBlocking("r/k", 0, 5)).isEqualTo(bytes("first"));
+        join(store.put("r/k", bytes("second"), PutMode.OVERWRITE));
+        assertThat(join(store.read("r/k", 0, 6))).isEqualTo(bytes("second"));
+        assertThat(store.readBlocking("r/k", 0, 100)).isEqualTo(bytes("second"));
+        String etag = join(store.head("r/k")).orElseThrow().etag();
+        if (supportsIfMatch()) {
+            join(store.put("r/k", bytes("third"), PutMode.ifMatch(etag)));
+            assertThat(store.readBlocking("r/k", 0, 100)).isEqualTo(bytes("third"));
+        }
+        join(store.delete(List.of("r/k")));
+        assertThat(failure(store.read("r/k", 0, 1))).isInstanceOf(NoSuchBlobException.class);
+        assertThatThrownBy(() -> store.readBlocking("r/k", 0, 1)).isInstanceOf(NoSuchBlobException.class);
+        join(store.put("r/k", bytes("again"), PutMode.CREATE_IF_ABSENT));
+        assertThat(store.readBlocking("r/k", 0, 100)).isEqualTo(bytes("again"));
+    }
+
+    /** Ranged reads of many blobs from several threads, with blobs replaced among them, read what was put. */
+    @Test
+    void concurrentRangedReadsOfManyBlobsReadTheirOwnContent() throws Exception {
+        int blobs = 300; // more than a store is likely to keep open at once
+        for (int i = 0; i < blobs; i++) {
+            join(store.put("many/" + i, bytes("blob " + i + " v0"), PutMode.OVERWRITE));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int n = 0; n < 600; n++) {
+                        int i = (n * 7 + thread * 13) % blobs;
+                        String got = new String(store.readBlocking("many/" + i, 0, 64), StandardCharsets.UTF_8);
+                        assertThat(got).startsWith("blob " + i + " v");
+                        if (i % 4 == thread && n % 5 == 0) { // each blob has one writer, so it reads its own put back
+                            String mine = "blob " + i + " v" + n;
+                            join(store.put("many/" + i, bytes(mine), PutMode.OVERWRITE));
+                            assertThat(new String(store.readBlocking("many/" + i, 0, 64), StandardCharsets.UTF_8))
+                                    .isEqualTo(mine);
+                            assertThat(new String(join(store.read("many/" + i, 0, 64)), StandardCharsets.UTF_8))
+                                    .isEqualTo(mine);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void overwriteReplacesAndChangesTheEtag() {
         BlobInfo first = join(store.put("k", bytes("one"), PutMode.OVERWRITE));
         BlobInfo second = join(store.put("k", bytes("two!"), PutMode.OVERWRITE));
