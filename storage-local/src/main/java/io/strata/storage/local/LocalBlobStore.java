@@ -142,10 +142,9 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     private byte[] ranged(String key, long offset, int length) throws IOException {
-        Path p = path(key);
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
-                FileChannel ch = open.get(key, p);
+                FileChannel ch = open.get(key, this::path);
                 try {
                     return ranged(ch, offset, length);
                 } catch (java.nio.channels.ClosedByInterruptException e) {
@@ -156,11 +155,11 @@ public final class LocalBlobStore implements BlobStore {
                     open.discard(key, ch);
                 }
             }
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
                 return ranged(ch, offset, length);
             }
         } catch (java.nio.file.FileSystemException e) {
-            if (!Files.isRegularFile(p)) {
+            if (!Files.isRegularFile(path(key))) {
                 throw new NoSuchBlobException(key);
             }
             throw e;
@@ -168,16 +167,18 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     private static byte[] ranged(FileChannel ch, long offset, int length) throws IOException {
-        long size = ch.size();
-        int n = (int) Math.max(0, Math.min(length, size - offset));
+        // small ranges (blocks) skip asking for the size: a read that meets the end just returns less
+        int n = length <= SMALL_RANGE ? Math.max(0, length) : (int) Math.max(0, Math.min(length, ch.size() - offset));
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
             if (ch.read(b, offset + b.position()) < 0) {
                 break;
             }
         }
-        return b.array();
+        return b.position() == n ? b.array() : java.util.Arrays.copyOf(b.array(), b.position());
     }
+
+    private static final int SMALL_RANGE = 1 << 16;
 
     /**
      * Read channels by key, least recently used closed first. A channel opened while the key was replaced or
@@ -193,7 +194,7 @@ public final class LocalBlobStore implements BlobStore {
             this.max = max;
         }
 
-        FileChannel get(String key, Path p) throws IOException {
+        FileChannel get(String key, java.util.function.Function<String, Path> paths) throws IOException {
             while (true) {
                 long seen;
                 synchronized (this) {
@@ -203,7 +204,7 @@ public final class LocalBlobStore implements BlobStore {
                     }
                     seen = generation;
                 }
-                FileChannel opened = FileChannel.open(p, StandardOpenOption.READ);
+                FileChannel opened = FileChannel.open(paths.apply(key), StandardOpenOption.READ);
                 FileChannel evicted = null;
                 synchronized (this) {
                     if (generation == seen) {

@@ -498,27 +498,28 @@ public final class Segment implements AutoCloseable {
     /** The uncompressed, verified bytes of v5 index chunk {@code c} (from the cache when present). */
     private byte[] indexChunk(int c) {
         return cache.get(key, chunkCacheId(c), () -> load(chunks.offsets()[c], chunks.lengths()[c],
-                chunks.rawLengths()[c], chunks.crcs()[c], chunkNonce(c), "index chunk " + c));
+                chunks.rawLengths()[c], chunks.crcs()[c], chunkNonce(c), "index chunk ", c));
     }
 
     private byte[] loadBlock(int b) {
-        return load(blockOffsets[b], blockLengths[b], blockRawLengths[b], blockCrcs[b], b, "block " + b);
+        return load(blockOffsets[b], blockLengths[b], blockRawLengths[b], blockCrcs[b], b, "block ", b);
     }
 
-    private byte[] load(long offset, int length, int rawLength, int crc, int nonceIndex, String what) {
+    /** Reads, verifies, decrypts and decompresses one stored unit; {@code kind} and {@code n} name it in errors. */
+    private byte[] load(long offset, int length, int rawLength, int crc, int nonceIndex, String kind, int n) {
         byte[] stored = source.read(offset, length);
         byte[] compressed = intact(length, crc, stored) ? decrypt(nonceIndex, stored) : null;
         if (compressed == null) {
             stored = source.readRepaired(offset, length);
             compressed = intact(length, crc, stored) ? decrypt(nonceIndex, stored) : null;
             if (compressed == null) {
-                throw new StorageException("segment " + key + ": " + what + " is corrupt in every copy"
+                throw new StorageException("segment " + key + ": " + kind + n + " is corrupt in every copy"
                         + (dataKey == null ? "" : " (or was not encrypted with " + dataKey.name() + ")"));
             }
         }
         byte[] raw = new byte[rawLength];
         if (DECOMPRESSOR.decompress(compressed, 0, compressed.length, raw, 0) != rawLength) {
-            throw new StorageException("segment " + key + ": " + what + " decompresses to the wrong length");
+            throw new StorageException("segment " + key + ": " + kind + n + " decompresses to the wrong length");
         }
         return raw;
     }
