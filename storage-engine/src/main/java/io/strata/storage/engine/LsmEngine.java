@@ -33,6 +33,7 @@ import io.strata.storage.spi.CatalogStore;
 import io.strata.storage.spi.ConditionalResult;
 import io.strata.storage.spi.EngineStats;
 import io.strata.storage.spi.ExpiryListener;
+import io.strata.storage.spi.PartitionSelection;
 import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.ReadQuery;
@@ -219,11 +220,26 @@ public final class LsmEngine implements StorageEngine {
         }
     }
 
+    /** Blocks a read may touch in the caller's thread: bounds the work a cached wide partition puts there. */
+    static final int INLINE_READ_BLOCKS = 8;
+
     @Override
     public CompletionStage<ReadResult> read(ReadQuery query) {
         Table t = tables.get(query.table());
         if (t == null) {
             return CompletableFuture.failedFuture(tables.missing(query.table()));
+        }
+        if (query.partitions() instanceof PartitionSelection.Single) {
+            // A partition whose blocks are all cached is read in the caller's thread (the event loop): no I/O, and
+            // two thread hops cost more than the read. Anything else, or a miss, goes to the read threads.
+            try {
+                ReadResult cached = Segment.withCachedBlocksOnly(INLINE_READ_BLOCKS, () -> Reader.read(t.view(), query));
+                if (cached != null) {
+                    return CompletableFuture.completedFuture(cached);
+                }
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
         String tenant = query.table().tenant();
         try {

@@ -23,7 +23,45 @@ final class BlockCache {
     }
 
     byte[] get(String segment, int block, Supplier<byte[]> load) {
+        int[] budget = CACHED_ONLY.get();
+        if (budget != null) {
+            byte[] cached = --budget[0] < 0 ? null : cache.getIfPresent(new BlockKey(segment, block));
+            if (cached == null) {
+                throw NotCached.INSTANCE;
+            }
+            return cached;
+        }
         return cache.get(new BlockKey(segment, block), k -> load.get());
+    }
+
+    /** Set while a thread may use only cached blocks, at most budget[0] more of them. */
+    private static final ThreadLocal<int[]> CACHED_ONLY = new ThreadLocal<>();
+
+    /** Thrown (without a stack) when a cached-only read needs a block that is not cached, or too many. */
+    static final class NotCached extends RuntimeException {
+        static final NotCached INSTANCE = new NotCached();
+
+        private NotCached() {
+            super("block not cached", null, false, false);
+        }
+    }
+
+    /**
+     * Runs {@code work} on cached blocks only (of any cache: the flag is the thread's): its result, or null when it
+     * needed a block that is not cached or more than {@code maxBlocks} blocks. Never does I/O.
+     */
+    static <T> T cachedOnly(int maxBlocks, Supplier<T> work) {
+        if (CACHED_ONLY.get() != null) {
+            throw new IllegalStateException("cached-only reads do not nest");
+        }
+        CACHED_ONLY.set(new int[] {maxBlocks});
+        try {
+            return work.get();
+        } catch (NotCached e) {
+            return null;
+        } finally {
+            CACHED_ONLY.remove();
+        }
     }
 
     void invalidate(String segment, int blocks) {

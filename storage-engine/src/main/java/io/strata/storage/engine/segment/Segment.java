@@ -490,6 +490,15 @@ public final class Segment implements AutoCloseable {
         return i < index.size() && index.keyAt(i).equals(k) ? read(i) : null;
     }
 
+    /**
+     * Runs {@code work} (reads of any segments) using only blocks and index chunks already in the block cache, at
+     * most {@code maxBlocks} of them: its result, or null when it would have had to read a segment. For serving a
+     * cached read where no thread may block; the caller runs it again on a read thread when this returns null.
+     */
+    public static <T> T withCachedBlocksOnly(int maxBlocks, java.util.function.Supplier<T> work) {
+        return BlockCache.cachedOnly(maxBlocks, work);
+    }
+
     /** The uncompressed, verified bytes of a block (from the cache when present). */
     byte[] block(int b) {
         return cache.get(key, b, () -> loadBlock(b));

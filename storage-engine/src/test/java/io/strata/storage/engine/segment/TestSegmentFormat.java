@@ -73,6 +73,55 @@ class TestSegmentFormat {
         }
     }
 
+    /** A cached-only read answers from cached blocks, gives up (null) on a miss or past its budget, and never loads. */
+    @Test
+    void cachedOnlyReadsUseOnlyWhatTheCacheHolds() throws IOException {
+        List<PartitionState> parts = partitions(3 * Segment.ENTRIES_PER_CHUNK);
+        Path file = dir.resolve("cached.seg");
+        Segment.write(file, parts);
+        int[] loads = {0};
+        FileSegmentSource plain = new FileSegmentSource(file);
+        SegmentSource counting = new SegmentSource() {
+            @Override
+            public long size() {
+                return plain.size();
+            }
+
+            @Override
+            public byte[] read(long offset, int length) {
+                loads[0]++;
+                return plain.read(offset, length);
+            }
+
+            @Override
+            public byte[] readRepaired(long offset, int length) {
+                return read(offset, length);
+            }
+
+            @Override
+            public void close() {
+                plain.close();
+            }
+        };
+        try (Segment s = Segment.open(9, "cached", counting, new BlockCache(64 << 20))) {
+            PartitionKey first = parts.get(0).key();
+            PartitionKey last = parts.get(parts.size() - 1).key();
+            int opened = loads[0];
+            assertThat(Segment.withCachedBlocksOnly(8, () -> s.get(first))).isNull(); // nothing cached yet
+            assertThat(loads[0]).isEqualTo(opened);
+            PartitionState loaded = s.get(first); // an index chunk and a block, now cached
+            assertThat(loads[0]).isGreaterThan(opened);
+            int afterLoad = loads[0];
+            PartitionState cached = Segment.withCachedBlocksOnly(8, () -> s.get(first));
+            assertThat(cached).isNotNull();
+            assertThat(cached.rows().values()).containsExactlyElementsOf(loaded.rows().values());
+            assertThat(Segment.withCachedBlocksOnly(1, () -> s.get(first))).isNull(); // the chunk and the block: 2
+            assertThat(Segment.withCachedBlocksOnly(8, () -> s.get(last))).isNull(); // another chunk and block
+            assertThat(loads[0]).isEqualTo(afterLoad);
+            assertThat(s.get(last)).isNotNull(); // outside a cached-only read, misses load as before
+        }
+    }
+
     @Test
     void anEncryptedSegmentReadsWithItsKeyThroughATinyCache() throws IOException {
         List<PartitionState> parts = partitions(3 * Segment.ENTRIES_PER_CHUNK + 5);
