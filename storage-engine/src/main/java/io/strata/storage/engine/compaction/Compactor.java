@@ -59,7 +59,7 @@ public final class Compactor {
     private final Object progress = new Object();
 
     /** Segment bytes beyond each cell group's largest, as a share of those largest, that hold writers back. */
-    public static final double DEBT_LIMIT = 0.25;
+    public static final double DEBT_LIMIT = 0.2;
     /** Debt below this many bytes never holds writers back. */
     public static final long DEBT_FLOOR_BYTES = 32L << 20;
 
