@@ -145,6 +145,9 @@ public final class LocalBlobStore implements BlobStore {
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
                 FileChannel ch = open.get(key, this::path);
+                if (ch == null) {
+                    break; // a put or delete raced the open: read this once without keeping the file
+                }
                 try {
                     return ranged(ch, offset, length);
                 } catch (java.nio.channels.ClosedByInterruptException e) {
@@ -183,7 +186,7 @@ public final class LocalBlobStore implements BlobStore {
     /**
      * Read channels by key, least recently used closed first. A channel opened while the key was replaced or
      * deleted is not kept: {@link #forget} bumps a generation, and a channel opened under an older one is closed
-     * and opened again, so a kept channel is never of a file the key no longer names.
+     * (the read then goes without a kept file), so a kept channel is never of a file the key no longer names.
      */
     private static final class OpenFiles {
         private final int max;
@@ -194,44 +197,41 @@ public final class LocalBlobStore implements BlobStore {
             this.max = max;
         }
 
+        /** The key's kept channel, opened if need be; null when a put or delete ran while it was being opened. */
         FileChannel get(String key, java.util.function.Function<String, Path> paths) throws IOException {
-            while (true) {
-                long seen;
-                synchronized (this) {
-                    FileChannel ch = channels.get(key);
-                    if (ch != null) {
-                        return ch;
-                    }
-                    seen = generation;
+            long seen;
+            synchronized (this) {
+                FileChannel ch = channels.get(key);
+                if (ch != null) {
+                    return ch;
                 }
-                FileChannel opened = FileChannel.open(paths.apply(key), StandardOpenOption.READ);
-                FileChannel evicted = null;
-                synchronized (this) {
-                    if (generation == seen) {
-                        FileChannel raced = channels.putIfAbsent(key, opened);
-                        if (raced == null) {
-                            if (channels.size() > max) {
-                                var eldest = channels.entrySet().iterator();
-                                evicted = eldest.next().getValue();
-                                eldest.remove();
-                            }
-                        } else {
-                            evicted = opened;
-                            opened = raced;
+                seen = generation;
+            }
+            FileChannel opened = FileChannel.open(paths.apply(key), StandardOpenOption.READ);
+            FileChannel evicted = null;
+            synchronized (this) {
+                if (generation == seen) {
+                    FileChannel raced = channels.putIfAbsent(key, opened);
+                    if (raced == null) {
+                        if (channels.size() > max) {
+                            var eldest = channels.entrySet().iterator();
+                            evicted = eldest.next().getValue();
+                            eldest.remove();
                         }
                     } else {
                         evicted = opened;
-                        opened = null;
+                        opened = raced;
                     }
-                }
-                closeQuietly(evicted);
-                if (opened != null) {
-                    return opened;
+                } else {
+                    evicted = opened;
+                    opened = null;
                 }
             }
+            closeQuietly(evicted);
+            return opened;
         }
 
-        /** Closes the key's channel; called after a put replaced the file or before a delete removes it. */
+        /** Closes the key's channel; called once a put replaced the file or a delete removed it. */
         void forget(String key) {
             FileChannel ch;
             synchronized (this) {
@@ -446,8 +446,9 @@ public final class LocalBlobStore implements BlobStore {
         return async(() -> {
             for (String k : keys) {
                 Path p = path(k);
-                open.forget(k);
-                if (files.delete(p)) {
+                boolean deleted = files.delete(p);
+                open.forget(k); // after the delete: a read that opened the file meanwhile does not keep it
+                if (deleted) {
                     files.forceDirectory(p.getParent());
                 }
             }
