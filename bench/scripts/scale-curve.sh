@@ -24,8 +24,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 OUT=${OUT:-bench/target/scale-curve-$(date -u +%Y%m%dT%H%M%SZ).jsonl}
-# shellcheck source=servers.sh
 case " $SERVERS " in *" cassandra "*) WITH_CASSANDRA=1 ;; *) WITH_CASSANDRA=0 ;; esac
+# shellcheck source=servers.sh
 . bench/scripts/servers.sh
 start_servers
 : > "$OUT"

@@ -1,4 +1,4 @@
-# Sourced by side-by-side.sh and concurrency-curve.sh: starts a fresh local Strata gateway (3 local zones, the
+# Sourced by side-by-side.sh, concurrency-curve.sh and scale-curve.sh: starts a fresh local Strata gateway (3 local zones, the
 # default layout under a temp data dir, capacity throttling off, CQL 9042 and HTTP 8080 on loopback) and a fresh
 # Apache Cassandra 5.0.9 node (bench/cassandra/run.sh, CQL 29042), and stops both on exit (trap). Both by PID.
 # Environment: STRATA_CQL_PORT [9042] STRATA_HTTP_PORT [8080] STRATA_HEAP [2g] CASSANDRA_HEAP [2g]
