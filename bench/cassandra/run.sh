@@ -12,6 +12,9 @@
 #   CASSANDRA_WORK  [bench/cassandra/target/work-$CASSANDRA_CQL_PORT]: conf/, data/, cassandra.log, cassandra.pid
 #   CASSANDRA_HEAP  [1g]          CASSANDRA_START_TIMEOUT [240] seconds
 #   CASSANDRA_KEEP_DATA [0]       1 keeps the data of an earlier run (default: start from an empty node)
+#   CASSANDRA_COMMITLOG_SYNC [periodic]  periodic: the stock setting, the log forced every 10 s, writes
+#                                 acknowledged before it; batch: every write forced before its acknowledgement (as
+#                                 Strata does, on 2 of 3 zones), for a like-for-like durability comparison
 #   CASSANDRA_USER  [unset]       user:password switches authentication and authorization on
 #                                 (PasswordAuthenticator, CassandraAuthorizer) and creates that login role,
 #                                 not a superuser, with CREATE, ALTER and DROP on ALL KEYSPACES: like a Strata
@@ -52,7 +55,18 @@ resolve() {
   "$root/mvnw" ${MVN_ARGS:--B -q} -f "$here/pom.xml" dependency:copy-dependencies >&2
 }
 
+commitlog_sync_conf() {
+  case "${CASSANDRA_COMMITLOG_SYNC:-periodic}" in
+    periodic) printf 'commitlog_sync: periodic\ncommitlog_sync_period: 10000ms' ;;
+    batch) printf 'commitlog_sync: batch' ;;
+  esac
+}
+
 write_conf() {
+  case "${CASSANDRA_COMMITLOG_SYNC:-periodic}" in
+    periodic | batch) ;;
+    *) echo "CASSANDRA_COMMITLOG_SYNC must be periodic or batch" >&2; exit 2 ;;
+  esac
   mkdir -p "$work/conf" "$work/data"
   # Cassandra's defaults (those of Config.java and the stock cassandra.yaml) for everything not listed:
   # materialized views, SASI and user-defined functions stay disabled, as in a fresh install. Only
@@ -66,8 +80,7 @@ commitlog_directory: $work/data/commitlog
 saved_caches_directory: $work/data/saved_caches
 hints_directory: $work/data/hints
 cdc_raw_directory: $work/data/cdc
-commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+$(commitlog_sync_conf)
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:

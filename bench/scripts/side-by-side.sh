@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # YCSB side by side: the load tool's ycsb workload against a fresh local Strata (3 local zones, capacity off) and a
-# fresh Apache Cassandra 5.0.9 node (RF 1, periodic commit log) in the same run, with identical options, Strata then
+# fresh Apache Cassandra 5.0.9 node (RF 1, periodic commit log; CASSANDRA_COMMITLOG_SYNC=batch forces every write
+# before its acknowledgement, see bench/cassandra/run.sh) in the same run, with identical options, Strata then
 # Cassandra in each phase. Prints a markdown table; every JSON result line is kept in $OUT.
 #
 #   bench/scripts/side-by-side.sh [--records N] [--threads N] [--duration S] [--warmup S] [--distribution D]

@@ -11,8 +11,6 @@ import io.strata.storage.spi.RangeTombstone;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.Slice;
 import io.strata.storage.spi.TableId;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -45,7 +43,7 @@ public final class ModelCodec {
     /** A table's identity as the bytes of its {@code TABLE} blob. */
     public static byte[] encodeTableId(TableId id) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            ByteSink bytes = new ByteSink();
             DataOutputStream out = new DataOutputStream(bytes);
             writeTableId(out, id);
             out.flush();
@@ -56,7 +54,7 @@ public final class ModelCodec {
     }
 
     public static TableId decodeTableId(byte[] bytes) throws IOException {
-        return readTableId(new DataInputStream(new ByteArrayInputStream(bytes)));
+        return readTableId(new DataInputStream(new ByteSource(bytes)));
     }
 
     public static void writeUpdate(DataOutputStream out, PartitionUpdate u) throws IOException {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /** Blocking helpers over the backend SPI for the engine's own threads. Stateless. */
@@ -16,14 +15,7 @@ public final class Blobs {
 
     /** Waits for a stage, rethrowing its runtime failure as itself (not wrapped). */
     public static <T> T join(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
+        return BlobStore.join(stage);
     }
 
     /** Every key under {@code prefix}, in order, page by page. */

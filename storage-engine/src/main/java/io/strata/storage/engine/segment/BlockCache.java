@@ -24,7 +24,7 @@ final class BlockCache {
 
     byte[] get(String segment, int block, Supplier<byte[]> load) {
         int[] budget = CACHED_ONLY.get();
-        if (budget != null) {
+        if (budget[0] != OFF) {
             byte[] cached = --budget[0] < 0 ? null : cache.getIfPresent(new BlockKey(segment, block));
             if (cached == null) {
                 throw NotCached.INSTANCE;
@@ -34,8 +34,13 @@ final class BlockCache {
         return cache.get(new BlockKey(segment, block), k -> load.get());
     }
 
-    /** Set while a thread may use only cached blocks, at most budget[0] more of them. */
-    private static final ThreadLocal<int[]> CACHED_ONLY = new ThreadLocal<>();
+    /**
+     * The thread's cached-only budget: {@link #OFF}, or how many more cached blocks it may use (below zero: none).
+     * One holder per thread, so a cached attempt allocates nothing.
+     */
+    private static final int OFF = Integer.MIN_VALUE;
+
+    private static final ThreadLocal<int[]> CACHED_ONLY = ThreadLocal.withInitial(() -> new int[] {OFF});
 
     /** Thrown (without a stack) when a cached-only read needs a block that is not cached, or too many. */
     static final class NotCached extends RuntimeException {
@@ -51,16 +56,17 @@ final class BlockCache {
      * needed a block that is not cached or more than {@code maxBlocks} blocks. Never does I/O.
      */
     static <T> T cachedOnly(int maxBlocks, Supplier<T> work) {
-        if (CACHED_ONLY.get() != null) {
+        int[] budget = CACHED_ONLY.get();
+        if (budget[0] != OFF) {
             throw new IllegalStateException("cached-only reads do not nest");
         }
-        CACHED_ONLY.set(new int[] {maxBlocks});
+        budget[0] = Math.max(0, maxBlocks);
         try {
             return work.get();
         } catch (NotCached e) {
             return null;
         } finally {
-            CACHED_ONLY.remove();
+            budget[0] = OFF;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.strata.storage.engine.segment;
 
+import io.strata.storage.engine.codec.ByteSink;
+import io.strata.storage.engine.codec.ByteSource;
 import io.strata.storage.engine.codec.ModelCodec;
 import io.strata.storage.engine.crypto.Aead;
 import io.strata.storage.engine.crypto.DataKey;
@@ -9,8 +11,6 @@ import io.strata.storage.spi.PrivateFiles;
 import io.strata.storage.spi.Row;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.crypto.KeyUnavailableException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -135,13 +135,13 @@ public final class Segment implements AutoCloseable {
         long[] st = {Long.MAX_VALUE, Long.MIN_VALUE, 0, Integer.MAX_VALUE};
         try (FileChannel ch = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             // the index goes out in chunks as it grows, between data blocks: the writer holds one chunk, not the index
-            ByteArrayOutputStream chunkTable = new ByteArrayOutputStream();
+            ByteSink chunkTable = new ByteSink();
             DataOutputStream chunkOut = new DataOutputStream(chunkTable);
             IndexChunk chunk = new IndexChunk();
             int chunkCount = 0;
-            ByteArrayOutputStream blocks = new ByteArrayOutputStream();
+            ByteSink blocks = new ByteSink();
             DataOutputStream blk = new DataOutputStream(blocks);
-            ByteArrayOutputStream block = new ByteArrayOutputStream(BLOCK_SIZE + 4096);
+            ByteSink block = new ByteSink(BLOCK_SIZE + 4096);
             DataOutputStream out = new DataOutputStream(block);
             int count = 0;
             int blockCount = 0;
@@ -213,7 +213,7 @@ public final class Segment implements AutoCloseable {
     /** The index chunk being filled by a writer. */
     private static final class IndexChunk {
         private final int[] offsets = new int[ENTRIES_PER_CHUNK];
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final ByteSink bytes = new ByteSink();
         private final DataOutputStream out = new DataOutputStream(bytes);
         private PartitionKey first;
         int entries;
@@ -406,7 +406,7 @@ public final class Segment implements AutoCloseable {
             return new Segment(id, key, source, cache, seg -> new SegmentIndex.Chunked(count, perChunk, firstKeys,
                     seg::indexChunk), blocks, chunks, bloom, stats, size, dataKey, salt);
         }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta, m.position(), meta.length - m.position()));
+        DataInputStream in = new DataInputStream(new ByteSource(meta, m.position(), meta.length - m.position()));
         int n = in.readInt();
         PartitionKey[] partitionKeys = new PartitionKey[n];
         int[] blockOf = new int[n];
@@ -552,7 +552,7 @@ public final class Segment implements AutoCloseable {
         try {
             SegmentIndex.Entry e = index.entry(i);
             byte[] block = block(e.block());
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(block, e.offset(), e.length()));
+            DataInputStream in = new DataInputStream(new ByteSource(block, e.offset(), e.length()));
             PartitionKey partition = ModelCodec.readKey(in);
             var deletion = ModelCodec.readDeletion(in);
             var rangeTombstones = ModelCodec.readRangeTombstones(in);

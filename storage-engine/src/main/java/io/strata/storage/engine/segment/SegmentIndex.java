@@ -1,8 +1,8 @@
 package io.strata.storage.engine.segment;
 
+import io.strata.storage.engine.codec.ByteSource;
 import io.strata.storage.engine.codec.ModelCodec;
 import io.strata.storage.spi.PartitionKey;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,7 +111,7 @@ sealed interface SegmentIndex permits SegmentIndex.Resident, SegmentIndex.Chunke
 
         private static PartitionKey decodeKey(byte[] chunk, int at) {
             try {
-                return ModelCodec.readKey(new DataInputStream(new ByteArrayInputStream(chunk, at, chunk.length - at)));
+                return ModelCodec.readKey(new DataInputStream(new ByteSource(chunk, at, chunk.length - at)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,5 +1,7 @@
 package io.strata.storage.engine.wal;
 
+import io.strata.storage.engine.codec.ByteSink;
+import io.strata.storage.engine.codec.ByteSource;
 import io.strata.storage.engine.codec.ModelCodec;
 import io.strata.storage.engine.crypto.Aead;
 import io.strata.storage.engine.crypto.DataKey;
@@ -8,8 +10,6 @@ import io.strata.storage.engine.layout.StorageKeys;
 import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.StorageException;
 import io.strata.storage.spi.blob.LogStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -56,7 +56,7 @@ public final class CommitLog implements AutoCloseable {
 
     private final LogStore store;
     private final KeyRing keys;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
+    private final ByteSink pending = new ByteSink(64 * 1024);
     private volatile long number;
     private long sequence;
     private volatile long size;
@@ -113,7 +113,7 @@ public final class CommitLog implements AutoCloseable {
             }
         }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            ByteSink bytes = new ByteSink(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(0);
             out.writeInt(0);
@@ -150,7 +150,7 @@ public final class CommitLog implements AutoCloseable {
     }
 
     private static byte[] sectionBytes(DataKey key, List<PartitionUpdate> updates) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        ByteSink bytes = new ByteSink(256);
         DataOutputStream out = new DataOutputStream(bytes);
         writeSection(out, key, updates);
         out.flush();
@@ -175,7 +175,7 @@ public final class CommitLog implements AutoCloseable {
     /** One record in the clear: {@code length | crc32c | count | updates}, so the updates of one call are atomic. */
     public static byte[] encodeClear(List<PartitionUpdate> updates) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            ByteSink bytes = new ByteSink(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(0);
             out.writeInt(0);
@@ -323,7 +323,7 @@ public final class CommitLog implements AutoCloseable {
                     LOG.warnf("commit log %d: checksum mismatch in chunk %d; ignoring the rest of the chunk", n, chunk.sequence());
                     break;
                 }
-                DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, b.position(), len));
+                DataInputStream in = new DataInputStream(new ByteSource(all, b.position(), len));
                 int count = in.readInt();
                 List<PartitionUpdate> updates;
                 if (count == TIME) {
@@ -387,7 +387,7 @@ public final class CommitLog implements AutoCloseable {
             throw new StorageException("commit log " + n + ": a record in chunk " + chunk
                     + " does not decrypt with " + key.name() + " although its checksum holds");
         }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(clear));
+        DataInputStream in = new DataInputStream(new ByteSource(clear));
         int count = in.readInt();
         List<PartitionUpdate> updates = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -419,7 +419,7 @@ public final class CommitLog implements AutoCloseable {
         ByteBuffer.wrap(packed).putInt(rawLength);
         int packedLength = 4 + LZ4.compress(clear, 8, rawLength, packed, 4, packed.length - 4);
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(packedLength + 64);
+            ByteSink bytes = new ByteSink(packedLength + 64);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(0);
             out.writeInt(0);
@@ -451,7 +451,7 @@ public final class CommitLog implements AutoCloseable {
         if (UNLZ4.decompress(packed, at + 4, length - 4, raw, 0, rawLength) != rawLength) {
             throw new IOException("a history record does not decompress to its " + rawLength + " bytes");
         }
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(raw));
+        DataInputStream in = new DataInputStream(new ByteSource(raw));
         int count = in.readInt();
         List<PartitionUpdate> updates = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -478,7 +478,7 @@ public final class CommitLog implements AutoCloseable {
      */
     public static Map<UUID, Long> extract(LogStore store, long n, KeyRing keys, Predicate<UUID> keep)
             throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteSink out = new ByteSink();
         Map<UUID, Long> bytes = new HashMap<>();
         long[] groupTime = {Long.MIN_VALUE};
         List<PartitionUpdate> group = new ArrayList<>();

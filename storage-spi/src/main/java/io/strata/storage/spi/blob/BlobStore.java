@@ -61,8 +61,13 @@ public interface BlobStore extends AutoCloseable {
      * thread, saving a hop to their own threads and back; this default waits for {@link #read}.
      */
     default byte[] readBlocking(String key, long offset, int length) {
+        return join(read(key, offset, length));
+    }
+
+    /** Waits for a stage of a store, rethrowing its runtime failure as itself (not wrapped). */
+    static <T> T join(CompletionStage<T> stage) {
         try {
-            return read(key, offset, length).toCompletableFuture().join();
+            return stage.toCompletableFuture().join();
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
