@@ -2,7 +2,6 @@ package io.strata.gateway.capacity;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /**
@@ -21,38 +20,26 @@ public interface CapacityConfig {
 
     /** Read units per second all of a tenant's tables may consume together (Keyspaces' account quota). */
     @WithDefault("80000")
-    @Min(value = 1, message = "strata.capacity.account-read-units must be at least 1")
-    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.account-read-units must be at most 1000000 (units per second)")
     long accountReadUnits();
 
     /** Write units per second all of a tenant's tables may consume together. */
     @WithDefault("80000")
-    @Min(value = 1, message = "strata.capacity.account-write-units must be at least 1")
-    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.account-write-units must be at most 1000000 (units per second)")
     long accountWriteUnits();
 
     /** Read units per second a new on-demand table serves before its traffic raises its ceiling. */
     @WithDefault("12000")
-    @Min(value = 1, message = "strata.capacity.on-demand-initial-read-units must be at least 1")
-    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.on-demand-initial-read-units must be at most 1000000 (units per second)")
     long onDemandInitialReadUnits();
 
     /** Write units per second a new on-demand table serves before its traffic raises its ceiling. */
     @WithDefault("4000")
-    @Min(value = 1, message = "strata.capacity.on-demand-initial-write-units must be at least 1")
-    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.on-demand-initial-write-units must be at most 1000000 (units per second)")
     long onDemandInitialWriteUnits();
 
     /** Read units per second one partition serves. */
     @WithDefault("3000")
-    @Min(value = 1, message = "strata.capacity.partition-read-units must be at least 1")
-    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.partition-read-units must be at most 1000000 (units per second)")
     long partitionReadUnits();
 
     /** Write units per second one partition serves. */
     @WithDefault("1000")
-    @Min(value = 1, message = "strata.capacity.partition-write-units must be at least 1")
-    @jakarta.validation.constraints.Max(value = 1_000_000, message = "strata.capacity.partition-write-units must be at most 1000000 (units per second)")
     long partitionWriteUnits();
 
     /** Unused provisioned capacity a table keeps, as seconds of its rate. */
@@ -72,4 +59,27 @@ public interface CapacityConfig {
     Duration scaleInWindow();
 
     enum ThrottleResponse { TIMEOUT, OVERLOADED }
+
+    /**
+     * Rejects unit rates outside 1 to 1,000,000 per second, every violation in one message. Checked in code, not
+     * with Bean Validation constraints: those make Quarkus build a second validator factory while it boots.
+     */
+    static void check(CapacityConfig c) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        unitRate(problems, "account-read-units", c.accountReadUnits());
+        unitRate(problems, "account-write-units", c.accountWriteUnits());
+        unitRate(problems, "on-demand-initial-read-units", c.onDemandInitialReadUnits());
+        unitRate(problems, "on-demand-initial-write-units", c.onDemandInitialWriteUnits());
+        unitRate(problems, "partition-read-units", c.partitionReadUnits());
+        unitRate(problems, "partition-write-units", c.partitionWriteUnits());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid configuration: " + String.join("; ", problems));
+        }
+    }
+
+    private static void unitRate(java.util.List<String> problems, String name, long value) {
+        if (value < 1 || value > 1_000_000) {
+            problems.add("strata.capacity." + name + " must be from 1 to 1000000 (units per second), not " + value);
+        }
+    }
 }

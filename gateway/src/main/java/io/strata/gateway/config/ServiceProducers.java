@@ -137,6 +137,7 @@ public class ServiceProducers {
     @Produces
     @Singleton
     io.strata.tenancy.capacity.CapacityMeter capacityMeter(io.strata.gateway.capacity.CapacityConfig c) {
+        io.strata.gateway.capacity.CapacityConfig.check(c);
         io.strata.tenancy.capacity.CapacityLimits limits = new io.strata.tenancy.capacity.CapacityLimits(
                 c.onDemandInitialReadUnits(), c.onDemandInitialWriteUnits(), java.time.Duration.ofMinutes(30), c.burst(),
                 c.partitionReadUnits(), c.partitionWriteUnits(), c.accountReadUnits(), c.accountWriteUnits());

@@ -33,6 +33,7 @@ public class StorageProducers {
     @Singleton
     @Startup
     StorageAssembly storage(StorageConfig config, Clock clock, @Any Instance<StorageBackend> backends) {
+        StorageConfig.check(config);
         // first, so that the data directory exists (owner-only) before any store writes into it
         DataDirectories.prepare(config.local().path(), config.local().zones().orElse(List.of()));
         StorageBackend backend = select(backends, config.type());
