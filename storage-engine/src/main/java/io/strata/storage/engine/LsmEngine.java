@@ -575,6 +575,22 @@ public final class LsmEngine implements StorageEngine {
         return compactor.debt(table(id));
     }
 
+    /** The compactor, for tests of the debt throttle ({@link Compactor#behind}, {@link Compactor#debtFloorBytes}). */
+    Compactor compactor() {
+        return compactor;
+    }
+
+    /** Occupies the compaction thread until {@code release} opens, so compactions queue behind it (tests). */
+    void holdCompactionThread(java.util.concurrent.CountDownLatch release) {
+        threads.compactor().execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     /** The live state of a table, for tests. */
     Table table(TableId id) {
         return tables.get(id);

@@ -57,11 +57,14 @@ public final class Compactor {
     /** Bytes of every table's segments, as of the last flush or compaction. */
     private volatile long segmentBytes;
     private final Object progress = new Object();
+    private final java.util.concurrent.atomic.AtomicLong heldBatches = new java.util.concurrent.atomic.AtomicLong();
 
     /** Segment bytes beyond each cell group's largest, as a share of those largest, that hold writers back. */
     public static final double DEBT_LIMIT = 0.2;
     /** Debt below this many bytes never holds writers back. */
     public static final long DEBT_FLOOR_BYTES = 32L << 20;
+    /** {@link #DEBT_FLOOR_BYTES}, lowered by tests to drive the throttle with small tables. */
+    private volatile long debtFloorBytes = DEBT_FLOOR_BYTES;
 
     public Compactor(Tables tables, SegmentStore segments, ManifestStore manifests, LongSupplier segmentIds,
             WriteAmplification written, int defaultGcGraceSeconds, Clock clock, EngineThreads threads,
@@ -90,18 +93,47 @@ public final class Compactor {
         return Compaction.debt(t.segments(), segments.grid());
     }
 
+    /** Sets the debt below which writers are never held (tests: the default needs tables of hundreds of MB). */
+    public void debtFloorBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative debt floor " + bytes);
+        }
+        debtFloorBytes = bytes;
+        recountDebt();
+    }
+
     /** Bytes of every table's segments, as counted after the last flush or compaction. */
     public long segmentBytes() {
         return segmentBytes;
     }
 
     /** Waits up to {@code millis} for the next compaction to finish (or the debt to be recounted). */
-    public void awaitProgress(long millis) throws InterruptedException {
+    private void awaitProgress(long millis) throws InterruptedException {
         synchronized (progress) {
             if (behind()) {
                 progress.wait(millis);
             }
         }
+    }
+
+    /**
+     * Holds the calling writer while compaction is {@link #behind}, at most {@code maxNanos}: writes slow to the pace
+     * compaction keeps, but never stop, even if compaction cannot catch up.
+     */
+    public void holdWhileBehind(long maxNanos) throws InterruptedException {
+        if (!behind()) {
+            return;
+        }
+        heldBatches.incrementAndGet();
+        long until = System.nanoTime() + maxNanos;
+        while (behind() && System.nanoTime() < until) {
+            awaitProgress(20);
+        }
+    }
+
+    /** How many times {@link #holdWhileBehind} held a writer (a batch of writes). */
+    public long heldBatches() {
+        return heldBatches.get();
     }
 
     /** Recounts the worst table's debt; called after every flush and compaction. */
@@ -112,7 +144,7 @@ public final class Compactor {
             long[] d = Compaction.debt(t.segments(), segments.grid());
             all += d[0] + d[1];
             long over = d[0] - (long) (d[1] * DEBT_LIMIT);
-            if (d[0] >= DEBT_FLOOR_BYTES && over > worst) {
+            if (d[0] >= debtFloorBytes && over > worst) {
                 worst = over;
             }
         }

@@ -120,10 +120,7 @@ public final class Flusher implements GroupCommit.Listener {
         }
         // And while compaction lags (Compactor#behind), for a bounded time per batch: writes slow to the pace
         // compaction keeps, but never stop, even if compaction cannot catch up.
-        long until = System.nanoTime() + MAX_DEBT_WAIT_NANOS;
-        while (compactor.behind() && System.nanoTime() < until) {
-            compactor.awaitProgress(20);
-        }
+        compactor.holdWhileBehind(MAX_DEBT_WAIT_NANOS);
     }
 
     @Override
