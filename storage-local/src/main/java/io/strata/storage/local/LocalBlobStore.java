@@ -1,5 +1,6 @@
 package io.strata.storage.local;
 
+import io.strata.storage.spi.ChannelIO;
 import static java.util.Objects.requireNonNull;
 
 import io.strata.storage.spi.PrivateFiles;
@@ -173,11 +174,7 @@ public final class LocalBlobStore implements BlobStore {
         // small ranges (blocks) skip asking for the size: a read that meets the end just returns less
         int n = length <= SMALL_RANGE ? Math.max(0, length) : (int) Math.max(0, Math.min(length, ch.size() - offset));
         ByteBuffer b = ByteBuffer.allocate(n);
-        while (b.hasRemaining()) {
-            if (ch.read(b, offset + b.position()) < 0) {
-                break;
-            }
-        }
+        ChannelIO.readFully(ch, b, offset);
         return b.position() == n ? b.array() : java.util.Arrays.copyOf(b.array(), b.position());
     }
 
@@ -275,7 +272,7 @@ public final class LocalBlobStore implements BlobStore {
                 throw new NoSuchBlobException(key);
             }
             try {
-                return Files.readAllBytes(p);
+                return ChannelIO.readAll(p);
             } catch (NoSuchFileException e) {
                 throw new NoSuchBlobException(key);
             }
@@ -284,12 +281,7 @@ public final class LocalBlobStore implements BlobStore {
 
     @Override
     public CompletionStage<BlobInfo> put(String key, byte[] content, PutMode mode) {
-        return async(() -> putWith(key, mode, ch -> {
-            ByteBuffer b = ByteBuffer.wrap(content);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-        }));
+        return async(() -> putWith(key, mode, ch -> ChannelIO.writeFully(ch, content)));
     }
 
     /** Streams the file into the temporary blob (no copy in memory), then commits it like any put. */

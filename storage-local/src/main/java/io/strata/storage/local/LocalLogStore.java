@@ -1,5 +1,6 @@
 package io.strata.storage.local;
 
+import io.strata.storage.spi.ChannelIO;
 import static java.util.Objects.requireNonNull;
 
 import io.strata.storage.spi.PrivateFiles;
@@ -90,9 +91,7 @@ public final class LocalLogStore implements LogStore {
                 ByteBuffer b = ByteBuffer.allocate(16 + data.length);
                 b.putLong(sequence).putInt(data.length).putInt((int) crc.getValue()).put(data).flip();
                 synchronized (ch) {
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
+                    ChannelIO.writeFully(ch, b);
                     ch.force(false);
                 }
             } catch (IOException e) {
@@ -110,7 +109,7 @@ public final class LocalLogStore implements LogStore {
                 return chunks;
             }
             try {
-                ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f));
+                ByteBuffer b = ByteBuffer.wrap(ChannelIO.readAll(f));
                 while (b.remaining() >= 16) {
                     long seq = b.getLong();
                     int len = b.getInt();

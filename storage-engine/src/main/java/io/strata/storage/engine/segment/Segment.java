@@ -307,10 +307,7 @@ public final class Segment implements AutoCloseable {
     }
 
     private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-            ch.write(b);
-        }
+        io.strata.storage.spi.ChannelIO.writeFully(ch, bytes);
     }
 
     /** Opens a segment written in the clear (benchmarks, tools). */
