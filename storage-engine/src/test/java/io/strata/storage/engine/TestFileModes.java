@@ -5,19 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.strata.storage.engine.testing.TestEngines;
 import io.strata.storage.local.FileIO;
-import io.strata.storage.spi.Cell;
-import io.strata.storage.spi.Clustering;
-import io.strata.storage.spi.LivenessInfo;
-import io.strata.storage.spi.PartitionKey;
-import io.strata.storage.spi.PartitionSelection;
 import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.PrivateFiles;
-import io.strata.storage.spi.ReadQuery;
-import io.strata.storage.spi.Row;
-import io.strata.storage.spi.Slice;
 import io.strata.storage.spi.TableId;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -100,15 +91,10 @@ class TestFileModes {
     }
 
     private static PartitionUpdate put(int k, int v, long ts) {
-        byte[] key = ByteBuffer.allocate(4).putInt(k).array();
-        return PartitionUpdate.ofRows(TABLE, PartitionKey.of(key), List.of(Row.of(Clustering.EMPTY,
-                LivenessInfo.of(ts, 0, 0), List.of(Cell.live("v", null, ts, ByteBuffer.allocate(4).putInt(v).array())))));
+        return IntRows.put(TABLE, k, v, ts);
     }
 
     private static int read(LsmEngine e, int k) {
-        var r = e.read(new ReadQuery(TABLE, new PartitionSelection.Single(PartitionKey.of(ByteBuffer.allocate(4).putInt(k).array())),
-                List.of(Slice.ALL), false, null, 10, Integer.MAX_VALUE, (int) (System.currentTimeMillis() / 1000), null))
-                .toCompletableFuture().join();
-        return r.partitions().isEmpty() ? -1 : ByteBuffer.wrap(r.partitions().get(0).rows().get(0).cells().get(0).value()).getInt();
+        return IntRows.read(e, TABLE, k);
     }
 }
