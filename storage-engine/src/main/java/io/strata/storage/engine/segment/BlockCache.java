@@ -34,12 +34,13 @@ final class BlockCache {
         return cache.get(new BlockKey(segment, block), k -> load.get());
     }
 
+    /** The budget of a thread not in a cached-only read. */
+    private static final int OFF = Integer.MIN_VALUE;
+
     /**
      * The thread's cached-only budget: {@link #OFF}, or how many more cached blocks it may use (below zero: none).
      * One holder per thread, so a cached attempt allocates nothing.
      */
-    private static final int OFF = Integer.MIN_VALUE;
-
     private static final ThreadLocal<int[]> CACHED_ONLY = ThreadLocal.withInitial(() -> new int[] {OFF});
 
     /** Thrown (without a stack) when a cached-only read needs a block that is not cached, or too many. */

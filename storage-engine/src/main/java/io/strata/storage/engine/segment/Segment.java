@@ -1,5 +1,6 @@
 package io.strata.storage.engine.segment;
 
+import io.strata.storage.spi.ChannelIO;
 import io.strata.storage.engine.codec.ByteSink;
 import io.strata.storage.engine.codec.ByteSource;
 import io.strata.storage.engine.codec.ModelCodec;
@@ -19,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -185,7 +185,7 @@ public final class Segment implements AutoCloseable {
             }
             CRC32C crc = new CRC32C();
             crc.update(meta);
-            writeFully(ch, meta);
+            ChannelIO.writeFully(ch, meta);
             ByteBuffer footer = ByteBuffer.allocate(FOOTER_SIZE);
             // offsets as in the clear: the metadata decrypts to the same layout
             footer.putLong(pos).putLong(pos + bloomBytes.length).putLong(pos + bloomBytes.length + blockTable.length)
@@ -259,7 +259,7 @@ public final class Segment implements AutoCloseable {
         }
         CRC32C crc = new CRC32C();
         crc.update(compressed);
-        writeFully(ch, compressed);
+        ChannelIO.writeFully(ch, compressed);
         table.writeLong(pos);
         table.writeInt(compressed.length);
         table.writeInt(raw.length);
@@ -304,10 +304,6 @@ public final class Segment implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
-        io.strata.storage.spi.ChannelIO.writeFully(ch, bytes);
     }
 
     /** Opens a segment written in the clear (benchmarks, tools). */
