@@ -3,7 +3,7 @@
 # (the load tool's write workload over the same keys) for MINUTES, sampling every SAMPLE seconds the bytes under one
 # zone's directory, split into commit logs and table blobs. At the end the table is compacted into one segment with
 # garbage collected after the grace: its live compacted size (the bench table's blobs), the denominator. Modes:
-#   plain   point_in_time_recovery disabled (the default): logs recycled at flush, compaction inputs after 1 minute
+#   plain   point_in_time_recovery disabled (the default): logs recycled at flush, compaction inputs once no read holds them
 #   pitr    point_in_time_recovery enabled: 35 days of history (hourly checkpoints plus the retained logs)
 # Usage: bench/scripts/history-cost.sh MODE [ROWS=1000000] [MINUTES=10] [SAMPLE=30]   (from the repository root,
 #        after building gateway and bench). Output: $OUT (default bench/target/history-<mode>.txt), one line per sample.

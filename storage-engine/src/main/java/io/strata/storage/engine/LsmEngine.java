@@ -118,9 +118,9 @@ public final class LsmEngine implements StorageEngine {
         AtomicLong segmentIds = new AtomicLong(manifests.epoch() << 32);
         this.compactor = new Compactor(tables, segments, manifests, segmentIds::getAndIncrement, written,
                 options.gcGraceSeconds(), clock, threads, () -> expiry);
-        // superseded inputs go as soon as their grace is over, not at the next periodic pass: under sustained
-        // overwrites what a table keeps on disk is its live data plus what compactions replaced in the last seconds
-        this.compactor.onCompacted(this::collectAfterGrace);
+        // replaced inputs go once the reads holding them end, not at the next periodic pass: under sustained
+        // overwrites what a table keeps on disk is its live data plus the merge in progress
+        this.compactor.onCompacted(this::collectSoon);
         this.flusher = new Flusher(tables, segments, manifests, recovered.retired(), compactor, written,
                 segmentIds::getAndIncrement, new FlushPolicy(options.flushThresholdBytes(), options.stallThresholdBytes(),
                 options.retentionSeconds() > 0), clock, threads);
@@ -233,7 +233,7 @@ public final class LsmEngine implements StorageEngine {
             // A partition whose blocks are all cached is read in the caller's thread (the event loop): no I/O, and
             // two thread hops cost more than the read. Anything else, or a miss, goes to the read threads.
             try {
-                ReadResult cached = Segment.withCachedBlocksOnly(INLINE_READ_BLOCKS, () -> Reader.read(t.view(), query));
+                ReadResult cached = Segment.withCachedBlocksOnly(INLINE_READ_BLOCKS, () -> Reader.read(t, query));
                 if (cached != null) {
                     return CompletableFuture.completedFuture(cached);
                 }
@@ -243,7 +243,7 @@ public final class LsmEngine implements StorageEngine {
         }
         String tenant = query.table().tenant();
         try {
-            return CompletableFuture.supplyAsync(() -> Reader.read(t.view(), query), threads.reads().executor(tenant));
+            return CompletableFuture.supplyAsync(() -> Reader.read(t, query), threads.reads().executor(tenant));
         } catch (FairShareExecutor.QueueFullException e) {
             return CompletableFuture.failedFuture(new StorageOverloadedException(
                     "tenant " + tenant + " has too many reads queued; retry later", e));
@@ -503,15 +503,16 @@ public final class LsmEngine implements StorageEngine {
         }
     }
 
+    /** Long enough for most reads in flight at the commit to end; those still running keep their segments anyway. */
+    private static final long COLLECT_AFTER_COMPACTION_MILLIS = 200;
     private final AtomicLong lastGcScheduled = new AtomicLong(System.nanoTime() - 1_000_000_000L);
 
-    /** Schedules a collection right after the grace of what a compaction just replaced (at most one a second). */
-    private void collectAfterGrace() {
+    /** Schedules a collection shortly after a compaction, when reads begun before it have ended (one a second at most). */
+    private void collectSoon() {
         long now = System.nanoTime();
         long last = lastGcScheduled.get();
         if (now - last >= 1_000_000_000L && lastGcScheduled.compareAndSet(last, now)) {
-            threads.onCompactionThreadAfter(io.strata.storage.engine.gc.GarbageCollector.GRACE_SECONDS * 1000 + 500,
-                    this::collectGarbageQuietly);
+            threads.onCompactionThreadAfter(COLLECT_AFTER_COMPACTION_MILLIS, this::collectGarbageQuietly);
         }
     }
 

@@ -324,6 +324,37 @@ class TestPointInTimeRestore {
     }
 
     @Test
+    void replacedSegmentsStayWhileAReadHoldsThemAndGoWhenItEnds() {
+        LsmEngine e = open();
+        TableId plain = table("pinned");
+        e.createTable(plain).toCompletableFuture().join();
+        for (int i = 0; i < 100; i++) {
+            put(e, plain, "k" + i, "v0");
+        }
+        e.flush();
+        String root = "tables/" + TENANT + "/" + plain.id() + "/";
+        List<String> held;
+        try (var view = e.table(plain).pin()) {
+            held = view.segments().stream().map(io.strata.storage.engine.segment.Segment::key).toList();
+            assertThat(held).isNotEmpty();
+            for (int i = 0; i < 100; i++) {
+                put(e, plain, "k" + i, "v1");
+            }
+            e.flush();
+            e.compactFully();
+            assertThat(e.table(plain).segments()).noneMatch(s -> held.contains(s.key()));
+            e.collectGarbage(); // no time passes: only the pin keeps them
+            assertThat(keys(root)).as("segments a read holds stay after the compaction replaced them")
+                    .containsAll(held);
+        }
+        e.collectGarbage();
+        assertThat(keys(root)).as("and go at the first collection after the read ends, with no grace")
+                .doesNotContainAnyElementsOf(held);
+        assertThat(rows(e, plain)).hasSize(100).containsEntry("k7", "v1");
+        e.close();
+    }
+
+    @Test
     void aTableWithoutPitrRecyclesItsLogsAndCompactionInputs() {
         LsmEngine e = open();
         TableId plain = table("plain");

@@ -33,10 +33,12 @@ import org.jboss.logging.Logger;
  * A table with point-in-time recovery keeps, within the retention window, one manifest per checkpoint interval (the
  * newest of each hour), the oldest in the window, the newest before it (the table's state when the window opens)
  * and the newest overall; a restore starts from the newest kept manifest at or before its instant and replays the
- * retained commit log from there. A table without it keeps only what the last three seconds' manifests list (readers
- * finish). A segment is deleted when no kept manifest of any table and no backup lists it (restored tables and
- * backups share segments) and the engine no longer reads it; a dropped table goes once its drop is older than its
- * window, except segments others still list. Retired commit logs go once retired before the window; writer epochs
+ * retained commit log from there. A table without it keeps the segments its newest manifest lists, and its older
+ * manifests (not what they list) for a short grace. A segment is deleted when no kept manifest of any table and no
+ * backup lists it (restored tables and backups share segments) and no read in flight holds it ({@code inUse}: the
+ * engine counts the reads of each segment list, so a compaction's inputs go as soon as the reads that began before
+ * it end); a dropped table goes once its drop is older than its window (for a table without PITR, the grace),
+ * except segments others still list. Retired commit logs go once retired before the window; writer epochs
  * except the newest few go. Each pass also totals the bytes each table keeps only as history (PITR storage).
  * Decisions depend only on the manifests, never on which zone holds what; decoded manifests, backups and retired-log
  * markers are memoized (they are immutable). Not thread-safe: the engine runs it on its compaction thread, holding
@@ -46,8 +48,8 @@ public final class GarbageCollector {
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class);
     private static final int KEEP_EPOCHS = 8;
     /**
-     * How long a table without point-in-time recovery keeps superseded manifests and segments: reads in flight when a
-     * compaction committed finish well within it (a read takes its view of the segments once per page).
+     * How long a table without point-in-time recovery keeps superseded manifests, and a dropped one its segments
+     * (reads of a dropped table end within it). Replaced segments of a live table do not wait for it: reads pin them.
      */
     public static final long GRACE_SECONDS = 3;
     /**
@@ -98,8 +100,9 @@ public final class GarbageCollector {
         }
         try {
             long now = clock.millis();
+            java.util.Set<String> inUse = tables.segmentsInUse();
             long deleted = run(now - retentionSeconds * 1000, now - Math.min(retentionSeconds, GRACE_SECONDS) * 1000,
-                    tables::isLiveSegment);
+                    inUse::contains);
             if (deleted > 0) {
                 LOG.infof("garbage collection deleted %d blobs and logs older than the retention window", deleted);
             }
@@ -110,11 +113,11 @@ public final class GarbageCollector {
 
     /**
      * One pass. A table with point-in-time recovery keeps its history for the window ({@code cutoffMillis}); one
-     * without keeps only what {@code graceCutoffMillis} covers (superseded manifests and compaction inputs go after
-     * that short grace, a dropped table too). A segment is deleted only when no kept manifest of any table and no
-     * backup lists it, so restored tables and backups that share a segment keep it alive.
+     * without keeps its newest manifest's segments, and superseded manifests and a dropped table until
+     * {@code graceCutoffMillis}. A segment is deleted only when no kept manifest of any table and no backup lists it
+     * (restored tables and backups that share a segment keep it alive) and {@code inUse} says no read holds it.
      */
-    long run(long cutoffMillis, long graceCutoffMillis, Predicate<String> liveSegment) {
+    long run(long cutoffMillis, long graceCutoffMillis, Predicate<String> inUse) {
         long deleted = 0;
         TreeMap<String, List<BlobStore.BlobInfo>> blobs = Blobs.tableBlobs(data);
         TreeMap<String, List<String>> byTable = new TreeMap<>();
@@ -138,7 +141,7 @@ public final class GarbageCollector {
         // pass 2: delete
         Set<String> gone = new HashSet<>();
         for (var e : decisions.entrySet()) {
-            deleted += delete(e.getKey(), byTable.get(e.getKey()), e.getValue(), referenced, liveSegment, gone);
+            deleted += delete(e.getKey(), byTable.get(e.getKey()), e.getValue(), referenced, inUse, gone);
         }
         Map<UUID, Long> history = new HashMap<>();
         for (String marker : Blobs.listAll(data, StorageKeys.RETIRED_LOGS)) {
@@ -229,7 +232,7 @@ public final class GarbageCollector {
             if (created < cutoff) {
                 newestBeforeWindow = m.getKey();
             } else if (!pitr) {
-                keep.add(m.getKey()); // the grace: readers may still use what these list
+                keep.add(m.getKey()); // the manifest stays for the grace; what only it lists does not (see below)
             } else {
                 // history: one manifest per checkpoint interval is a base a restore replays the log from
                 newestPerCheckpoint.merge(created / CHECKPOINT_MILLIS, m.getKey(), Math::max);
@@ -246,7 +249,8 @@ public final class GarbageCollector {
             keep.add(newestBeforeWindow);
         }
         Set<String> references = new HashSet<>();
-        for (long v : keep) {
+        // without PITR only the newest manifest's segments are kept: reads in flight hold what older ones listed
+        for (long v : pitr || latest.dropped() ? keep : unsettledAndLatest(unsettled, versions.lastKey())) {
             Manifest m = decode(versions.get(v));
             for (long id : m.segments()) {
                 references.add(StorageKeys.segment(m.segmentRoot(root, id), id));
@@ -255,8 +259,14 @@ public final class GarbageCollector {
         return new Decision(false, keep, references, versions.lastEntry().getValue());
     }
 
+    private static Set<Long> unsettledAndLatest(Set<Long> unsettled, long latest) {
+        Set<Long> v = new HashSet<>(unsettled);
+        v.add(latest);
+        return v;
+    }
+
     private long delete(String root, List<String> keys, Decision d, Set<String> referenced,
-            Predicate<String> liveSegment, Set<String> gone) {
+            Predicate<String> inUse, Set<String> gone) {
         List<String> doomed = new ArrayList<>();
         if (d.expired()) {
             boolean stillListed = false;
@@ -278,7 +288,7 @@ public final class GarbageCollector {
                     if (!d.keep().contains(StorageKeys.manifestVersion(k))) {
                         doomed.add(k);
                     }
-                } else if (StorageKeys.isSegment(root, k) && !referenced.contains(k) && !liveSegment.test(k)) {
+                } else if (StorageKeys.isSegment(root, k) && !referenced.contains(k) && !inUse.test(k)) {
                     doomed.add(k);
                 }
             }

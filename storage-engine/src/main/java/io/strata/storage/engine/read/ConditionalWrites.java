@@ -89,7 +89,7 @@ public final class ConditionalWrites {
             Function<ReadResult, List<PartitionUpdate>> decide) {
         lock.lock();
         try {
-            ReadResult current = Reader.read(table.view(), query);
+            ReadResult current = Reader.read(table, query);
             List<PartitionUpdate> updates = decide.apply(current);
             if (updates == null || updates.isEmpty()) {
                 return new ConditionalResult(false, current);

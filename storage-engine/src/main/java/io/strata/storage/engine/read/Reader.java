@@ -31,6 +31,13 @@ import java.util.Set;
 public final class Reader {
     private Reader() {}
 
+    /** Reads from the table's current view, keeping its segments from garbage collection while it reads. */
+    public static ReadResult read(Table table, ReadQuery q) {
+        try (Table.View v = table.pin()) {
+            return read(v, q);
+        }
+    }
+
     public static ReadResult read(Table.View view, ReadQuery q) {
         List<PartitionData> out = new ArrayList<>();
         int remaining = q.rowLimit();

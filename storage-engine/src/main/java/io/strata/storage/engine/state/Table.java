@@ -11,20 +11,30 @@ import io.strata.storage.spi.PartitionUpdate;
 import io.strata.storage.spi.TableId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One table's live state: the active memtable (written only by the commit thread), the frozen memtable
  * being flushed (read-only), the open segments (newest first) and the current manifest. Readers take a
  * consistent {@link View}; changes to the manifest and the segment list happen under the table's monitor
- * ({@code synchronized (table)}), which flushes, compactions, truncation and drops hold. Thread-safe.
+ * ({@code synchronized (table)}), which flushes, compactions, truncation and drops hold.
+ *
+ * <p>A read {@link #pin pins} the segment list it uses until it {@link View#close closes} its view. A list that a
+ * compaction or truncation replaced stays in {@link #segmentsInUse} until its last read ends, so garbage collection
+ * deletes a replaced segment as soon as nobody reads it, not after a fixed grace. Thread-safe.
  */
 public final class Table {
     private final TableId id;
     private final String root;
     private volatile Memtable active = new Memtable();
     private volatile Memtable flushing;
-    private volatile List<Segment> segments = List.of();
+    private volatile Published segments = new Published(List.of());
+    /** Replaced lists that reads may still hold (each leaves once a collection finds it unread). */
+    private final ConcurrentLinkedQueue<Published> replaced = new ConcurrentLinkedQueue<>();
     private volatile Manifest manifest;
     /** Point-in-time recovery is being turned on: logs retired from now on are kept, before the manifest says so. */
     private volatile boolean historyPending;
@@ -37,8 +47,33 @@ public final class Table {
         this.manifest = requireNonNull(manifest, "manifest is null");
     }
 
-    /** What a reader sees: memtables first, then segments newest first. */
-    public record View(Memtable active, Memtable flushing, List<Segment> segments) {}
+    /**
+     * What a reader sees: memtables first, then segments newest first. A pinned view keeps its segments from
+     * garbage collection until {@link #close} (once, by its reader); an unpinned one ({@link #view}) is for callers
+     * that only size the table or run where collection cannot (the compaction thread).
+     */
+    public record View(Memtable active, Memtable flushing, List<Segment> segments, AtomicInteger readers)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            if (readers != null) {
+                readers.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * One published segment list and the reads holding it: a count, or -1 once a collection found it replaced and
+     * unread (no read can pin it after that).
+     */
+    private static final class Published {
+        final List<Segment> list;
+        final AtomicInteger readers = new AtomicInteger();
+
+        Published(List<Segment> list) {
+            this.list = List.copyOf(list);
+        }
+    }
 
     public TableId id() {
         return id;
@@ -55,7 +90,7 @@ public final class Table {
 
     /** Open segments, newest first. */
     public List<Segment> segments() {
-        return segments;
+        return segments.list;
     }
 
     /** The frozen memtable being flushed, or null. */
@@ -91,7 +126,52 @@ public final class Table {
         // memtables first never misses data (at worst it sees it twice, which merges idempotently).
         Memtable a = active;
         Memtable f = flushing;
-        return new View(a, f, segments);
+        return new View(a, f, segments.list, null);
+    }
+
+    /** A view whose segments garbage collection keeps until the caller closes it. */
+    public View pin() {
+        while (true) {
+            Memtable a = active;
+            Memtable f = flushing;
+            Published p = segments;
+            for (int r = p.readers.get(); r >= 0; r = p.readers.get()) {
+                if (p.readers.compareAndSet(r, r + 1)) {
+                    return new View(a, f, p.list, p.readers);
+                }
+            }
+            // replaced and collected since it was read: the field holds a newer list now
+        }
+    }
+
+    /**
+     * The keys of the segments reads may use: the current list and every replaced list a read still holds. A
+     * replaced list nobody holds is retired here for good, so its segments may go once nothing else lists them.
+     */
+    public Set<String> segmentsInUse() {
+        Set<String> keys = new HashSet<>();
+        for (var it = replaced.iterator(); it.hasNext(); ) {
+            Published p = it.next();
+            if (p.readers.compareAndSet(0, -1)) {
+                it.remove();
+            } else {
+                p.list.forEach(s -> keys.add(s.key()));
+            }
+        }
+        segments.list.forEach(s -> keys.add(s.key()));
+        return keys;
+    }
+
+    /**
+     * Publishes the next list; the old one stays in use until its reads end (even after a flush, which drops nothing:
+     * a later compaction may drop what an old read still holds).
+     */
+    private void publish(List<Segment> next) {
+        Published old = segments;
+        if (!old.list.isEmpty()) {
+            replaced.add(old); // before the swap, so a collection always sees the old list one way or the other
+        }
+        segments = new Published(next);
     }
 
     /** Applies a durable update to the active memtable (commit thread); returns the estimated bytes added. */
@@ -107,7 +187,7 @@ public final class Table {
 
     /** The segments recovery opened for the current manifest, newest first. */
     public void open(List<Segment> newestFirst) {
-        segments = List.copyOf(newestFirst);
+        publish(newestFirst);
     }
 
     /**
@@ -133,8 +213,8 @@ public final class Table {
     /** A flush committed these segments (one per token cell). */
     public void flushed(List<Segment> written) {
         List<Segment> segs = new ArrayList<>(written);
-        segs.addAll(segments);
-        segments = List.copyOf(segs);
+        segs.addAll(segments.list);
+        publish(segs);
         flushing = null;
     }
 
@@ -150,17 +230,17 @@ public final class Table {
     /** A compaction replaced {@code inputs} by {@code output} (already in the committed manifest). */
     public void compacted(Collection<Segment> inputs, List<Segment> outputs) {
         List<Segment> segs = new ArrayList<>(outputs);
-        for (Segment s : segments) {
+        for (Segment s : segments.list) {
             if (!inputs.contains(s)) {
                 segs.add(s);
             }
         }
-        segments = List.copyOf(segs);
+        publish(segs);
     }
 
     /** Truncation (already in the committed manifest): no segments, an empty memtable. */
     public void truncated() {
-        segments = List.of();
+        publish(List.of());
         active = new Memtable();
     }
 }

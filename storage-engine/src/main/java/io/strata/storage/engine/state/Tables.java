@@ -128,14 +128,16 @@ public final class Tables {
         }
     }
 
-    /** Whether a segment key is one a live table still reads (garbage collection must keep it). */
-    public boolean isLiveSegment(String key) {
+    /**
+     * The keys of every segment a live table's reads may use (see {@link Table#segmentsInUse}): garbage collection
+     * keeps them whatever the manifests say.
+     */
+    public java.util.Set<String> segmentsInUse() {
+        java.util.Set<String> keys = new java.util.HashSet<>();
         for (Table t : tables.values()) {
-            if (key.startsWith(t.root())) {
-                return t.segments().stream().anyMatch(s -> s.key().equals(key));
-            }
+            keys.addAll(t.segmentsInUse());
         }
-        return false;
+        return keys;
     }
 
     /** Closes every open segment (engine close). */
