@@ -150,6 +150,9 @@ public final class Table {
      */
     public Set<String> segmentsInUse() {
         Set<String> keys = new HashSet<>();
+        // the current list first: one published meanwhile (a truncation) queues its predecessor before the swap, so
+        // the predecessor is either what was read here or in the queue below
+        segments.list.forEach(s -> keys.add(s.key()));
         for (var it = replaced.iterator(); it.hasNext(); ) {
             Published p = it.next();
             if (p.readers.compareAndSet(0, -1)) {
@@ -158,7 +161,6 @@ public final class Table {
                 p.list.forEach(s -> keys.add(s.key()));
             }
         }
-        segments.list.forEach(s -> keys.add(s.key()));
         return keys;
     }
 
