@@ -42,6 +42,32 @@ public final class ChannelIO {
         }
     }
 
+    /** Writes the buffer's remaining bytes at {@code position} (the channel's own position is untouched). */
+    public static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+        int start = b.position();
+        int limit = b.limit();
+        try {
+            while (b.position() < limit) {
+                b.limit(Math.min(limit, b.position() + SLICE));
+                while (b.hasRemaining()) {
+                    ch.write(b, position + b.position() - start);
+                }
+            }
+        } finally {
+            b.limit(limit);
+        }
+    }
+
+    /** Writes {@code length} zero bytes at {@code position}. */
+    public static void writeZeros(FileChannel ch, long position, long length) throws IOException {
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(SLICE, length - done);
+            done += ch.write(ByteBuffer.wrap(ZEROS, 0, n), position + done);
+        }
+    }
+
+    private static final byte[] ZEROS = new byte[SLICE];
+
     /**
      * Fills the buffer from {@code position} on (positional: the channel's own position is untouched); stops early
      * only at the end of the file. Returns the bytes read.

@@ -14,7 +14,7 @@ public interface LogStore extends AutoCloseable {
     /** A chunk as stored: its sequence number and bytes. */
     record Chunk(long sequence, byte[] data) {}
 
-    /** Appends a chunk; {@code sequence} must be greater than every earlier chunk of this log. */
+    /** Appends a chunk; {@code sequence} must be positive and greater than every earlier chunk of this log. */
     CompletionStage<Void> append(String log, long sequence, byte[] data);
 
     /**
