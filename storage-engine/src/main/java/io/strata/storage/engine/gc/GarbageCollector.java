@@ -250,19 +250,20 @@ public final class GarbageCollector {
         }
         Set<String> references = new HashSet<>();
         // without PITR only the newest manifest's segments are kept: reads in flight hold what older ones listed
-        for (long v : pitr || latest.dropped() ? keep : unsettledAndLatest(unsettled, versions.lastKey())) {
+        for (long v : pitr || latest.dropped() ? keep : Set.of(versions.lastKey())) {
+            if (unsettled.contains(v)) {
+                continue; // unreadable: what it lists is kept below
+            }
             Manifest m = decode(versions.get(v));
             for (long id : m.segments()) {
                 references.add(StorageKeys.segment(m.segmentRoot(root, id), id));
             }
         }
+        if (!unsettled.isEmpty()) {
+            // a manifest being committed (or lost) may list any of the table's segments: none goes this pass
+            keys.stream().filter(k -> StorageKeys.isSegment(root, k)).forEach(references::add);
+        }
         return new Decision(false, keep, references, versions.lastEntry().getValue());
-    }
-
-    private static Set<Long> unsettledAndLatest(Set<Long> unsettled, long latest) {
-        Set<Long> v = new HashSet<>(unsettled);
-        v.add(latest);
-        return v;
     }
 
     private long delete(String root, List<String> keys, Decision d, Set<String> referenced,
